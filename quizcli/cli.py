@@ -1,0 +1,72 @@
+"""The root command and the one error boundary.
+
+Each command group lives in its own module under `quizcli/commands/` and
+adds itself to the app with `register(app)`. Command modules import only
+typer at module level, so `quizcli --help` stays fast; the core (and, for
+demos, torch in a separate process) is imported inside the command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from quizcli import __version__
+from quizcli.commands import bank, browse, demos, export, progress, quiz, review
+
+app = typer.Typer(
+    name="quizcli",
+    help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quizcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."""
+
+
+for module in (quiz, browse, bank, demos, review, progress, export):
+    module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn every user-facing error into a message and an exit code.
+
+    Typer (standalone mode) handles usage errors itself; everything a command
+    raises on purpose is a QuizcliError, printed here without a traceback.
+    """
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        app(args=argv, prog_name="quizcli")
+    except QuizcliError as err:
+        from quizcli.ui.errors import print_error
+
+        print_error(err)
+        sys.exit(int(err.exit_code))
+    except KeyboardInterrupt:
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(ExitCode.OK)
+    except Exception as err:  # a bug: say so, and show the traceback on request
+        if os.environ.get("QUIZCLI_TRACEBACK"):
+            raise
+        sys.stderr.write(
+            f"quizcli: internal error (a bug): {type(err).__name__}: {err}\n"
+            "Run again with QUIZCLI_TRACEBACK=1 to see the traceback, and please report it.\n"
+        )
+        sys.exit(70)

@@ -1,0 +1,127 @@
+"""The demo contract: what a demo returns, as plain data.
+
+Standard library only (no torch): the quiz process reads results that a
+demo process sent back as JSON.
+
+A demo is a file `demos/<id>.py` with a literal `META` dict and a function
+`run(ctx: DemoContext) -> DemoResult`. See demos/README.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+# The verdict words shared with the banks' claims, plus the engine's own
+# word for a run whose checks did not all pass.
+VERDICTS = ("true", "nuanced", "false")
+NOT_REPRODUCED = "not_reproduced"
+
+
+@dataclass
+class Check:
+    """A named comparison of a measured value with a threshold.
+
+    `name` says it in words, e.g. "final loss with BN < 0.5 x without BN".
+    The threshold may itself come from measurements (0.5 * loss_without).
+    """
+
+    name: str
+    value: float
+    op: str
+    threshold: float
+
+    def __post_init__(self) -> None:
+        if self.op not in OPS:
+            raise ValueError(f"unknown op {self.op!r}; use one of {sorted(OPS)}")
+        self.value = float(self.value)
+        self.threshold = float(self.threshold)
+
+    @property
+    def passed(self) -> bool:
+        if math.isnan(self.value) or math.isnan(self.threshold):
+            return False
+        return OPS[self.op](self.value, self.threshold)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]     # numbers or short strings
+
+
+@dataclass
+class Curve:
+    """One or more series over a shared x axis, e.g. loss per step."""
+
+    title: str
+    x_label: str
+    y_label: str
+    x: list[float]
+    series: dict[str, list[float]]   # name -> y values, same length as x
+    log_y: bool = False
+
+
+@dataclass
+class Scatter:
+    """Point clouds, e.g. GAN samples against the real modes."""
+
+    title: str
+    series: dict[str, list[tuple[float, float]]]
+
+
+@dataclass
+class DemoResult:
+    """What `run` returns. The engine adds the verdict from the checks."""
+
+    settings: dict[str, Any]
+    table: Table
+    checks: list[Check]
+    # One or two sentences, in both languages, that explain the finding with
+    # the numbers of this run (f-strings over the measurements).
+    finding: dict[str, str]
+    curves: list[Curve] = field(default_factory=list)
+    scatters: list[Scatter] = field(default_factory=list)
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for c, raw in zip(self.checks, data["checks"]):
+            raw["passed"] = c.passed
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DemoResult":
+        return cls(
+            settings=data["settings"],
+            table=Table(**data["table"]),
+            checks=[Check(name=c["name"], value=c["value"], op=c["op"], threshold=c["threshold"])
+                    for c in data["checks"]],
+            finding=data["finding"],
+            curves=[Curve(**c) for c in data.get("curves", [])],
+            scatters=[Scatter(title=s["title"], series={k: [tuple(p) for p in v] for k, v in s["series"].items()})
+                      for s in data.get("scatters", [])],
+        )
+
+
+@dataclass
+class DemoContext:
+    """What a demo gets from the engine."""
+
+    seed: int = 0
+    device: str = "cpu"           # already resolved: "cpu", "cuda", "mps"
+    # False removes the demo's treatment: both arms then run the control, and
+    # at least one check must fail. Tests use it to show the checks can fail.
+    treatment: bool = True
+    progress: Callable[[float, str], None] = field(default=lambda done, message: None, repr=False)

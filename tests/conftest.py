@@ -1,0 +1,17 @@
+"""Every test runs with its own user folder and no user banks from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dir(tmp_path, monkeypatch):
+    home = tmp_path / "quizcli-home"
+    home.mkdir()
+    monkeypatch.setenv("QUIZCLI_HOME", str(home))
+    monkeypatch.delenv("QUIZCLI_BANKS", raising=False)
+    monkeypatch.delenv("QUIZCLI_CONTENT", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
