@@ -1,9 +1,87 @@
-"""Commands: browse (not written yet)."""
+"""Commands: topics, list, show."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+
+JSON_HELP = "Print JSON (both languages, every field) instead of a table."
+
+
+def _setup(lang: str | None, bank: list[Path]):
+    from quizcli import config
+    from quizcli.bank import load_library
+    from quizcli.ui.text import make_console
+
+    return config.resolve_lang(lang), load_library(extra=bank, include_builtin=True), make_console()
+
+
+def topics(
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """List the banks (topics) with their question counts per type."""
+    lang_, library, console = _setup(lang, bank)
+    from quizcli.ui import browse as ui
+
+    if as_json:
+        ui.print_json(console, [ui.bank_dict(b) for b in library.banks])
+    else:
+        ui.render_topics(console, library, lang_)
+
+
+def list_(
+    topic: List[str] = typer.Option([], "--topic", "-t", help=TOPIC_HELP),
+    tag: List[str] = typer.Option([], "--tag", help=TAG_HELP),
+    type_: List[str] = typer.Option([], "--type", help=TYPE_HELP),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=DIFFICULTY_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """List questions, filtered like `quizcli quiz` (without the answers)."""
+    lang_, library, console = _setup(lang, bank)
+    from quizcli.session import make_filters, select
+    from quizcli.ui import browse as ui
+
+    questions = select(library, make_filters(library, topic, tag, type_, difficulty))
+    if as_json:
+        ui.print_json(console, [ui.question_summary_dict(q) for q in questions])
+    else:
+        ui.render_list(console, questions, lang_)
+
+
+def show(
+    question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Show one question with its answer, explanation, references, demo and the verdict on its claim."""
+    lang_, library, console = _setup(lang, bank)
+    from quizcli.errors import NotFoundError
+    from quizcli.ui import browse as ui
+
+    question = library.question(question_id)
+    if question is None:
+        import difflib
+
+        close = difflib.get_close_matches(question_id, [q.id for q in library.questions], n=3)
+        hint = ("did you mean " + ", ".join(close) + "?") if close else "`quizcli list` shows every id"
+        raise NotFoundError(f"no question with id {question_id!r}", hint=hint)
+    if as_json:
+        ui.print_json(console, ui.question_dict(question, library))
+    else:
+        ui.render_question(console, question, library, lang_)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("topics")(topics)
+    app.command("list")(list_)
+    app.command("show")(show)

@@ -1,9 +1,255 @@
-"""Commands: demos (not written yet)."""
+"""Commands: `explain ID`, `demos list`, `demos verify`.
+
+Only typer at module level: the engine (standard library), the UI (Rich) and
+the bank loader are imported inside the commands; torch only ever runs in
+the demo's own process.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
+DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
+
+demos_app = typer.Typer(
+    name="demos",
+    help="List the demos and verify that each one still backs its verdict.",
+    no_args_is_help=True,
+)
+
+
+def _exit_code(statuses: list[str]) -> int:
+    from quizcli.demo import engine
+    from quizcli.errors import ExitCode
+
+    bad = [s for s in statuses if s != engine.OK]
+    if not bad:
+        return ExitCode.OK
+    if engine.INTERRUPTED in bad:
+        return ExitCode.INTERRUPTED
+    if all(s == engine.MISSING_TORCH for s in bad):
+        return ExitCode.MISSING_EXTRA
+    if all(s == engine.FAILED_CHECKS for s in bad):
+        return ExitCode.FAILURE
+    return ExitCode.DEMO_ERROR
+
+
+def _check_device(device: str) -> None:
+    from quizcli.demo.engine import DEVICES
+    from quizcli.errors import ExitCode, QuizcliError
+
+    if device not in DEVICES:
+        raise QuizcliError(f"--device {device!r} is not a device", hint=f"use one of {', '.join(DEVICES)}",
+                           exit_code=ExitCode.USAGE)
+
+
+def explain(
+    item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the run; the same seed gives the same numbers."),
+    device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
+) -> None:
+    """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
+
+    The demo runs a treatment and a control side by side, shows the measurements,
+    each check as pass or fail, the verdict and the curves. When a check fails the
+    verdict is "not reproduced in this run".
+    """
+    import json
+
+    from quizcli.config import resolve_lang
+    from quizcli.demo import engine, registry
+    from quizcli.errors import NotFoundError
+
+    _check_device(device)
+    lang_ = resolve_lang(lang)
+    question = None
+    demo_id = item_id
+    if item_id not in registry.demo_ids():
+        from quizcli.bank import load_library
+
+        question = load_library().question(item_id)
+        if question is None:
+            raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
+                                hint="see `quizcli list` for questions and `quizcli demos list` for demos")
+        demo_id = question.demo or ""
+
+    if as_json:
+        if question is not None and not question.demo:
+            raise NotFoundError(f"question {item_id!r} has no demo")
+        outcome = engine.run_demo(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout)
+        data = {"question": question.id if question else None, **outcome.to_dict()}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if plot is not None and outcome.result is not None:
+            from quizcli.ui.plot import save_figure
+
+            save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "")
+        raise typer.Exit(_exit_code([outcome.status]))
+
+    from quizcli.ui.demo import show_demo, show_question_answer
+    from quizcli.ui.text import make_console
+
+    console = make_console()
+    if question is not None:
+        show_question_answer(console, question, lang=lang_)
+        if not question.demo:
+            from rich.text import Text
+
+            console.print(Text("This question has no demo; its references are above.", style="dim"))
+            return
+    outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device, plot=plot,
+                        treatment=not no_treatment, timeout=timeout)
+    raise typer.Exit(_exit_code([outcome.status]))
+
+
+@demos_app.command("list")
+def list_demos(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """List every demo: id, title, the claims it tests and the questions that link it."""
+    import json
+
+    from quizcli.config import resolve_lang
+    from quizcli.demo import registry
+
+    lang_ = resolve_lang(lang)
+    infos, problems = registry.list_demos(strict=False)
+    links, warning = _question_links()
+    if as_json:
+        data = [{**info.to_dict(), "questions": links.get(info.id, [])} for info in infos]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from quizcli.ui.demo import render_demo_list
+        from quizcli.ui.text import make_console
+
+        render_demo_list(make_console(), infos, links, lang=lang_)
+    if warning:
+        typer.echo(warning, err=True)
+    if problems:
+        raise registry.DemoMetaError(problems)
+
+
+def _question_links() -> tuple[dict[str, list[str]], str]:
+    """demo id -> ids of the questions that name it (and a warning if banks could not load)."""
+    from quizcli.bank import load_library
+    from quizcli.errors import BankError
+
+    try:
+        library = load_library()
+    except BankError as err:
+        return {}, f"warning: question links not shown: {err.message} (check with `quizcli bank validate`)"
+    links: dict[str, list[str]] = {}
+    for q in library.questions:
+        if q.demo:
+            links.setdefault(q.demo, []).append(q.id)
+    return links, ""
+
+
+@demos_app.command("verify")
+def verify(
+    ids: Optional[List[str]] = typer.Argument(None, metavar="[IDS]...", help="Demo ids (default: every demo)."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="How many demos run side by side."),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
+    run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every run."),
+    device: str = typer.Option("cpu", "--device", help=DEVICE_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
+) -> None:
+    """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
+
+    Long demos are skipped unless --all is given or they are named. Demos that come
+    with an untrusted user bank are skipped unless named.
+    """
+    import json
+    import time
+
+    from quizcli.demo import engine, registry
+
+    _check_device(device)
+    infos, problems = registry.list_demos(strict=False)
+    by_id = {i.id: i for i in infos}
+    skipped: list[str] = []
+    if ids:
+        invalid = {Path(p.file).stem for p in problems}
+        missing = [i for i in ids if i not in by_id and i not in invalid]
+        if missing:
+            from quizcli.errors import NotFoundError
+
+            raise NotFoundError(f"no demo with the id {', '.join(repr(m) for m in missing)}",
+                                hint="see `quizcli demos list`")
+        chosen = [by_id[i] for i in ids if i in by_id]
+        problems = [p for p in problems if Path(p.file).stem in ids]
+    else:
+        chosen = []
+        for info in infos:
+            if (info.long and not run_all) or info.blocked:
+                skipped.append(info.id)
+            else:
+                chosen.append(info)
+
+    start = time.monotonic()
+    if as_json:
+        outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+        wall = time.monotonic() - start
+        data = {
+            "ok": all(o.ok for o in outcomes) and not problems,
+            "wall_s": round(wall, 3), "jobs": jobs, "seed": seed, "skipped": skipped,
+            "problems": [str(p) for p in problems],
+            "demos": [o.to_dict() for o in outcomes],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from quizcli.ui.demo import render_verify
+        from quizcli.ui.errors import print_error
+        from quizcli.ui.text import make_console
+
+        console = make_console()
+        outcomes = _run_with_progress(console, chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+        wall = time.monotonic() - start
+        render_verify(console, outcomes, wall_s=wall, skipped=skipped)
+        if problems:
+            print_error(registry.DemoMetaError(problems), make_console(stderr=True))
+    code = _exit_code([o.status for o in outcomes])
+    if problems and code == 0:
+        from quizcli.errors import ExitCode
+
+        code = ExitCode.BAD_INPUT
+    raise typer.Exit(code)
+
+
+def _run_with_progress(console, infos, **kwargs):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from quizcli.demo import engine
+
+    running: list[str] = []
+    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
+    task = progress.add_task("", total=len(infos))
+
+    def on_start(info) -> None:
+        running.append(info.id)
+        progress.update(task, description=", ".join(running))
+
+    def on_done(outcome) -> None:
+        if outcome.demo_id in running:
+            running.remove(outcome.demo_id)
+        progress.update(task, advance=1, description=", ".join(running))
+
+    with progress:
+        return engine.run_many(infos, on_start=on_start, on_done=on_done, **kwargs)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("explain")(explain)
+    app.add_typer(demos_app, name="demos")

@@ -1,12 +1,27 @@
-"""Helpers for demo code. Imports torch: only used inside a demo's process."""
+"""Helpers for demo code. Imports torch: only used inside a demo's process.
+
+    kit.setup(ctx)                         seed everything, one thread; -> device
+    kit.generator(ctx, offset)             a seeded CPU generator for data
+    with kit.fork_rng(ctx, offset): ...    the same initial weights in both arms
+    for step in kit.steps(ctx, n, "msg", span=(0, .5)): ...   progress for free
+    kit.mlp([2, 64, 1], norm="bn")         a small MLP
+    kit.train(model, x, y, loss_fn, ...)   full-batch or minibatch training; -> losses
+    kit.curve("loss", "step", "loss", {"BN": l1, "no BN": l2}, log_y=True)
+    kit.floats(tensor)                     plain floats for tables and curves
+    kit.blobs / kit.ring_of_gaussians / kit.spirals   toy data made in code
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
 import random
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
+from torch import nn
 
-from quizcli.demo.api import DemoContext
+from quizcli.demo.api import Curve, DemoContext
 
 
 def setup(ctx: DemoContext) -> torch.device:
@@ -22,7 +37,10 @@ def setup(ctx: DemoContext) -> torch.device:
     # One thread: the same numbers on every machine, and `verify --jobs N`
     # runs N demos side by side without oversubscribing the cores.
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    # The private call does what torch.use_deterministic_algorithms does for
+    # eager code; the public one also imports torch._inductor (and with it
+    # torch._dynamo), 1-3 s of start-up that no demo needs.
+    torch._C._set_deterministic_algorithms(True, warn_only=True)
     return torch.device(ctx.device)
 
 
@@ -31,3 +49,148 @@ def generator(ctx: DemoContext, offset: int = 0) -> torch.Generator:
     g = torch.Generator()
     g.manual_seed(ctx.seed * 1000 + offset)
     return g
+
+
+@contextlib.contextmanager
+def fork_rng(ctx: DemoContext, offset: int = 0) -> Iterator[None]:
+    """Run a block with the global RNG seeded from (seed, offset), then restore it.
+
+    Build both arms' models inside `with kit.fork_rng(ctx, 1):` and they
+    start from the same weights, so only the treatment differs.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(ctx.seed * 1000 + 500 + offset)
+        yield
+
+
+def steps(ctx: DemoContext, n: int, message: str = "", span: tuple[float, float] = (0.0, 1.0),
+          reports: int = 20) -> Iterator[int]:
+    """range(n) that reports progress within `span` of the whole run, about `reports` times."""
+    lo, hi = span
+    every = max(1, n // max(1, reports))
+    for i in range(n):
+        yield i
+        if (i + 1) % every == 0 or i + 1 == n:
+            ctx.progress(lo + (hi - lo) * (i + 1) / n, message)
+
+
+def floats(values: Any) -> list[float]:
+    """A tensor, an array or a sequence as a list of Python floats."""
+    if isinstance(values, torch.Tensor):
+        return [float(v) for v in values.detach().cpu().reshape(-1).tolist()]
+    return [float(v) for v in values]
+
+
+def downsample(n: int, max_points: int) -> list[int]:
+    """Up to `max_points` indices spread evenly over range(n), first and last included."""
+    if n <= max_points:
+        return list(range(n))
+    step = (n - 1) / (max_points - 1)
+    return sorted({round(i * step) for i in range(max_points)})
+
+
+def curve(title: str, x_label: str, y_label: str, series: dict[str, Any], x: Sequence[float] | None = None,
+          log_y: bool = False, max_points: int = 200) -> Curve:
+    """A Curve from tensors or lists; x defaults to 0..n-1; long series are thinned."""
+    ys = {name: floats(v) for name, v in series.items()}
+    n = len(next(iter(ys.values()))) if ys else 0
+    xs = floats(x) if x is not None else [float(i) for i in range(n)]
+    keep = downsample(len(xs), max_points)
+    return Curve(title=title, x_label=x_label, y_label=y_label, x=[xs[i] for i in keep],
+                 series={k: [v[i] for i in keep] for k, v in ys.items()}, log_y=log_y)
+
+
+def mlp(sizes: Sequence[int], act: Callable[[], nn.Module] = nn.ReLU, norm: str | None = None,
+        bias: bool = True) -> nn.Sequential:
+    """Linear layers of the given sizes; `norm` ("bn", "ln" or None) goes before each hidden activation."""
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b, bias=bias))
+        if i < len(sizes) - 2:
+            if norm == "bn":
+                layers.append(nn.BatchNorm1d(b))
+            elif norm == "ln":
+                layers.append(nn.LayerNorm(b))
+            elif norm is not None:
+                raise ValueError(f"norm must be 'bn', 'ln' or None, not {norm!r}")
+            layers.append(act())
+    return nn.Sequential(*layers)
+
+
+def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: Callable[..., torch.Tensor], *,
+          n_steps: int = 200, lr: float = 0.1, optimizer: str = "sgd", batch_size: int | None = None,
+          weight_decay: float = 0.0, ctx: DemoContext | None = None, message: str = "",
+          span: tuple[float, float] = (0.0, 1.0), g: torch.Generator | None = None) -> list[float]:
+    """Train in place; returns the training loss of every step (NaN once it diverges).
+
+    Full batch unless `batch_size` is given (then batches are drawn with `g`).
+    `optimizer` is "sgd", "momentum" (0.9) or "adam".
+    """
+    params = [p for p in model.parameters() if p.requires_grad]
+    if optimizer == "sgd":
+        opt: torch.optim.Optimizer = torch.optim.SGD(params, lr=lr, weight_decay=weight_decay)
+    elif optimizer == "momentum":
+        opt = torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
+    elif optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    else:
+        raise ValueError(f"optimizer must be sgd, momentum or adam, not {optimizer!r}")
+    model.train()
+    losses: list[float] = []
+    it = steps(ctx, n_steps, message, span) if ctx is not None else range(n_steps)
+    for _ in it:
+        if batch_size is not None and batch_size < len(x):
+            idx = torch.randperm(len(x), generator=g)[:batch_size]
+            xb, yb = x[idx], y[idx]
+        else:
+            xb, yb = x, y
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        value = float(loss)
+        losses.append(value)
+        if not math.isfinite(value):
+            # Diverged: keep the curve's length, and stop wasting time.
+            losses += [math.nan] * (n_steps - len(losses))
+            break
+        loss.backward()
+        opt.step()
+    return losses
+
+
+@torch.no_grad()
+def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of correct predictions: argmax for (n, k) logits, sign for (n,) or (n, 1)."""
+    if logits.dim() == 1 or logits.shape[-1] == 1:
+        pred = (logits.reshape(-1) > 0).long()
+    else:
+        pred = logits.argmax(dim=-1)
+    return float((pred == y.reshape(-1).long()).float().mean())
+
+
+def blobs(n: int, centers: Sequence[Sequence[float]], std: float, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """n points per center, Gaussian around it; labels are the center's index."""
+    c = torch.tensor(centers, dtype=torch.float32)
+    x = c.repeat_interleave(n, dim=0) + std * torch.randn(n * len(c), c.shape[1], generator=g)
+    y = torch.arange(len(c)).repeat_interleave(n)
+    return x, y
+
+
+def ring_of_gaussians(n: int, g: torch.Generator, modes: int = 8, radius: float = 2.0,
+                      std: float = 0.02) -> tuple[torch.Tensor, torch.Tensor]:
+    """n samples of the 2-D mixture of `modes` Gaussians on a circle (the GAN mode-collapse benchmark).
+
+    Returns (samples, the modes' centers).
+    """
+    angles = torch.arange(modes, dtype=torch.float32) * (2 * math.pi / modes)
+    centers = radius * torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)
+    which = torch.randint(modes, (n,), generator=g)
+    return centers[which] + std * torch.randn(n, 2, generator=g), centers
+
+
+def spirals(n: int, g: torch.Generator, noise: float = 0.1, turns: float = 1.5) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two interleaved spirals, n points each; labels 0 and 1."""
+    t = torch.rand(n, generator=g) * turns * 2 * math.pi + 0.5
+    arm = torch.stack([t * torch.cos(t), t * torch.sin(t)], dim=1) / (turns * 2 * math.pi)
+    x = torch.cat([arm, -arm]) + noise * torch.randn(2 * n, 2, generator=g) / (turns * 2)
+    y = torch.cat([torch.zeros(n, dtype=torch.long), torch.ones(n, dtype=torch.long)])
+    return x, y

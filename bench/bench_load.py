@@ -1,0 +1,123 @@
+"""How fast banks load: a generated corpus of 10,000 questions (~7 MB).
+
+    .venv/bin/python bench/bench_load.py [--questions 10000] [--repeat 3] [--parsers]
+
+Measures, each in a fresh process so imports and caches count as a user
+meets them:
+- cold: validate and load the corpus with an empty cache (quizcli's loader)
+- warm: the same again, with the content-keyed cache filled by the cold run
+- baseline: PyYAML's CSafeLoader alone on the same files (no validation)
+- with --parsers: every candidate parser that is installed, parse only
+
+Targets (issue 2): cold under 1 s, warm under 0.3 s. The built-in banks are
+left out (QUIZCLI_CONTENT points at an empty folder) so the corpus is all
+that is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+_LOAD = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from quizcli.bank import load_library
+lib = load_library([Path(sys.argv[1])], include_builtin=False)
+assert len(lib.questions) == int(sys.argv[2]), len(lib.questions)
+print(time.perf_counter() - t0)
+"""
+
+_PARSE = """
+import sys, time, glob
+files = sorted(glob.glob(sys.argv[1] + "/*.yaml"))
+texts = [open(f, encoding="utf-8").read() for f in files]
+name = sys.argv[2]
+t0 = time.perf_counter()
+if name == "pyyaml-CSafeLoader":
+    import yaml
+    out = [yaml.load(t, Loader=yaml.CSafeLoader) for t in texts]
+elif name == "pyyaml-SafeLoader (pure Python)":
+    import yaml
+    out = [yaml.load(t, Loader=yaml.SafeLoader) for t in texts]
+elif name == "yaml_rs":
+    import yaml_rs
+    out = [yaml_rs.loads(t, parse_datetime=False) for t in texts]
+elif name == "ryaml":
+    import ryaml
+    out = [ryaml.loads(t) for t in texts]
+elif name == "quizcli slow path (events + positions)":
+    from quizcli.bank.yamlio import parse_with_positions
+    out = [parse_with_positions(t) for t in texts]
+print(time.perf_counter() - t0)
+"""
+
+PARSERS = ("pyyaml-CSafeLoader", "yaml_rs", "ryaml", "quizcli slow path (events + positions)")
+
+
+def _time(code: str, *args: str, env: dict[str, str]) -> float | None:
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        return None
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--parsers", action="store_true", help="also time every installed candidate parser")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    from gen_corpus import write_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        corpus = tmp_path / "corpus"
+        files = write_corpus(corpus, args.questions)
+        size_mb = sum(f.stat().st_size for f in files) / 1e6
+        empty = tmp_path / "no-content"
+        empty.mkdir()
+        results: dict[str, list[float]] = {"cold": [], "warm": []}
+        for i in range(args.repeat):
+            env = {**os.environ, "QUIZCLI_HOME": str(tmp_path / f"home{i}"), "QUIZCLI_CONTENT": str(empty)}
+            env.pop("QUIZCLI_BANKS", None)
+            for phase in ("cold", "warm"):
+                t = _time(_LOAD, str(corpus), str(args.questions), env=env)
+                if t is None:
+                    sys.exit(f"loading failed in the {phase} run")
+                results[phase].append(t)
+        names = ("pyyaml-CSafeLoader",) + (PARSERS[1:] if args.parsers else ())
+        for name in names:
+            t = _time(_PARSE, str(corpus), name, env=dict(os.environ))
+            if t is not None:
+                results[f"parse only: {name}"] = [t]
+
+    from quizcli.bank.yamlio import parser_name
+
+    summary = {k: statistics.median(v) for k, v in results.items()}
+    if args.json:
+        print(json.dumps({"questions": args.questions, "megabytes": round(size_mb, 1),
+                          "parser": parser_name(), "seconds": summary}, indent=2))
+        return
+    print(f"corpus: {args.questions} questions, {size_mb:.1f} MB; quizcli parser: {parser_name()}")
+    print(f"  cold load + validate   {summary['cold']:.3f} s   (target < 1 s; median of {args.repeat})")
+    print(f"  warm load (cache)      {summary['warm']:.3f} s   (target < 0.3 s)")
+    for key, value in summary.items():
+        if key.startswith("parse only"):
+            print(f"  {key:<46} {value:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""A cache of validated banks, keyed on the file's content.
+
+Only banks that passed every per-file check are stored, as the validator's
+normalized plain data (tuples, dicts, strings, numbers) in `marshal` format,
+never pickle: reading it back cannot run code. The key hashes the file's
+bytes together with everything that changes the result (this cache's
+version, the parser, whether the bank is built-in, the Python version, whose
+marshal format it is), and the entry repeats its key, so a stale, foreign or
+damaged entry is a miss, never an error. Cross-bank checks are not cached:
+they run on every load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+VERSION = 1            # bump when the normalized form or the checks change
+_MAGIC = "quizcli-bank-cache"
+_MAX_ENTRIES = 256
+
+
+def key(data: bytes, builtin: bool, parser: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"{_MAGIC}:{VERSION}:{parser}:{int(builtin)}:{sys.version_info[:2]}:{marshal.version}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _folder() -> Path:
+    from quizcli import paths
+
+    return paths.cache_dir() / "banks"
+
+
+def get(k: str) -> dict[str, Any] | None:
+    try:
+        raw = (_folder() / f"{k}.marshal").read_bytes()
+        entry = marshal.loads(raw)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == _MAGIC and entry[1] == k
+            and isinstance(entry[2], dict)):
+        return entry[2]
+    return None
+
+
+def put(k: str, bank: dict[str, Any]) -> None:
+    """Store a validated bank; a cache that cannot be written is no error."""
+    folder = _folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = marshal.dumps((_MAGIC, k, bank))
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+        os.replace(tmp, folder / f"{k}.marshal")
+        _prune(folder)
+    except (OSError, ValueError):
+        pass
+
+
+def _prune(folder: Path) -> None:
+    entries = list(folder.glob("*.marshal"))
+    if len(entries) <= _MAX_ENTRIES:
+        return
+    entries.sort(key=lambda p: p.stat().st_mtime)
+    for old in entries[: len(entries) - _MAX_ENTRIES]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

@@ -1,0 +1,121 @@
+"""The user's settings: `config.toml` in the user folder (see `paths.config_path`).
+
+    # ~/.local/share/quizcli/config.toml (or $QUIZCLI_HOME/config.toml)
+    lang = "zh"        # default interface and question language: "en" or "zh"
+    count = 10         # questions per quiz when -n is not given; 0 = all
+
+Every key is optional. A malformed file or an unknown key is an error that
+names the file, the line and what to do, never a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizcli import paths
+from quizcli.errors import ExitCode, QuizcliError
+from quizcli.model import LANGS
+
+DEFAULT_COUNT = 10
+
+
+@dataclass(frozen=True)
+class Config:
+    lang: str | None = None       # None: follow the locale
+    count: int = DEFAULT_COUNT
+
+
+def _bad(path: Path, message: str, line: int | str | None = None) -> QuizcliError:
+    where = f"{path}:{line}" if line else str(path)
+    return QuizcliError(f"{where}: {message}",
+                        hint=f"fix or delete {path}; valid keys: lang = \"en\"|\"zh\", count = <integer >= 0>",
+                        exit_code=ExitCode.BAD_INPUT)
+
+
+def _parse_toml(text: str, path: Path) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the file is flat key = value lines
+        return _parse_flat(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        # tomllib puts the place in the message: "... (at line 1, column 8)".
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        what = re.sub(r"\s*\(at line.*\)$", "", str(err))
+        where = f"{m.group(1)}:{m.group(2)}" if m else None
+        raise _bad(path, f"not valid TOML: {what}", where) from None
+
+
+def _parse_flat(text: str, path: Path) -> dict:
+    data: dict = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.fullmatch(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*("([^"\\]*)"|-?\d+|true|false)', line)
+        if not m:
+            raise _bad(path, f"cannot read {line!r}; expected key = value", number)
+        key, value, string = m.group(1), m.group(2), m.group(3)
+        data[key] = string if string is not None else (value == "true" if value in ("true", "false") else int(value))
+    return data
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults."""
+    path = path or paths.config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as err:
+        raise _bad(path, f"cannot read the config file: {err}") from None
+    data = _parse_toml(text, path)
+    lang = data.pop("lang", None)
+    count = data.pop("count", DEFAULT_COUNT)
+    for key in data:
+        raise _bad(path, f"unknown key {key!r}", _line_of(text, key))
+    if lang is not None and lang not in LANGS:
+        raise _bad(path, f"lang must be \"en\" or \"zh\", not {lang!r}", _line_of(text, "lang"))
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise _bad(path, f"count must be an integer >= 0, not {count!r}", _line_of(text, "count"))
+    return Config(lang=lang, count=count)
+
+
+def locale_lang(environ: dict[str, str] | None = None) -> str:
+    """zh when the locale is Chinese (zh_CN.UTF-8, zh_TW, zh), else en.
+
+    Read from the environment in POSIX order of precedence; cheaper than
+    importing `locale`, and what a terminal session sets.
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            # LANGUAGE is a priority list ("zh_CN:en"); its first entry decides.
+            first = value.split(":", 1)[0].strip().lower()
+            if first in ("", "c", "posix") and var == "LANGUAGE":
+                continue
+            return "zh" if first.startswith("zh") else "en"
+    return "en"
+
+
+def resolve_lang(option: str | None, config: Config | None = None) -> str:
+    """The language to use: the option, else the config file, else the locale."""
+    if option is not None:
+        if option not in LANGS:
+            raise QuizcliError(f"--lang {option!r} is not supported", hint="use --lang en or --lang zh",
+                               exit_code=ExitCode.USAGE)
+        return option
+    config = config if config is not None else load()
+    return config.lang or locale_lang()

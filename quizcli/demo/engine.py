@@ -1,0 +1,355 @@
+"""Running a demo apart from the calling process, with a timeout.
+
+Standard library only: the quiz process never imports torch. A demo runs in
+a child process (`python -m quizcli.demo.runner`) that streams JSON lines
+back (see runner.py); a crash, a hang or a NaN in the child ends as a
+DemoOutcome with a clear message, never as an exception in the caller.
+
+The verdict follows from the checks: when every check passes it is the
+META verdict; when one fails it is NOT_REPRODUCED, never the stored verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from quizcli.demo.api import NOT_REPRODUCED, DemoResult
+from quizcli.demo.registry import DemoInfo
+
+# What a run can end as.
+OK = "ok"
+FAILED_CHECKS = "failed-checks"
+ERROR = "error"
+TIMEOUT = "timeout"
+NAN = "nan"
+MISSING_TORCH = "missing-torch"
+INTERRUPTED = "interrupted"
+STATUSES = (OK, FAILED_CHECKS, ERROR, TIMEOUT, NAN, MISSING_TORCH, INTERRUPTED)
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+# Generous: a quick demo takes about 5 s alone, but `verify --jobs N` on a
+# busy 2-core machine can stretch that several times over.
+DEFAULT_TIMEOUT_S = 90.0
+DEFAULT_LONG_TIMEOUT_S = 600.0
+
+INSTALL_HINT = "install the demos extra: pip install 'quizcli[demos]' (see the README, \"Set-up\")"
+MISSING_TORCH_MESSAGE = f"PyTorch is not installed, so demos cannot run; {INSTALL_HINT}"
+
+ProgressFn = Callable[[float, str], None]
+
+
+@dataclass
+class DemoOutcome:
+    """How one run of a demo ended, with its result when it produced one."""
+
+    demo_id: str
+    status: str
+    message: str                      # one line for the user; "" when ok
+    verdict: str | None               # META verdict, NOT_REPRODUCED, or None (no result)
+    result: DemoResult | None
+    elapsed_s: float                  # wall time in the caller, torch import included
+    seed: int = 0
+    device: str = "auto"              # as requested
+    device_used: str | None = None    # as resolved by the runner
+    treatment: bool = True
+    run_s: float | None = None        # time inside run() alone
+    info: DemoInfo | None = field(default=None, repr=False)
+    stderr_tail: str = field(default="", repr=False)
+    traceback: str = field(default="", repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (NaN and infinities become null)."""
+        data = {
+            "id": self.demo_id, "status": self.status, "message": self.message,
+            "verdict": self.verdict, "meta_verdict": self.info.verdict if self.info else None,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "run_s": None if self.run_s is None else round(self.run_s, 3),
+            "seed": self.seed, "device": self.device, "device_used": self.device_used,
+            "treatment": self.treatment,
+            "meta": self.info.to_dict() if self.info else None,
+            "result": self.result.to_dict() if self.result else None,
+        }
+        return json_safe(data)
+
+
+def json_safe(value: Any) -> Any:
+    """Replace NaN and infinities (not valid JSON) with None, recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+# --- judging a result -------------------------------------------------------------
+
+
+def _is_nan(x: Any) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+def nan_fields(result: DemoResult) -> list[str]:
+    """Where a check or a table cell is NaN (curves may hold NaN: a diverged run)."""
+    found = []
+    for c in result.checks:
+        if _is_nan(c.value) or _is_nan(c.threshold):
+            found.append(f"check {c.name!r}")
+    for i, row in enumerate(result.table.rows):
+        for col, cell in zip(result.table.columns, row):
+            if _is_nan(cell):
+                found.append(f"table row {i + 1}, column {col!r}")
+    return found
+
+
+def result_problems(result: Any) -> list[str]:
+    """What is wrong with a value that run() returned (empty: a valid result)."""
+    if not isinstance(result, DemoResult):
+        return [f"run() returned {type(result).__name__}, not a DemoResult"]
+    problems = []
+    if not result.checks:
+        problems.append("it has no checks: a demo needs at least one check that can fail")
+    if not isinstance(result.finding, dict) or not all(
+        isinstance(result.finding.get(k), str) and result.finding[k].strip() for k in ("en", "zh")
+    ):
+        problems.append("finding needs non-empty en and zh strings")
+    ncol = len(result.table.columns)
+    for i, row in enumerate(result.table.rows):
+        if len(row) != ncol:
+            problems.append(f"table row {i + 1} has {len(row)} cells for {ncol} columns")
+    for curve in result.curves:
+        for name, ys in curve.series.items():
+            if len(ys) != len(curve.x):
+                problems.append(f"curve {curve.title!r}: series {name!r} has {len(ys)} points for {len(curve.x)} x values")
+    return problems
+
+
+def judge(info: DemoInfo | None, result: DemoResult) -> tuple[str, str, str]:
+    """(status, verdict, message) for a valid result."""
+    nans = nan_fields(result)
+    if nans:
+        return NAN, NOT_REPRODUCED, "the demo produced NaN in " + "; ".join(nans[:5])
+    if result.all_passed:
+        return OK, info.verdict if info else "", ""
+    failed = [c.name for c in result.checks if not c.passed]
+    return FAILED_CHECKS, NOT_REPRODUCED, "not reproduced in this run: failed " + "; ".join(repr(n) for n in failed)
+
+
+# --- running in a child process ---------------------------------------------------
+
+
+def timeout_for(info: DemoInfo) -> float:
+    if info.timeout:
+        return float(info.timeout)
+    return DEFAULT_LONG_TIMEOUT_S if info.long else DEFAULT_TIMEOUT_S
+
+
+def runner_command(path: Path, *, seed: int, device: str, treatment: bool) -> list[str]:
+    cmd = [sys.executable, "-m", "quizcli.demo.runner", str(path), "--seed", str(seed), "--device", device]
+    if not treatment:
+        cmd.append("--no-treatment")
+    return cmd
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)   # the child leads its own group
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def run_demo(
+    demo: str | DemoInfo,
+    *,
+    seed: int = 0,
+    device: str = "auto",
+    treatment: bool = True,
+    timeout: float | None = None,
+    on_progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> DemoOutcome:
+    """Run one demo in a child process and report how it ended.
+
+    Looking the demo up may raise NotFoundError or DemoMetaError, and an
+    untrusted user demo raises UntrustedDemoError; everything the demo
+    itself does (raise, hang, NaN, missing torch) ends in the outcome.
+    KeyboardInterrupt (or setting `cancel`) stops the child and ends as
+    INTERRUPTED.
+    """
+    from quizcli.demo import registry
+
+    info = registry.load_demo(demo) if isinstance(demo, str) else demo
+    if info.blocked:
+        raise registry.UntrustedDemoError(info.blocked, hint=registry.trust_hint(info))
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {DEVICES}")
+    limit = timeout if timeout is not None else timeout_for(info)
+    base = dict(demo_id=info.id, seed=seed, device=device, treatment=treatment, info=info)
+
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        runner_command(info.path, seed=seed, device=device, treatment=treatment),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, start_new_session=True, text=True, encoding="utf-8", errors="replace",
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    stderr_chunks: list[str] = []
+
+    def pump_stdout() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    def pump_stderr() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            stderr_chunks.append(line)
+            if len(stderr_chunks) > 200:   # keep the tail only
+                del stderr_chunks[:100]
+
+    threads = [threading.Thread(target=pump_stdout, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
+    for t in threads:
+        t.start()
+
+    final: dict[str, Any] | None = None
+    device_used: str | None = None
+    status: str | None = None
+    try:
+        while True:
+            remaining = limit - (time.monotonic() - start)
+            if remaining <= 0:
+                status = TIMEOUT
+                break
+            if cancel is not None and cancel.is_set():
+                status = INTERRUPTED
+                break
+            try:
+                line = lines.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue   # not ours; the runner keeps the demo's prints off stdout
+            kind = event.get("event")
+            if kind == "started":
+                device_used = event.get("device")
+            elif kind == "progress" and on_progress is not None:
+                try:
+                    on_progress(float(event.get("done", 0.0)), str(event.get("message", "")))
+                except Exception:
+                    pass   # a broken progress display must not lose the result
+            elif kind in ("result", "error"):
+                final = event
+    except KeyboardInterrupt:
+        status = INTERRUPTED
+    finally:
+        _kill(proc)
+        for t in threads:
+            t.join(timeout=2)
+    elapsed = time.monotonic() - start
+    tail = "".join(stderr_chunks)[-4000:]
+    base.update(elapsed_s=elapsed, device_used=device_used, stderr_tail=tail)
+
+    if status == TIMEOUT:
+        return DemoOutcome(status=TIMEOUT, verdict=None, result=None,
+                           message=f"the demo did not finish within {limit:g} s and was stopped", **base)
+    if status == INTERRUPTED:
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user", **base)
+    if final is None:
+        code = proc.returncode
+        last = tail.strip().splitlines()[-1:] or ["no output"]
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited with code {code}"
+        return DemoOutcome(status=ERROR, verdict=None, result=None,
+                           message=f"the demo process {how} before reporting a result ({last[0]})", **base)
+    if final["event"] == "error":
+        kind = final.get("kind", "exception")
+        status = MISSING_TORCH if kind == "missing-torch" else ERROR
+        return DemoOutcome(status=status, verdict=None, result=None, message=final.get("message", "failed"),
+                           traceback=final.get("traceback", ""), **base)
+    try:
+        result = DemoResult.from_dict(final["result"])
+    except Exception as err:   # the runner validated it; this is a protocol bug
+        return DemoOutcome(status=ERROR, verdict=None, result=None,
+                           message=f"could not read the demo's result: {type(err).__name__}: {err}", **base)
+    status, verdict, message = judge(info, result)
+    return DemoOutcome(status=status, verdict=verdict, result=result, message=message,
+                       run_s=final.get("run_s"), **base)
+
+
+def run_many(
+    infos: Iterable[DemoInfo],
+    *,
+    jobs: int = 2,
+    seed: int = 0,
+    device: str = "cpu",
+    treatment: bool = True,
+    timeout: float | None = None,
+    on_start: Callable[[DemoInfo], None] | None = None,
+    on_done: Callable[[DemoOutcome], None] | None = None,
+) -> list[DemoOutcome]:
+    """Run demos side by side, `jobs` child processes at a time; outcomes in input order."""
+    infos = list(infos)
+    # The children lead their own process groups, so Ctrl-C reaches only us:
+    # tell the workers to stop theirs.
+    cancel = threading.Event()
+
+    def one(info: DemoInfo) -> DemoOutcome:
+        if cancel.is_set():
+            return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
+                               verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
+                               treatment=treatment, info=info)
+        if on_start:
+            on_start(info)
+        try:
+            outcome = run_demo(info, seed=seed, device=device, treatment=treatment, timeout=timeout, cancel=cancel)
+        except Exception as err:   # e.g. an untrusted demo: report it like any failure
+            message = getattr(err, "message", None) or f"{type(err).__name__}: {err}"
+            outcome = DemoOutcome(demo_id=info.id, status=ERROR, message=message, verdict=None, result=None,
+                                  elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+        if on_done:
+            on_done(outcome)
+        return outcome
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = [pool.submit(one, info) for info in infos]
+        return [f.result() for f in futures]
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,313 @@
+"""The quiz session: which questions, in which order, and what was answered.
+
+A state machine with no I/O: the UI asks it for the current item, hands it
+what the user typed, and renders what it returns. Every answer is reported
+the moment it is given, as an `AnswerEvent`, through the `on_answer`
+callback, which is where progress is stored.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Sequence
+
+from quizcli import answers
+from quizcli.errors import ExitCode, NotFoundError, QuizcliError
+from quizcli.model import Library, Question, QuestionType
+
+TYPE_ALIASES = {t.value: t for t in QuestionType} | {t.value.replace("_", "-"): t for t in QuestionType} | {
+    "single": QuestionType.SINGLE_CHOICE,
+    "multiple": QuestionType.MULTIPLE_CHOICE,
+    "tf": QuestionType.TRUE_FALSE,
+    "short": QuestionType.SHORT_ANSWER,
+    "card": QuestionType.FLASHCARD,
+}
+
+
+# --------------------------------------------------------------------------
+# Selection
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to ask. Within one kind the values are alternatives (any topic
+    given); different kinds must all hold."""
+
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    types: tuple[QuestionType, ...] = ()
+    difficulty: tuple[int, int] | None = None     # inclusive range
+
+    def matches(self, q: Question) -> bool:
+        return (
+            (not self.topics or q.bank_id in self.topics)
+            and (not self.tags or any(t in q.tags for t in self.tags))
+            and (not self.types or q.type in self.types)
+            and (self.difficulty is None or self.difficulty[0] <= q.difficulty <= self.difficulty[1])
+        )
+
+
+def _usage(message: str, hint: str) -> QuizcliError:
+    return QuizcliError(message, hint=hint, exit_code=ExitCode.USAGE)
+
+
+def parse_difficulty(raw: str | None) -> tuple[int, int] | None:
+    """ "2" -> (2, 2); "1-3" -> (1, 3)."""
+    if raw is None or raw.strip() == "":
+        return None
+    parts = raw.replace(" ", "").split("-")
+    try:
+        low, high = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (0, 0)
+    except ValueError:
+        low, high = 0, 0
+    if not (1 <= low <= high <= 5):
+        raise _usage(f"--difficulty {raw!r} is not a level or a range of levels",
+                     "use a level 1-5 such as `2`, or a range such as `1-3`")
+    return low, high
+
+
+def parse_types(raw: Iterable[str]) -> tuple[QuestionType, ...]:
+    out = []
+    for value in raw:
+        qtype = TYPE_ALIASES.get(value.strip().lower())
+        if qtype is None:
+            raise _usage(f"unknown question type {value!r}",
+                         "use one of: " + ", ".join(t.value for t in QuestionType))
+        out.append(qtype)
+    return tuple(out)
+
+
+def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[str] = (),
+                 types: Sequence[str] = (), difficulty: str | None = None) -> Filters:
+    """Build filters from command-line values; unknown topics or tags are errors
+    that list the valid ones (a typo must not silently select nothing)."""
+    known_topics = [b.id for b in library.banks]
+    unknown = [t for t in topics if t not in known_topics]
+    if unknown:
+        raise NotFoundError(f"unknown topic{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                            hint="topics are bank ids: " + (", ".join(sorted(known_topics)) or "(no banks loaded)"))
+    known_tags = sorted({t for q in library.questions for t in q.tags})
+    unknown = [t for t in tags if t not in known_tags]
+    if unknown:
+        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                            hint="known tags: " + (", ".join(known_tags) or "(none)"))
+    return Filters(tuple(topics), tuple(tags), parse_types(types), parse_difficulty(difficulty))
+
+
+def select(library: Library, filters: Filters) -> list[Question]:
+    """The matching questions in a stable order (by id)."""
+    return sorted((q for q in library.questions if filters.matches(q)), key=lambda q: q.id)
+
+
+def choice_order(question: Question, seed: int) -> tuple[int, ...]:
+    """The shuffled order of a question's choices for this seed.
+
+    Seeded by question id as well, so a question's choices come out the same
+    for a seed whatever else is selected.
+    """
+    order = list(range(len(question.choices)))
+    random.Random(f"{seed}:{question.id}").shuffle(order)
+    return tuple(order)
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 10**6)
+
+
+# --------------------------------------------------------------------------
+# The session
+
+
+@dataclass(frozen=True)
+class AnswerEvent:
+    """One answer, as the progress store records it."""
+
+    question_id: str
+    at: datetime                 # UTC, when the answer was given
+    given: str                   # as typed (for flashcards: the grade typed)
+    correct: bool
+    grade: int | None            # self-grade 1-4 for flashcards, else None
+    seconds: float               # from showing the question to the answer
+    mode: str                    # "quiz", later "review"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A question as asked: with its choices in the order shown."""
+
+    number: int                  # 1-based position in the session
+    question: Question
+    order: tuple[int, ...]       # order[i] is the index of the choice shown as letter i
+
+    def shown_choices(self):
+        return [self.question.choices[i] for i in self.order]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the UI shows after an answer."""
+
+    item: Item
+    correct: bool
+    given: str
+    grade: int | None = None
+    picked: tuple[int, ...] = ()   # shown positions picked, for choice questions
+
+
+@dataclass
+class TopicScore:
+    asked: int = 0
+    correct: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int                              # questions in the session
+    answered: int
+    correct: int
+    skipped: int
+    by_topic: dict[str, TopicScore]
+    missed: tuple[Question, ...]            # answered wrong
+    skipped_questions: tuple[Question, ...]
+    seed: int
+    ended_by: str                           # "done", "quit", "eof", "interrupt"
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered - self.skipped
+
+
+Clock = Callable[[], float]
+Now = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class QuizSession:
+    """Ask `questions` in a seeded order; record answers; report each one."""
+
+    questions: Sequence[Question]
+    seed: int
+    count: int | None = None                           # None or 0: all
+    mode: str = "quiz"
+    on_answer: Callable[[AnswerEvent], None] | None = None
+    clock: Clock = time.monotonic
+    now: Now = _utcnow
+    items: list[Item] = field(init=False)
+    _pos: int = field(init=False, default=0)
+    _shown_at: float | None = field(init=False, default=None)
+    _results: list[tuple[Item, str]] = field(init=False, default_factory=list)  # (item, "right"|"wrong"|"skipped")
+    _ended_by: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        pool = sorted(self.questions, key=lambda q: q.id)
+        random.Random(self.seed).shuffle(pool)
+        if self.count:
+            pool = pool[: self.count]
+        self.items = [Item(i + 1, q, choice_order(q, self.seed)) for i, q in enumerate(pool)]
+
+    # -- where we are
+
+    @property
+    def current(self) -> Item | None:
+        if self._ended_by is not None or self._pos >= len(self.items):
+            return None
+        return self.items[self._pos]
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    def show(self) -> Item:
+        """Mark the current item as shown now (starts its timer) and return it."""
+        item = self._require()
+        self._shown_at = self.clock()
+        return item
+
+    # -- what the user does
+
+    def answer(self, raw: str) -> Feedback:
+        """Check an answer to the current (non-flashcard) question.
+
+        Raises answers.InvalidAnswer, leaving the session where it was, when
+        `raw` is not an answer of the right shape.
+        """
+        item = self._require()
+        checked = answers.check(item.question, raw, item.order)
+        picked = ()
+        if item.question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+            picked = answers.parse_choices(raw, len(item.order), item.question.type is QuestionType.MULTIPLE_CHOICE)
+        return self._record(item, raw, checked.correct, None, picked)
+
+    def grade(self, raw: str) -> Feedback:
+        """Record the user's self-grade for the current flashcard."""
+        item = self._require()
+        if item.question.type is not QuestionType.FLASHCARD:
+            raise ValueError("only flashcards are self-graded")
+        grade = answers.parse_grade(raw)
+        return self._record(item, raw, answers.grade_is_correct(grade), grade, ())
+
+    def skip(self) -> None:
+        item = self._require()
+        self._results.append((item, "skipped"))
+        self._advance()
+
+    def end(self, how: str) -> None:
+        """Stop early: "quit", "eof" or "interrupt"."""
+        if self._ended_by is None:
+            self._ended_by = how
+
+    # -- results
+
+    def summary(self) -> Summary:
+        by_topic: dict[str, TopicScore] = {}
+        for item, outcome in self._results:
+            score = by_topic.setdefault(item.question.bank_id, TopicScore())
+            if outcome == "skipped":
+                score.skipped += 1
+            else:
+                score.asked += 1
+                score.correct += outcome == "right"
+        answered = sum(1 for _, o in self._results if o != "skipped")
+        return Summary(
+            total=len(self.items),
+            answered=answered,
+            correct=sum(1 for _, o in self._results if o == "right"),
+            skipped=sum(1 for _, o in self._results if o == "skipped"),
+            by_topic=dict(sorted(by_topic.items())),
+            missed=tuple(i.question for i, o in self._results if o == "wrong"),
+            skipped_questions=tuple(i.question for i, o in self._results if o == "skipped"),
+            seed=self.seed,
+            ended_by=self._ended_by or ("done" if self._pos >= len(self.items) else "quit"),
+        )
+
+    # -- internals
+
+    def _require(self) -> Item:
+        item = self.current
+        if item is None:
+            raise RuntimeError("the session has no current question")
+        return item
+
+    def _record(self, item: Item, raw: str, correct: bool, grade: int | None, picked: tuple[int, ...]) -> Feedback:
+        started = self._shown_at if self._shown_at is not None else self.clock()
+        event = AnswerEvent(
+            question_id=item.question.id, at=self.now(), given=raw, correct=correct, grade=grade,
+            seconds=max(0.0, self.clock() - started), mode=self.mode,
+        )
+        self._results.append((item, "right" if correct else "wrong"))
+        self._advance()
+        if self.on_answer is not None:
+            self.on_answer(event)
+        return Feedback(item, correct, raw, grade, picked)
+
+    def _advance(self) -> None:
+        self._pos += 1
+        self._shown_at = None

@@ -1,0 +1,165 @@
+"""Browsing banks: `topics`, `list` and `show`, as tables or as JSON.
+
+The JSON carries both languages and every field, so scripts need no
+`--lang`; the tables show one language.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcli import answers
+from quizcli.model import Bank, Claim, Library, Question, QuestionType
+from quizcli.model import Text as BiText
+from quizcli.ui.quiz import TYPE_LABEL, correct_answer
+from quizcli.ui.text import bitext, plain
+
+SHORT_TYPE = {
+    QuestionType.SINGLE_CHOICE: "single",
+    QuestionType.MULTIPLE_CHOICE: "multi",
+    QuestionType.TRUE_FALSE: "t/f",
+    QuestionType.NUMERIC: "num",
+    QuestionType.SHORT_ANSWER: "short",
+    QuestionType.FLASHCARD: "card",
+}
+
+
+# --------------------------------------------------------------------------
+# JSON
+
+
+def _bi(text: BiText | None) -> dict[str, str | None] | None:
+    return None if text is None else {"en": text.en, "zh": text.zh}
+
+
+def type_counts(bank: Bank) -> dict[str, int]:
+    counts = {t.value: 0 for t in QuestionType}
+    for q in bank.questions:
+        counts[q.type.value] += 1
+    return counts
+
+
+def bank_dict(bank: Bank) -> dict[str, Any]:
+    return {
+        "id": bank.id, "title": _bi(bank.title), "description": _bi(bank.description),
+        "builtin": bank.builtin, "source": bank.source,
+        "questions": len(bank.questions), "by_type": type_counts(bank),
+    }
+
+
+def claim_dict(claim: Claim) -> dict[str, Any]:
+    return {"id": claim.id, "verdict": claim.verdict.value, "label": claim.verdict.label,
+            "summary": _bi(claim.summary), "refs": list(claim.refs)}
+
+
+def question_summary_dict(q: Question) -> dict[str, Any]:
+    return {"id": q.id, "topic": q.bank_id, "type": q.type.value, "difficulty": q.difficulty,
+            "tags": list(q.tags), "prompt": _bi(q.prompt), "demo": q.demo, "claim": q.claim}
+
+
+def question_dict(q: Question, library: Library) -> dict[str, Any]:
+    data = question_summary_dict(q)
+    if q.choices:
+        data["choices"] = [{"letter": answers.LETTERS[i], "text": _bi(c.text), "correct": c.correct, "why": _bi(c.why)}
+                           for i, c in enumerate(q.choices)]
+        data["answer"] = [answers.LETTERS[i] for i in q.correct_indices]
+    elif q.type is QuestionType.TRUE_FALSE:
+        data["answer"] = q.answer_bool
+    elif q.type is QuestionType.NUMERIC:
+        data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
+    elif q.type is QuestionType.SHORT_ANSWER:
+        data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+    else:
+        data["answer"] = _bi(q.answer_text)
+    claim = library.claim(q.claim) if q.claim else None
+    data.update(explanation=_bi(q.explanation), refs=list(q.refs),
+                claim_verdict=claim_dict(claim) if claim else None, source=q.source, line=q.line)
+    return data
+
+
+def print_json(console: Console, data: Any) -> None:
+    # Plain write: JSON must not be wrapped, highlighted or styled.
+    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    console.file.flush()
+
+
+# --------------------------------------------------------------------------
+# Tables
+
+
+def render_topics(console: Console, library: Library, lang: str) -> None:
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("topic", style="bold cyan", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="fold")
+    table.add_column("total", justify="right", no_wrap=True)
+    for t in QuestionType:
+        table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
+    for bank in library.banks:
+        counts = type_counts(bank)
+        title = bitext(bank.title, lang)
+        if not bank.builtin:
+            title += Text("\n") + plain(bank.source, "dim")
+        table.add_row(plain(bank.id), title, str(len(bank.questions)),
+                      *(str(counts[t.value] or "·") for t in QuestionType))
+    console.print(table)
+    total = sum(len(b.questions) for b in library.banks)
+    console.print(Text(f"{len(library.banks)} banks, {total} questions. "
+                       "Quiz one with `quizcli quiz --topic ID`.", style="dim"))
+
+
+def render_list(console: Console, questions: list[Question], lang: str) -> None:
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("id", style="bold cyan", no_wrap=True)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("diff", justify="right", no_wrap=True)
+    table.add_column("tags", style="dim")
+    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis")
+    for q in questions:
+        prompt = bitext(q.prompt, lang)
+        prompt.plain = prompt.plain.replace("\n", " ") if "\n" in prompt.plain else prompt.plain
+        table.add_row(plain(q.id), plain(q.bank_id), SHORT_TYPE[q.type], str(q.difficulty),
+                      plain(", ".join(q.tags)), prompt)
+    console.print(table)
+    console.print(Text(f"{len(questions)} questions. See one with `quizcli show ID`.", style="dim"))
+
+
+def render_question(console: Console, q: Question, library: Library, lang: str) -> None:
+    body: list = [bitext(q.prompt, lang, "bold")]
+    if q.choices:
+        body.append(Text(""))
+        for i, choice in enumerate(q.choices):
+            mark = Text("✓ ", style="green") if choice.correct else Text("  ")
+            line = mark + Text(f"{answers.LETTERS[i]}) ", style="bold") + bitext(choice.text, lang)
+            if choice.why is not None:
+                line += Text("\n     ") + bitext(choice.why, lang, "dim")
+            body.append(line)
+    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
+    body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
+    if q.refs:
+        body += [Text(""), Text("References", style="bold")]
+        body += [Text("  • ") + plain(r, "dim") for r in q.refs]
+    meta = Text("tags: ", style="bold") + plain(", ".join(q.tags) or "-") + Text("   difficulty: ", style="bold") + Text(str(q.difficulty))
+    body += [Text(""), meta]
+    if q.demo:
+        body.append(Text("demo: ", style="bold") + plain(q.demo) + Text("  (in a quiz, press d after answering to run it)", style="dim"))
+    if q.claim:
+        line = Text("claim: ", style="bold") + plain(q.claim)
+        claim = library.claim(q.claim)
+        if claim is not None:
+            color = {"true": "green", "nuanced": "yellow", "false": "red"}[claim.verdict.value]
+            line += Text(" — ") + Text(claim.verdict.label, style=f"bold {color}")
+            line += Text("\n       ") + bitext(claim.summary, lang, "dim")
+        body.append(line)
+    src = q.source + (f":{q.line}" if q.line else "")
+    if src:
+        body.append(Text("source: ", style="bold") + plain(src, "dim"))
+    title = plain(q.id, "bold") + Text(f" · {q.bank_id} · {TYPE_LABEL[q.type]}")
+    console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue"))

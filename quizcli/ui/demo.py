@@ -1,0 +1,275 @@
+"""Showing demos: live progress, the measurements, the checks, the verdict, the curves.
+
+`show_demo` is what the quiz calls when the user presses the demo key: it
+never raises for anything a demo does (crash, hang, NaN, no torch, unknown
+id), so a quiz session always survives it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from quizcli.demo import engine
+from quizcli.demo.api import NOT_REPRODUCED
+from quizcli.demo.engine import DemoOutcome
+from quizcli.demo.registry import DemoInfo
+from quizcli.errors import QuizcliError
+from quizcli.model import Question, QuestionType, Verdict
+
+VERDICT_STYLE = {"true": "bold green", "nuanced": "bold yellow", "false": "bold red", NOT_REPRODUCED: "bold magenta"}
+STATUS_STYLE = {engine.OK: "green", engine.FAILED_CHECKS: "magenta"}
+
+
+def verdict_label(verdict: str | None) -> str:
+    if verdict == NOT_REPRODUCED:
+        return "not reproduced in this run"
+    if verdict in ("true", "nuanced", "false"):
+        return Verdict(verdict).label
+    return "none"
+
+
+def fmt_number(v: Any) -> str:
+    """Table cells: integers as they are, floats to 4 significant digits."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        if v == 0:
+            return "0"
+        if abs(v) >= 1e5 or abs(v) < 1e-3:
+            return f"{v:.3e}"
+        return f"{v:.4g}"
+    return str(v)
+
+
+# --- the run --------------------------------------------------------------------
+
+
+def show_demo(
+    console: Console,
+    demo_id: str,
+    *,
+    lang: str,
+    seed: int = 0,
+    device: str = "auto",
+    plot: str | Path | None = None,
+    treatment: bool = True,
+    timeout: float | None = None,
+) -> DemoOutcome:
+    """Run a demo with a live progress display and show everything it found.
+
+    Returns the outcome; never raises for a failing demo (a KeyboardInterrupt
+    stops the demo only, as the INTERRUPTED outcome).
+    """
+    from quizcli.demo import registry
+    from quizcli.ui.errors import print_error
+
+    try:
+        info = registry.load_demo(demo_id)
+        if info.blocked:
+            raise registry.UntrustedDemoError(info.blocked, hint=registry.trust_hint(info))
+    except QuizcliError as err:
+        print_error(err, console)
+        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
+                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
+
+    show_header(console, info, lang=lang, treatment=treatment)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
+                        TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
+    task = progress.add_task("starting (importing PyTorch)", total=1.0)
+
+    def on_progress(done: float, message: str) -> None:
+        progress.update(task, completed=done, description=message or "running")
+
+    try:
+        with progress:
+            outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
+                                      timeout=timeout, on_progress=on_progress)
+    except QuizcliError as err:   # e.g. an unknown device name
+        print_error(err, console)
+        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
+                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+    except Exception as err:   # a bug in the engine must not end a quiz session either
+        console.print(Text(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
+        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
+                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+    render_outcome(console, outcome, lang=lang)
+    if plot is not None and outcome.result is not None:
+        from quizcli.ui.plot import save_figure
+
+        try:
+            saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang))
+            console.print(Text(f"Saved the figure to {saved}", style="dim"))
+        except QuizcliError as err:
+            print_error(err, console)
+    return outcome
+
+
+def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
+    console.print(Text("Demo: ", style="bold") + Text(info.text("title", lang), style="bold") +
+                  Text(f"  ({info.id})", style="dim"))
+    console.print(Text("Claim: ", style="bold") + Text(info.text("claim", lang)))
+    line = Text("Treatment: ", style="bold") + Text(info.text("treatment", lang))
+    if not treatment:
+        line += Text("  (switched off: --no-treatment)", style="magenta")
+    console.print(line)
+
+
+def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None:
+    """The table, the checks, the verdict with its finding, then the curves."""
+    result = outcome.result
+    if result is None:
+        _render_failure(console, outcome)
+        return
+    if result.settings:
+        settings = ", ".join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
+        console.print(Text("Settings: " + settings, style="dim"))
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for i, col in enumerate(result.table.columns):
+        table.add_column(str(col), justify="left" if i == 0 else "right")
+    for row in result.table.rows:
+        table.add_row(*(Text(fmt_number(v)) for v in row))
+    console.print(table)
+
+    console.print(Text("Checks", style="bold"))
+    for check in result.checks:
+        mark = Text("  ✓ pass  ", style="green") if check.passed else Text("  ✗ FAIL  ", style="bold red")
+        console.print(mark + Text(check.name) +
+                      Text(f"   ({fmt_number(check.value)} {check.op} {fmt_number(check.threshold)})", style="dim"))
+    console.print()
+
+    label = verdict_label(outcome.verdict)
+    line = Text("Verdict: ", style="bold") + Text(label, style=VERDICT_STYLE.get(outcome.verdict or "", "bold"))
+    if outcome.verdict == NOT_REPRODUCED and outcome.info is not None:
+        line += Text(f"  (the literature's verdict, {verdict_label(outcome.info.verdict)}, is not backed by this run)",
+                     style="dim")
+    console.print(line)
+    if outcome.status == engine.OK:
+        finding = result.finding.get(lang) or result.finding.get("en" if lang == "zh" else "zh", "")
+        console.print(Text(finding))
+    else:
+        console.print(Text(outcome.message, style="magenta"))
+    console.print()
+
+    from quizcli.ui.plot import print_plots
+
+    print_plots(console, result)
+    _footer(console, outcome)
+
+
+def _footer(console: Console, outcome: DemoOutcome) -> None:
+    parts = [f"seed {outcome.seed}", f"device {outcome.device_used or outcome.device}",
+             f"{outcome.elapsed_s:.1f} s"]
+    if outcome.run_s is not None:
+        parts[-1] += f" (the experiment itself {outcome.run_s:.1f} s)"
+    if not outcome.treatment:
+        parts.append("treatment off")
+    console.print(Text(" · ".join(parts), style="dim"))
+
+
+def _render_failure(console: Console, outcome: DemoOutcome) -> None:
+    titles = {
+        engine.TIMEOUT: "The demo timed out",
+        engine.MISSING_TORCH: "The demo cannot run here",
+        engine.INTERRUPTED: "The demo was stopped",
+        engine.NAN: "The demo produced NaN",
+    }
+    title = titles.get(outcome.status, "The demo failed")
+    console.print(Text(f"{title}: ", style="bold red") + Text(outcome.message))
+    if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
+        console.print(Text(outcome.traceback, style="dim"))
+    elif outcome.status == engine.ERROR and outcome.info is not None:
+        console.print(Text(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                           f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+
+
+# --- a question's answer (for `explain QUESTION_ID`) ----------------------------------
+
+
+def show_question_answer(console: Console, question: Question, *, lang: str) -> None:
+    """The question, its answer and its explanation (all text shown literally)."""
+    console.print(Text(f"{question.id}", style="dim"))
+    console.print(Text(question.prompt.get(lang), style="bold"))
+    answer = Text("Answer: ", style="bold")
+    t = question.type
+    if t in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        console.print(answer)
+        for choice in question.choices:
+            mark = Text("  ✓ ", style="green") if choice.correct else Text("  · ", style="dim")
+            line = mark + Text(choice.text.get(lang), style="bold" if choice.correct else "")
+            if choice.why is not None:
+                line += Text(" — " + choice.why.get(lang), style="dim")
+            console.print(line)
+    else:
+        if t is QuestionType.TRUE_FALSE:
+            answer += Text("true" if question.answer_bool else "false")
+        elif t is QuestionType.NUMERIC:
+            value = fmt_number(question.answer_number)
+            if question.tolerance:
+                value += f" ± {fmt_number(question.tolerance)}"
+            answer += Text(value + (f" {question.unit}" if question.unit else ""))
+        elif question.answer_text is not None:
+            answer += Text(question.answer_text.get(lang))
+        elif question.accept:
+            answer += Text(question.accept[0])
+        console.print(answer)
+    console.print(Text("Why: ", style="bold") + Text(question.explanation.get(lang)))
+    for ref in question.refs:
+        console.print(Text("  ref: " + ref, style="dim"))
+    console.print()
+
+
+# --- lists and tables -------------------------------------------------------------
+
+
+def render_demo_list(console: Console, infos: Sequence[DemoInfo], links: dict[str, list[str]], *, lang: str) -> None:
+    """Two lines a demo (a table's columns would wrap at 80 columns)."""
+    width = max((len(i.id) for i in infos), default=0)
+    for info in infos:
+        line = Text(info.id.ljust(width), style="bold") + Text("  ") + Text(info.text("title", lang))
+        if info.long:
+            line += Text("  (long)", style="dim")
+        if info.blocked:
+            line += Text("  (untrusted: will not run)", style="magenta")
+        console.print(line)
+        questions = ", ".join(links.get(info.id, [])) or "none yet"
+        console.print(Text(" " * (width + 2) + "claims: " + ", ".join(info.claims) +
+                           " · questions: " + questions, style="dim"))
+    console.print(Text(f"{len(infos)} demo{'s' if len(infos) != 1 else ''}", style="dim"))
+
+
+def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: float, skipped: Sequence[str] = ()) -> None:
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("demo", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("verdict")
+    table.add_column("time", justify="right", no_wrap=True)
+    table.add_column("note")
+    for o in outcomes:
+        status = Text(o.status, style=STATUS_STYLE.get(o.status, "bold red"))
+        verdict = Text(verdict_label(o.verdict) if o.verdict else "-",
+                       style=VERDICT_STYLE.get(o.verdict or "", "dim"))
+        table.add_row(Text(o.demo_id), status, verdict, Text(f"{o.elapsed_s:.1f} s"), Text(o.message))
+    console.print(table)
+    ok = sum(o.ok for o in outcomes)
+    bad = len(outcomes) - ok
+    summary = Text(f"{ok} passed", style="green" if ok else "")
+    if bad:
+        summary += Text(", ") + Text(f"{bad} failed", style="bold red")
+    if skipped:
+        summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
+    summary += Text(f" in {wall_s:.1f} s", style="dim")
+    console.print(summary)

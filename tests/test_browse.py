@@ -1,0 +1,113 @@
+"""`quizcli topics`, `list` and `show`, as tables and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
+USER = FIXTURES / "user"
+
+
+def run(args: list[str], env: dict | None = None) -> tuple[int, str, str]:
+    """Run the real entry point (error boundary included) in CliRunner's isolation."""
+    with CliRunner().isolation(env=env) as (out, err, _):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+@pytest.fixture(autouse=True)
+def _fixture_content(monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "content"))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_topics_table_counts_per_type():
+    code, out, _ = run(["topics", "--lang", "en"])
+    assert code == 0
+    fx = next(line for line in out.splitlines() if line.strip().startswith("fx "))
+    assert "Fixture bank" in fx and fx.split()[-7:] == ["6", "1", "1", "1", "1", "1", "1"]
+    assert "2 banks, 8 questions" in out
+
+
+def test_topics_json_and_user_banks(monkeypatch):
+    monkeypatch.setenv("QUIZCLI_BANKS", str(USER / "mine.yaml"))
+    code, out, _ = run(["topics", "--json"])
+    data = {b["id"]: b for b in json.loads(out)}
+    assert set(data) == {"fx", "fy", "mine"}
+    assert data["fy"]["by_type"] == {"single_choice": 0, "multiple_choice": 0, "true_false": 1, "numeric": 1,
+                                     "short_answer": 0, "flashcard": 0}
+    assert data["fx"]["builtin"] is True and data["mine"]["builtin"] is False
+    assert data["mine"]["title"] == {"en": "My bank", "zh": None}
+
+
+def test_list_filters_and_json():
+    code, out, _ = run(["list", "--tag", "pytorch", "--json"])
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["fx-multi", "fy-tol"]
+    assert rows[0]["prompt"]["zh"] == "nn.BatchNorm2d 中哪些是缓冲区？" and "choices" not in rows[0]
+    code, out, _ = run(["list", "--type", "numeric", "--difficulty", "2"])
+    assert "fx-num" in out and "fy-tol" in out and "fx-tf" not in out and "2 questions" in out
+
+
+def test_list_unknown_topic():
+    code, _, err = run(["list", "--topic", "nope"])
+    assert code == 4 and "unknown topic: nope" in err and "fx, fy" in err
+
+
+def test_show_every_part():
+    code, out, _ = run(["show", "fx-num", "--lang", "en"])
+    assert code == 0
+    for part in ("How many learnable parameters", "Answer: 128", "gamma and beta per channel",
+                 "tags: bn, parameters", "claim: bn_param_count_2c — true",
+                 "BN over C channels has 2C learnable parameters.", "fx.yaml"):
+        assert part in out
+    code, out, _ = run(["show", "fx-single", "--lang", "zh"])
+    assert "✓ a) N、H、W" in out and "这是实例归一化。" in out and "Ioffe & Szegedy 2015" in out
+
+
+def test_show_demo(monkeypatch):
+    from quizcli import paths
+
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demo" / "demos")
+    code, out, _ = run(["show", "withdemo-q", "--bank", str(FIXTURES / "demo")])
+    assert code == 0 and "demo: fixture_demo" in out
+
+
+def test_show_json_has_both_languages_and_verdict():
+    code, out, _ = run(["show", "fx-num", "--json"])
+    data = json.loads(out)
+    assert data["answer"] == 128 and data["tolerance"] == 0
+    assert data["claim_verdict"]["verdict"] == "true"
+    assert data["explanation"]["zh"].startswith("每个通道")
+    data = json.loads(run(["show", "fx-multi", "--json"])[1])
+    assert data["answer"] == ["a", "b"] and [c["correct"] for c in data["choices"]] == [True, True, False, False]
+    data = json.loads(run(["show", "fx-short", "--json"])[1])
+    assert data["accept"] == ["H, W", "HW"]
+
+
+def test_show_unknown_id_suggests():
+    code, _, err = run(["show", "fx-nmu"])
+    assert code == 4 and "no question with id 'fx-nmu'" in err and "fx-num" in err
+
+
+def test_show_hostile_text_is_literal():
+    code, out, _ = run(["show", "hostile-markup", "--bank", str(USER / "hostile.yaml")],
+                       env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert "[red]RED[/red]" in out and "\\x1b[2J" in out and "\x1b[2J" not in out and "\x1b]0;" not in out

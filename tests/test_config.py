@@ -1,0 +1,74 @@
+"""The config file and the choice of language."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizcli import config, paths
+from quizcli.errors import ExitCode, QuizcliError
+
+
+def _write(text: str):
+    path = paths.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_file_gives_defaults():
+    assert config.load() == config.Config(lang=None, count=config.DEFAULT_COUNT)
+
+
+def test_reads_lang_and_count():
+    _write('# mine\nlang = "zh"\ncount = 5\n')
+    assert config.load() == config.Config(lang="zh", count=5)
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ('lang = "fr"\n', 1, "lang"),
+    ('count = 3\ncolour = "red"\n', 2, "unknown key 'colour'"),
+    ('count = -1\n', 1, "count"),
+    ('count = "ten"\n', 1, "count"),
+    ('lang = zh\n', 1, "TOML"),
+])
+def test_bad_config_names_file_line_and_fix(text, line, words):
+    path = _write(text)
+    with pytest.raises(QuizcliError) as info:
+        config.load()
+    err = info.value
+    assert err.exit_code == ExitCode.BAD_INPUT
+    assert f"{path}:{line}" in err.message and words in err.message
+    assert "valid keys" in err.hint
+
+
+def test_flat_parser_used_without_tomllib(tmp_path):
+    path = tmp_path / "c.toml"
+    assert config._parse_flat('lang = "en"  # comment\n\ncount = 4\n', path) == {"lang": "en", "count": 4}
+    with pytest.raises(QuizcliError, match=":2:"):
+        config._parse_flat('lang = "en"\n[table]\n', path)
+
+
+@pytest.mark.parametrize("env, lang", [
+    ({}, "en"),
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "zh_TW.UTF-8", "LC_ALL": "C"}, "en"),      # LC_ALL wins
+    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN"}, "zh"),
+    ({"LANGUAGE": "zh_CN:en", "LANG": "en_US"}, "zh"),
+    ({"LANGUAGE": "", "LANG": "zh_HK"}, "zh"),
+])
+def test_locale_lang(env, lang):
+    assert config.locale_lang(env) == lang
+
+
+def test_resolve_lang_order(monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert config.resolve_lang(None) == "zh"                 # the locale
+    _write('lang = "en"\n')
+    assert config.resolve_lang(None) == "en"                 # the config file beats the locale
+    assert config.resolve_lang("zh") == "zh"                 # the option beats both
+    with pytest.raises(QuizcliError) as info:
+        config.resolve_lang("fr")
+    assert info.value.exit_code == ExitCode.USAGE

@@ -1,0 +1,180 @@
+"""The demo engine: a demo runs in its own process and every ending is an outcome."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from quizcli import paths
+from quizcli.demo import engine, registry
+from quizcli.demo.api import NOT_REPRODUCED, Check, Curve, DemoResult, Table
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fixture_demos(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demos")
+
+
+def run(demo_id: str, **kw) -> engine.DemoOutcome:
+    kw.setdefault("device", "cpu")
+    return engine.run_demo(demo_id, **kw)
+
+
+def test_a_passing_demo_gives_its_meta_verdict_and_streams_progress():
+    seen: list[tuple[float, str]] = []
+    outcome = run("fx_pass", seed=3, on_progress=lambda done, msg: seen.append((done, msg)))
+    assert outcome.status == engine.OK, outcome.message
+    assert outcome.verdict == "true" and outcome.message == ""
+    assert outcome.device_used == "cpu" and outcome.seed == 3
+    assert outcome.result.settings == {"n": 20, "seed": 3}
+    assert outcome.result.table.rows[0][0] == "control"
+    assert outcome.result.curves[0].series["treatment"][0] == pytest.approx(outcome.result.curves[0].series["control"][0] + 1)
+    assert outcome.result.scatters[0].series["points"][0][0] == outcome.result.curves[0].series["control"][0]
+    assert seen and seen[-1] == (1.0, "step 5")
+    assert outcome.elapsed_s > 0 and outcome.run_s is not None
+    # The demo printed to stdout; that went to stderr, not into the protocol.
+    assert "noise on stdout" in outcome.stderr_tail
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers():
+    a, b, c = run("fx_pass", seed=1), run("fx_pass", seed=1), run("fx_pass", seed=2)
+    assert a.result.to_dict() == b.result.to_dict()
+    assert a.result.table.rows != c.result.table.rows
+
+
+def test_without_the_treatment_the_check_fails_and_the_verdict_is_not_reproduced():
+    outcome = run("fx_pass", treatment=False)
+    assert outcome.status == engine.FAILED_CHECKS
+    assert outcome.verdict == NOT_REPRODUCED
+    assert "treated mean > control mean + 0.5" in outcome.message
+    assert outcome.treatment is False
+
+
+def test_a_failed_check_is_never_the_stored_verdict():
+    outcome = run("fx_fail")
+    assert outcome.status == engine.FAILED_CHECKS and outcome.verdict == NOT_REPRODUCED
+    assert "'2 < 1'" in outcome.message and "'1 < 2'" not in outcome.message
+
+
+def test_a_demo_that_raises_says_what_and_where():
+    outcome = run("fx_raise")
+    assert outcome.status == engine.ERROR and outcome.result is None and outcome.verdict is None
+    assert "ValueError at fx_raise.py:18" in outcome.message
+    assert "shapes do not match" in outcome.message
+    assert "Traceback" in outcome.traceback
+
+
+def test_a_demo_that_hangs_is_stopped_at_its_timeout():
+    outcome = run("fx_hang")   # META timeout: 1.5 s
+    assert outcome.status == engine.TIMEOUT
+    assert "1.5 s" in outcome.message
+    assert outcome.elapsed_s < 10
+
+
+def test_an_explicit_timeout_wins():
+    outcome = run("fx_hang", timeout=0.5)
+    assert outcome.status == engine.TIMEOUT and "0.5 s" in outcome.message
+
+
+def test_nan_in_a_check_or_the_table_is_reported():
+    outcome = run("fx_nan")
+    assert outcome.status == engine.NAN and outcome.verdict == NOT_REPRODUCED
+    assert "check 'loss < 1'" in outcome.message and "column 'loss'" in outcome.message
+    data = outcome.to_dict()
+    json.dumps(data, allow_nan=False)   # NaN became null: valid JSON
+    assert data["result"]["checks"][0]["value"] is None
+
+
+def test_an_invalid_result_is_an_error(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "bad_demos")
+    outcome = run("bad_result")
+    assert outcome.status == engine.ERROR
+    assert "not a DemoResult" in outcome.message
+
+
+def test_without_torch_the_message_says_how_to_install(monkeypatch, tmp_path):
+    stub = tmp_path / "stub" / "torch"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n")
+    monkeypatch.setenv("PYTHONPATH", str(stub.parent))
+    for device in ("cpu", "auto"):   # cpu: the demo's import fails; auto: the runner's
+        outcome = run("fx_torch", device=device)
+        assert outcome.status == engine.MISSING_TORCH, outcome.message
+        assert "pip install 'quizcli[demos]'" in outcome.message
+
+
+def test_a_real_torch_demo_through_the_subprocess():
+    outcome = run("fx_torch", device="auto")
+    assert outcome.status == engine.OK, outcome.message
+    assert outcome.device_used in ("cpu", "cuda", "mps") and outcome.verdict == "nuanced"
+
+
+def test_an_unavailable_device_is_a_clear_error():
+    outcome = run("fx_pass", device="cuda")
+    if outcome.status == engine.OK:
+        pytest.skip("this machine has CUDA")
+    assert outcome.status == engine.ERROR
+    assert "--device cuda" in outcome.message and "--device cpu" in outcome.message
+
+
+def test_an_untrusted_demo_does_not_run(monkeypatch):
+    info = registry.load_demo("fx_pass")
+    blocked = registry.DemoInfo(**{**info.__dict__, "trusted": False, "blocked": "not trusted: x"})
+    with pytest.raises(registry.UntrustedDemoError):
+        engine.run_demo(blocked)
+    [outcome] = engine.run_many([blocked])
+    assert outcome.status == engine.ERROR and "not trusted" in outcome.message
+
+
+def test_cancel_stops_the_demo():
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    outcome = run("fx_hang", timeout=30, cancel=cancel)
+    assert outcome.status == engine.INTERRUPTED and outcome.elapsed_s < 10
+
+
+def test_run_many_keeps_the_order_and_runs_side_by_side():
+    infos = [registry.load_demo(i) for i in ("fx_hang", "fx_pass", "fx_fail")]
+    done: list[str] = []
+    outcomes = engine.run_many(infos, jobs=2, device="cpu", on_done=lambda o: done.append(o.demo_id))
+    assert [o.demo_id for o in outcomes] == ["fx_hang", "fx_pass", "fx_fail"]
+    assert [o.status for o in outcomes] == [engine.TIMEOUT, engine.OK, engine.FAILED_CHECKS]
+    assert done[-1] == "fx_hang"   # the others finished while it hung
+
+
+# --- pure parts -----------------------------------------------------------------------
+
+
+def _result(checks, rows=None) -> DemoResult:
+    return DemoResult(settings={}, table=Table(columns=["a"], rows=rows or [[1.0]]), checks=checks,
+                      finding={"en": "e", "zh": "z"})
+
+
+def test_judge():
+    info = registry.load_demo("fx_fail")   # META verdict "false"
+    assert engine.judge(info, _result([Check("x", 1, "<", 2)]))[:2] == (engine.OK, "false")
+    status, verdict, message = engine.judge(info, _result([Check("x", 1, "<", 2), Check("y", 3, "<", 2)]))
+    assert (status, verdict) == (engine.FAILED_CHECKS, NOT_REPRODUCED) and "'y'" in message
+    assert engine.judge(info, _result([Check("x", 1, "<", 2)], rows=[[float("nan")]]))[0] == engine.NAN
+
+
+def test_result_problems():
+    assert engine.result_problems({"loss": 1}) == ["run() returned dict, not a DemoResult"]
+    bad = DemoResult(settings={}, table=Table(columns=["a", "b"], rows=[[1]]), checks=[], finding={"en": "x"},
+                     curves=[Curve("c", "x", "y", x=[1, 2], series={"s": [1.0]})])
+    problems = " | ".join(engine.result_problems(bad))
+    for part in ("no checks", "en and zh", "row 1 has 1 cells", "series 's' has 1 points"):
+        assert part in problems
+    assert engine.result_problems(_result([Check("x", 1, "<", 2)])) == []
+
+
+def test_curves_may_hold_nan_a_diverged_run_is_not_an_error():
+    r = _result([Check("x", 1, "<", 2)])
+    r.curves.append(Curve("loss", "step", "loss", x=[0, 1], series={"lr=10": [1.0, float("nan")]}))
+    assert engine.nan_fields(r) == []

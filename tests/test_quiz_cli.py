@@ -1,0 +1,322 @@
+"""`quizcli quiz` driven through the CLI with scripted input (no terminal)."""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli import paths
+from quizcli.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
+USER = FIXTURES / "user"
+
+
+@pytest.fixture(autouse=True)
+def _fixture_content(monkeypatch):
+    # Our own banks, not the real content (which changes).
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "content"))
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
+def run(args: list[str], input: str = "", env: dict | None = None) -> tuple[int, str, str]:
+    """Run the real entry point (error boundary included) in CliRunner's isolation."""
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (out, err, _):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def quiz(*args: str, input: str = "", env: dict | None = None) -> tuple[int, str, str]:
+    return run(["quiz", "--seed", "1", "-n", "0", "--lang", "en", *args], input=input, env=env)
+
+
+def letter_of(out: str, choice_text: str) -> str:
+    """The letter a choice was shown with (choices are shuffled)."""
+    m = re.search(r"([a-h])\) " + re.escape(choice_text) + r"\s*│", out)
+    assert m, f"choice {choice_text!r} not shown"
+    return m.group(1)
+
+
+def shown_question(type_: str) -> str:
+    """The first screen of a one-question quiz, to learn the choice letters."""
+    code, out, _ = quiz("--topic", "fx", "--type", type_, input="q\n")
+    assert code == 0
+    return out
+
+
+# -- every question type, right and wrong
+
+
+def test_single_choice_right_and_wrong():
+    out = shown_question("single_choice")
+    right, wrong = letter_of(out, "N, H, W"), letter_of(out, "H, W")
+    code, out, _ = quiz("--topic", "fx", "--type", "single_choice", input=f"{right}\n")
+    assert code == 0 and "✓ Correct" in out and "Score: 1/1 correct (100%)" in out
+    assert "One mean per channel." in out                                    # why of the right choice
+    assert "BN shares statistics over the batch" in out                      # explanation
+    assert "Ioffe & Szegedy 2015" in out                                     # refs
+    code, out, _ = quiz("--topic", "fx", "--type", "single_choice", input=f"{wrong.upper()}\n")
+    assert "✗ Wrong" in out and "That is InstanceNorm." in out
+    assert "Score: 0/1 correct" in out and re.search(r"Missed\s*│\s*│\s+fx-single", out)
+
+
+def test_multiple_choice_needs_all_correct_letters():
+    out = shown_question("multiple_choice")
+    mean, var, weight = (letter_of(out, t) for t in ("running_mean", "running_var", "weight"))
+    code, out, _ = quiz("--topic", "fx", "--type", "multiple_choice", input=f"{var} {mean}\n")
+    assert "✓ Correct" in out
+    code, out, _ = quiz("--topic", "fx", "--type", "multiple_choice", input=f"{mean}\n")
+    assert "✗ Wrong" in out and "Score: 0/1" in out
+    code, out, _ = quiz("--topic", "fx", "--type", "multiple_choice", input=f"{mean},{var},{weight}\n")
+    assert "✗ Wrong" in out
+
+
+def test_invalid_answer_asks_again():
+    code, out, _ = quiz("--topic", "fx", "--type", "single_choice", input="z\nq\n")
+    assert code == 0 and "choose from a, b, c" in out and "Score: 0/0" in out
+
+
+@pytest.mark.parametrize("given, ok", [("t", True), ("对", True), ("yes", True), ("f", False), ("错", False)])
+def test_true_false(given, ok):
+    code, out, _ = quiz("--topic", "fx", "--type", "true_false", input=f"{given}\n")
+    assert code == 0
+    assert ("✓ Correct" in out) is ok and ("✗ Wrong" in out) is (not ok)
+    assert "Answer: true" in out or ok
+
+
+@pytest.mark.parametrize("given, ok", [("128", True), ("１２８", True), ("127", False)])
+def test_numeric(given, ok):
+    code, out, _ = quiz("--topic", "fx", "--type", "numeric", input=f"{given}\n")
+    assert ("✓ Correct" in out) is ok
+    if not ok:
+        assert "Answer: 128" in out and "you said: 127" in out
+
+
+def test_numeric_tolerance():
+    code, out, _ = quiz("--topic", "fy", "--type", "numeric", input="0.1005\n")
+    assert "✓ Correct" in out and "within ±0.001" in out
+    code, out, _ = quiz("--topic", "fy", "--type", "numeric", input="0.12\n")
+    assert "✗ Wrong" in out and "Answer: 0.1 (±0.001)" in out
+
+
+@pytest.mark.parametrize("given, ok", [("h,w", True), ("Ｈ，Ｗ", True), ("  HW ", True), ("C", False)])
+def test_short_answer(given, ok):
+    code, out, _ = quiz("--topic", "fx", "--type", "short_answer", input=f"{given}\n")
+    assert ("✓ Correct" in out) is ok
+    assert "Answer: H, W   also accepted: HW" in out
+
+
+def test_flashcard_reveal_and_self_grade():
+    code, out, _ = quiz("--topic", "fx", "--type", "flashcard", input="\n3\n")
+    assert code == 0
+    assert "Only the largest singular value is needed" in out and "Graded: good" in out
+    assert "Score: 1/1" in out
+    code, out, _ = quiz("--topic", "fx", "--type", "flashcard", input="\n1\n")
+    assert "Graded: again" in out and "Score: 0/1" in out and "fx-card" in out.split("Missed")[1]
+
+
+# -- keys: skip, quit, EOF, Ctrl-C, help
+
+
+def test_skip_with_enter_and_s_then_finish():
+    code, out, _ = quiz("--topic", "fy", input="\ns\n")
+    assert code == 0
+    assert out.count("skipped") >= 2 and "Score: 0/0 correct · 2 skipped" in out
+    assert re.search(r"Skipped\s*│\s*│\s+fy-", out)
+
+
+def test_quit_exits_zero_with_summary():
+    code, out, _ = quiz("--topic", "fy", input="q\n")
+    assert code == 0 and "Summary" in out and "2 not asked" in out
+
+
+def test_eof_ends_cleanly():
+    code, out, err = quiz(input="t\n")          # input ends after one answer
+    assert code == 0 and "Summary" in out and err == ""
+    assert "Traceback" not in out
+
+
+def test_ctrl_c_ends_with_summary(monkeypatch):
+    lines = iter(["s"])
+
+    def reader(console):
+        def read(prompt: str) -> str:
+            try:
+                return next(lines)
+            except StopIteration:
+                raise KeyboardInterrupt from None
+        return read
+
+    monkeypatch.setattr("quizcli.ui.quiz._echoing_reader", reader)
+    code, out, err = quiz()
+    assert code == 130 and "Summary" in out and "1 skipped" in out and "Traceback" not in out + err
+
+
+def test_help_key_and_escaped_command_word():
+    code, out, _ = quiz("--topic", "fx", "--type", "short_answer", input="?\n\\q\n")
+    assert "Enter or s skips" in out
+    assert "✗ Wrong" in out and "you said: q" in out      # \q answered "q" instead of quitting
+
+
+def test_every_answer_reaches_the_progress_callback(monkeypatch):
+    import quizcli.session as session_mod
+
+    events = []
+    real = session_mod.QuizSession
+
+    def recording(*args, **kw):
+        kw["on_answer"] = events.append
+        return real(*args, **kw)
+
+    monkeypatch.setattr(session_mod, "QuizSession", recording)
+    # Valid whichever comes first: "t" is re-asked if the number comes first.
+    code, out, _ = quiz("--topic", "fy", input="t\n0.1\nt\n")
+    assert code == 0 and sorted(e.question_id for e in events) == ["fy-gan", "fy-tol"]
+    assert all(e.correct and e.mode == "quiz" and e.at.tzinfo is not None for e in events)
+
+
+# -- seed, filters, banks, language
+
+
+def test_seed_reproduces_the_whole_session():
+    a = quiz(input="a\n\nq\n")[1]
+    b = quiz(input="a\n\nq\n")[1]
+    assert a == b
+    firsts = {re.search(r"1/\d+ · \w+ · [^·]+", quiz("--seed", str(s), input="q\n")[1]).group(0) for s in range(8)}
+    assert len(firsts) > 1
+
+
+def test_count_and_filters():
+    code, out, _ = quiz("-n", "2", input="q\n")
+    assert "1/2 ·" in out
+    code, out, _ = quiz("--tag", "gan", input="q\n")
+    assert "1/1 · fy · true or false" in out
+    code, out, _ = quiz("--difficulty", "4-5", input="q\n")
+    assert "1/1 · fx · flashcard" in out
+
+
+def test_unknown_topic_lists_valid_ones():
+    code, out, err = quiz("--topic", "nope")
+    assert code == 4 and "unknown topic: nope" in err and "fx, fy" in err and "Traceback" not in err
+
+
+def test_unknown_tag_and_bad_difficulty():
+    code, _, err = quiz("--tag", "nope")
+    assert code == 4 and "unknown tag: nope" in err and "pytorch" in err
+    code, _, err = quiz("--difficulty", "9")
+    assert code == 2 and "--difficulty" in err
+
+
+def test_no_match_is_an_error():
+    code, _, err = quiz("--topic", "fy", "--type", "flashcard")
+    assert code == 4 and "no questions match" in err
+
+
+def test_user_bank_by_option_and_env(monkeypatch):
+    code, out, _ = quiz("--bank", str(USER / "mine.yaml"), "--topic", "mine", input="t\n")
+    assert code == 0 and "ReLU is zero" in out and "✓ Correct" in out
+    monkeypatch.setenv("QUIZCLI_BANKS", str(USER))
+    code, out, _ = quiz("--topic", "mine", input="t\n")
+    assert code == 0 and "ReLU is zero" in out
+
+
+def test_missing_bank_path_is_a_clear_error():
+    code, out, err = quiz("--bank", "/nonexistent/bank.yaml")
+    assert code != 0 and "/nonexistent/bank.yaml" in err and "Traceback" not in out + err
+
+
+def test_chinese_and_fallback_marker():
+    code, out, _ = run(["quiz", "--seed", "1", "--lang", "zh", "--topic", "fx", "--type", "true_false"], input="对\n")
+    assert "在 eval 模式下 BatchNorm 使用滑动平均统计量" in out and "✓ Correct" in out
+    code, out, _ = run(["quiz", "--lang", "zh", "--bank", str(USER / "mine.yaml"), "--topic", "mine"], input="q\n")
+    assert "[en] ReLU is zero for negative inputs." in out
+
+
+def test_lang_from_config(monkeypatch):
+    paths.config_path().write_text('lang = "zh"\n', encoding="utf-8")
+    code, out, _ = run(["quiz", "--topic", "fx", "--type", "true_false"], input="q\n")
+    assert "在 eval 模式下" in out
+
+
+# -- demos
+
+
+@pytest.fixture
+def demo_bank(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demo" / "demos")
+    return str(FIXTURES / "demo" / "withdemo.yaml")
+
+
+def test_demo_key_runs_the_demo_and_the_session_goes_on(monkeypatch, demo_bank):
+    calls = []
+    fake = types.ModuleType("quizcli.ui.demo")
+
+    def show_demo(console, demo_id, *, lang, seed):
+        calls.append((demo_id, lang, seed))
+        console.print("DEMO RAN")
+
+    fake.show_demo = show_demo
+    monkeypatch.setitem(sys.modules, "quizcli.ui.demo", fake)
+    code, out, _ = run(["quiz", "--seed", "4", "--lang", "en", "--bank", demo_bank, "--topic", "withdemo",
+                        "--topic", "fy", "--type", "true_false"], input="t\nd\nt\n")
+    assert code == 0 and "1/2 · withdemo" in out
+    assert "d run the demo" in out and "fixture_demo" in out
+    assert calls == [("fixture_demo", "en", 4)]
+    assert "DEMO RAN" in out
+    assert out.index("DEMO RAN") < out.index("2/")                 # the next question follows the demo
+
+
+def test_demo_engine_missing_is_a_message(monkeypatch, demo_bank):
+    monkeypatch.setitem(sys.modules, "quizcli.ui.demo", None)      # import fails
+    code, out, _ = run(["quiz", "--lang", "en", "--bank", demo_bank, "--topic", "withdemo"], input="t\nd\n")
+    assert code == 0 and "Demos cannot run" in out and "Summary" in out
+
+
+def test_enter_skips_the_demo(monkeypatch, demo_bank):
+    monkeypatch.setitem(sys.modules, "quizcli.ui.demo", None)
+    code, out, _ = run(["quiz", "--lang", "en", "--bank", demo_bank, "--topic", "withdemo"], input="t\n\n")
+    assert code == 0 and "Demos cannot run" not in out and "Score: 1/1" in out
+
+
+# -- bank text is shown literally
+
+
+def test_markup_and_escapes_from_banks_are_inert():
+    env = {"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm-256color"}
+    code, out, _ = quiz("--bank", str(USER / "hostile.yaml"), "--topic", "hostile", input="t\n", env=env)
+    assert code == 0
+    assert "\x1b[" in out                                     # colour is on, so Rich would style
+    assert "[red]RED[/red]" in out and "[link=http://x]LINK[/link]" in out
+    assert "[blink]still literal[/blink]" in out
+    assert "\\x1b[31mCSI\\x1b[0m" in out and "\\x1b]0;PWNED\\x07" in out and "\\x1b[2J" in out
+    for raw in ("\x1b[31mCSI", "\x1b]0;", "\x07", "\x1b[2J", "\x1b[5m", "\x1b]8;"):
+        assert raw not in out, f"{raw!r} reached the terminal"
+
+
+def test_no_color_has_no_colour_codes():
+    env = {"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm-256color"}
+    code, out, _ = quiz("--topic", "fx", "--type", "true_false", input="f\n", env=env)
+    assert code == 0 and "✗ Wrong" in out
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)", out), "colour codes despite NO_COLOR"
+    env["NO_COLOR"] = None
+    out = quiz("--topic", "fx", "--type", "true_false", input="f\n", env=env)[1]
+    assert re.search(r"\x1b\[[0-9;]*3[0-9]", out)             # the same run with colour has colour
+
+
+def test_plain_pipe_output_has_no_escape_codes():
+    code, out, _ = quiz("--topic", "fx", "--type", "true_false", input="t\n", env={"NO_COLOR": None})
+    assert "\x1b" not in out and "> t" in out                  # the answer is echoed in a pipe
