@@ -59,10 +59,46 @@ class AffineG(nn.Module):
         return self.b + self.s * z
 
 
-def optimizer(kind: str, params, lr: float) -> torch.optim.Optimizer:
-    if kind == "sgd":
-        return torch.optim.SGD(params, lr=lr)
-    return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
+class Optimizer:
+    """Plain SGD, or Adam with DCGAN's betas (0.5, 0.999), written out.
+
+    The same update rules as torch.optim.SGD / torch.optim.Adam; written here
+    because constructing a torch.optim optimizer imports torch._dynamo, which
+    costs a second or more of start-up, longer than these demos' training.
+    """
+
+    def __init__(self, kind: str, params, lr: float, betas: tuple[float, float] = (0.5, 0.999),
+                 eps: float = 1e-8) -> None:
+        self.kind, self.lr, self.betas, self.eps = kind, lr, betas, eps
+        self.params = list(params)
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.t += 1
+        b1, b2 = self.betas
+        for p, m, v in zip(self.params, self.m, self.v):
+            if p.grad is None:
+                continue
+            g = p.grad
+            if self.kind == "sgd":
+                p.sub_(self.lr * g)
+                continue
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            m_hat = m / (1 - b1 ** self.t)
+            v_hat = v / (1 - b2 ** self.t)
+            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))
+
+
+def optimizer(kind: str, params, lr: float) -> Optimizer:
+    return Optimizer(kind, params, lr)
 
 
 def w1_to_data(b: float, s: float) -> float:
@@ -92,7 +128,7 @@ def labels(n: int, lo_hi: tuple[float, float], gen: torch.Generator) -> torch.Te
     return lo + (hi - lo) * torch.rand(n, 1, generator=gen)
 
 
-def d_step(d: nn.Module, opt: torch.optim.Optimizer, g: nn.Module, cfg: ToyConfig,
+def d_step(d: nn.Module, opt: Optimizer, g: nn.Module, cfg: ToyConfig,
            gen: torch.Generator) -> float:
     real = REAL_MEAN + REAL_STD * torch.randn(cfg.batch, 1, generator=gen)
     with torch.no_grad():

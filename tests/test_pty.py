@@ -80,6 +80,6 @@ def test_quit_key():
     child.expect("> ")
     child.sendline("q")
     child.expect("Summary")
-    child.expect("2 not asked")
+    child.expect("2 not answered")
     finish(child)
     assert child.exitstatus == 0

@@ -141,7 +141,7 @@ def test_skip_with_enter_and_s_then_finish():
 
 def test_quit_exits_zero_with_summary():
     code, out, _ = quiz("--topic", "fy", input="q\n")
-    assert code == 0 and "Summary" in out and "2 not asked" in out
+    assert code == 0 and "Summary" in out and "2 not answered" in out
 
 
 def test_eof_ends_cleanly():

@@ -22,6 +22,7 @@ The format is documented in content/README.md; the checks are in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -29,7 +30,7 @@ from quizcli.bank.library import bank_files
 from quizcli.errors import BankError, Problem
 from quizcli.model import Library
 
-__all__ = ["bank_files", "load_library", "validate_paths"]
+__all__ = ["Report", "bank_files", "check_paths", "load_library", "validate_paths"]
 
 
 def load_library(extra: Iterable[Path] = (), include_builtin: bool = True) -> Library:
@@ -54,6 +55,25 @@ def load_library(extra: Iterable[Path] = (), include_builtin: bool = True) -> Li
 
 
 def validate_paths(paths_: Iterable[Path], against_builtin: bool = True) -> list[Problem]:
+    return check_paths(paths_, against_builtin).problems
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `quizcli bank validate` found."""
+
+    problems: list[Problem]
+    files: list[str]          # the bank files checked (not the built-in context)
+    banks: int                # banks among them that could be read
+    questions: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_paths(paths_: Iterable[Path], against_builtin: bool = True) -> Report:
+    """`validate_paths` with counts, for the command's summary."""
     from quizcli import paths
     from quizcli.bank import library
 
@@ -62,5 +82,12 @@ def validate_paths(paths_: Iterable[Path], against_builtin: bool = True) -> list
     if against_builtin and paths.builtin_content_dir().is_dir():
         context, _ = library.expand([paths.builtin_content_dir()], builtin=True, report=False)
     # Context first, so a user bank reusing a built-in id is the one reported.
-    _, found = library.run(library._dedupe(context + given))
-    return problems + found
+    files, found = library.run(library._dedupe(context + given))
+    checked = [f for f in files if f.source.report]
+    readable = [f.bank for f in checked if f.bank is not None]
+    return Report(
+        problems=problems + found,
+        files=[f.name for f in checked],
+        banks=len(readable),
+        questions=sum(len(b.get("questions", ())) for b in readable),
+    )

@@ -21,6 +21,7 @@ BANK_ID = re.compile(r"[a-z][a-z0-9_]*")
 QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 CLAIM_ID = re.compile(r"[a-z][a-z0-9_]*")
 TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
+TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
 LANGS = ("en", "zh")
 TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard")
@@ -146,7 +147,7 @@ class _Checker:
                                at_key=True)
         for key, required in spec.items():
             if required and key not in raw:
-                self.issue(path, f"{what} has no `{key}`", f"add `{key}:` (see content/README.md)")
+                self.issue(path, f"{what} has no `{key}`", f"add `{key}:`; the format is in content/README.md")
 
     def mapping(self, raw: Any, path: Path_, what: str) -> dict | None:
         if isinstance(raw, dict):
@@ -157,10 +158,10 @@ class _Checker:
 
     def text(self, raw: Any, path: Path_, what: str) -> tuple[str | None, str | None] | None:
         """Bilingual text -> (en, zh); a plain string counts as both in a user bank."""
-        if type(raw) is dict and len(raw) == 2:
+        if type(raw) is dict and len(raw) == 2:   # the common case, inlined for speed
             en, zh = raw.get("en"), raw.get("zh")
-            if _filled(en) and _filled(zh):
-                return en, zh    # the common case
+            if type(en) is str and type(zh) is str and en and zh and not en.isspace() and not zh.isspace():
+                return en, zh
         if isinstance(raw, str):
             if not raw.strip():
                 self.issue(path, f"{what} is empty", "write the text")
@@ -224,7 +225,10 @@ class _Checker:
         if not raw and not allow_empty:
             self.issue(path, f"{what} is empty", "give at least one")
             return None
-        if all(_filled(item) for item in raw):
+        for item in raw:   # the common case first: all filled text
+            if type(item) is not str or not item or item.isspace():
+                break
+        else:
             return tuple(raw)
         out = []
         for i, item in enumerate(raw):
@@ -338,7 +342,7 @@ class _Checker:
         q["explanation"] = (self.text(raw["explanation"], path + ("explanation",), "the explanation")
                             if "explanation" in raw else None)
         tags = self.strings(raw["tags"], path + ("tags",), "tags") if "tags" in raw else None
-        if tags:
+        if tags and not TAGS.fullmatch("\n".join(tags)):
             for i, tag in enumerate(tags):
                 if not TAG.fullmatch(tag):
                     self.issue(path + ("tags", i), f"the tag {tag!r} must be lower case without spaces",

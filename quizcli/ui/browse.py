@@ -11,6 +11,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -134,18 +135,25 @@ def render_list(console: Console, questions: list[Question], lang: str) -> None:
 def render_question(console: Console, q: Question, library: Library, lang: str) -> None:
     body: list = [bitext(q.prompt, lang, "bold")]
     if q.choices:
-        body.append(Text(""))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
         for i, choice in enumerate(q.choices):
-            mark = Text("✓ ", style="green") if choice.correct else Text("  ")
-            line = mark + Text(f"{answers.LETTERS[i]}) ", style="bold") + bitext(choice.text, lang)
+            mark = Text("✓", style="green") if choice.correct else Text(" ")
+            text = bitext(choice.text, lang)
             if choice.why is not None:
-                line += Text("\n     ") + bitext(choice.why, lang, "dim")
-            body.append(line)
+                text += Text("\n") + bitext(choice.why, lang, "dim")
+            grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
+        body += [Text(""), grid]
     body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
-        body += [Text(""), Text("References", style="bold")]
-        body += [Text("  • ") + plain(r, "dim") for r in q.refs]
+        refs = Table.grid(padding=(0, 1))
+        refs.add_column(no_wrap=True)
+        refs.add_column(ratio=1)
+        for ref in q.refs:
+            refs.add_row(Text("  •"), plain(ref, "dim"))
+        body += [Text(""), Text("References", style="bold"), refs]
     meta = Text("tags: ", style="bold") + plain(", ".join(q.tags) or "-") + Text("   difficulty: ", style="bold") + Text(str(q.difficulty))
     body += [Text(""), meta]
     if q.demo:
@@ -156,8 +164,9 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
         if claim is not None:
             color = {"true": "green", "nuanced": "yellow", "false": "red"}[claim.verdict.value]
             line += Text(" — ") + Text(claim.verdict.label, style=f"bold {color}")
-            line += Text("\n       ") + bitext(claim.summary, lang, "dim")
         body.append(line)
+        if claim is not None:
+            body.append(Padding(bitext(claim.summary, lang, "dim"), (0, 0, 0, 2)))
     src = q.source + (f":{q.line}" if q.line else "")
     if src:
         body.append(Text("source: ", style="bold") + plain(src, "dim"))

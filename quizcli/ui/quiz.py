@@ -44,8 +44,10 @@ def _keys(*pairs: tuple[str, str]) -> Text:
     for i, (key, what) in enumerate(pairs):
         if i:
             line.append(" · ", style="dim")
-        line.append(key, style="bold cyan")
-        line.append(f" {what}", style="dim")
+        if key:
+            line.append(key, style="bold cyan")
+            line.append(" ")
+        line.append(what, style="dim")
     return line
 
 
@@ -54,10 +56,10 @@ def _answer_keys(item: Item) -> Text:
     n = len(item.order)
     how = {
         QuestionType.SINGLE_CHOICE: (f"a-{answers.LETTERS[n - 1]}", "answer"),
-        QuestionType.MULTIPLE_CHOICE: ("letters", "all that apply, e.g. a,c"),
+        QuestionType.MULTIPLE_CHOICE: ("a,c", "every correct letter"),
         QuestionType.TRUE_FALSE: ("t/f", "true or false (y/n, 对/错)"),
-        QuestionType.NUMERIC: ("number", "answer"),
-        QuestionType.SHORT_ANSWER: ("text", "answer"),
+        QuestionType.NUMERIC: ("", "type a number"),
+        QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
     }[q.type]
     skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
@@ -76,21 +78,28 @@ HELP = (
 # Rendering
 
 
-def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int, ...] = ()) -> list[Text]:
-    lines = []
+def _grid(*columns: dict) -> Table:
+    """A borderless table: wrapped text keeps its hanging indent."""
+    grid = Table.grid(padding=(0, 1))
+    for col in columns:
+        grid.add_column(**col)
+    return grid
+
+
+def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int, ...] = ()) -> Table:
+    grid = _grid({"no_wrap": True}, {"ratio": 1})
     for pos, choice in enumerate(item.shown_choices()):
-        mark = "  "
-        style = ""
+        mark, style = " ", ""
         if reveal:
             if choice.correct:
-                mark, style = "✓ ", "green"
+                mark, style = "✓", "green"
             elif pos in picked:
-                mark, style = "✗ ", "red"
-        line = Text(mark, style=style) + Text(f"{answers.LETTERS[pos]}) ", style="bold") + bitext(choice.text, lang, style)
+                mark, style = "✗", "red"
+        text = bitext(choice.text, lang, style)
         if reveal and choice.why is not None and (choice.correct or pos in picked):
-            line += Text("\n       ") + bitext(choice.why, lang, "dim")
-        lines.append(line)
-    return lines
+            text += Text("\n") + bitext(choice.why, lang, "dim")
+        grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
+    return grid
 
 
 def render_question(console: Console, item: Item, total: int, lang: str) -> None:
@@ -98,7 +107,7 @@ def render_question(console: Console, item: Item, total: int, lang: str) -> None
     body: list = [bitext(q.prompt, lang, "bold")]
     if q.choices:
         body.append(Text(""))
-        body.extend(_choice_lines(item, lang))
+        body.append(_choice_lines(item, lang))
     hint = ""
     if q.type is QuestionType.MULTIPLE_CHOICE:
         hint = "pick all that apply"
@@ -141,12 +150,15 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
     return bitext(q.answer_text, lang, "bold")
 
 
-def _details(q: Question, lang: str) -> list[Text]:
-    lines: list[Text] = [bitext(q.explanation, lang)]
+def _details(q: Question, lang: str) -> list:
+    lines: list = [bitext(q.explanation, lang)]
     if q.refs:
         lines.append(Text(""))
         lines.append(Text("References", style="bold"))
-        lines.extend(Text("  • ") + plain(ref, "dim") for ref in q.refs)
+        refs = _grid({"no_wrap": True}, {"ratio": 1})
+        for ref in q.refs:
+            refs.add_row(Text("  •"), plain(ref, "dim"))
+        lines.append(refs)
     return lines
 
 
@@ -164,7 +176,7 @@ def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
         head += Text("  (you said: ", style="dim") + shown + Text(")", style="dim")
     body.append(head)
     if q.choices:
-        body.extend(_choice_lines(fb.item, lang, reveal=True, picked=fb.picked))
+        body.append(_choice_lines(fb.item, lang, reveal=True, picked=fb.picked))
     else:
         body.append(Text("Answer: ", style="bold") + correct_answer(q, lang, fb.item.order))
     body.append(Text(""))
@@ -188,7 +200,7 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
     if summary.skipped:
         extras.append(f"{summary.skipped} skipped")
     if summary.unanswered:
-        extras.append(f"{summary.unanswered} not asked")
+        extras.append(f"{summary.unanswered} not answered")
     if extras:
         score += Text(" · " + " · ".join(extras), style="dim")
     body: list = [score]
@@ -203,10 +215,10 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
         body += [Text(""), table]
     if summary.missed:
         body += [Text(""), Text("Missed", style="bold red")]
-        body += [Text("  ") + plain(q.id, "bold") + Text("  ") + _short(q, lang) for q in summary.missed]
+        body.append(_question_rows(summary.missed, lang))
     if summary.skipped_questions:
         body += [Text(""), Text("Skipped", style="bold yellow")]
-        body += [Text("  ") + plain(q.id, "bold") + Text("  ") + _short(q, lang) for q in summary.skipped_questions]
+        body.append(_question_rows(summary.skipped_questions, lang))
     body += [Text(""), Text(f"Seed {summary.seed}: `quizcli quiz --seed {summary.seed}` with the same filters "
                             "asks the same questions in the same order.", style="dim")]
     if summary.missed:
@@ -214,10 +226,13 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
     console.print(Panel(Group(*body), title="Summary", title_align="left", border_style="magenta", expand=True))
 
 
-def _short(q: Question, lang: str, width: int = 60) -> Text:
-    text = bitext(q.prompt, lang)
-    text.truncate(width, overflow="ellipsis")
-    return text
+def _question_rows(questions: tuple[Question, ...], lang: str) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    for q in questions:
+        grid.add_row(Text(" ") + plain(q.id), bitext(q.prompt, lang).split("\n")[0])
+    return grid
 
 
 # --------------------------------------------------------------------------

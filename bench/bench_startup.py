@@ -1,0 +1,94 @@
+"""Start-up benchmark: `quizcli --help` against the bare imports it needs,
+and the time from launch to the first question of a quiz on the built-in banks.
+
+    .venv/bin/python bench/bench_startup.py [--runs 15]
+
+Targets (issue 2): --help within 1.3x of `python -c "import typer,
+rich.console, yaml"`, measured side by side in this one run (interleaved, so
+machine load hits both alike); first question in under 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+QUIZCLI = BIN / ("quizcli.exe" if os.name == "nt" else "quizcli")
+BASELINE = [sys.executable, "-c", "import typer, rich.console, yaml"]
+HELP = [str(QUIZCLI), "--help"]
+PROMPT = b"> "   # the answer prompt: the first question is on screen
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def first_question(env: dict[str, str]) -> float:
+    """Launch a quiz and time until its answer prompt appears, then quit."""
+    cmd = [str(QUIZCLI), "quiz", "--seed", "0", "-n", "5", "--lang", "en"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stdin is not None
+    seen = b""
+    fd = proc.stdout.fileno()
+    while PROMPT not in seen:
+        ready, _, _ = select.select([fd], [], [], 10)
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            proc.kill()
+            raise RuntimeError(f"no question appeared: {seen[-500:]!r} {proc.stderr.read()[-500:]!r}")
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.communicate(b"q\n", timeout=10)
+    return elapsed
+
+
+def summary(name: str, times: list[float]) -> str:
+    return f"{name:<44} median {statistics.median(times) * 1000:7.1f} ms   min {min(times) * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="quizcli-bench-")
+    env = {k: v for k, v in os.environ.items() if k not in ("QUIZCLI_CONTENT", "QUIZCLI_BANKS")}
+    env.update(QUIZCLI_HOME=home, NO_COLOR="1")
+
+    # Warm the OS file cache and the bank cache once, as a user's second run would be.
+    timed(BASELINE, env), timed(HELP, env), first_question(env)
+    base, help_, first = [], [], []
+    for _ in range(args.runs):        # interleaved: load changes hit all three alike
+        base.append(timed(BASELINE, env))
+        help_.append(timed(HELP, env))
+        first.append(first_question(env))
+
+    ratio = statistics.median(help_) / statistics.median(base)
+    print(f"python {sys.version.split()[0]}, {args.runs} runs each, interleaved")
+    print(summary('python -c "import typer, rich.console, yaml"', base))
+    print(summary("quizcli --help", help_))
+    print(f"{'  ratio (median)':<44} {ratio:7.2f}x   target <= 1.30x   {'OK' if ratio <= 1.3 else 'MISSED'}")
+    fq = statistics.median(first)
+    print(summary("quizcli quiz: launch to first question", first))
+    print(f"{'  target':<44} < 300 ms           {'OK' if fq < 0.3 else 'MISSED'}")
+
+    # Cold: an empty user folder, so no bank cache (if the loader keeps one).
+    cold = []
+    for _ in range(max(3, args.runs // 3)):
+        env_cold = dict(env, QUIZCLI_HOME=tempfile.mkdtemp(prefix="quizcli-bench-cold-"))
+        cold.append(first_question(env_cold))
+    print(summary("  same, empty user folder (cold cache)", cold))
+
+
+if __name__ == "__main__":
+    main()

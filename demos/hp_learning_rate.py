@@ -1,0 +1,109 @@
+"""Interview question: how does the learning rate matter, and what limits it?
+
+Gradient descent on least squares, a quadratic whose curvature is known:
+the largest eigenvalue L of the Hessian. Theory: gradient descent is stable
+exactly when lr < 2/L. The control uses lr = 1/L; the treatment arms use a
+learning rate 50 times too small and one just past the limit (2.1/L). A
+sweep over lr then finds the stability limit empirically. With the
+treatment off the two treatment arms use 1/L too.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from quizcli.demo import kit
+from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
+
+META = {
+    "id": "hp_learning_rate",
+    "title": {"en": "The learning rate: too small, right, and past the 2/L stability limit",
+              "zh": "学习率:太小、合适、以及超过 2/L 稳定极限"},
+    "claim": {"en": "The learning rate is a hyperparameter to tune.",
+              "zh": "学习率(可以调节的超参数之一)。"},
+    "claims": ["hp_learning_rate"],
+    "verdict": "true",
+    "treatment": {"en": "learning rates of 0.02/L and 2.1/L beside the control's 1/L (off: all arms 1/L)",
+                  "zh": "在对照组 1/L 之外,使用 0.02/L 和 2.1/L 的学习率(关闭后所有组都用 1/L)"},
+    "long": False,
+}
+
+N, DIM = 200, 10
+SCALE_RANGE = 0.5     # feature scales 1 .. 10**-0.5: condition number about 10
+STEPS = 100
+SMALL, LARGE = 0.02, 2.1           # treatment learning rates, in units of 1/L
+SWEEP = [0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 1.8, 1.9, 1.95, 1.98, 2.02, 2.05, 2.1, 2.2, 2.5]  # x 1/L
+
+
+def _gd(h: torch.Tensor, b: torch.Tensor, c: float, lr: float) -> list[float]:
+    """Gradient descent on f(w) = w^T H w / 2 - b^T w + c from w = 0; returns f per step."""
+    w = torch.zeros(len(b), dtype=h.dtype)
+    losses = []
+    for _ in range(STEPS + 1):
+        losses.append((0.5 * w @ h @ w - b @ w + c).item())
+        w = w - lr * (h @ w - b)
+    return losses
+
+
+def run(ctx: DemoContext) -> DemoResult:
+    kit.setup(ctx)
+    g = kit.generator(ctx)
+    d64 = torch.float64
+    x = torch.randn(N, DIM, generator=g, dtype=d64) * torch.logspace(0, -SCALE_RANGE, DIM, dtype=d64)
+    y = x @ torch.randn(DIM, generator=g, dtype=d64) + 0.1 * torch.randn(N, generator=g, dtype=d64)
+    # Mean squared error / 2 as a quadratic: H = X^T X / n, b = X^T y / n.
+    h, b, c = x.T @ x / N, x.T @ y / N, (y @ y / (2 * N)).item()
+    eig = torch.linalg.eigvalsh(h)
+    lip, kappa = eig[-1].item(), (eig[-1] / eig[0]).item()
+    optimum = (c - 0.5 * b @ torch.linalg.solve(h, b)).item()
+
+    arms = {"too small (treatment)": SMALL if ctx.treatment else 1.0,
+            "1/L (control)": 1.0,
+            "past 2/L (treatment)": LARGE if ctx.treatment else 1.0}
+    curves, final = {}, {}
+    for i, (name, mult) in enumerate(arms.items()):
+        ctx.progress(i / 4, f"lr = {mult:g}/L")
+        losses = _gd(h, b, c, mult / lip)
+        # Excess loss over the optimum, so that "converged" means close to 0.
+        curves[f"{name}: {mult:g}/L"] = [max(lo - optimum, 1e-300) for lo in losses]
+        final[name] = losses[-1] - optimum
+    ctx.progress(0.75, "sweep")
+    initial = c - optimum
+    sweep = [_gd(h, b, c, m / lip)[-1] - optimum for m in SWEEP]
+    stable = [m for m, f in zip(SWEEP, sweep) if f < initial]
+    limit = max(stable) if stable else 0.0
+    first_unstable = min((m for m in SWEEP if m > limit), default=float("nan"))
+    ctx.progress(1.0, "done")
+
+    small, right, large = final.values()
+    checks = [
+        Check("lr 2.1/L: excess loss after training > initial excess loss (diverges)", large, ">", initial),
+        Check("lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", small, ">", 100 * right),
+        Check("largest stable lr in the sweep, in units of 2/L, > 0.97", limit / 2, ">", 0.97),
+        Check("largest stable lr in the sweep, in units of 2/L, < 1.03", limit / 2, "<", 1.03),
+    ]
+    rows = [[name, f"{m:g}/L", f"{f:.3e}"] for (name, m), f in zip(arms.items(), final.values())]
+    rows += [["sweep", f"{m:g}/L", f"{f:.3e}"] for m, f in zip(SWEEP, sweep)]
+    finding = {
+        "en": (f"On a quadratic with largest curvature L = {lip:.3f} (condition number {kappa:.1f}), {STEPS} steps "
+               f"at lr = 1/L leave an excess loss of {right:.1e}; at 0.02/L still {small:.1e} (too slow); at 2.1/L it "
+               f"grows to {large:.1e} (diverged, from {initial:.2f}). The sweep is stable up to {limit:g}/L and "
+               f"diverges from {first_unstable:g}/L: the limit is 2/L, set by the sharpest direction. In a neural "
+               "network the curvature changes during training, so the limit is not fixed (edge of stability), "
+               "but too small is slow and too large blows up."),
+        "zh": (f"在最大曲率 L = {lip:.3f}(条件数 {kappa:.1f})的二次函数上,学习率 1/L 训练 {STEPS} 步后剩余损失 {right:.1e};"
+               f"0.02/L 时仍有 {small:.1e}(太慢);2.1/L 时增长到 {large:.1e}(从 {initial:.2f} 发散)。扫描显示到 "
+               f"{limit:g}/L 仍稳定,从 {first_unstable:g}/L 开始发散:极限就是由最陡方向决定的 2/L。神经网络的曲率在训练中"
+               "会变化,所以这个极限不是固定的(edge of stability),但太小就慢、太大就炸,这一点不变。"),
+    }
+    return DemoResult(
+        settings={"n": N, "dim": DIM, "L": round(lip, 5), "condition_number": round(kappa, 2), "steps": STEPS,
+                  "treatment": ctx.treatment},
+        table=Table(["arm", "learning rate", f"excess loss after {STEPS} steps"], rows),
+        checks=checks,
+        finding=finding,
+        curves=[Curve("Excess loss per step", "step", "loss - optimum", [float(s) for s in range(STEPS + 1)],
+                      curves, log_y=True),
+                Curve(f"Excess loss after {STEPS} steps vs learning rate", "lr x L", "loss - optimum",
+                      SWEEP, {"final": [max(f, 1e-300) for f in sweep]}, log_y=True)],
+    )

@@ -1,0 +1,318 @@
+"""The bank loader and validator (quizcli/bank): one fixture per kind of problem."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from quizcli import paths
+from quizcli.bank import bank_files, check_paths, load_library, validate_paths
+from quizcli.errors import BankError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\d+) (\S+) (.+)$", re.M)
+
+
+@pytest.fixture
+def no_builtin(tmp_path, monkeypatch):
+    """No built-in banks: fixtures are judged alone, whatever content/ holds today."""
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+    return empty
+
+
+def expectations(path: Path) -> list[tuple[int, str, str]]:
+    text = path.read_text(encoding="utf-8")
+    return [(int(line), field, what) for line, field, what in EXPECT.findall(text)]
+
+
+def example_from_readme() -> str:
+    """The complete example of content/README.md, so the doc stays honest."""
+    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S)
+    assert match, "content/README.md lost its complete example"
+    return match.group(1)
+
+
+# --- every kind of problem ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [p for p in INVALID if expectations(p)], ids=lambda p: p.stem)
+def test_invalid_fixture_reports_file_line_and_field(path, no_builtin):
+    problems = validate_paths([path])
+    assert problems, f"{path.name} should be invalid"
+    for line, field, what in expectations(path):
+        want_field = "" if field == "-" else field
+        matching = [p for p in problems if what in p.message]
+        assert matching, f"{path.name}: no problem says {what!r}; got {[str(p) for p in problems]}"
+        p = matching[0]
+        assert p.file == str(path)
+        assert p.line == line, str(p)
+        assert p.field == want_field, str(p)
+        assert p.column is not None
+        assert p.hint, f"{p} should say what to do"
+
+
+@pytest.mark.parametrize("name", ["empty.yaml", "comments_only.yaml"])
+def test_empty_file(name, no_builtin):
+    [problem] = validate_paths([FIXTURES / "invalid" / name])
+    assert "the file is empty" in problem.message
+    assert "quizcli bank new" in problem.hint
+
+
+@pytest.mark.parametrize("text", ["[" * 5000 + "]" * 5000, "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 2200)),
+                                  "- " * 30000])
+def test_absurd_nesting_is_a_problem_not_a_crash(text, tmp_path, no_builtin):
+    bank = tmp_path / "deep.yaml"
+    bank.write_text(text)
+    [problem] = validate_paths([bank])
+    assert "nest" in problem.message and problem.line is not None
+
+
+def test_every_problem_at_once(tmp_path, no_builtin):
+    bad = tmp_path / "many.yaml"
+    bad.write_text(
+        "format_version: 1\nid: Bad\ntitle: {en: t}\nquestions:\n"
+        "  - {id: q1, type: numeric, prompt: p, answer: x, explanation: e, tags: [], difficulty: 9}\n"
+        "  - {id: q1, type: flashcard, prompt: p, answr: a, explanation: e, tags: [], difficulty: 1}\n",
+        encoding="utf-8",
+    )
+    problems = validate_paths([bad])
+    text = "\n".join(str(p) for p in problems)
+    for expected in ("no `description`", "bank id `Bad`", "must be a number", "from 1 to 5",
+                     "already used", "did you mean `answer`?", "has no `answer`"):
+        assert expected in text
+    assert all(p.line for p in problems)
+
+
+def test_unknown_key_suggests_the_closest(no_builtin):
+    problems = validate_paths([FIXTURES / "invalid" / "unknown_key.yaml"])
+    assert any(p.hint == "did you mean `explanation`?" for p in problems)
+
+
+def test_builtin_banks_need_both_languages(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    for src in (FIXTURES / "builtin_invalid").glob("*.yaml"):
+        (content / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+        # As a user bank the same file is fine...
+        assert validate_paths([src], against_builtin=False) == []
+    monkeypatch.setenv(paths.ENV_CONTENT, str(content))
+    # ...but not as a built-in one.
+    for path in sorted(content.glob("*.yaml")):
+        problems = validate_paths([path])
+        for line, field, what in expectations(path):
+            assert any(p.line == line and p.field == field and what in p.message for p in problems), \
+                [str(p) for p in problems]
+    with pytest.raises(BankError):
+        load_library()
+
+
+@pytest.mark.parametrize("pair", ["dup_question_id", "dup_bank_id", "dup_claim"])
+def test_pairs_are_fine_alone_and_wrong_together(pair, no_builtin):
+    folder = FIXTURES / "pairs" / pair
+    a, b = folder / "a.yaml", folder / "b.yaml"
+    assert validate_paths([a]) == [] and validate_paths([b]) == []
+    problems = validate_paths([folder])
+    assert len(problems) == 1, [str(p) for p in problems]
+    [p] = problems
+    assert p.file == str(b) and p.line is not None
+    assert str(a) in p.message        # names where the first one is
+
+
+def test_user_bank_may_not_reuse_a_builtin_question_id(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    pair = FIXTURES / "pairs" / "dup_question_id"
+    (content / "a.yaml").write_text((pair / "a.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv(paths.ENV_CONTENT, str(content))
+    [p] = validate_paths([pair / "b.yaml"])
+    assert "fx-shared" in p.message and p.file == str(pair / "b.yaml")
+    assert validate_paths([pair / "b.yaml"], against_builtin=False) == []
+
+
+# --- what must pass -------------------------------------------------------------------
+
+
+def test_readme_example_validates_and_loads(tmp_path, no_builtin):
+    bank = tmp_path / "example.yaml"
+    bank.write_text(example_from_readme(), encoding="utf-8")
+    assert validate_paths([bank]) == []
+    library = load_library(extra=[bank], include_builtin=False)
+    [b] = library.banks
+    types = {q.type.value for q in b.questions}
+    assert types == {"single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard"}
+    q = library.question("example-bn-params")
+    assert q.answer_number == 128 and q.claim == "bn_param_count_2c"
+    assert library.claim("bn_param_count_2c").verdict.value == "true"
+
+
+def test_valid_fixtures(no_builtin):
+    assert validate_paths([FIXTURES / "valid", FIXTURES / "valid" / "with_demo"]) == []
+
+
+def test_single_language_bank_falls_back_with_a_marker(no_builtin):
+    library = load_library(extra=[FIXTURES / "valid" / "single_language.yaml"], include_builtin=False)
+    q = library.question("fx-single-lang-1")
+    assert q.prompt.get("zh") == "[en] What is 2C for BatchNorm2d(C)?"
+    assert q.answer_text.get("zh") == "The number of learnable parameters."   # a plain string is both
+    assert library.claim("fx_bool_verdict").verdict.value == "false"           # YAML boolean accepted
+
+
+def test_user_demo_beside_the_bank_counts_as_known(no_builtin):
+    library = load_library(extra=[FIXTURES / "valid" / "with_demo"], include_builtin=False)
+    q = library.question("fx-with-demo")
+    assert q.demo == "fx_own_demo" and q.answer_number == 1000.0   # 1e3 is a number in YAML 1.2
+
+
+def test_content_folder_validates():
+    content = ROOT / "content"
+    if not bank_files(content) or all(p.name.upper().startswith("README") for p in bank_files(content)):
+        pytest.skip("content/ has no banks yet")
+    problems = validate_paths([content])
+    assert problems == [], "\n".join(str(p) for p in problems)
+
+
+def test_load_library_loads_builtin_content():
+    if not bank_files(paths.builtin_content_dir()):
+        pytest.skip("content/ has no banks yet")
+    library = load_library()
+    assert library.banks and all(b.builtin for b in library.banks)
+    assert len({q.id for q in library.questions}) == len(library.questions)
+
+
+# --- malformed input: clear problems, never a traceback --------------------------------
+
+
+def test_missing_path_and_folder_without_banks(tmp_path, no_builtin):
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    (empty / "README.md").write_text("# not a bank\n")
+    problems = validate_paths([tmp_path / "nope.yaml", empty])
+    messages = {p.file: p.message for p in problems}
+    assert messages[str(tmp_path / "nope.yaml")] == "no such file or folder"
+    assert "no bank files" in messages[str(empty)]
+
+
+def test_bank_files_skips_readme_and_hidden(tmp_path):
+    for name in ("a.yaml", "b.yml", "README.yaml", ".#a.yaml", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in bank_files(tmp_path)] == ["a.yaml", "b.yml"]
+
+
+def test_binary_and_non_utf8_files(tmp_path, no_builtin):
+    binary = tmp_path / "model.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"format_version: 1\nid: caf\xe9\n")
+    problems = {p.file: p for p in validate_paths([binary, latin])}
+    assert "binary file" in problems[str(binary)].message
+    p = problems[str(latin)]
+    assert "UTF-8" in p.message and (p.line, p.column) == (2, 8)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path, no_builtin):
+    bank = tmp_path / "secret.yaml"
+    bank.write_text("format_version: 1\n")
+    bank.chmod(0)
+    [p] = validate_paths([bank])
+    assert "permission denied" in p.message
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch, no_builtin):
+    from quizcli.bank import yamlio
+
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 1024)   # a small bound instead of 16 MiB
+    big = tmp_path / "big.yaml"
+    big.write_text("format_version: 1\n" + "# padding\n" * 200)
+    [p] = validate_paths([big])
+    assert "larger than" in p.message and "split it" in p.hint
+
+
+def test_alias_bomb_stops_at_the_bound(monkeypatch, no_builtin):
+    from quizcli.bank import yamlio
+
+    monkeypatch.setattr(yamlio, "MAX_ALIAS_NODES", 500)   # a small bound: trips at the third level
+    [p] = validate_paths([FIXTURES / "invalid" / "alias_bomb.yaml"])
+    assert "aliases expand to more than 500" in p.message
+    assert p.line == 6
+
+
+def test_alias_bomb_with_the_real_limits_in_bounded_memory(tmp_path):
+    """Run the real 10^9-node bomb in a child with a memory cap and a timeout."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from pathlib import Path\n"
+        "from quizcli.bank import validate_paths\n"
+        "print(validate_paths([Path(sys.argv[1])], against_builtin=False)[0].message)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "invalid" / "alias_bomb.yaml")],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "QUIZCLI_HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert "aliases expand to more than" in out.stdout
+
+
+def test_yaml_is_data_only(tmp_path, no_builtin):
+    marker = tmp_path / "pwned"
+    bank = tmp_path / "evil.yaml"
+    bank.write_text(f"format_version: 1\nid: !!python/object/apply:os.system ['touch {marker}']\n")
+    [p] = validate_paths([bank])
+    assert "not allowed" in p.message
+    assert not marker.exists()
+
+
+# --- the cache ------------------------------------------------------------------------
+
+
+def test_warm_load_uses_the_cache_and_survives_a_damaged_one(no_builtin):
+    bank = FIXTURES / "valid" / "single_language.yaml"
+    first = load_library(extra=[bank], include_builtin=False)
+    entries = list((paths.cache_dir() / "banks").glob("*.marshal"))
+    assert len(entries) == 1
+    assert load_library(extra=[bank], include_builtin=False) == first
+    entries[0].write_bytes(b"\x00garbage")
+    assert load_library(extra=[bank], include_builtin=False) == first
+
+
+def test_invalid_banks_are_not_cached(no_builtin):
+    validate_paths([FIXTURES / "invalid" / "unknown_key.yaml"])
+    assert not list((paths.cache_dir() / "banks").glob("*.marshal")) if (paths.cache_dir() / "banks").exists() else True
+
+
+def test_cross_bank_problems_found_from_cached_banks(no_builtin):
+    folder = FIXTURES / "pairs" / "dup_question_id"
+    load_library(extra=[folder / "a.yaml"], include_builtin=False)
+    load_library(extra=[folder / "b.yaml"], include_builtin=False)   # both cached now
+    with pytest.raises(BankError) as err:
+        load_library(extra=[folder], include_builtin=False)
+    [p] = err.value.problems
+    assert p.line == 6 and p.field == "questions[0].id"
+
+
+# --- the public API -------------------------------------------------------------------
+
+
+def test_check_paths_counts(no_builtin):
+    report = check_paths([FIXTURES / "valid" / "single_language.yaml"])
+    assert report.ok and report.banks == 1 and report.questions == 2
+
+
+def test_user_banks_from_the_environment(monkeypatch, no_builtin):
+    monkeypatch.setenv(paths.ENV_BANKS, str(FIXTURES / "valid" / "with_demo"))
+    assert load_library().question("fx-with-demo") is not None
+    monkeypatch.setenv(paths.ENV_BANKS, str(FIXTURES / "invalid" / "unknown_key.yaml"))
+    with pytest.raises(BankError) as err:
+        load_library()
+    assert any(p.line == 14 for p in err.value.problems)

@@ -1,0 +1,118 @@
+"""Reading YAML (quizcli/bank/yamlio.py): both parsers agree, and garbage never raises."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizcli.bank import library, yamlio
+from quizcli.bank.validate import check_bank
+from quizcli.errors import Problem
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_yaml_rs = pytest.mark.skipif(not yamlio.fast_parser_available(), reason="yaml_rs is not installed")
+
+SCALARS = ["yes", "no", "on", "012", "1e3", "0o17", "0x1F", "~", ".nan", "True", "FALSE", "2024-01-15",
+           "1_000", "1:30", "null", "1.", ".5", "+1", "-.inf", "0b101", "=", "-1", "1.5e-3", "00", "-0",
+           "1e", ".", "tRue", "0x", "_1", "1.2.3", "'quoted'", '"12"', "[1, 2]", "{a: 1}", "ä", "12 monkeys"]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+@needs_yaml_rs
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_fast_and_slow_parsers_read_scalars_alike(scalar):
+    text = f"value: {scalar}\n"
+    fast = yamlio.parse(text)
+    slow = yamlio.parse_with_positions(text)
+    assert not fast.problems and not slow.problems
+    assert _same(fast.data, slow.data), (fast.data, slow.data)
+
+
+@needs_yaml_rs
+@pytest.mark.parametrize("path", sorted((FIXTURES / "valid").rglob("*.yaml")) + sorted((ROOT / "content").glob("*.yaml"))
+                         + [ROOT / "bench" / "gen_corpus.py"], ids=lambda p: p.name)
+def test_fast_and_slow_parsers_read_banks_alike(path):
+    if path.suffix == ".py":   # a generated bank, like the benchmark's
+        import sys
+
+        sys.path.insert(0, str(path.parent))
+        from gen_corpus import bank_text
+
+        text = bank_text("gen", 0, 12)
+    else:
+        text = path.read_text(encoding="utf-8")
+    fast, slow = yamlio.parse(text), yamlio.parse_with_positions(text)
+    assert not fast.problems and not slow.problems
+    assert _same(fast.data, slow.data)
+
+
+def test_yaml_1_2_core_schema():
+    data = yamlio.parse_with_positions("a: yes\nb: on\nc: 2024-01-15\nd: 1e3\ne: true\nf: ~\ng: '1'\n").data
+    assert data == {"a": "yes", "b": "on", "c": "2024-01-15", "d": 1000.0, "e": True, "f": None, "g": "1"}
+
+
+def test_positions_of_values_and_keys():
+    parsed = yamlio.parse_with_positions("a:\n  b: [x, {c: 1}]\n")
+    assert parsed.positions[("a", "b", 1, "c")] == (2, 14)
+    assert parsed.key_positions[("a", "b")] == (2, 3)
+
+
+# --- garbage in, problems out ---------------------------------------------------------
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("abz01:-?[]{},&*!|>'\"#\n\t %@`~.\\") + ["\x00", "\ufeff", "é", "题"]),
+                  max_size=200)
+
+
+def _check_bytes(tmp_path: Path, data: bytes) -> list[Problem]:
+    bank = tmp_path / "fuzz.yaml"
+    bank.write_bytes(data)
+    _, problems = library.run([library.Source(bank, builtin=False)])
+    return problems
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(tmp_path, data):
+    problems = _check_bytes(tmp_path, data)
+    assert all(isinstance(p, Problem) for p in problems)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=YAMLISH)
+def test_yaml_like_garbage_never_raises(tmp_path, text):
+    problems = _check_bytes(tmp_path, text.encode("utf-8"))
+    assert all(isinstance(p, Problem) and p.message for p in problems)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "type", "prompt", "en", "zh", "choices", "text", "correct", "answer", "questions",
+                         "claims", "verdict", "tags", "difficulty", "format_version", "x"]) | st.text(max_size=5),
+        children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=JSONISH, builtin=st.booleans())
+def test_any_data_is_checked_without_raising(data, builtin):
+    checked = check_bank(data, builtin)
+    assert checked.issues or checked.bank is not None

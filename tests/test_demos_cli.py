@@ -1,0 +1,195 @@
+"""`quizcli explain`, `quizcli demos list` and `quizcli demos verify`, driven through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli import paths
+from quizcli.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fixtures(monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "demo_content"))
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demos")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def test_explain_a_demo_shows_table_checks_verdict_and_curves():
+    code, out, err = run(["explain", "fx_pass", "--device", "cpu"])
+    assert code == 0, out + err
+    lines = out.splitlines()
+    assert lines[0].startswith("Demo: Fixture that passes")
+    assert "Claim: Adding 1 makes numbers larger." in out
+    for part in ("arm", "control", "treatment", "✓ pass  treated mean > control mean + 0.5",
+                 "Verdict: true", "The mean rose from", "values", "• control   + treatment", "seed 0 · device cpu"):
+        assert part in out, part
+    # Order: table, checks, verdict, curves.
+    assert out.index("control") < out.index("✓ pass") < out.index("Verdict:") < out.index("• control")
+
+
+def test_explain_a_question_shows_its_answer_first():
+    code, out, _ = run(["explain", "fx-pass-q", "--device", "cpu"])
+    assert code == 0
+    assert out.index("Does adding 1 make a number larger?") < out.index("Answer: true") \
+        < out.index("x + 1 > x") < out.index("Demo: Fixture that passes")
+
+
+def test_explain_a_question_without_demo():
+    code, out, _ = run(["explain", "fx-no-demo-q"])
+    assert code == 0
+    assert "Answer: 4" in out and "has no demo" in out
+
+
+def test_explain_in_chinese():
+    code, out, _ = run(["explain", "fx_pass", "--lang", "zh", "--device", "cpu", "--seed", "1"])
+    assert code == 0 and "通过的测试样例" in out and "均值从" in out and "seed 1" in out
+
+
+def test_explain_json():
+    code, out, _ = run(["explain", "fx-pass-q", "--json", "--device", "cpu", "--seed", "2"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["question"] == "fx-pass-q" and data["id"] == "fx_pass"
+    assert data["status"] == "ok" and data["verdict"] == "true" and data["seed"] == 2
+    assert data["result"]["checks"][0]["passed"] is True
+    assert data["meta"]["claims"] == ["fx_claim_a"]
+
+
+def test_explain_without_treatment_is_not_reproduced_and_exits_1():
+    code, out, _ = run(["explain", "fx_pass", "--no-treatment", "--device", "cpu"])
+    assert code == 1
+    assert "✗ FAIL" in out and "Verdict: not reproduced in this run" in out
+    assert "switched off" in out and "The mean rose" not in out
+
+
+def test_explain_a_crashing_demo_exits_5_with_a_message():
+    code, out, err = run(["explain", "fx_raise", "--device", "cpu"])
+    assert code == 5
+    assert "The demo failed: the demo raised ValueError at fx_raise.py:18" in out
+    assert "Traceback" not in out + err
+
+
+def test_explain_nan_and_timeout():
+    code, out, _ = run(["explain", "fx_nan", "--device", "cpu"])
+    assert code == 5 and "NaN in check 'loss < 1'" in out
+    code, out, _ = run(["explain", "fx_hang", "--device", "cpu", "--timeout", "0.5"])
+    assert code == 5 and "timed out" in out and "0.5 s" in out
+
+
+def test_explain_unknown_id():
+    code, _, err = run(["explain", "nope"])
+    assert code == 4 and "neither a question id nor a demo id" in err
+
+
+def test_explain_bad_device():
+    code, _, err = run(["explain", "fx_pass", "--device", "tpu"])
+    assert code == 2 and "tpu" in err
+
+
+def test_explain_plot_saves_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "figs" / "out.png"
+    code, out, _ = run(["explain", "fx_pass", "--device", "cpu", "--plot", str(target)])
+    assert code == 0 and f"Saved the figure to {target}" in out.replace("\n", "")
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demos_list_shows_ids_titles_claims_and_questions():
+    code, out, _ = run(["demos", "list"])
+    assert code == 0
+    assert "fx_pass" in out and "Fixture that passes" in out
+    assert "claims: fx_claim_a · questions: fx-pass-q" in out
+    assert "6 demos" in out
+
+
+def test_demos_list_json():
+    code, out, _ = run(["demos", "list", "--json"])
+    data = {d["id"]: d for d in json.loads(out)}
+    assert code == 0 and data["fx_pass"]["questions"] == ["fx-pass-q"]
+    assert data["fx_hang"]["timeout"] == 1.5 and data["fx_fail"]["verdict"] == "false"
+
+
+def test_demos_list_reports_invalid_meta(monkeypatch):
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "bad_demos")
+    code, out, err = run(["demos", "list"])
+    assert code == 3
+    assert "bad_result" in out
+    assert "bad_meta.py:6: META.id" in err
+
+
+def test_verify_passing_demos_exits_0():
+    code, out, _ = run(["demos", "verify", "fx_pass", "--jobs", "2"])
+    assert code == 0, out
+    assert "fx_pass" in out and "ok" in out and "verdict" in out and "1 passed" in out
+
+
+def test_verify_everything_reports_each_failure():
+    code, out, _ = run(["demos", "verify", "--json", "--jobs", "2", "--timeout", "5",
+                        "fx_pass", "fx_fail", "fx_raise", "fx_nan", "fx_hang"])
+    data = json.loads(out)
+    status = {d["id"]: d["status"] for d in data["demos"]}
+    assert status == {"fx_pass": "ok", "fx_fail": "failed-checks", "fx_raise": "error", "fx_nan": "nan",
+                      "fx_hang": "timeout"}
+    assert code == 5 and data["ok"] is False
+
+
+def test_verify_only_failed_checks_exits_1_and_skips_long(tmp_path, monkeypatch):
+    demos = tmp_path / "demos"
+    demos.mkdir()
+    (demos / "fx_fail.py").write_text((FIXTURES / "demos" / "fx_fail.py").read_text())
+    long_demo = (FIXTURES / "demos" / "fx_pass.py").read_text().replace('"fx_pass"', '"fx_long"')
+    (demos / "fx_long.py").write_text(long_demo.replace('"long": False', '"long": True'))
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: demos)
+    code, out, _ = run(["demos", "verify"])
+    assert code == 1
+    assert "fx_fail" in out and "not reproduced in this run" in out
+    assert "1 long skipped" in out and "fx_long" not in out
+    code, out, _ = run(["demos", "verify", "--all", "--json"])
+    assert {d["id"] for d in json.loads(out)["demos"]} == {"fx_fail", "fx_long"}
+
+
+def test_verify_unknown_id():
+    code, _, err = run(["demos", "verify", "nope"])
+    assert code == 4 and "nope" in err
+
+
+def test_demo_commands_do_not_import_torch():
+    # The parent process never imports torch, numpy or matplotlib: only the demo's child does.
+    code = (
+        "import sys\n"
+        "from quizcli.cli import main\n"
+        "for args in (['--help'], ['explain', '--help'], ['demos', 'list'], ['explain', 'fx_pass', '--device', 'cpu']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = sorted(m for m in ('torch', 'numpy', 'matplotlib') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    env_patch = f"import quizcli.paths as p, pathlib; p.builtin_demos_dir = lambda: pathlib.Path({str(FIXTURES / 'demos')!r})\n"
+    proc = subprocess.run([sys.executable, "-c", env_patch + code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]

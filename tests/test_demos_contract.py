@@ -1,0 +1,141 @@
+"""The demo contract, checked for every real demo in demos/.
+
+For each quick demo (META long=False), in this process (torch is imported
+once per pytest worker, each demo file once):
+  (a) every check passes for seeds 0, 1 and 2 (the verdict is no lucky draw);
+  (b) with the treatment switched off at least one check fails (checks can fail);
+  (c) the same seed gives the same numbers (deterministic on the CPU).
+For every demo, long ones included:
+  (d) its META verdict equals the verdict the banks record for each of its claims;
+  (e) its META is valid, and it is linked from at least one question.
+The subprocess path is tested with fixture demos in test_demo_engine.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pytest
+
+from quizcli import paths
+from quizcli.demo import registry
+from quizcli.demo.api import DemoContext, DemoResult
+from quizcli.demo.engine import nan_fields
+
+SEEDS = (0, 1, 2)
+DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
+ALL_IDS = [p.stem for p in DEMO_FILES]
+
+
+def _quick_ids() -> list[str]:
+    ids = []
+    for p in DEMO_FILES:
+        problems = registry.check_file(p)
+        if not problems and not registry.read_meta(p)["long"]:
+            ids.append(p.stem)
+    return ids
+
+
+QUICK_IDS = _quick_ids()
+
+
+def _info(demo_id: str) -> registry.DemoInfo:
+    return registry.info_for_file(paths.builtin_demos_dir() / f"{demo_id}.py")
+
+
+@functools.lru_cache(maxsize=None)
+def _module(demo_id: str):
+    pytest.importorskip("torch")
+    from quizcli.demo.runner import load_module
+
+    return load_module(paths.builtin_demos_dir() / f"{demo_id}.py")
+
+
+def _run(demo_id: str, seed: int, treatment: bool = True) -> DemoResult:
+    from quizcli.demo.runner import run_loaded
+
+    result, _ = run_loaded(_module(demo_id), DemoContext(seed=seed, device="cpu", treatment=treatment))
+    return result
+
+
+@functools.lru_cache(maxsize=None)
+def _cached(demo_id: str, seed: int, treatment: bool = True) -> DemoResult:
+    return _run(demo_id, seed, treatment)
+
+
+def _numbers(result: DemoResult) -> str:
+    from quizcli.demo.runner import plain
+
+    # JSON text: NaN in a curve compares equal to itself here, unlike in a dict.
+    return json.dumps(plain(result.to_dict()), sort_keys=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _library():
+    from quizcli.bank import load_library
+
+    return load_library(include_builtin=True)
+
+
+def test_there_are_demos():
+    assert DEMO_FILES, f"no demo files in {paths.builtin_demos_dir()}"
+
+
+@pytest.mark.parametrize("demo_id", QUICK_IDS)
+def test_checks_pass_for_every_seed(demo_id):
+    problems = []
+    for seed in SEEDS:
+        result = _cached(demo_id, seed)
+        nans = nan_fields(result)
+        if nans:
+            problems.append(f"seed {seed}: NaN in {', '.join(nans)}")
+        for c in result.checks:
+            if not c.passed:
+                problems.append(f"seed {seed}: check {c.name!r} failed ({c.value:.4g} {c.op} {c.threshold:.4g})")
+    assert not problems, f"{demo_id}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("demo_id", QUICK_IDS)
+def test_a_check_fails_without_the_treatment(demo_id):
+    result = _cached(demo_id, 0, False)
+    passed = [c.name for c in result.checks if c.passed]
+    assert not result.all_passed, (
+        f"{demo_id}: with ctx.treatment=False every check still passes ({passed}); "
+        "the treatment arm must then run exactly like the control"
+    )
+
+
+@pytest.mark.parametrize("demo_id", QUICK_IDS)
+def test_same_seed_same_numbers(demo_id):
+    first = _numbers(_cached(demo_id, 0))
+    again = _numbers(_run(demo_id, 0))
+    assert first == again, f"{demo_id}: two runs with seed 0 gave different numbers (seed every source of randomness with kit.setup / kit.generator)"
+
+
+@pytest.mark.parametrize("demo_id", ALL_IDS)
+def test_meta_is_valid(demo_id):
+    problems = registry.check_file(paths.builtin_demos_dir() / f"{demo_id}.py")
+    assert not problems, "\n".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize("demo_id", ALL_IDS)
+def test_meta_verdict_equals_the_banks_verdict(demo_id):
+    info = _info(demo_id)
+    library = _library()
+    problems = []
+    for claim_id in info.claims:
+        claim = library.claim(claim_id)
+        if claim is None:
+            problems.append(f"claim {claim_id!r} is recorded in no bank (add it to the claims: of its bank)")
+        elif claim.verdict.value != info.verdict:
+            problems.append(f"claim {claim_id!r}: the bank says {claim.verdict.value!r}, META says {info.verdict!r} "
+                            f"({claim.summary.en})")
+    assert not problems, f"{demo_id}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("demo_id", ALL_IDS)
+def test_demo_is_linked_from_a_question(demo_id):
+    linked = [q.id for q in _library().questions if q.demo == demo_id]
+    assert linked, f"{demo_id}: no question names it (set `demo: {demo_id}` on the questions it backs)"

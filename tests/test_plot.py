@@ -1,0 +1,90 @@
+"""Terminal curves and scatter plots, and the saved figure."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+from rich.console import Console
+
+from quizcli.demo.api import Check, Curve, DemoResult, Scatter, Table
+from quizcli.errors import QuizcliError
+from quizcli.ui.plot import fmt, print_plots, render_curve, render_scatter, save_figure
+
+
+def text(renderable, width: int = 80, color: bool = False) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system="truecolor" if color else None,
+                      force_terminal=color)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def curve(**kw) -> Curve:
+    x = list(range(50))
+    base = dict(title="loss", x_label="step", y_label="loss", x=x,
+                series={"BN": [1 / (i + 1) for i in x], "no BN": [1 - i / 100 for i in x]})
+    return Curve(**{**base, **kw})
+
+
+def test_a_curve_without_colour_uses_one_marker_per_series():
+    out = text(render_curve(curve(), width=80, color=False))
+    lines = out.splitlines()
+    assert lines[0] == "loss" and "step" in out
+    assert "• BN   + no BN" in out
+    assert "•" in "".join(lines[2:-3]) and "+" in "".join(lines[2:-3])
+    assert max(len(line) for line in lines) <= 80
+    assert lines[2].strip().startswith("1 ┤")        # y max
+    assert lines[-2].strip().startswith("0") and lines[-2].rstrip().endswith("49")   # x range
+
+
+def test_a_curve_in_colour_uses_braille():
+    out = text(render_curve(curve(), width=80, color=True), color=True)
+    assert any(0x2800 <= ord(ch) <= 0x28FF for ch in out)
+    assert "\x1b[" in out
+
+
+def test_non_finite_points_break_the_line_and_log_scale():
+    c = curve(series={"lr=10": [1.0, 10.0, math.nan, math.inf] + [1.0] * 46}, log_y=True)
+    out = text(render_curve(c, color=False))
+    assert "(log scale)" in out and " 10 ┤" in out
+    empty = text(render_curve(curve(series={"x": [math.nan] * 50})))
+    assert "no finite values" in empty
+
+
+def test_a_scatter_keeps_a_circle_round():
+    ring = [(math.cos(2 * math.pi * k / 64), math.sin(2 * math.pi * k / 64)) for k in range(64)]
+    out = text(render_scatter(Scatter("ring", {"real": ring, "fake": [(0.0, 0.0)]}), width=80, color=False))
+    rows = [line.split("┤", 1)[-1].split("│", 1)[-1] for line in out.splitlines()[1:-3]]
+    cols = [i for r in rows for i, ch in enumerate(r) if ch == "•"]
+    height = sum(1 for r in rows if "•" in r)
+    width = max(cols) - min(cols) + 1
+    assert 1.5 < width / height < 2.6   # characters are about twice as tall as wide
+    assert "+" in out                    # the second series, at the centre
+
+
+def test_print_plots_sizes_to_the_console():
+    result = DemoResult(settings={}, table=Table(["a"], [[1]]), checks=[Check("c", 1, "<", 2)],
+                        finding={"en": "e", "zh": "z"}, curves=[curve()], scatters=[Scatter("s", {"p": [(0, 0), (1, 1)]})])
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    print_plots(console, result)
+    out = console.file.getvalue()
+    assert "loss" in out and "s\n" in out
+    assert max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_fmt():
+    assert [fmt(v) for v in (0, 0.5, 123456.0, 0.0001, 12.3456)] == ["0", "0.5", "1.23e+05", "1.00e-04", "12.3"]
+
+
+def test_save_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = DemoResult(settings={}, table=Table(["a"], [[1]]), checks=[Check("c", 1, "<", 2)],
+                        finding={"en": "e", "zh": "z"}, curves=[curve(log_y=True)],
+                        scatters=[Scatter("s", {"p": [(0, 0), (1, 1)]})])
+    path = save_figure(tmp_path / "f.png", result, title="t")
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    result.curves.clear()
+    result.scatters.clear()
+    with pytest.raises(QuizcliError, match="nothing to save"):
+        save_figure(tmp_path / "g.png", result)
