@@ -4,7 +4,9 @@ shared by the GAN demos about losses, labels and training signals.
 Real data: N(REAL_MEAN, REAL_STD). The generator is affine, G(z) = b + s * z
 with z ~ N(0, 1), so it can match the data exactly (b = mean, |s| = std) and
 its distance to the data is easy to read. The discriminator is a small MLP
-with LeakyReLU. Every knob the demos turn (the G loss, D's labels, label
+with LeakyReLU. Several independent GANs (replicas) can train side by side
+as one batched computation, so a demo can report an average over runs at
+almost the cost of one. Every knob the demos turn (the G loss, D's labels, label
 flips, D steps, optimizers, a frozen D) is a field of `ToyConfig`.
 
 A helper module, not a demo (its name starts with `_`).
@@ -41,21 +43,48 @@ class ToyConfig:
     opt_d: str = "adam"
     d_pretrain: int = 0            # D steps before G starts (a D that is already confident)
     freeze_d: bool = False         # D never updates after pretraining (a D that does not work)
-    hidden: int = 32
+    hidden: int = 16
+    replicas: int = 1              # independent GANs trained side by side (batched); results are means
 
 
-def discriminator(hidden: int) -> nn.Module:
-    return nn.Sequential(nn.Linear(1, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
-                         nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
+class ReplicaMLP(nn.Module):
+    """R independent MLP discriminators 1 -> H -> H -> 1 (LeakyReLU 0.2), run as one batch.
+
+    Input [R, N, 1] -> logits [R, N, 1]; a plain [N, 1] input is shown to every replica.
+    Each replica is initialized like nn.Linear (uniform in +-1/sqrt(fan_in)).
+    """
+
+    def __init__(self, replicas: int, hidden: int) -> None:
+        super().__init__()
+
+        def init(fan_in: int, *shape: int) -> nn.Parameter:
+            bound = 1 / math.sqrt(fan_in)
+            return nn.Parameter(torch.empty(replicas, *shape).uniform_(-bound, bound))
+
+        self.replicas = replicas
+        self.w1, self.b1 = init(1, 1, hidden), init(1, 1, hidden)
+        self.w2, self.b2 = init(hidden, hidden, hidden), init(hidden, 1, hidden)
+        self.w3, self.b3 = init(hidden, hidden, 1), init(hidden, 1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() == 2:
+            x = x.unsqueeze(0).expand(self.replicas, -1, -1)
+        h = F.leaky_relu(torch.baddbmm(self.b1, x, self.w1), 0.2)
+        h = F.leaky_relu(torch.baddbmm(self.b2, h, self.w2), 0.2)
+        return torch.baddbmm(self.b3, h, self.w3)
 
 
 class AffineG(nn.Module):
-    def __init__(self, mean: float, std: float) -> None:
+    """R independent affine generators b + s * z; z is [R, N, 1] (or [N, 1] for one replica)."""
+
+    def __init__(self, mean: float, std: float, replicas: int = 1) -> None:
         super().__init__()
-        self.b = nn.Parameter(torch.tensor([mean]))
-        self.s = nn.Parameter(torch.tensor([std]))
+        self.b = nn.Parameter(torch.full((replicas, 1, 1), mean))
+        self.s = nn.Parameter(torch.full((replicas, 1, 1), std))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        if z.dim() == 2:
+            z = z.unsqueeze(0)
         return self.b + self.s * z
 
 
@@ -114,74 +143,98 @@ def w1_to_data(b: float, s: float) -> float:
         dm * math.erf(dm / (sigma * math.sqrt(2)))
 
 
+def _per_replica(x: torch.Tensor) -> torch.Tensor:
+    """Mean over each replica's samples: [R, N, 1] -> [R]."""
+    return x.mean(dim=(1, 2))
+
+
 def g_loss_fn(kind: str, logits: torch.Tensor, target: float = 1.0) -> torch.Tensor:
+    """G's loss per replica, [R]."""
     if kind == "minimax":
         # G minimizes log(1 - D(G(z))) = -softplus(logit): the original minimax loss.
-        return -F.softplus(logits).mean()
+        return _per_replica(-F.softplus(logits))
     if kind == "flip":
-        return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
-    return F.softplus(-logits).mean()          # "ns": -log D(G(z))
+        return _per_replica(F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target),
+                                                               reduction="none"))
+    return _per_replica(F.softplus(-logits))          # "ns": -log D(G(z))
 
 
-def labels(n: int, lo_hi: tuple[float, float], gen: torch.Generator) -> torch.Tensor:
+def labels(shape, lo_hi: tuple[float, float], gen: torch.Generator) -> torch.Tensor:
+    """Targets uniform in [lo, hi]; `shape` is a tuple, or n for (n, 1)."""
     lo, hi = lo_hi
-    return lo + (hi - lo) * torch.rand(n, 1, generator=gen)
+    shape = (shape, 1) if isinstance(shape, int) else shape
+    return lo + (hi - lo) * torch.rand(*shape, generator=gen)
+
+
+def bce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """BCE with logits, written out so targets outside [0, 1] are allowed and the unbounded
+    term is visible: y * softplus(-l) + (1 - y) * softplus(l)."""
+    return y * F.softplus(-logits) + (1 - y) * F.softplus(logits)
 
 
 def d_step(d: nn.Module, opt: Optimizer, g: nn.Module, cfg: ToyConfig,
-           gen: torch.Generator) -> float:
-    real = REAL_MEAN + REAL_STD * torch.randn(cfg.batch, 1, generator=gen)
+           gen: torch.Generator) -> torch.Tensor:
+    """One D step for every replica; returns D's loss per replica, [R]."""
+    shape = (cfg.replicas, cfg.batch, 1)
+    real = REAL_MEAN + REAL_STD * torch.randn(*shape, generator=gen)
     with torch.no_grad():
-        fake = g(torch.randn(cfg.batch, 1, generator=gen))
-    y_real, y_fake = labels(cfg.batch, cfg.real_label, gen), labels(cfg.batch, cfg.fake_label, gen)
+        fake = g(torch.randn(*shape, generator=gen))
+    y_real, y_fake = labels(shape, cfg.real_label, gen), labels(shape, cfg.fake_label, gen)
     if cfg.flip_prob > 0:
-        swap_r = torch.rand(cfg.batch, 1, generator=gen) < cfg.flip_prob
-        swap_f = torch.rand(cfg.batch, 1, generator=gen) < cfg.flip_prob
+        swap_r = torch.rand(*shape, generator=gen) < cfg.flip_prob
+        swap_f = torch.rand(*shape, generator=gen) < cfg.flip_prob
         y_real, y_fake = torch.where(swap_r, 1 - y_real, y_real), torch.where(swap_f, 1 - y_fake, y_fake)
-    # BCE written out, so targets outside [0, 1] are allowed (torch's BCE would accept them too,
-    # but writing it out makes the unbounded term visible): y*softplus(-l) + (1-y)*softplus(l).
-    lr_, lf = d(real), d(fake)
-    loss = (y_real * F.softplus(-lr_) + (1 - y_real) * F.softplus(lr_)).mean() + \
-        (y_fake * F.softplus(-lf) + (1 - y_fake) * F.softplus(lf)).mean()
+    loss = _per_replica(bce(d(real), y_real)) + _per_replica(bce(d(fake), y_fake))
     opt.zero_grad()
-    loss.backward()
+    loss.sum().backward()          # replicas share no parameters: each gets its own gradient
     opt.step()
-    return loss.item()
+    return loss.detach()
 
 
-def train(cfg: ToyConfig, gen: torch.Generator, d: nn.Module | None = None) -> dict[str, list[float]]:
-    """Train G and D; per G step record D's loss, G's loss, G's gradient norm, b, s and W1."""
-    d = d or discriminator(cfg.hidden)
-    g = AffineG(cfg.g_mean0, cfg.g_std0)
+def train(cfg: ToyConfig, gen: torch.Generator) -> dict:
+    """Train cfg.replicas independent GANs side by side.
+
+    Per G step it records, as the mean over replicas: D's loss, G's loss, the norm of G's
+    gradient, b, s, W1 to the data, mean D(real) and D(fake); "w1_final" holds each
+    replica's last W1, and "d" the trained discriminators.
+    """
+    R = cfg.replicas
+    d = ReplicaMLP(R, cfg.hidden)
+    g = AffineG(cfg.g_mean0, cfg.g_std0, R)
     opt_d = optimizer(cfg.opt_d, d.parameters(), cfg.lr_d)
     opt_g = optimizer(cfg.opt_g, g.parameters(), cfg.lr_g)
-    hist: dict[str, list[float]] = {k: [] for k in ("d_loss", "g_loss", "g_grad", "b", "s", "w1", "d_real", "d_fake")}
+    hist: dict = {k: [] for k in ("d_loss", "g_loss", "g_grad", "b", "s", "w1", "d_real", "d_fake")}
     for _ in range(cfg.d_pretrain):
         d_step(d, opt_d, g, cfg, gen)
+    shape = (R, cfg.batch, 1)
+    w1 = [0.0] * R
     for _ in range(cfg.steps):
-        d_loss = float("nan")
+        d_loss = None
         for _ in range(0 if cfg.freeze_d else cfg.n_d):
             d_loss = d_step(d, opt_d, g, cfg, gen)
-        z = torch.randn(cfg.batch, 1, generator=gen)
-        logits = d(g(z))
+        logits = d(g(torch.randn(*shape, generator=gen)))
         loss = g_loss_fn(cfg.g_loss, logits, cfg.g_target)
         opt_g.zero_grad()
-        loss.backward()
-        grad = math.sqrt(g.b.grad.item() ** 2 + g.s.grad.item() ** 2)
+        loss.sum().backward()
+        grad = (g.b.grad.flatten() ** 2 + g.s.grad.flatten() ** 2).sqrt()
         with torch.no_grad():
-            real = REAL_MEAN + REAL_STD * torch.randn(cfg.batch, 1, generator=gen)
-            hist["d_real"].append(torch.sigmoid(d(real)).mean().item())
+            real = REAL_MEAN + REAL_STD * torch.randn(*shape, generator=gen)
+            l_real = d(real)
+            if d_loss is None:   # D frozen: its loss is still measured, on the current samples
+                d_loss = _per_replica(F.softplus(-l_real)) + _per_replica(F.softplus(logits))
+            hist["d_real"].append(torch.sigmoid(l_real).mean().item())
             hist["d_fake"].append(torch.sigmoid(logits).mean().item())
-            if cfg.freeze_d:   # D's loss still measured, on the current samples
-                d_loss = (F.softplus(-d(real)).mean() + F.softplus(logits).mean()).item()
-        hist["d_loss"].append(d_loss)
-        hist["g_loss"].append(loss.item())
-        hist["g_grad"].append(grad)
-        hist["b"].append(g.b.item())
-        hist["s"].append(g.s.item())
-        hist["w1"].append(w1_to_data(g.b.item(), g.s.item()))
+        b, sd = g.b.detach().flatten().tolist(), g.s.detach().flatten().tolist()
+        w1 = [w1_to_data(bi, si) for bi, si in zip(b, sd)]
+        hist["d_loss"].append(d_loss.mean().item())
+        hist["g_loss"].append(loss.mean().item())
+        hist["g_grad"].append(grad.mean().item())
+        hist["b"].append(sum(b) / R)
+        hist["s"].append(sum(sd) / R)
+        hist["w1"].append(sum(w1) / R)
         opt_g.step()
-    hist["d"] = d  # type: ignore[assignment]   # the trained D, for demos that probe it
+    hist["w1_final"] = w1
+    hist["d"] = d
     return hist
 
 

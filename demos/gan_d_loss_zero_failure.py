@@ -75,15 +75,15 @@ def run(ctx):
     tail = {n: {k: toy.tail_mean(r[k]) for k in ("d_loss", "g_grad", "w1")} for n, r in runs.items()}
     ta, tb = (tail[n] for n in arms)
     w1_start = a["w1"][0]
-    rows = [[n, round(r["d_loss"][0], 3), f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
+    rows = [[n, f"{r['d_loss'][0]:.2e}", f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
              f"{tail[n]['g_grad']:.2e}", round(tail[n]["w1"], 3)] for n, r in runs.items()]
     checks = [
         Check("run A: final D loss < 0.01", ta["d_loss"], "<", 0.01),
         Check("run A: mean G gradient < 0.05 x run B's", sum(a["g_grad"]) / STEPS, "<",
               0.05 * sum(b["g_grad"]) / STEPS),
         Check("run A: distance to data still > 0.9 x start (failed)", ta["w1"], ">", 0.9 * w1_start),
-        Check("run B: D loss stays > 1 (near log 4) and G arrives: W1 < 0.1 x start",
-              min(tb["d_loss"], 1.0 + 10 * (0.1 * w1_start - tb["w1"])), ">", 1.0),
+        Check("run B: final D loss > 1 (near log 4)", tb["d_loss"], ">", 1.0),
+        Check("run B: G reaches the data, W1 < 0.1 x start", tb["w1"], "<", 0.1 * w1_start),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
@@ -92,12 +92,12 @@ def run(ctx):
         table=Table(columns=["run", "D loss start", "D loss end", "G grad start", "G grad end", "W1 end"], rows=rows),
         checks=checks,
         finding={
-            "en": (f"In run A the D loss fell from {a['d_loss'][0]:.2f} to {ta['d_loss']:.1e}; G's gradient fell "
+            "en": (f"In run A the D loss was {a['d_loss'][0]:.1e} after D's head start and ended at {ta['d_loss']:.1e}; G's gradient fell "
                    f"from {a['g_grad'][0]:.1e} to {ta['g_grad']:.1e} and G stayed at W1 = {ta['w1']:.2f} from the "
                    f"data (start {w1_start:.2f}). In run B the D loss also started at {b['d_loss'][0]:.1e}, but G still got "
                    f"gradients, and the D loss climbed to {tb['d_loss']:.2f} (log 4 = 1.39) as G reached W1 = "
                    f"{tb['w1']:.3f}. A D loss that stays at 0 means D separates perfectly and G learns nothing from it."),
-            "zh": (f"运行 A 中判别器损失从 {a['d_loss'][0]:.2f} 降到 {ta['d_loss']:.1e}；生成器的梯度从 {a['g_grad'][0]:.1e} "
+            "zh": (f"运行 A 中判别器先训练后损失为 {a['d_loss'][0]:.1e}，最终为 {ta['d_loss']:.1e}；生成器的梯度从 {a['g_grad'][0]:.1e} "
                    f"降到 {ta['g_grad']:.1e}，生成器停在距数据 W1 = {ta['w1']:.2f} 处（起点 {w1_start:.2f}）。运行 B 中判别器损失起初同样为 "
                    f"{b['d_loss'][0]:.1e}，但生成器仍有梯度，判别器损失回升到 {tb['d_loss']:.2f}（log 4 = 1.39），生成器到达 "
                    f"W1 = {tb['w1']:.3f}。判别器损失一直停在 0 意味着它能完美区分真假，"

@@ -12,9 +12,7 @@ weights are 1 and no shift is applied.
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -22,10 +20,8 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# Hand-written optimizers (torch.optim's first step costs ~2.5 s of imports).
-_spec = importlib.util.spec_from_file_location("_gen_common", Path(__file__).with_name("_gen_common.py"))
-optim = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(optim)
+# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
+from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
 
 META = {
     "id": "gen_balanced_classes",
@@ -38,6 +34,10 @@ META = {
     "treatment": {"en": "inverse-frequency class weights in the loss, and logit adjustment (off: plain training, no shift)",
                   "zh": "损失中按类别频率倒数加权,以及 logit 调整(关闭后:普通训练,不做偏移)"},
     "long": False,
+    "refs": [
+        "Buda et al. 2018, A systematic study of the class imbalance problem in CNNs",
+        "Menon et al. 2021, Long-tail learning via logit adjustment",
+    ],
 }
 
 N_TRAIN = 2000        # training points
@@ -58,7 +58,7 @@ def _sample(n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
 def _train(x: torch.Tensor, y: torch.Tensor, pos_weight: float, seed: int) -> tuple[nn.Module, list[float]]:
     torch.manual_seed(seed)
     net = nn.Linear(2, 1)
-    opt = optim.Adam(net.parameters(), lr=LR)
+    opt = Adam(net.parameters(), lr=LR)
     # Weight w on the minority examples, 1 on the majority; normalised so
     # that the loss scale (and so the step size) is comparable across arms.
     w = torch.where(y > 0, torch.tensor(pos_weight), torch.tensor(1.0))

@@ -11,8 +11,6 @@ treatment off neither augmented arm augments.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -20,10 +18,8 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# Hand-written optimizers (torch.optim's first step costs ~2.5 s of imports).
-_spec = importlib.util.spec_from_file_location("_gen_common", Path(__file__).with_name("_gen_common.py"))
-optim = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(optim)
+# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
+from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
 
 META = {
     "id": "gen_data_augmentation",
@@ -36,6 +32,10 @@ META = {
     "treatment": {"en": "random shifts (label-preserving) and shifts plus horizontal flips (label-changing); off: no augmentation",
                   "zh": "随机平移(保持标签)以及平移加水平翻转(改变标签);关闭后不做增强"},
     "long": False,
+    "refs": [
+        "Krizhevsky et al. 2012, ImageNet classification with deep CNNs",
+        "Shorten & Khoshgoftaar 2019, A survey on image data augmentation",
+    ],
 }
 
 CANVAS = 11          # image side
@@ -113,7 +113,7 @@ def run(ctx: DemoContext) -> DemoResult:
         torch.manual_seed(ctx.seed)
         aug_g = kit.generator(ctx, offset=1)  # the same augmentation stream in every arm
         net = nn.Sequential(nn.Linear(CANVAS * CANVAS, 64), nn.ReLU(), nn.Linear(64, k))
-        opt = optim.Adam(net.parameters(), lr=LR)
+        opt = Adam(net.parameters(), lr=LR)
         curve = []
         for step in range(STEPS):
             xb = _augment(x, shift, flip, aug_g) if (shift or flip) else x

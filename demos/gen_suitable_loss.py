@@ -27,6 +27,10 @@ META = {
     "treatment": {"en": "binary cross-entropy on the sigmoid output (off: MSE in both arms)",
                   "zh": "在 sigmoid 输出上用二元交叉熵(关闭后两组都用 MSE)"},
     "long": False,
+    "refs": [
+        "Golik et al. 2013, Cross-entropy vs. squared error training",
+        "Hui & Belkin 2021, Evaluation of neural architectures trained with square loss vs cross-entropy",
+    ],
 }
 
 DIM = 5             # input dimension

@@ -11,6 +11,8 @@ batch size uses the base learning rate.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from quizcli.demo import kit
@@ -20,13 +22,18 @@ META = {
     "id": "hp_batch_size",
     "title": {"en": "Batch size and the linear scaling rule, and where it breaks",
               "zh": "批大小与线性缩放规则,以及它在哪里失效"},
-    "claim": {"en": "The batch size is a hyperparameter to tune.",
-              "zh": "Batch-Size(可以调节的超参数之一)。"},
+    "claim": {"en": "Hyperparameters one can tune when training deep networks include the batch size.",
+              "zh": "深度学习炼丹可以调节的一些超参数:Batch-Size。"},
     "claims": ["hp_batch_size"],
     "verdict": "true",
     "treatment": {"en": "the linear scaling rule, lr proportional to the batch size (off: one lr for all)",
                   "zh": "线性缩放规则:学习率与批大小成正比(关闭后所有批大小用同一学习率)"},
     "long": False,
+    "refs": [
+        "Goyal et al. 2017, Accurate, large minibatch SGD",
+        "McCandlish et al. 2018, An empirical model of large-batch training",
+        "Keskar et al. 2017, On large-batch training for deep learning",
+    ],
 }
 
 N, DIM = 4096, 20
@@ -105,7 +112,7 @@ def run(ctx: DemoContext) -> DemoResult:
         table=Table(["arm", "batch size", "learning rate", "steps", "excess loss"], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve(f"Excess loss after {EPOCHS} epochs", "batch size", "loss - optimum",
-                      [float(b) for b in BATCHES],
+        curves=[Curve(f"Excess loss after {EPOCHS} epochs", "log2 batch size", "loss - optimum",
+                      [math.log2(b) for b in BATCHES],
                       {"same lr": same, "linear scaling": [min(v, 1e30) for v in scaled]}, log_y=True)],
     )

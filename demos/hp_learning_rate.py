@@ -19,19 +19,24 @@ META = {
     "id": "hp_learning_rate",
     "title": {"en": "The learning rate: too small, right, and past the 2/L stability limit",
               "zh": "学习率:太小、合适、以及超过 2/L 稳定极限"},
-    "claim": {"en": "The learning rate is a hyperparameter to tune.",
-              "zh": "学习率(可以调节的超参数之一)。"},
+    "claim": {"en": "Hyperparameters one can tune when training deep networks include the learning rate.",
+              "zh": "深度学习炼丹可以调节的一些超参数:学习率。"},
     "claims": ["hp_learning_rate"],
     "verdict": "true",
     "treatment": {"en": "learning rates of 0.02/L and 2.1/L beside the control's 1/L (off: all arms 1/L)",
                   "zh": "在对照组 1/L 之外,使用 0.02/L 和 2.1/L 的学习率(关闭后所有组都用 1/L)"},
     "long": False,
+    "refs": [
+        "Bengio 2012, Practical recommendations for gradient-based training",
+        "Cohen et al. 2021, Gradient descent on neural networks typically occurs at the edge of stability",
+    ],
 }
 
 N, DIM = 200, 10
 SCALE_RANGE = 0.5     # feature scales 1 .. 10**-0.5: condition number about 10
 STEPS = 100
 SMALL, LARGE = 0.02, 2.1           # treatment learning rates, in units of 1/L
+FLOOR = 1e-16         # relative excess losses below this are float64 round-off; plots stop there
 SWEEP = [0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 1.8, 1.9, 1.95, 1.98, 2.02, 2.05, 2.1, 2.2, 2.5]  # x 1/L
 
 
@@ -60,50 +65,51 @@ def run(ctx: DemoContext) -> DemoResult:
     arms = {"too small (treatment)": SMALL if ctx.treatment else 1.0,
             "1/L (control)": 1.0,
             "past 2/L (treatment)": LARGE if ctx.treatment else 1.0}
+    initial = c - optimum
     curves, final = {}, {}
     for i, (name, mult) in enumerate(arms.items()):
         ctx.progress(i / 4, f"lr = {mult:g}/L")
         losses = _gd(h, b, c, mult / lip)
-        # Excess loss over the optimum, so that "converged" means close to 0.
-        curves[f"{name}: {mult:g}/L"] = [max(lo - optimum, 1e-300) for lo in losses]
-        final[name] = losses[-1] - optimum
+        # Excess loss over the optimum relative to the start: 1 at step 0, 0 at the optimum.
+        curves[f"{name}: {mult:g}/L"] = [max((lo - optimum) / initial, FLOOR) for lo in losses]
+        final[name] = (losses[-1] - optimum) / initial
     ctx.progress(0.75, "sweep")
-    initial = c - optimum
-    sweep = [_gd(h, b, c, m / lip)[-1] - optimum for m in SWEEP]
-    stable = [m for m, f in zip(SWEEP, sweep) if f < initial]
+    sweep = [(_gd(h, b, c, m / lip)[-1] - optimum) / initial for m in SWEEP]
+    stable = [m for m, f in zip(SWEEP, sweep) if f < 1.0]
     limit = max(stable) if stable else 0.0
     first_unstable = min((m for m in SWEEP if m > limit), default=float("nan"))
     ctx.progress(1.0, "done")
 
     small, right, large = final.values()
     checks = [
-        Check("lr 2.1/L: excess loss after training > initial excess loss (diverges)", large, ">", initial),
+        Check("lr 2.1/L: excess loss after training > its initial value (diverges)", large, ">", 1.0),
         Check("lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", small, ">", 100 * right),
         Check("largest stable lr in the sweep, in units of 2/L, > 0.97", limit / 2, ">", 0.97),
         Check("largest stable lr in the sweep, in units of 2/L, < 1.03", limit / 2, "<", 1.03),
     ]
-    rows = [[name, f"{m:g}/L", f"{f:.3e}"] for (name, m), f in zip(arms.items(), final.values())]
-    rows += [["sweep", f"{m:g}/L", f"{f:.3e}"] for m, f in zip(SWEEP, sweep)]
+    fmt = lambda f: f"{f:.3e}" if f >= FLOOR else f"< {FLOOR:g} (converged)"  # noqa: E731
+    rows = [[name, f"{m:g}/L", fmt(f)] for (name, m), f in zip(arms.items(), final.values())]
+    rows += [["sweep", f"{m:g}/L", fmt(f)] for m, f in zip(SWEEP, sweep)]
     finding = {
         "en": (f"On a quadratic with largest curvature L = {lip:.3f} (condition number {kappa:.1f}), {STEPS} steps "
-               f"at lr = 1/L leave an excess loss of {right:.1e}; at 0.02/L still {small:.1e} (too slow); at 2.1/L it "
-               f"grows to {large:.1e} (diverged, from {initial:.2f}). The sweep is stable up to {limit:g}/L and "
+               f"at lr = 1/L leave {right:.1e} of the initial excess loss; at 0.02/L still {small:.1e} (too slow); at "
+               f"2.1/L it grows to {large:.1e} times the initial value (diverged). The sweep is stable up to {limit:g}/L and "
                f"diverges from {first_unstable:g}/L: the limit is 2/L, set by the sharpest direction. In a neural "
                "network the curvature changes during training, so the limit is not fixed (edge of stability), "
                "but too small is slow and too large blows up."),
-        "zh": (f"在最大曲率 L = {lip:.3f}(条件数 {kappa:.1f})的二次函数上,学习率 1/L 训练 {STEPS} 步后剩余损失 {right:.1e};"
-               f"0.02/L 时仍有 {small:.1e}(太慢);2.1/L 时增长到 {large:.1e}(从 {initial:.2f} 发散)。扫描显示到 "
+        "zh": (f"在最大曲率 L = {lip:.3f}(条件数 {kappa:.1f})的二次函数上,学习率 1/L 训练 {STEPS} 步后剩余损失为初始值的 {right:.1e};"
+               f"0.02/L 时仍有 {small:.1e}(太慢);2.1/L 时增长到初始值的 {large:.1e} 倍(发散)。扫描显示到 "
                f"{limit:g}/L 仍稳定,从 {first_unstable:g}/L 开始发散:极限就是由最陡方向决定的 2/L。神经网络的曲率在训练中"
                "会变化,所以这个极限不是固定的(edge of stability),但太小就慢、太大就炸,这一点不变。"),
     }
     return DemoResult(
         settings={"n": N, "dim": DIM, "L": round(lip, 5), "condition_number": round(kappa, 2), "steps": STEPS,
                   "treatment": ctx.treatment},
-        table=Table(["arm", "learning rate", f"excess loss after {STEPS} steps"], rows),
+        table=Table(["arm", "learning rate", f"excess loss after {STEPS} steps / initial"], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Excess loss per step", "step", "loss - optimum", [float(s) for s in range(STEPS + 1)],
-                      curves, log_y=True),
-                Curve(f"Excess loss after {STEPS} steps vs learning rate", "lr x L", "loss - optimum",
-                      SWEEP, {"final": [max(f, 1e-300) for f in sweep]}, log_y=True)],
+        curves=[Curve("Excess loss per step", "step", "(loss - optimum) / initial",
+                      [float(s) for s in range(STEPS + 1)], curves, log_y=True),
+                Curve(f"Excess loss after {STEPS} steps vs learning rate", "lr x L", "(loss - optimum) / initial",
+                      SWEEP, {"final": [max(f, FLOOR) for f in sweep]}, log_y=True)],
     )

@@ -32,7 +32,7 @@ META = {
 
 N = 256            # samples per distribution
 WIDTH = 16         # hidden units of the critic
-STEPS, LR = 200, 0.2
+STEPS, LR = 200, 0.3
 K = 3.0
 
 
@@ -59,7 +59,7 @@ def run(ctx):
                 return w
             with torch.no_grad():
                 u = self.us[i]
-                for _ in range(3 if self.training else 30):
+                for _ in range(1 if self.training else 30):   # one per step, as Miyato et al.
                     v = w.T @ u
                     v = v / v.norm()
                     u = w @ v
@@ -90,11 +90,15 @@ def run(ctx):
             critic = Critic(sn, scale)
         params = list(critic.parameters())
         value = float("nan")
+        both = torch.cat([p, q])
         for step in range(STEPS):
-            gap = critic(p).mean() - critic(q).mean()
+            f_both = critic(both)       # one forward pass (one power iteration) per step
+            gap = f_both[:N].mean() - f_both[N:].mean()
             if not torch.isfinite(gap):
-                break   # the unconstrained critic's value runs off to infinity
+                break
             value = gap.item()
+            if not sn and value > 100 * w1:
+                break   # unbounded: no need to watch it run off to infinity
             for w in params:
                 w.grad = None
             (-gap).backward()
@@ -116,7 +120,8 @@ def run(ctx):
     checks = [
         Check("1-Lipschitz critic's value <= W1 (duality bound)", v1, "<=", 1.001 * w1),
         Check("1-Lipschitz critic's value >= 0.4 x W1 (it measures the distance)", v1, ">=", 0.4 * w1),
-        Check(f"K={K:g} critic's value / K=1 critic's > 2.4", vk / v1, ">", 0.8 * K),
+        Check(f"K={K:g} critic's value / K=1 critic's > 0.75 K", vk / v1, ">", 0.75 * K),
+        Check(f"K={K:g} critic's value / K=1 critic's < 1.33 K", vk / v1, "<", 1.33 * K),
         Check(f"K={K:g} critic's value <= K x W1", vk, "<=", 1.001 * K * w1),
         Check("unconstrained critic's value > 10 x W1 (no finite sup)", free, ">", 10 * w1),
     ]
@@ -128,10 +133,12 @@ def run(ctx):
         "en": (f"Exact W1 = {w1:.3f}. The spectral-normalized critic reached {v1:.3f} (max slope "
                f"{results['SN, K = 1']['slope']:.2f}, below its bound 1, so it is a lower estimate of W1); "
                f"with its output times {K:g} it reached {vk:.3f}, {vk / v1:.2f} x as much: a K-Lipschitz "
-               f"critic estimates K x W1, which is just as usable. Unconstrained, the value ran to {free:.3g}."),
+               f"critic estimates K x W1, which is just as usable. Unconstrained, the value passed {free:.3g} "
+               f"({free / w1:.0f} x W1) and kept growing."),
         "zh": (f"精确的 W1 = {w1:.3f}。谱归一化判别器达到 {v1:.3f}（最大斜率 {results['SN, K = 1']['slope']:.2f}，"
                f"低于上界 1，所以是 W1 的下估计）；输出乘以 {K:g} 后达到 {vk:.3f}，是前者的 {vk / v1:.2f} 倍："
-               f"K-Lipschitz 判别器估计的是 K×W1，同样可用。无约束时，该值涨到 {free:.3g}。"),
+               f"K-Lipschitz 判别器估计的是 K×W1，同样可用。无约束时，该值超过 {free:.3g}"
+               f"（W1 的 {free / w1:.0f} 倍）并持续增长。"),
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "n": N, "width": WIDTH, "steps": STEPS, "lr": LR,

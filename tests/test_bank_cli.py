@@ -93,3 +93,11 @@ def test_validate_the_builtin_content(monkeypatch):
     if "0 banks" in result.output:
         pytest.skip("content/ has no banks yet")
     assert result.exit_code == 0, result.output
+
+
+def test_validate_shows_escape_sequences_as_text(tmp_path):
+    bank = tmp_path / "esc.yaml"
+    bank.write_text('format_version: 1\n"\\x1b[31mred": 1\n', encoding="utf-8")
+    result = runner.invoke(app, ["bank", "validate", str(bank)])
+    assert result.exit_code == 1
+    assert "unknown key `\\x1b[31mred`" in result.output and "\x1b" not in result.output

@@ -102,9 +102,10 @@ def test_yaml_like_garbage_never_raises(tmp_path, text):
 
 
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10)
+    | st.sampled_from([2 ** 1100, -(10 ** 300), 0.0, "  ", "single_choice", "numeric", "flashcard", "true"]),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["id", "type", "prompt", "en", "zh", "choices", "text", "correct", "answer", "questions",
+        st.sampled_from([2 ** 1100, 1, "id", "type", "prompt", "en", "zh", "choices", "text", "correct", "answer", "questions",
                          "claims", "verdict", "tags", "difficulty", "format_version", "x"]) | st.text(max_size=5),
         children, max_size=5),
     max_leaves=30,
@@ -116,3 +117,50 @@ JSONISH = st.recursive(
 def test_any_data_is_checked_without_raising(data, builtin):
     checked = check_bank(data, builtin)
     assert checked.issues or checked.bank is not None
+
+
+def test_numbers_too_big_for_python_are_problems(tmp_path):
+    bank = tmp_path / "big.yaml"
+    bank.write_text(
+        "format_version: 1\nid: big\ntitle: t\ndescription: d\nquestions:\n"
+        "- {id: q, type: numeric, prompt: p, explanation: e, tags: [], difficulty: " + "9" * 5000
+        + ", answer: 0x" + "f" * 5000 + ", tolerance: " + "9" * 4200 + "}\n")
+    _, problems = library.run([library.Source(bank, builtin=False)])
+    fields = {p.field for p in problems}
+    assert {"questions[0].difficulty", "questions[0].answer", "questions[0].tolerance"} <= fields
+
+
+@needs_yaml_rs
+def test_without_yaml_rs_the_same_problems_are_found(monkeypatch, tmp_path):
+    """PyYAML alone (yaml_rs missing) gives the same problems, at the same places."""
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(tmp_path))
+    from quizcli.bank import validate_paths
+
+    fixtures = sorted((FIXTURES / "invalid").glob("*.yaml")) + sorted((FIXTURES / "valid").rglob("*.yaml"))
+    with_rs = {p: [(x.line, x.field, x.message) for x in validate_paths([p])] for p in fixtures}
+    monkeypatch.setattr(yamlio, "fast_parser_available", lambda: False)
+    for p in fixtures:
+        without = [(x.line, x.field, x.message) for x in validate_paths([p])]
+        if p.stem in ("syntax_error",):   # the two parsers word syntax errors differently
+            assert bool(without) == bool(with_rs[p])
+            continue
+        assert without == with_rs[p], p.name
+
+
+def _example_bank() -> str:
+    import re
+
+    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    return re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_damaged_banks_never_raise(tmp_path, data):
+    """A real bank with a slice replaced by YAML-ish garbage: problems, never an exception."""
+    text = _example_bank()
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    damaged = text[:start] + data.draw(YAMLISH) + text[end:]
+    problems = _check_bytes(tmp_path, damaged.encode("utf-8"))
+    assert all(isinstance(p, Problem) for p in problems)

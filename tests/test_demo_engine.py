@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
 from pathlib import Path
@@ -13,6 +14,7 @@ from quizcli.demo import engine, registry
 from quizcli.demo.api import NOT_REPRODUCED, Check, Curve, DemoResult, Table
 
 FIXTURES = Path(__file__).parent / "fixtures"
+needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -108,12 +110,14 @@ def test_without_torch_the_message_says_how_to_install(monkeypatch, tmp_path):
         assert "pip install 'quizcli[demos]'" in outcome.message
 
 
+@needs_torch
 def test_a_real_torch_demo_through_the_subprocess():
     outcome = run("fx_torch", device="auto")
     assert outcome.status == engine.OK, outcome.message
     assert outcome.device_used in ("cpu", "cuda", "mps") and outcome.verdict == "nuanced"
 
 
+@needs_torch
 def test_an_unavailable_device_is_a_clear_error():
     outcome = run("fx_pass", device="cuda")
     if outcome.status == engine.OK:

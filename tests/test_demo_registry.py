@@ -118,7 +118,8 @@ def _user_bank(tmp_path: Path) -> Path:
 def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setitem(sys.modules, "quizcli.bank.trust", types.SimpleNamespace(is_trusted=lambda p: False))
+    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setitem(sys.modules, "fake_trust", types.SimpleNamespace(is_trusted=lambda p: False))
     assert "my_demo" in registry.demo_ids()
     info = registry.load_demo("my_demo")
     assert not info.builtin and not info.trusted
@@ -129,7 +130,8 @@ def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypa
 def test_trusted_user_demos_may_run(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank / "bank.yaml"))   # a bank file: demos/ beside it
-    monkeypatch.setitem(sys.modules, "quizcli.bank.trust",
+    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setitem(sys.modules, "fake_trust",
                         types.SimpleNamespace(is_trusted=lambda p: Path(p) == bank / "bank.yaml"))
     info = registry.load_demo("my_demo")
     assert info.trusted and not info.blocked
@@ -138,7 +140,8 @@ def test_trusted_user_demos_may_run(fixture_demos, monkeypatch, tmp_path):
 def test_without_a_trust_module_user_demos_are_untrusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setitem(sys.modules, "quizcli.bank.trust", None)   # import raises ImportError
+    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setitem(sys.modules, "fake_trust", None)   # import raises ImportError
     assert registry.load_demo("my_demo").blocked
 
 
@@ -148,3 +151,11 @@ def test_builtin_demo_wins_over_a_user_demo_with_the_same_id(fixture_demos, monk
     (bank / "demos" / "fx_pass.py").write_text("META = {}\n")
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
     assert registry.load_demo("fx_pass").builtin
+
+
+def test_use_banks_adds_the_demos_of_command_line_banks(fixture_demos, monkeypatch, tmp_path):
+    bank = _user_bank(tmp_path)
+    monkeypatch.setattr(registry, "_extra_banks", [])
+    assert "my_demo" not in registry.demo_ids()
+    registry.use_banks([bank])
+    assert "my_demo" in registry.demo_ids()

@@ -44,7 +44,7 @@ def test_explain_a_demo_shows_table_checks_verdict_and_curves():
     lines = out.splitlines()
     assert lines[0].startswith("Demo: Fixture that passes")
     assert "Claim: Adding 1 makes numbers larger." in out
-    for part in ("arm", "control", "treatment", "✓ pass  treated mean > control mean + 0.5",
+    for part in ("arm", "control", "treatment", "✓ pass treated mean > control mean + 0.5",
                  "Verdict: true", "The mean rose from", "values", "• control   + treatment", "seed 0 · device cpu"):
         assert part in out, part
     # Order: table, checks, verdict, curves.
@@ -193,3 +193,60 @@ def test_demo_commands_do_not_import_torch():
     env_patch = f"import quizcli.paths as p, pathlib; p.builtin_demos_dir = lambda: pathlib.Path({str(FIXTURES / 'demos')!r})\n"
     proc = subprocess.run([sys.executable, "-c", env_patch + code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_explain_in_a_real_terminal():
+    pexpect = pytest.importorskip("pexpect")
+    script = (
+        "import pathlib, quizcli.paths as p\n"
+        f"p.builtin_demos_dir = lambda: pathlib.Path({str(FIXTURES / 'demos')!r})\n"
+        "from quizcli.cli import main\n"
+        "main(['explain', 'fx_pass', '--device', 'cpu'])\n"
+    )
+    child = pexpect.spawn(sys.executable, ["-c", script], encoding="utf-8", timeout=60,
+                          dimensions=(40, 80), env={**__import__("os").environ, "TERM": "xterm-256color"})
+    child.expect("Verdict: ")
+    child.expect("true")
+    child.expect("seed 0")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_user_banks_demo_does_not_run_until_trusted(monkeypatch, tmp_path):
+    from quizcli.demo import registry
+
+    monkeypatch.setattr(registry, "_extra_banks", [])
+    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust_missing",))
+    monkeypatch.setitem(sys.modules, "fake_trust_missing", None)
+    bank = tmp_path / "mine"
+    (bank / "demos").mkdir(parents=True)
+    (bank / "demos" / "my_demo.py").write_text(
+        (FIXTURES / "demos" / "fx_pass.py").read_text().replace('"fx_pass"', '"my_demo"'))
+    code, out, err = run(["explain", "my_demo", "--bank", str(bank), "--device", "cpu"])
+    assert code == 5
+    flat = out.replace("\n", "")
+    assert "you have not trusted" in flat and f"quizcli bank trust {bank}" in flat
+    assert "Verdict" not in out
+    code, out, _ = run(["demos", "list", "--bank", str(bank)])
+    assert "my_demo" in out and "untrusted: will not run" in out
+
+
+def test_ctrl_c_stops_the_demo_not_the_terminal():
+    pexpect = pytest.importorskip("pexpect")
+    script = (
+        "import pathlib, quizcli.paths as p\n"
+        f"p.builtin_demos_dir = lambda: pathlib.Path({str(FIXTURES / 'demos')!r})\n"
+        "from quizcli.cli import main\n"
+        "main(['explain', 'fx_hang', '--device', 'cpu', '--timeout', '60'])\n"
+    )
+    child = pexpect.spawn(sys.executable, ["-c", script], encoding="utf-8", timeout=30, dimensions=(40, 80))
+    child.expect("Claim: ")
+    import time
+
+    time.sleep(1.0)
+    child.sendintr()
+    child.expect("The demo was stopped: stopped by the user")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

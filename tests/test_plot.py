@@ -88,3 +88,10 @@ def test_save_figure(tmp_path):
     result.scatters.clear()
     with pytest.raises(QuizcliError, match="nothing to save"):
         save_figure(tmp_path / "g.png", result)
+
+
+def test_a_sparse_series_stays_visible_under_a_dense_one():
+    dense = [(x / 10, y / 10) for x in range(-10, 11) for y in range(-10, 11)]
+    out = text(render_scatter(Scatter("s", {"samples": dense, "modes": [(0.0, 0.0), (1.0, 1.0)]}), color=False))
+    body = "".join(out.splitlines()[1:-3])
+    assert body.count("+") == 2   # both modes show through the samples

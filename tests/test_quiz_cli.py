@@ -246,6 +246,14 @@ def test_chinese_and_fallback_marker():
     assert "[en] ReLU is zero for negative inputs." in out
 
 
+def test_count_from_config_and_option():
+    paths.config_path().write_text("count = 1\n", encoding="utf-8")
+    code, out, _ = run(["quiz", "--seed", "1", "--lang", "en"], input="q\n")
+    assert code == 0 and "1/1 ·" in out
+    code, out, _ = run(["quiz", "--seed", "1", "--lang", "en", "-n", "3"], input="q\n")
+    assert "1/3 ·" in out
+
+
 def test_lang_from_config(monkeypatch):
     paths.config_path().write_text('lang = "zh"\n', encoding="utf-8")
     code, out, _ = run(["quiz", "--topic", "fx", "--type", "true_false"], input="q\n")

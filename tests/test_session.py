@@ -9,7 +9,7 @@ import pytest
 
 from quizcli import answers
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
-from quizcli.model import Library, QuestionType
+from quizcli.model import Library
 from quizcli.session import (
     AnswerEvent, Filters, QuizSession, choice_order, make_filters, parse_difficulty, select,
 )

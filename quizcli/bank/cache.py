@@ -16,7 +16,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,8 @@ def get(k: str) -> dict[str, Any] | None:
 
 def put(k: str, bank: dict[str, Any]) -> None:
     """Store a validated bank; a cache that cannot be written is no error."""
+    import tempfile
+
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,8 @@ class _File:
 
     def locate(self, path: tuple, at_key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of a field, or of its nearest ancestor that exists."""
+        if self.text is None and self.raw is not None:   # a cached file: decode it now
+            self.text = self.raw.decode("utf-8-sig")
         if self.text is None:
             return None, None
         if self._located is None:
@@ -202,7 +204,7 @@ def _cross_checks(files: list[_File]) -> None:
                       "record each claim once; remove this record or merge the two")
 
     for f in loaded:
-        bank_dir_demos = _user_demo_ids(f.source.path) if not f.source.builtin else set()
+        bank_dir_demos = user_demo_ids(f.source.path.parent) if not f.source.builtin else set()
         for q in f.bank.get("questions", ()):
             if q is None:
                 continue
@@ -229,9 +231,9 @@ def _cross_checks(files: list[_File]) -> None:
                       + "see `quizcli demos list`, or remove the key")
 
 
-def _user_demo_ids(bank_path: Path) -> set[str]:
-    """Demos a user bank brings in a `demos/` folder beside it (run only once trusted)."""
-    folder = bank_path.parent / "demos"
+def user_demo_ids(bank_folder: Path) -> set[str]:
+    """Demos that user banks bring in a `demos/` folder beside them (run only once trusted)."""
+    folder = bank_folder / "demos"
     if not folder.is_dir():
         return set()
     return {p.stem for p in folder.glob("*.py") if not p.name.startswith("_")}
@@ -302,46 +304,48 @@ def _dedupe(sources: list[Source]) -> list[Source]:
 # --- the model ------------------------------------------------------------------------
 
 
-def _defaults(cls: type) -> dict[str, Any]:
-    import dataclasses
-
-    return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
-
-
-_QUESTION_DEFAULTS = _defaults(Question)
-
-
-def _new(cls: type, fields: dict[str, Any]) -> Any:
-    """A frozen dataclass instance, built without its generated __init__.
-
-    That __init__ sets each field through object.__setattr__, which makes
-    building 10,000 questions and their 60,000 texts take most of the warm
-    load budget (0.3 s); filling __dict__ is about six times faster. Callers
-    pass every field that has no default.
-    """
-    obj = object.__new__(cls)
-    obj.__dict__.update(fields)
-    return obj
+_QUESTION_TYPES = {t.value: t for t in QuestionType}
 
 
 def _text(t: tuple | list | None) -> Text | None:
-    return None if t is None else _new(Text, {"en": t[0], "zh": t[1]})
+    return None if t is None else Text(en=t[0], zh=t[1])
 
 
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
+    """Model objects from a checked (or cached) bank.
+
+    Frozen dataclasses are built here without their generated __init__, which
+    sets each field through object.__setattr__: filling __dict__ directly is
+    several times faster, and building the 80,000 objects of a 10,000-question
+    library is most of the 0.3 s a warm load may take. Every field is set.
+    """
+    new = object.__new__
     qs = []
     for q in b["questions"]:
-        qs.append(_new(Question, {
-            **_QUESTION_DEFAULTS,
-            "id": q["id"], "type": QuestionType(q["type"]), "prompt": _text(q["prompt"]),
-            "explanation": _text(q["explanation"]), "bank_id": b["id"], "tags": tuple(q["tags"]),
-            "difficulty": q["difficulty"], "demo": q["demo"], "refs": tuple(q["refs"]), "claim": q["claim"],
-            "choices": tuple(_new(Choice, {"text": _text(c[0]), "correct": c[1], "why": _text(c[2])})
-                             for c in q["choices"]),
-            "answer_bool": q["answer_bool"], "answer_number": q["answer_number"],
-            "tolerance": q["tolerance"] or 0.0, "unit": q["unit"], "accept": tuple(q["accept"]),
-            "answer_text": _text(q["answer_text"]), "source": source,
-        }))
+        texts = []
+        for t in (q["prompt"], q["explanation"], q["answer_text"]):
+            if t is None:
+                texts.append(None)
+            else:
+                obj = new(Text)
+                obj.__dict__.update(en=t[0], zh=t[1])
+                texts.append(obj)
+        choices = []
+        for text, correct, why in q["choices"]:
+            ct = new(Text)
+            ct.__dict__.update(en=text[0], zh=text[1])
+            choice = new(Choice)
+            choice.__dict__.update(text=ct, correct=correct, why=_text(why))
+            choices.append(choice)
+        question = new(Question)
+        question.__dict__.update(
+            id=q["id"], type=_QUESTION_TYPES[q["type"]], prompt=texts[0], explanation=texts[1],
+            bank_id=b["id"], tags=tuple(q["tags"]), difficulty=q["difficulty"], demo=q["demo"],
+            refs=tuple(q["refs"]), claim=q["claim"], choices=tuple(choices), answer_bool=q["answer_bool"],
+            answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0, unit=q["unit"],
+            accept=tuple(q["accept"]), answer_text=texts[2], source=source, line=None,
+        )
+        qs.append(question)
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"])) for c in b["claims"])
     return Bank(id=b["id"], title=_text(b["title"]), description=_text(b["description"]),

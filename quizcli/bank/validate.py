@@ -9,7 +9,6 @@ demos) are in `quizcli.bank.library`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -98,7 +97,11 @@ def kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        try:
+            text = repr(value)
+        except ValueError:   # an int too long to print
+            return "a number with thousands of digits"
+        return f"the number {text if len(text) <= 40 else text[:37] + '...'}"
     if isinstance(value, str):
         short = value if len(value) <= 40 else value[:37] + "..."
         return f"the text {short!r}"
@@ -110,6 +113,8 @@ def kind(value: Any) -> str:
 
 
 def closest(word: str, known: list[str] | tuple[str, ...]) -> str | None:
+    import difflib   # only when there is a problem to suggest a fix for
+
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -181,7 +186,8 @@ class _Checker:
         for key, value in raw.items():
             if key not in LANGS:
                 self.issue(path + (key,) if isinstance(key, str) else path,
-                           f"unknown language `{key}` in {what}",
+                           f"unknown language `{key}` in {what}" if isinstance(key, str)
+                           else f"{kind(key)} is not a language in {what}",
                            suggest(key, LANGS) if isinstance(key, str) else "use `en` and `zh`", at_key=True)
                 ok = False
             elif not isinstance(value, str):
@@ -245,10 +251,14 @@ class _Checker:
                     else "write a number such as 128 or 0.5")
             self.issue(path, f"{what} must be a number, not {kind(raw)}", hint)
             return None
-        if not math.isfinite(raw):
-            self.issue(path, f"{what} must be a finite number, not {raw}", "write a finite number")
+        try:
+            value = float(raw)
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            self.issue(path, f"{what} must be a finite number, not {kind(raw)}", "write a finite number")
             return None
-        return float(raw)
+        return value
 
     # -- the bank ------------------------------------------------------------------
 
@@ -408,35 +418,38 @@ class _Checker:
             self.issue(path, f"a {qtype} question needs {MIN_CHOICES} to {MAX_CHOICES} choices, not {len(raw)}",
                        "add or remove choices")
         out = []
+        ok = True          # every choice usable
+        n_correct = 0
         for i, item in enumerate(raw):
-            cpath = path + (i,)
-            choice = self.mapping(item, cpath, "a choice")
-            if choice is None:
-                out.append(None)
+            if type(item) is not dict:
+                self.mapping(item, path + (i,), "a choice")
+                ok = False
                 continue
-            self.keys(choice, cpath, CHOICE_SPEC, "a choice")
-            text = self.text(choice["text"], cpath + ("text",), "the choice's text") if "text" in choice else None
-            correct = choice.get("correct", False)
-            if not isinstance(correct, bool):
-                self.issue(cpath + ("correct",), f"`correct` must be true or false, not {kind(correct)}",
+            if not (item.keys() <= CHOICE_SPEC.keys() and "text" in item):
+                self.keys(item, path + (i,), CHOICE_SPEC, "a choice")
+            text = self.text(item["text"], path + (i, "text"), "the choice's text") if "text" in item else None
+            correct = item.get("correct", False)
+            if correct is True:
+                n_correct += 1
+            elif correct is not False:
+                self.issue(path + (i, "correct"), f"`correct` must be true or false, not {kind(correct)}",
                            "write `correct: true`, without quotes, or leave it out for a wrong choice")
-                correct = None
-            why = self.text(choice["why"], cpath + ("why",), "the choice's `why`") if "why" in choice else None
+                ok = False
+            why = None
+            if "why" in item:
+                why = self.text(item["why"], path + (i, "why"), "the choice's `why`")
+                ok = ok and why is not None
+            ok = ok and text is not None
             out.append((text, correct, why))
-        flags = [c[1] for c in out if c is not None]
-        if len(flags) == len(raw) and None not in flags:
-            n = sum(flags)
-            if qtype == "single_choice" and n != 1:
-                self.issue(path, f"a single_choice question needs exactly one correct choice, found {n}",
+        if len(out) == len(raw) and ok:
+            if qtype == "single_choice" and n_correct != 1:
+                self.issue(path, f"a single_choice question needs exactly one correct choice, found {n_correct}",
                            "mark the one right choice with `correct: true`"
-                           + ("" if n == 0 else ", or make it a multiple_choice question"))
-            elif qtype == "multiple_choice" and n == 0:
+                           + ("" if n_correct == 0 else ", or make it a multiple_choice question"))
+            elif qtype == "multiple_choice" and n_correct == 0:
                 self.issue(path, "a multiple_choice question needs at least one correct choice, found none",
                            "mark each right choice with `correct: true`")
-        if any(c is None or c[0] is None or c[1] is None for c in out) or any(
-                c[2] is None and "why" in raw[i] for i, c in enumerate(out)):
-            return None
-        return tuple(out)
+        return tuple(out) if ok else None
 
 
 def _looks_numeric(text: str) -> bool:

@@ -83,7 +83,9 @@ def resolve_plain(value: str) -> Any:
         return sign * int(body[2:], {"0o": 8, "0x": 16, "0b": 2}[body[:2]])
     digits = value.replace("_", "")
     if _INT.fullmatch(digits):
-        return int(digits)
+        # Python refuses to convert more than 4,300 digits; such a "number"
+        # becomes a float (inf), which the checks then reject by name.
+        return int(digits) if len(digits) <= 4000 else float(digits)
     if _FLOAT.fullmatch(digits):
         return float(digits)
     if _INF.fullmatch(value):
@@ -107,11 +109,11 @@ _RS_LOCATION = re.compile(r"line (\d+), column (\d+)")
 
 
 def fast_parser_available() -> bool:
-    try:
-        import yaml_rs  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    # find_spec, not import: a warm load (all from the cache) never parses,
+    # and importing yaml_rs would cost it 30 ms.
+    from importlib.util import find_spec
+
+    return find_spec("yaml_rs") is not None
 
 
 def parser_name() -> str:
@@ -247,7 +249,7 @@ def parse_with_positions(text: str) -> Parsed:
             first = out.key_positions.get(top.path + (key,)) if top.path is not None else None
             at = f" (first at line {first[0]})" if first else ""
             out.problems.append(SyntaxProblem(
-                line, col, f"duplicate key `{key}`{at}",
+                line, col, f"duplicate key `{key if isinstance(key, str) else type(key).__name__}`{at}",
                 "remove one of them: YAML would silently keep only one", path=top.path))
             return
         top.container[key] = value

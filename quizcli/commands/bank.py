@@ -1,9 +1,9 @@
-"""Commands: bank validate (and the authoring commands of the `bank` group)."""
+"""Commands: bank validate, new, lint, schema, trust."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -53,6 +53,136 @@ def validate(
         console.print(summary(report.problems, len(report.files), report.banks, report.questions))
     if not report.ok:
         raise typer.Exit(int(ExitCode.FAILURE))
+
+
+@bank_app.command("new")
+def new(
+    name: str = typer.Argument(..., help="The bank's name; its id and file name are made from it."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write it. Default: ID.yaml here."),
+    schema: bool = typer.Option(True, "--schema/--no-schema",
+                                help="Also write the JSON Schema beside it, for editors (if not there yet)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a new bank: one valid question of every type, with comments on every field.
+
+    Edit it, then check it with `quizcli bank validate` and `quizcli bank lint`.
+    """
+    import json
+
+    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text
+    from quizcli.authoring.schema import build
+    from quizcli.errors import QuizcliError
+
+    bid = bank_id_for(name)
+    path = output or Path(f"{bid}.yaml")
+    if path.exists() and not force:
+        raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_bank_text(name, SCHEMA_FILE if schema else None), encoding="utf-8")
+    typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
+    schema_path = path.parent / SCHEMA_FILE
+    if schema and not schema_path.exists():
+        schema_path.write_text(json.dumps(build(), indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
+    typer.echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
+
+
+@bank_app.command("lint")
+def lint(
+    paths: List[Path] = typer.Argument(..., metavar="PATH...", help=PATHS_HELP),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    builtin: bool = typer.Option(
+        True, "--builtin/--no-builtin", help="Compare with the built-in banks too (duplicate prompts, claims)."),
+) -> None:
+    """Point out what makes a valid bank worse, each with file:line and a suggestion.
+
+    Missing translations, duplicate or near-duplicate prompts, identical
+    choices, explanations that only repeat the answer, answers given away
+    by their own prompt, claims no demo backs, demos no question links.
+    Banks that do not validate get their validation problems instead.
+    Exit status: 1 for validation problems, or for findings with --strict;
+    else 0.
+    """
+    import json
+
+    from quizcli.authoring.lint import lint_paths
+    from quizcli.errors import ExitCode
+
+    report = lint_paths(paths, against_builtin=builtin)
+    if as_json:
+        from quizcli.ui.bank import problem_dict
+
+        typer.echo(json.dumps({
+            "ok": not report.errors and not report.findings, "files": report.files,
+            "errors": [problem_dict(p) for p in report.errors],
+            "findings": [{"rule": f.rule, **problem_dict(f.problem)} for f in report.findings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        from quizcli.ui.bank import print_findings, print_problems, summary
+        from quizcli.ui.text import make_console
+
+        console = make_console()
+        if report.errors:
+            print_problems(console, report.errors)
+            console.print(summary(report.errors, len(report.files), report.banks, report.questions))
+        else:
+            print_findings(console, report.findings)
+            console.print(summary([f.problem for f in report.findings], len(report.files), report.banks,
+                                  report.questions, noun="finding"))
+    if report.errors or (strict and report.findings):
+        raise typer.Exit(int(ExitCode.FAILURE))
+
+
+@bank_app.command("schema")
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write it to this file instead of printing it."),
+) -> None:
+    """Print the JSON Schema of the bank format, for editors.
+
+    With the YAML language server (VS Code's YAML extension, and others),
+    a first line `# yaml-language-server: $schema=PATH-OR-URL` in a bank
+    makes the editor complete and check it as you type.
+    """
+    import json
+
+    from quizcli.authoring.schema import build
+
+    text = json.dumps(build(), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@bank_app.command("trust")
+def trust(
+    path: Optional[Path] = typer.Argument(None, help="A bank file, the folder that holds it, or its demos/ folder."),
+    remove: bool = typer.Option(False, "--remove", help="Withdraw the trust instead."),
+    list_: bool = typer.Option(False, "--list", help="List the trusted demo folders."),
+) -> None:
+    """Allow the demos that a user bank brings (its demos/ folder) to run.
+
+    Demos are Python code from the bank's author, so quizcli runs a user
+    bank's demos only once you trust their folder. The trust covers the
+    files as they are now: if they change, quizcli asks again.
+    """
+    from quizcli.authoring import trust as store
+    from quizcli.errors import ExitCode, QuizcliError
+
+    if list_:
+        entries = store.trusted()
+        for entry in entries:
+            typer.echo(f"{entry.folder}: {entry.reason}")
+        if not entries:
+            typer.echo("no demo folder is trusted")
+        return
+    if path is None:
+        raise QuizcliError("give the PATH of a bank or of its demos folder", hint="or use --list",
+                           exit_code=ExitCode.USAGE)
+    result = store.untrust(path) if remove else store.trust(path)
+    typer.echo(f"{result.folder}: {result.reason}")
 
 
 def register(app: typer.Typer) -> None:

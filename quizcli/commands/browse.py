@@ -21,8 +21,8 @@ def _setup(lang: str | None, bank: list[Path]):
 
 
 def topics(
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List the banks (topics) with their question counts per type."""
@@ -36,12 +36,12 @@ def topics(
 
 
 def list_(
-    topic: List[str] = typer.Option([], "--topic", "-t", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=DIFFICULTY_HELP),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
+    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
+    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List questions, filtered like `quizcli quiz` (without the answers)."""
@@ -58,8 +58,8 @@ def list_(
 
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Show one question with its answer, explanation, references, demo and the verdict on its claim."""

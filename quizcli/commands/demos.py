@@ -14,6 +14,8 @@ import typer
 
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
+BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
+             "Its demos/ folder runs once trusted (`quizcli bank trust PATH`).")
 
 demos_app = typer.Typer(
     name="demos",
@@ -56,6 +58,7 @@ def explain(
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
 
@@ -71,12 +74,13 @@ def explain(
 
     _check_device(device)
     lang_ = resolve_lang(lang)
+    registry.use_banks(bank)
     question = None
     demo_id = item_id
     if item_id not in registry.demo_ids():
         from quizcli.bank import load_library
 
-        question = load_library().question(item_id)
+        question = load_library(extra=bank).question(item_id)
         if question is None:
             raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
                                 hint="see `quizcli list` for questions and `quizcli demos list` for demos")
@@ -114,6 +118,7 @@ def explain(
 def list_demos(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """List every demo: id, title, the claims it tests and the questions that link it."""
     import json
@@ -122,8 +127,9 @@ def list_demos(
     from quizcli.demo import registry
 
     lang_ = resolve_lang(lang)
+    registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
-    links, warning = _question_links()
+    links, warning = _question_links(bank)
     if as_json:
         data = [{**info.to_dict(), "questions": links.get(info.id, [])} for info in infos]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -138,13 +144,13 @@ def list_demos(
         raise registry.DemoMetaError(problems)
 
 
-def _question_links() -> tuple[dict[str, list[str]], str]:
+def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
     """demo id -> ids of the questions that name it (and a warning if banks could not load)."""
     from quizcli.bank import load_library
     from quizcli.errors import BankError
 
     try:
-        library = load_library()
+        library = load_library(extra=banks)
     except BankError as err:
         return {}, f"warning: question links not shown: {err.message} (check with `quizcli bank validate`)"
     links: dict[str, list[str]] = {}
@@ -156,13 +162,14 @@ def _question_links() -> tuple[dict[str, list[str]], str]:
 
 @demos_app.command("verify")
 def verify(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="[IDS]...", help="Demo ids (default: every demo)."),
+    ids: Optional[List[str]] = typer.Argument(None, metavar="IDS", help="Demo ids (default: every demo)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="How many demos run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", help="Seed of every run."),
     device: str = typer.Option("cpu", "--device", help=DEVICE_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
 
@@ -175,6 +182,7 @@ def verify(
     from quizcli.demo import engine, registry
 
     _check_device(device)
+    registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     by_id = {i.id: i for i in infos}
     skipped: list[str] = []
@@ -245,6 +253,8 @@ def _run_with_progress(console, infos, **kwargs):
             running.remove(outcome.demo_id)
         progress.update(task, advance=1, description=", ".join(running))
 
+    if not console.is_terminal:   # a live display would only leave a blank line
+        return engine.run_many(infos, **kwargs)
     with progress:
         return engine.run_many(infos, on_start=on_start, on_done=on_done, **kwargs)
 

@@ -1,9 +1,106 @@
-"""Commands: export (not written yet)."""
+"""Commands: export, import."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+
+
+def export(
+    format_: str = typer.Option(..., "--format", "-f", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
+    topic: List[str] = typer.Option([], "--topic", "-t", help=TOPIC_HELP),
+    tag: List[str] = typer.Option([], "--tag", help=TAG_HELP),
+    type_: List[str] = typer.Option([], "--type", help=TYPE_HELP),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=DIFFICULTY_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " JSON always has both."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+) -> None:
+    """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
+
+    The Anki deck has one note per question (choices on the front; answer,
+    explanation and refs on the back), the question's tags and bank id as
+    tags, and one deck per bank. Exporting again and re-importing into Anki
+    updates the notes instead of duplicating them.
+    """
+    from quizcli import config
+    from quizcli.authoring import export as ex
+    from quizcli.bank import load_library
+    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.session import make_filters, select
+
+    fmt = format_.lower()
+    if fmt not in ex.FORMATS:
+        raise QuizcliError(f"unknown format `{format_}`", hint=f"use one of {', '.join(ex.FORMATS)}",
+                           exit_code=ExitCode.USAGE)
+    lang_ = config.resolve_lang(lang)
+    library = load_library(extra=bank)
+    questions = select(library, make_filters(library, topic, tag, type_, difficulty))
+    if not questions:
+        raise QuizcliError("no question matches these filters", hint="loosen the filters (see `quizcli list`)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "anki":
+        ex.export_anki(library, questions, lang_, output)
+    else:
+        writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
+                  "markdown": lambda: ex.export_markdown(library, questions, lang_),
+                  "json": lambda: ex.export_json(library, questions)}[fmt]
+        output.write_text(writer(), encoding="utf-8")
+    typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+
+
+def import_(
+    source: Path = typer.Argument(..., metavar="FILE", help="A .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The bank file to write (a folder for a JSON export of several banks)."),
+    bank_id: Optional[str] = typer.Option(None, "--id", help="The new bank's id. Default: from the output file name."),
+    title: Optional[str] = typer.Option(None, "--title", help="The new bank's title. Default: the file name."),
+    lang: str = typer.Option("en", "--lang", help="The language the cards are written in, en or zh."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+) -> None:
+    """Turn cards from elsewhere into a bank that validates.
+
+    CSV/TSV: a question, an answer and a tags column (a header row may name
+    them: question/front, answer/back, tags, explanation), as Anki exports
+    notes as plain text. Markdown: `Q:` and `A:` lines (optional `Tags:` and
+    `E:`). Both become flashcards. JSON written by `quizcli export --format
+    json` comes back as the same questions.
+    """
+    from quizcli.authoring.importer import bank_yaml, import_file
+    from quizcli.authoring.new import bank_id_for
+    from quizcli.bank import validate_paths
+    from quizcli.errors import BankError, ExitCode, QuizcliError
+
+    if lang not in ("en", "zh"):
+        raise QuizcliError(f"unknown language `{lang}`", hint="use en or zh", exit_code=ExitCode.USAGE)
+    bid = bank_id_for(bank_id or output.stem)
+    result = import_file(source, bid, title or source.stem, lang)
+    if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
+        targets = [output]
+    else:
+        if output.suffix.lower() in (".yaml", ".yml"):
+            raise QuizcliError(f"{source} holds {len(result.banks)} banks", hint="give a folder to -o, one file per bank")
+        targets = [output / f"{b.get('id', f'bank{i}')}.yaml" for i, b in enumerate(result.banks)]
+    for target in targets:
+        if target.exists() and not force:
+            raise QuizcliError(f"{target} already exists", hint="choose another -o, or add --force")
+    for target, data in zip(targets, result.banks):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(bank_yaml(data, source.name), encoding="utf-8")
+    for line in result.skipped:
+        typer.echo(f"skipped {line}", err=True)
+    # Alone: a re-imported export of built-in questions shares their ids by design.
+    problems = validate_paths(targets, against_builtin=False)
+    if problems:
+        raise BankError(problems)
+    n = sum(len(b.get("questions", ())) for b in result.banks)
+    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("export")(export)
+    app.command("import")(import_)

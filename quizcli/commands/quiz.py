@@ -16,15 +16,15 @@ BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; r
 
 
 def quiz(
-    topic: List[str] = typer.Option([], "--topic", "-t", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=DIFFICULTY_HELP),
-    count: Optional[int] = typer.Option(None, "-n", "--count", min=0,
+    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
+    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
+    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    count: Optional[int] = typer.Option(None, "-n", "--count", min=0, metavar="N",
                                         help="How many questions; 0 for all. Default: `count` in the config file, else 10."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Start a quiz in the terminal.
 
@@ -37,6 +37,7 @@ def quiz(
     from quizcli.bank import load_library
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.session import QuizSession, make_filters, new_seed, select
+    from quizcli.store import recorder
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
 
@@ -52,7 +53,7 @@ def quiz(
         questions, seed=seed if seed is not None else new_seed(),
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
-        on_answer=None,
+        on_answer=recorder(),
     )
     summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
     if summary.ended_by == "interrupt":

@@ -1,9 +1,76 @@
-"""Commands: review (not written yet)."""
+"""Command: review (spaced repetition with FSRS)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS."
+
+
+def review(
+    topic: List[str] = typer.Option([], "--topic", "-t", help="Bank id to review; repeat for several."),
+    tag: List[str] = typer.Option([], "--tag", help="Only questions with this tag; repeat for any of several."),
+    type_: List[str] = typer.Option([], "--type", help="Only this question type; repeatable."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="A level 1-5 (`2`) or a range (`1-3`)."),
+    new: int = typer.Option(20, "--new", min=0, help="New cards per day (counted over the day, across sessions); "
+                                                        "with --until, raised as needed to learn every card before the date."),
+    count: Optional[int] = typer.Option(None, "-n", "--count", min=1, help="At most this many cards this session."),
+    cram: bool = typer.Option(False, "--cram", help="Practise anything matching, weakest first, without changing the schedule."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Your interview date (YYYY-MM-DD): learn every new card before it, "
+                                             "schedule so that predicted recall on that day reaches --target, and "
+                                             "predict it per topic. Remembered; `--until off` forgets it."),
+    retention: Optional[float] = typer.Option(None, "--retention", min=0.7, max=0.99,
+                                              help="Desired retention, 0.70-0.99 (default 0.90). Remembered."),
+    target: Optional[float] = typer.Option(None, "--target", min=0.7, max=0.99,
+                                           help="Recall to aim for on the --until date (default 0.95, never below "
+                                                "the desired retention). Remembered."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the order of choices."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Question language, en or zh."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+) -> None:
+    """Review with spaced repetition (FSRS): due cards first, then new ones.
+
+    A right answer is rated good (Enter keeps it; h makes it hard, e easy), a
+    wrong one again; flashcards you rate 1-4, each key showing the interval it
+    gives. `u` undoes the last rating, `s` skips, `q` quits with the summary.
+    Every answer is saved the moment you give it.
+    """
+    from quizcli import config as config_mod
+    from quizcli.bank import load_library
+    from quizcli.errors import ExitCode, NotFoundError
+    from quizcli.review import ReviewSession, load_queue, now_from_env, scheduler_from_settings
+    from quizcli.session import make_filters, new_seed, select
+    from quizcli.store import open_store
+    from quizcli.ui import review as ui
+    from quizcli.ui.text import make_console
+
+    cfg = config_mod.load()
+    lang_ = config_mod.resolve_lang(lang, cfg)
+    library = load_library(extra=bank, include_builtin=True)
+    filters = make_filters(library, topic, tag, type_, difficulty)
+    questions = select(library, filters)
+    if not questions:
+        raise NotFoundError("no questions match these filters",
+                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+    now = now_from_env()
+    store = open_store()
+    try:
+        scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
+        current = now()
+        queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
+                           new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
+        session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
+        summary = ui.run(session, make_console(), lang=lang_)
+    finally:
+        store.close()
+    if summary.ended_by == "interrupt":
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("review")(review)

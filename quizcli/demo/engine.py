@@ -274,6 +274,12 @@ def run_demo(
                     pass   # a broken progress display must not lose the result
             elif kind in ("result", "error"):
                 final = event
+                break   # all we need; a child that lingers on exit is killed below
+        if final is not None:
+            try:   # let it exit on its own; the result is in
+                proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
     except KeyboardInterrupt:
         status = INTERRUPTED
     finally:

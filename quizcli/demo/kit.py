@@ -103,6 +103,8 @@ def curve(title: str, x_label: str, y_label: str, series: dict[str, Any], x: Seq
 def mlp(sizes: Sequence[int], act: Callable[[], nn.Module] = nn.ReLU, norm: str | None = None,
         bias: bool = True) -> nn.Sequential:
     """Linear layers of the given sizes; `norm` ("bn", "ln" or None) goes before each hidden activation."""
+    if norm not in ("bn", "ln", None):
+        raise ValueError(f"norm must be 'bn', 'ln' or None, not {norm!r}")
     layers: list[nn.Module] = []
     for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(a, b, bias=bias))
@@ -111,8 +113,6 @@ def mlp(sizes: Sequence[int], act: Callable[[], nn.Module] = nn.ReLU, norm: str 
                 layers.append(nn.BatchNorm1d(b))
             elif norm == "ln":
                 layers.append(nn.LayerNorm(b))
-            elif norm is not None:
-                raise ValueError(f"norm must be 'bn', 'ln' or None, not {norm!r}")
             layers.append(act())
     return nn.Sequential(*layers)
 
@@ -146,7 +146,7 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: Callable[
             xb, yb = x, y
         opt.zero_grad()
         loss = loss_fn(model(xb), yb)
-        value = float(loss)
+        value = loss.item()
         losses.append(value)
         if not math.isfinite(value):
             # Diverged: keep the curve's length, and stop wasting time.

@@ -6,7 +6,8 @@ listing demos and validating banks stays cheap and runs no demo code.
 
 Demo folders, in order (the first one that has an id wins):
   1. the built-in `demos/`;
-  2. a `demos/` folder beside each user bank ($QUIZCLI_BANKS): a folder bank
+  2. a `demos/` folder beside each user bank ($QUIZCLI_BANKS, and the banks
+     passed to `use_banks`, i.e. a command's --bank paths): a folder bank
      `P` brings `P/demos`, a bank file `P/x.yaml` brings `P/demos`. A user's
      demos are code, so they run only once their bank is trusted
      (`quizcli bank trust PATH`); until then they are listed, and running one
@@ -107,42 +108,63 @@ class DemoDir:
     bank: Path | None = None   # the user bank it came with
 
 
+# Where `is_trusted(path) -> bool` may live (the trust commands own it).
+TRUST_MODULES = ("quizcli.authoring.trust", "quizcli.bank.trust")
+
+
 def _is_trusted(bank: Path, demos: Path) -> bool:
-    # Trust is owned by the bank commands; without that module (or if it
-    # fails), user demos are treated as untrusted: running unknown code is
-    # the one thing we must not do by accident.
-    try:
-        from quizcli.bank.trust import is_trusted  # type: ignore[import-not-found]
-    except ImportError:
-        return False
-    try:
-        return bool(is_trusted(bank)) or bool(is_trusted(demos))
-    except Exception:
-        return False
+    # Without a trust module (or if it fails), user demos are untrusted:
+    # running unknown code is the one thing we must not do by accident.
+    import importlib
+
+    for name in TRUST_MODULES:
+        try:
+            is_trusted = getattr(importlib.import_module(name), "is_trusted", None)
+        except ImportError:
+            continue
+        if callable(is_trusted):
+            try:
+                return bool(is_trusted(bank)) or bool(is_trusted(demos))
+            except Exception:
+                return False
+    return False
 
 
-def _user_demo_dirs() -> list[DemoDir]:
+# Banks given on the command line (`--bank PATH`) in this process; their
+# demos/ folders count like those of $QUIZCLI_BANKS.
+_extra_banks: list[Path] = []
+
+
+def use_banks(banks: list[Path] | tuple[Path, ...]) -> None:
+    """Also look for demos beside these banks (call it with a command's --bank paths)."""
+    for b in banks:
+        if Path(b) not in _extra_banks:
+            _extra_banks.append(Path(b))
+
+
+def _user_demo_dirs(check_trust: bool = True) -> list[DemoDir]:
     found: list[DemoDir] = []
     seen: set[Path] = set()
-    for bank in paths.user_bank_paths():
+    for bank in [*paths.user_bank_paths(), *_extra_banks]:
         folder = bank if bank.is_dir() else bank.parent
         demos = folder / "demos"
         key = demos.resolve()
         if key in seen or not demos.is_dir():
             continue
         seen.add(key)
-        found.append(DemoDir(demos, builtin=False, trusted=_is_trusted(bank, demos), bank=bank))
+        trusted = _is_trusted(bank, demos) if check_trust else False
+        found.append(DemoDir(demos, builtin=False, trusted=trusted, bank=bank))
     return found
 
 
-def demo_folders() -> list[DemoDir]:
+def demo_folders(check_trust: bool = True) -> list[DemoDir]:
     """Every demo folder with where it comes from and whether it may run."""
-    return [DemoDir(paths.builtin_demos_dir(), builtin=True, trusted=True), *_user_demo_dirs()]
+    return [DemoDir(paths.builtin_demos_dir(), builtin=True, trusted=True), *_user_demo_dirs(check_trust)]
 
 
 def demo_dirs() -> list[Path]:
     """The demo folders, built-in first (trusted or not: see DemoInfo.blocked)."""
-    return [d.path for d in demo_folders()]
+    return [d.path for d in demo_folders(check_trust=False)]
 
 
 def _files(folder: Path) -> list[Path]:

@@ -192,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         result, run_s = run_loaded(module, ctx, args.file)
         try:
             payload = json.dumps({"event": "result", "result": plain(result.to_dict()), "run_s": run_s})
-        except (TypeError, ValueError) as err:
-            raise DemoFailure("bad-result", f"the demo's result cannot be sent as JSON: {err}") from err
+        except Exception as err:   # e.g. a tensor that cannot be copied, an odd object
+            raise DemoFailure("bad-result", f"the demo's result cannot be sent back: {type(err).__name__}: {err} "
+                                            "(store Python numbers: float(x), kit.floats(t))") from err
         proto.write(payload + "\n")
         proto.flush()
         return 0

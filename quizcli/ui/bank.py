@@ -47,3 +47,9 @@ def summary(problems: list[Problem], files: int, banks: int, questions: int, nou
     with_problems = len({p.file for p in problems})
     return (Text(f"{n} {noun}{'s' if n != 1 else ''}", style="bold red")
             + Text(f" in {with_problems} file{'s' if with_problems != 1 else ''} (checked {checked})"))
+
+
+def print_findings(console: Console, findings: Iterable[Any]) -> None:
+    """Lint findings: warnings, with the rule that found them."""
+    for f in findings:
+        console.print(render_problem(f.problem, f"warning[{f.rule}]", "bold yellow"), soft_wrap=True)

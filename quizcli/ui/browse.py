@@ -118,16 +118,14 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
 def render_list(console: Console, questions: list[Question], lang: str) -> None:
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("type", no_wrap=True)
-    table.add_column("diff", justify="right", no_wrap=True)
-    table.add_column("tags", style="dim")
-    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("type", no_wrap=True, min_width=8)
+    table.add_column("diff", justify="right", no_wrap=True, min_width=4)
+    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for q in questions:
         prompt = bitext(q.prompt, lang)
         prompt.plain = prompt.plain.replace("\n", " ") if "\n" in prompt.plain else prompt.plain
-        table.add_row(plain(q.id), plain(q.bank_id), SHORT_TYPE[q.type], str(q.difficulty),
-                      plain(", ".join(q.tags)), prompt)
+        table.add_row(plain(q.id), plain(q.bank_id), SHORT_TYPE[q.type], str(q.difficulty), prompt)
     console.print(table)
     console.print(Text(f"{len(questions)} questions. See one with `quizcli show ID`.", style="dim"))
 
@@ -157,7 +155,8 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
     meta = Text("tags: ", style="bold") + plain(", ".join(q.tags) or "-") + Text("   difficulty: ", style="bold") + Text(str(q.difficulty))
     body += [Text(""), meta]
     if q.demo:
-        body.append(Text("demo: ", style="bold") + plain(q.demo) + Text("  (in a quiz, press d after answering to run it)", style="dim"))
+        body.append(Text("demo: ", style="bold") + plain(q.demo)
+                    + Text("  run it: ", style="dim") + plain(f"quizcli explain {q.id}", "dim"))
     if q.claim:
         line = Text("claim: ", style="bold") + plain(q.claim)
         claim = library.claim(q.claim)

@@ -7,6 +7,7 @@ id), so a quiz session always survives it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -94,10 +95,12 @@ def show_demo(
     def on_progress(done: float, message: str) -> None:
         progress.update(task, completed=done, description=message or "running")
 
+    # Without a terminal (a pipe, a test) a live display only leaves blank lines.
+    live = console.is_terminal
     try:
-        with progress:
+        with progress if live else contextlib.nullcontext():
             outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
-                                      timeout=timeout, on_progress=on_progress)
+                                      timeout=timeout, on_progress=on_progress if live else None)
     except QuizcliError as err:   # e.g. an unknown device name
         print_error(err, console)
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
@@ -126,6 +129,7 @@ def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool 
     if not treatment:
         line += Text("  (switched off: --no-treatment)", style="magenta")
     console.print(line)
+    console.print()
 
 
 def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None:
@@ -145,10 +149,16 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
     console.print(table)
 
     console.print(Text("Checks", style="bold"))
+    # A grid, so a long check name wraps inside its own column.
+    checks = RichTable.grid(padding=(0, 1))
+    checks.add_column(no_wrap=True)
+    checks.add_column(ratio=1)
+    checks.add_column(no_wrap=True, justify="right")
     for check in result.checks:
-        mark = Text("  ✓ pass  ", style="green") if check.passed else Text("  ✗ FAIL  ", style="bold red")
-        console.print(mark + Text(check.name) +
-                      Text(f"   ({fmt_number(check.value)} {check.op} {fmt_number(check.threshold)})", style="dim"))
+        mark = Text("  ✓ pass", style="green") if check.passed else Text("  ✗ FAIL", style="bold red")
+        numbers = Text(f"{fmt_number(check.value)} {check.op} {fmt_number(check.threshold)}", style="dim")
+        checks.add_row(mark, Text(check.name), numbers)
+    console.print(checks)
     console.print()
 
     label = verdict_label(outcome.verdict)
@@ -245,9 +255,14 @@ def render_demo_list(console: Console, infos: Sequence[DemoInfo], links: dict[st
         if info.blocked:
             line += Text("  (untrusted: will not run)", style="magenta")
         console.print(line)
-        questions = ", ".join(links.get(info.id, [])) or "none yet"
-        console.print(Text(" " * (width + 2) + "claims: " + ", ".join(info.claims) +
-                           " · questions: " + questions, style="dim"))
+        indent = " " * (width + 2)
+        claims = "claims: " + ", ".join(info.claims)
+        questions = "questions: " + (", ".join(links.get(info.id, [])) or "none yet")
+        if len(indent) + len(claims) + 3 + len(questions) <= console.width:
+            console.print(Text(indent + claims + " · " + questions, style="dim"))
+        else:
+            console.print(Text(indent + claims, style="dim"))
+            console.print(Text(indent + questions, style="dim"))
     console.print(Text(f"{len(infos)} demo{'s' if len(infos) != 1 else ''}", style="dim"))
 
 

@@ -36,8 +36,10 @@ def fmt(v: float) -> str:
 
 
 class _Canvas:
-    def __init__(self, width: int, height: int, braille: bool):
+    def __init__(self, width: int, height: int, braille: bool, priority: dict[int, int] | None = None):
         self.w, self.h, self.braille = width, height, braille
+        # Who owns a shared cell: the higher priority, then the most ink, then the later series.
+        self.priority = priority or {}
         self.sx, self.sy = (2, 4) if braille else (1, 1)
         self.pw, self.ph = width * self.sx, height * self.sy
         # cells[row][col] = {series index: braille bits or hit count}
@@ -74,8 +76,8 @@ class _Canvas:
             if not cell:
                 text.append(" ")
                 continue
-            # The series with the most ink in the cell owns it; ties go to the later one.
-            owner = max(cell, key=lambda s: (bin(cell[s]).count("1") if self.braille else cell[s], s))
+            owner = max(cell, key=lambda s: (self.priority.get(s, 0),
+                                             bin(cell[s]).count("1") if self.braille else cell[s], s))
             if self.braille:
                 bits = 0
                 for b in cell.values():
@@ -195,7 +197,9 @@ def render_scatter(scatter: Scatter, *, width: int = 80, height: int = 16, color
     points = [p for pts in scatter.series.values() for p in pts if _finite(p[0]) and _finite(p[1])]
     if not points:
         return Group(Text(scatter.title, style="bold"), Text("  (no finite points to draw)", style="dim"))
-    canvas = _Canvas(w, h, braille)
+    # A sparse series (the 8 modes under 2,000 samples) would vanish under a
+    # dense one, so in a shared cell the series with fewer points wins.
+    canvas = _Canvas(w, h, braille, priority={s: -len(scatter.series[n]) for s, n in enumerate(names)})
     x_lo, x_hi = _bounds(p[0] for p in points) or (0.0, 1.0)
     y_lo, y_hi = _bounds(p[1] for p in points) or (0.0, 1.0)
     # A character is about twice as tall as wide; Braille dots and markers

@@ -32,7 +32,7 @@ TYPE_LABEL = {
 
 _QUIT = {"q", "quit", "exit", ":q", "退出"}
 _SKIP = {"s", "skip", ":s", "跳过"}
-_HELP = {"?", "h", "help", "帮助"}
+_HELP = {"?", "help", "帮助"}
 
 
 class _Quit(Exception):
@@ -108,17 +108,16 @@ def render_question(console: Console, item: Item, total: int, lang: str) -> None
     if q.choices:
         body.append(Text(""))
         body.append(_choice_lines(item, lang))
-    hint = ""
+    hints = []
     if q.type is QuestionType.MULTIPLE_CHOICE:
-        hint = "pick all that apply"
+        hints.append("pick all that apply")
     elif q.type is QuestionType.NUMERIC:
-        hint = "a number"
         if q.unit:
-            hint += f", in {q.unit}"
+            hints.append(f"in {q.unit}")
         if q.tolerance:
-            hint += f" (within ±{answers.format_number(q.tolerance)})"
-    if hint:
-        body.append(Text(hint, style="dim italic"))
+            hints.append(f"within ±{answers.format_number(q.tolerance)}")
+    if hints:
+        body.append(plain(", ".join(hints), "dim italic"))
     title = Text(f"{item.number}/{total} · ") + plain(q.bank_id) + Text(f" · {TYPE_LABEL[q.type]} · difficulty {q.difficulty}")
     console.print()
     console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue", expand=True))

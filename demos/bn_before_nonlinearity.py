@@ -1,0 +1,92 @@
+"""Interview question: where does the BN layer go: before or after the
+nonlinearity?
+
+Ioffe & Szegedy 2015 (section 3.2) put BN on Wx + b, before the
+nonlinearity, and that is the common convention; but BN after the ReLU is
+also used and often works as well, and pre-activation ResNets (He et al.
+2016) order BN -> ReLU -> conv. The same 6-layer ReLU MLP is trained with
+Linear-BN-ReLU, with Linear-ReLU-BN, and without BN, for the same number of
+SGD steps at a learning rate where BN matters.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+META = {
+    "id": "bn_before_nonlinearity",
+    "title": {"en": "BN before or after the nonlinearity",
+              "zh": "BN 放在激活函数之前还是之后"},
+    "claim": {"en": "In a CNN, BN should be used before the nonlinear activation: a layer's input is the previous "
+                    "activation's output, whose distribution still changes a lot early in training, while BN's "
+                    "output is closer to normal.",
+              "zh": "在 CNN 中，BN 应作用在非线性激活函数前面：隐藏层的输入是上一层激活函数的输出，训练初期其分布还在剧烈改变；"
+                    "而 BN 的分布更接近正态分布。"},
+    "claims": ["bn_before_nonlinearity"],
+    "verdict": "nuanced",
+    "treatment": {"en": "BN in the two BN nets (off: both are the plain net)",
+                  "zh": "两个 BN 网络中的 BN（关闭：二者都是无 BN 网络）"},
+    "long": False,
+}
+
+DEPTH, WIDTH = 6, 32
+STEPS, LR, BATCH = 60, 0.5, 32
+
+
+def _common():
+    """demos/_norm_common.py, loaded by path like the demo itself."""
+    name = "_quizcli_demos_norm_common"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def run(ctx):
+    import torch
+
+    from quizcli.demo import kit
+    from quizcli.demo.api import Check, DemoResult, Table
+
+    kit.setup(ctx)
+    common = _common()
+    x, y, x_test, y_test = common.teacher_task(kit.generator(ctx, 1), 1024, 512)
+    bn = "bn" if ctx.treatment else None
+    arms = {"no BN": (None, "before"), "Linear-BN-ReLU": (bn, "before"), "Linear-ReLU-BN": (bn, "after")}
+    results = {}
+    for j, (arm, (norm, order)) in enumerate(arms.items()):
+        torch.manual_seed(ctx.seed)
+        model = common.he_init(common.mlp(16, WIDTH, DEPTH, 4, norm, order=order))
+        losses = common.train(model, x, y, STEPS, LR, BATCH, kit.generator(ctx, 2))
+        results[arm] = {"losses": losses, "loss": common.tail_mean(losses),
+                        "acc": common.accuracy(model, x_test, y_test)}
+        ctx.progress((j + 1) / len(arms), arm)
+
+    plain, before, after = results["no BN"], results["Linear-BN-ReLU"], results["Linear-ReLU-BN"]
+    ratio = max(before["loss"], after["loss"]) / min(before["loss"], after["loss"])
+    checks = [
+        Check("BN before ReLU: final loss < 0.85 x no BN", before["loss"], "<", 0.85 * plain["loss"]),
+        Check("BN after ReLU: final loss < 0.85 x no BN", after["loss"], "<", 0.85 * plain["loss"]),
+        Check("the two orders within a factor 1.5 of each other (final loss)", ratio, "<", 1.5),
+    ]
+    rows = [[arm, round(r["loss"], 3), round(r["acc"], 3)] for arm, r in results.items()]
+    curves = [kit.curve("training loss", "step", "cross-entropy", {a: r["losses"] for a, r in results.items()})]
+    finding = {
+        "en": (f"Both orders beat no BN ({plain['loss']:.3f}): BN before the ReLU reached {before['loss']:.3f}, BN "
+               f"after it {after['loss']:.3f} (test accuracy {before['acc']:.3f} vs {after['acc']:.3f}). Before "
+               f"the nonlinearity is the paper's choice and the usual one, not a necessity; pre-activation ResNets "
+               f"use yet another order."),
+        "zh": (f"两种顺序都优于不加 BN（{plain['loss']:.3f}）：BN 在 ReLU 之前损失为 {before['loss']:.3f}，之后为 "
+               f"{after['loss']:.3f}（测试准确率 {before['acc']:.3f} 对 {after['acc']:.3f}）。放在激活函数之前是论文的选择，"
+               f"也是常见做法，但并非必须；预激活 ResNet 又用了另一种顺序。"),
+    }
+    return DemoResult(
+        settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
+                  "lr": LR, "batch": BATCH, "init": "He normal"},
+        table=Table(["net", "final train loss", "test acc"], rows),
+        checks=checks, finding=finding, curves=curves,
+    )

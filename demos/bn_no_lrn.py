@@ -1,0 +1,122 @@
+"""Interview question: with BN, do you still need local response normalization (LRN)?
+
+LRN (AlexNet) divides each channel by the energy of its neighbouring
+channels at the same position. Ioffe & Szegedy removed it from their BN
+Inception, and Simonyan & Zisserman (VGG) had already found that LRN does
+not help even without BN. The same 6-layer ReLU MLP (its hidden units are the
+"channels") is trained four ways: plain, with LRN after each ReLU (AlexNet's
+k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+META = {
+    "id": "bn_no_lrn",
+    "title": {"en": "BN makes LRN unnecessary",
+              "zh": "有了 BN 就不需要 LRN"},
+    "claim": {"en": "With BN, local response normalization is not needed.",
+              "zh": "使用 BN 后不需要使用局部响应归一化（LRN）。"},
+    "claims": ["bn_no_lrn"],
+    "verdict": "true",
+    "treatment": {"en": "BN in the two BN nets (off: they are the plain and the LRN net)",
+                  "zh": "两个 BN 网络中的 BN（关闭：它们变成无 BN 网络和 LRN 网络）"},
+    "long": False,
+}
+
+DEPTH, WIDTH = 6, 32
+STEPS, LR, BATCH = 60, 0.5, 32
+LRN_SIZE, LRN_ALPHA, LRN_BETA, LRN_K = 5, 1e-4, 0.75, 2.0   # AlexNet's settings
+
+
+def _common():
+    """demos/_norm_common.py, loaded by path like the demo itself."""
+    name = "_quizcli_demos_norm_common"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def run(ctx):
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from quizcli.demo import kit
+    from quizcli.demo.api import Check, DemoResult, Table
+
+    class LRN(nn.Module):
+        """b_c = a_c / (k + alpha/n * sum of a^2 over the n channels around c)^beta.
+
+        The same formula as nn.LocalResponseNorm (checked below), written with
+        one avg_pool1d because the library version is several times slower on
+        (batch, channels) inputs.
+        """
+
+        def forward(self, a: torch.Tensor) -> torch.Tensor:
+            energy = F.avg_pool1d((a * a).unsqueeze(1), LRN_SIZE, 1, LRN_SIZE // 2,
+                                  count_include_pad=True).squeeze(1)
+            return a / (LRN_K + LRN_ALPHA * energy) ** LRN_BETA
+
+    kit.setup(ctx)
+    common = _common()
+    x, y, x_test, y_test = common.teacher_task(kit.generator(ctx, 1), 1024, 512)
+
+    probe = 10 * torch.randn(8, WIDTH, generator=kit.generator(ctx, 3))
+    reference = nn.LocalResponseNorm(LRN_SIZE, LRN_ALPHA, LRN_BETA, LRN_K)(probe.unsqueeze(-1)).squeeze(-1)
+    lrn_err = (LRN()(probe) - reference).abs().max().item()
+
+    def build(bn: bool, lrn: bool) -> nn.Sequential:
+        layers: list[nn.Module] = []
+        d = 16
+        for _ in range(DEPTH):
+            layers.append(nn.Linear(d, WIDTH))
+            if bn:
+                layers.append(nn.BatchNorm1d(WIDTH))
+            layers.append(nn.ReLU())
+            if lrn:
+                layers.append(LRN())
+            d = WIDTH
+        layers.append(nn.Linear(d, 4))
+        return common.he_init(nn.Sequential(*layers))
+
+    bn = ctx.treatment
+    arms = {"plain": (False, False), "LRN": (False, True), "BN": (bn, False), "BN + LRN": (bn, True)}
+    results = {}
+    for j, (arm, (use_bn, use_lrn)) in enumerate(arms.items()):
+        torch.manual_seed(ctx.seed)
+        model = build(use_bn, use_lrn)
+        losses = common.train(model, x, y, STEPS, LR, BATCH, kit.generator(ctx, 2))
+        results[arm] = {"losses": losses, "loss": common.tail_mean(losses),
+                        "acc": common.accuracy(model, x_test, y_test)}
+        ctx.progress((j + 1) / len(arms), arm)
+
+    r = {k: v["loss"] for k, v in results.items()}
+    checks = [
+        Check("our LRN = nn.LocalResponseNorm (max abs diff)", lrn_err, "<", 1e-4),
+        Check("final loss: BN < 0.8 x LRN", r["BN"], "<", 0.8 * r["LRN"]),
+        Check("adding LRN to BN gains < 10% (loss BN+LRN > 0.9 x BN)", r["BN + LRN"], ">", 0.9 * r["BN"]),
+    ]
+    rows = [[arm, round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
+    curves = [kit.curve("training loss", "step", "cross-entropy", {a: v["losses"] for a, v in results.items()})]
+    finding = {
+        "en": (f"After {STEPS} steps: plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
+               f"{r['BN + LRN']:.3f}. LRN alone does not do what BN does, and on top of BN it adds nothing; "
+               f"that is why BN networks dropped it (VGG had found it useless even without BN)."),
+        "zh": (f"{STEPS} 步后的训练损失：无归一化 {r['plain']:.3f}，LRN {r['LRN']:.3f}，BN {r['BN']:.3f}，BN + LRN "
+               f"{r['BN + LRN']:.3f}。LRN 单独使用达不到 BN 的效果，加在 BN 之上也没有增益；所以使用 BN 的网络去掉了 LRN"
+               f"（VGG 发现即使没有 BN，LRN 也没有用）。"),
+    }
+    return DemoResult(
+        settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
+                  "lr": LR, "batch": BATCH, "lrn": {"size": LRN_SIZE, "alpha": LRN_ALPHA, "beta": LRN_BETA,
+                                                     "k": LRN_K}},
+        table=Table(["net", "final train loss", "test acc"], rows),
+        checks=checks, finding=finding, curves=curves,
+    )

@@ -1,0 +1,142 @@
+"""Interview question: the article recommends soft labels, real in [0.7, 1.2]
+and fake in [0, 0.3]. Is that a good recipe?
+
+No, as written. Two measurements. (1) A BCE target above 1 makes the loss
+unbounded below: for a sample labelled 1.2 the gradient on its logit,
+sigmoid(l) - 1.2, is never 0, so a D that can tell its training samples
+apart drives their logits to infinity and its loss below 0, which no valid
+BCE can reach. (2) Smoothing the fake labels moves D's optimum to
+(a p_data + b p_model) / (p_data + p_model): where G puts samples, D's
+target is pulled towards "real", and G is not pushed to the data (Salimans
+et al. 2016, section 3.4). Training a one-dimensional GAN (data N(2, 0.5),
+affine G from N(-2, 0.5), MLP D) with the article's labels is measured
+against hard labels and against one-sided smoothing (real 0.9, fake 0), the
+recipe of Salimans et al. 2016 and Goodfellow 2016.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+META = {
+    "id": "gan_soft_labels_range",
+    "title": {"en": "Soft labels in [0.7, 1.2] and [0, 0.3]: use one-sided smoothing instead",
+              "zh": "[0.7, 1.2] 与 [0, 0.3] 的软标签：应改用单边平滑"},
+    "claim": {"en": "Use soft labels: random values in [0.7, 1.2] for real and [0, 0.3] for fake instead of hard labels.",
+              "zh": "使用软标签，即用 [0.7, 1.2] 和 [0, 0.3] 两个区间的随机值来代替正样本和负样本的硬标签。"},
+    "claims": ["gan_soft_labels_range"],
+    "verdict": "false",
+    "treatment": {"en": "the article's labels: real ~ U[0.7, 1.2], fake ~ U[0, 0.3] (off: one-sided smoothing, real 0.9, fake 0)",
+                  "zh": "文章的标签：真 ~ U[0.7, 1.2]，假 ~ U[0, 0.3]（关闭：单边平滑，真 0.9，假 0）"},
+    "long": False,
+}
+
+STEPS = 200          # G steps in the GAN runs, one D step each
+BATCH, HIDDEN = 64, 16
+REPLICAS = 4         # independent GAN runs per arm, trained side by side; W1 is their mean
+MEMO_STEPS = 300     # D steps in the memorization test
+MEMO_N, MEMO_DIM = 64, 16   # a fixed training set that a small MLP can memorize
+
+
+def _toy():
+    """demos/_gan_toy.py, loaded by path like the demo itself."""
+    name = "_quizcli_demos_gan_toy"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_gan_toy.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def run(ctx):
+    import torch
+
+    from quizcli.demo import kit
+    from quizcli.demo.api import Check, Curve, DemoResult, Table
+
+    kit.setup(ctx)
+    toy = _toy()
+
+    def train_arms(arms: dict, offset: float = 0.0, share: float = 1.0) -> dict:
+        # Every arm starts from the same D and sees the same data stream.
+        runs = {}
+        for i, (name, cfg) in enumerate(arms.items()):
+            torch.manual_seed(ctx.seed)
+            runs[name] = toy.train(cfg, kit.generator(ctx, 1))
+            ctx.progress(offset + share * (i + 1) / len(arms), name)
+        return runs
+
+    article = ((0.7, 1.2), (0.0, 0.3)) if ctx.treatment else ((0.9, 0.9), (0.0, 0.0))
+
+    # (1) A D that can memorize its samples, each with the label drawn for it once.
+    gen = kit.generator(ctx, 2)
+    real = torch.randn(MEMO_N, MEMO_DIM, generator=gen) + 0.5
+    fake = torch.randn(MEMO_N, MEMO_DIM, generator=gen) - 0.5
+    memo = {}
+    for name, (real_lab, fake_lab), redraw in (("article's labels, fixed per sample", article, False),
+                                               ("article's labels, redrawn every step", article, True),
+                                               ("one-sided: real 0.9, fake 0", ((0.9, 0.9), (0.0, 0.0)), False)):
+        torch.manual_seed(ctx.seed)
+        d = torch.nn.Sequential(torch.nn.Linear(MEMO_DIM, 64), torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 1))
+        opt = toy.Optimizer("adam", d.parameters(), 0.01)
+        label_gen = kit.generator(ctx, 3)
+        y_r, y_f = toy.labels(MEMO_N, real_lab, label_gen), toy.labels(MEMO_N, fake_lab, label_gen)
+        for _ in range(MEMO_STEPS):
+            if redraw:
+                y_r, y_f = toy.labels(MEMO_N, real_lab, label_gen), toy.labels(MEMO_N, fake_lab, label_gen)
+            l_r, l_f = d(real), d(fake)
+            loss = toy.bce(l_r, y_r).mean() + toy.bce(l_f, y_f).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        memo[name] = {"loss": loss.item(), "max_logit": d(real).max().item()}
+    ctx.progress(0.3, "memorization test")
+
+    # (2) GAN training with three labelling schemes.
+    base = dict(steps=STEPS, batch=BATCH, hidden=HIDDEN, replicas=REPLICAS)
+    arms = {
+        "hard: real 1, fake 0": toy.ToyConfig(**base),
+        "one-sided: real 0.9, fake 0": toy.ToyConfig(real_label=(0.9, 0.9), **base),
+        "article: real U[0.7,1.2], fake U[0,0.3]": toy.ToyConfig(real_label=article[0], fake_label=article[1], **base),
+    }
+    runs = train_arms(arms, 0.3, 0.7)
+    w1 = {n: toy.tail_mean(r["w1"]) for n, r in runs.items()}
+    hard, one_sided, art = (w1[n] for n in arms)
+    fixed, redrawn, os_memo = (memo[n] for n in memo)
+    rows = [[f"D alone, {n}", round(m["loss"], 3), round(m["max_logit"], 1), "-"] for n, m in memo.items()]
+    rows += [[f"GAN, {n}", "-", "-", round(w1[n], 3)] for n in arms]
+    checks = [
+        Check("labels > 1 fixed per sample: D's BCE goes below 0 (impossible for targets in [0, 1])",
+              fixed["loss"], "<", 0.0),
+        Check("labels > 1 fixed per sample: largest real logit > 10 x one-sided's",
+              fixed["max_logit"], ">", 10 * os_memo["max_logit"]),
+        Check("GAN: W1 to data with the article's labels > 2 x with one-sided smoothing", art, ">", 2 * one_sided),
+    ]
+    return DemoResult(
+        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
+                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
+                  "distance": "W1 between G's Gaussian and the data (exact)",
+                  "runs per arm": f"{REPLICAS} independent GANs; W1 is their mean", "D optimizer": "Adam lr 0.02", "G optimizer": "Adam lr 0.02",
+                  "memorization test": f"{MEMO_N} real and {MEMO_N} fake points in {MEMO_DIM}-D, MLP {MEMO_DIM}-64-1, "
+                                       f"{MEMO_STEPS} Adam steps"},
+        table=Table(columns=["run", "D loss at the end", "largest real logit", "W1 to data at the end"], rows=rows),
+        checks=checks,
+        finding={
+            "en": (f"With labels up to 1.2 kept per sample, D's BCE reaches {fixed['loss']:.2f} (below 0) and a real logit "
+                   f"reaches {fixed['max_logit']:.0f}, against {os_memo['max_logit']:.1f} with one-sided smoothing; redrawn "
+                   f"every step the labels average 0.95 and the logit stays at {redrawn['max_logit']:.1f}, so the part above "
+                   f"1 is at best pointless. In GAN training the article's labels leave G at W1 = {art:.2f} from the data, "
+                   f"against {one_sided:.2f} with one-sided smoothing and {hard:.2f} with hard labels: smoothing the fake "
+                   "labels tells D that G's samples are partly real. Use one-sided smoothing (real 0.9, fake 0)."),
+            "zh": (f"标签最高到 1.2 且每个样本固定时，判别器的 BCE 降到 {fixed['loss']:.2f}（低于 0），真实样本的 logit 达到 "
+                   f"{fixed['max_logit']:.0f}，而单边平滑只有 {os_memo['max_logit']:.1f}；若每步重新抽取，标签均值为 0.95，logit 停在 "
+                   f"{redrawn['max_logit']:.1f}，所以大于 1 的部分充其量毫无意义。在 GAN 训练中，文章的标签使生成器最终距数据 "
+                   f"W1 = {art:.2f}，单边平滑为 {one_sided:.2f}，硬标签为 {hard:.2f}：平滑假标签等于告诉判别器生成样本部分是真的。"
+                   "应使用单边平滑（真 0.9，假 0）。"),
+        },
+        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+                      x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
+    )

@@ -1,0 +1,134 @@
+"""Interview question: what does spectral normalization do for the
+discriminator?
+
+Spectral normalization (Miyato et al. 2018) divides each weight matrix by its
+largest singular value, so every linear layer is 1-Lipschitz; with LeakyReLU
+(slopes 0.2 and 1) the whole D is then at most 1-Lipschitz. The same MLP D
+is trained to separate real from fake samples on two 2-D clusters, with and
+without SN. Measured: the largest input-gradient norm of D (a lower estimate
+of its Lipschitz constant), the product of the layers' spectral norms (the
+upper bound that SN controls), and how far D's logits run, which decides
+whether G still gets gradients.
+"""
+
+from __future__ import annotations
+
+META = {
+    "id": "gan_spectral_norm_d",
+    "title": {"en": "Spectral normalization keeps D 1-Lipschitz",
+              "zh": "谱归一化让判别器保持 1-Lipschitz"},
+    "claim": {"en": "Spectral normalization of the discriminator's weights makes D K-Lipschitz continuous and stabilizes training.",
+              "zh": "Spectral normalization 可以用在判别器的 weight normalization 技术上，确保判别器是 K-Lipschitz 连续的。"},
+    "claims": ["gan_spectral_norm_d"],
+    "verdict": "true",
+    "treatment": {"en": "spectral normalization of every D layer (off: plain weights)",
+                  "zh": "判别器每层都做谱归一化（关闭：普通权重）"},
+    "long": False,
+}
+
+STEPS = 300      # D training steps
+WIDTH = 64
+N = 256          # samples per class per step
+LR = 0.01        # Adam
+
+
+def run(ctx):
+    import torch
+    import torch.nn.functional as F
+
+    from quizcli.demo import kit
+    from quizcli.demo.api import Check, Curve, DemoResult, Table
+
+    kit.setup(ctx)
+    gen = kit.generator(ctx, 1)
+
+    def sample(n):
+        real = torch.randn(n, 2, generator=gen) * 0.3 + torch.tensor([1.0, 0.0])
+        fake = torch.randn(n, 2, generator=gen) * 0.3 + torch.tensor([-1.0, 0.0])
+        return real, fake
+
+    def make(sn: bool):
+        torch.manual_seed(ctx.seed)   # the same initial D for both arms
+        sizes = [2, WIDTH, WIDTH, 1]
+        layers = []
+        for a, b in zip(sizes, sizes[1:]):
+            lin = torch.nn.Linear(a, b)
+            layers.append([lin.weight.detach().clone().requires_grad_(), lin.bias.detach().clone().requires_grad_()])
+
+        def weights():
+            # Exact spectral norm (an SVD of a 64x64 matrix is cheap); Miyato et al. use one
+            # power iteration per step, which converges to the same value.
+            return [w / torch.linalg.matrix_norm(w, 2) if sn else w for w, _ in layers]
+
+        def d(x):
+            for i, (w, (_, b)) in enumerate(zip(weights(), layers)):
+                x = F.linear(x, w, b)
+                if i < len(layers) - 1:
+                    x = F.leaky_relu(x, 0.2)
+            return x
+
+        return d, layers, weights
+
+    arms = {"plain D": False, "spectrally normalized D": ctx.treatment}
+    out, curves = {}, {}
+    for ai, (name, sn) in enumerate(arms.items()):
+        d, layers, weights = make(sn)
+        params = [p for layer in layers for p in layer]
+        m = [torch.zeros_like(p) for p in params]
+        v = [torch.zeros_like(p) for p in params]
+        logit_gap = []
+        for t in range(1, STEPS + 1):
+            real, fake = sample(N)
+            loss = F.softplus(-d(real)).mean() + F.softplus(d(fake)).mean()
+            grads = torch.autograd.grad(loss, params)
+            with torch.no_grad():   # Adam (written out: torch.optim's import costs more than this demo)
+                for p, g, mi, vi in zip(params, grads, m, v):
+                    mi.mul_(0.5).add_(g, alpha=0.5)
+                    vi.mul_(0.999).addcmul_(g, g, value=0.001)
+                    p.sub_(LR * (mi / (1 - 0.5 ** t)) / ((vi / (1 - 0.999 ** t)).sqrt() + 1e-8))
+                logit_gap.append((d(real).mean() - d(fake).mean()).item())
+        # Lipschitz: largest input-gradient norm over points around and between the clusters.
+        probe = torch.cat([*sample(1000), torch.rand(2000, 2, generator=gen) * 4 - 2]).requires_grad_()
+        (g,) = torch.autograd.grad(d(probe).sum(), probe)
+        with torch.no_grad():
+            bound = 1.0
+            for w in weights():
+                bound *= torch.linalg.matrix_norm(w, 2).item()
+            real, fake = sample(1000)
+            out[name] = {"grad_max": g.norm(dim=1).max().item(), "bound": bound,
+                         "d_fake": torch.sigmoid(d(fake)).mean().item(), "gap": logit_gap[-1]}
+        curves[name] = logit_gap
+        ctx.progress((ai + 1) / len(arms), name)
+
+    plain, sn = (out[n] for n in arms)
+    rows = [[n, round(o["grad_max"], 3), round(o["bound"], 3), round(o["gap"], 2), f"{o['d_fake']:.2e}"]
+            for n, o in out.items()]
+    checks = [
+        Check("with SN: largest |grad_x D| <= 1.001 (1-Lipschitz)", sn["grad_max"], "<=", 1.001),
+        Check("with SN: product of layer norms <= 1.001 (the bound SN enforces)", sn["bound"], "<=", 1.001),
+        Check("without SN: largest |grad_x D| > 5 (nothing bounds it)", plain["grad_max"], ">", 5.0),
+        Check("logit gap real - fake: without SN > 3 x with SN", plain["gap"], ">", 3 * sn["gap"]),
+    ]
+    step = max(1, STEPS // 100)
+    return DemoResult(
+        settings={"data": "real N((1, 0), 0.3^2 I), fake N((-1, 0), 0.3^2 I): D alone, no G",
+                  "D": f"MLP 2-{WIDTH}-{WIDTH}-1 LeakyReLU 0.2", "steps": STEPS, "optimizer": f"Adam lr {LR}",
+                  "spectral norm": "exact largest singular value per layer, every forward pass"},
+        table=Table(columns=["D", "largest |grad_x D| (measured)", "product of layer norms (bound)",
+                             "logit gap real - fake", "D(fake)"], rows=rows),
+        checks=checks,
+        finding={
+            "en": (f"After {STEPS} steps, the plain D has input gradients up to {plain['grad_max']:.1f} and a logit gap "
+                   f"of {plain['gap']:.1f} (D(fake) = {plain['d_fake']:.1e}: saturated, the minimax G gradient vanishes). "
+                   f"With SN the largest gradient is {sn['grad_max']:.2f} and the gap {sn['gap']:.1f}: D stays "
+                   f"1-Lipschitz and keeps giving G a usable signal. The layer-wise bound ({sn['bound']:.3f}) is an upper "
+                   f"bound: the measured constant, {sn['grad_max']:.2f}, is below it."),
+            "zh": (f"训练 {STEPS} 步后，普通判别器的输入梯度最大达 {plain['grad_max']:.1f}，真假 logit 差为 {plain['gap']:.1f}"
+                   f"（D(fake) = {plain['d_fake']:.1e}：已饱和，minimax 生成器梯度消失）。加谱归一化后最大梯度为 {sn['grad_max']:.2f}，"
+                   f"logit 差为 {sn['gap']:.1f}：判别器保持 1-Lipschitz，并持续给生成器可用的信号。逐层范数之积（{sn['bound']:.3f}）"
+                   f"只是上界：实测常数 {sn['grad_max']:.2f} 低于它。"),
+        },
+        curves=[Curve(title="Logit gap between real and fake while D trains", x_label="D step",
+                      y_label="mean logit(real) - mean logit(fake)", x=[float(i) for i in range(0, STEPS, step)],
+                      series={n: c[::step] for n, c in curves.items()})],
+    )

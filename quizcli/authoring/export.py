@@ -1,0 +1,230 @@
+"""Export questions: Anki deck, CSV, Markdown study sheet, JSON (bank format).
+
+JSON carries everything in both languages (it is bank format v1 as data, so
+`quizcli import` turns it back into the same questions); the other formats
+are for studying elsewhere and use one language (`lang`), with the usual
+fallback marker where a user bank lacks it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from quizcli.model import Bank, Library, Question, QuestionType, Text
+
+FORMATS = ("anki", "csv", "markdown", "json")
+CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
+_LETTERS = "ABCDEFGH"
+_WORDS = {"en": {"true": "true", "false": "false", "answer": "Answer", "refs": "Refs", "demo": "Demo",
+                 "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions"},
+          "zh": {"true": "对", "false": "错", "answer": "答案", "refs": "参考", "demo": "演示",
+                 "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题"}}
+
+
+# --- bank format as data (JSON, and import's YAML) -------------------------------------
+
+
+def _text(t: Text | None) -> dict[str, str] | None:
+    if t is None:
+        return None
+    return {lang: value for lang, value in (("en", t.en), ("zh", t.zh)) if value is not None}
+
+
+def _number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() and abs(x) < 2 ** 53 else x
+
+
+def question_data(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": q.id, "type": q.type.value, "prompt": _text(q.prompt)}
+    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        choices = []
+        for c in q.choices:
+            choice: dict[str, Any] = {"text": _text(c.text), "correct": c.correct}
+            if c.why is not None:
+                choice["why"] = _text(c.why)
+            choices.append(choice)
+        out["choices"] = choices
+    elif q.type is QuestionType.TRUE_FALSE:
+        out["answer"] = q.answer_bool
+    elif q.type is QuestionType.NUMERIC:
+        out["answer"] = _number(q.answer_number)
+        out["tolerance"] = _number(q.tolerance)
+        if q.unit is not None:
+            out["unit"] = q.unit
+    elif q.type is QuestionType.SHORT_ANSWER:
+        out["accept"] = list(q.accept)
+        if q.answer_text is not None:
+            out["answer"] = _text(q.answer_text)
+    else:
+        out["answer"] = _text(q.answer_text)
+    out.update(explanation=_text(q.explanation), tags=list(q.tags), difficulty=q.difficulty)
+    for key in ("demo", "claim"):
+        if getattr(q, key) is not None:
+            out[key] = getattr(q, key)
+    if q.refs:
+        out["refs"] = list(q.refs)
+    return out
+
+
+def bank_data(bank: Bank, questions: Iterable[Question]) -> dict[str, Any]:
+    out: dict[str, Any] = {"format_version": bank.format_version, "id": bank.id, "title": _text(bank.title),
+                           "description": _text(bank.description)}
+    if bank.claims:
+        out["claims"] = [{"id": c.id, "verdict": c.verdict.value, "summary": _text(c.summary),
+                          **({"refs": list(c.refs)} if c.refs else {})} for c in bank.claims]
+    out["questions"] = [question_data(q) for q in questions]
+    return out
+
+
+def _by_bank(library: Library, questions: list[Question]) -> list[tuple[Bank, list[Question]]]:
+    wanted = {q.id for q in questions}
+    groups = []
+    for bank in library.banks:
+        qs = [q for q in bank.questions if q.id in wanted]
+        if qs:
+            groups.append((bank, qs))
+    return groups
+
+
+def export_json(library: Library, questions: list[Question]) -> str:
+    banks = [bank_data(b, qs) for b, qs in _by_bank(library, questions)]
+    data: Any = banks[0] if len(banks) == 1 else {"banks": banks}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- one language, for studying ---------------------------------------------------------
+
+
+def answer_text(q: Question, lang: str) -> str:
+    words = _WORDS.get(lang, _WORDS["en"])
+    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        return "; ".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices) if c.correct)
+    if q.type is QuestionType.TRUE_FALSE:
+        return words["true"] if q.answer_bool else words["false"]
+    if q.type is QuestionType.NUMERIC:
+        text = f"{q.answer_number:g}"
+        if q.tolerance:
+            text += f" ± {q.tolerance:g}"
+        return text + (f" {q.unit}" if q.unit else "")
+    if q.type is QuestionType.SHORT_ANSWER:
+        main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
+        others = [a for a in q.accept if a != main]
+        return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
+    return q.answer_text.get(lang) if q.answer_text else ""
+
+
+def question_text(q: Question, lang: str) -> str:
+    """The prompt, with the choices lettered in bank order."""
+    text = q.prompt.get(lang)
+    if q.choices:
+        text += "\n" + "\n".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices))
+    elif q.type is QuestionType.TRUE_FALSE:
+        words = _WORDS.get(lang, _WORDS["en"])
+        text += f" ({words['true']} / {words['false']})"
+    return text
+
+
+def export_csv(library: Library, questions: list[Question], lang: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for q in questions:
+        writer.writerow([question_text(q, lang), answer_text(q, lang), " ".join(q.tags), q.explanation.get(lang),
+                         q.id, q.bank_id, q.type.value, q.difficulty, "; ".join(q.refs), q.demo or "", q.claim or ""])
+    return out.getvalue()
+
+
+def export_markdown(library: Library, questions: list[Question], lang: str) -> str:
+    words = _WORDS.get(lang, _WORDS["en"])
+    lines = [f"# quizcli: {words['sheet']}", ""]
+    n = 0
+    for bank, qs in _by_bank(library, questions):
+        lines += [f"## {bank.title.get(lang)} (`{bank.id}`, {len(qs)} {words['questions']})", ""]
+        for q in qs:
+            n += 1
+            lines.append(f"### {n}. {q.prompt.get(lang)}")
+            lines.append("")
+            lines.append(f"<sub>`{q.id}` · {q.type.value} · {'★' * q.difficulty}"
+                         + (f" · {' '.join('#' + t for t in q.tags)}" if q.tags else "") + "</sub>")
+            lines.append("")
+            for i, c in enumerate(q.choices):
+                lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
+            if q.choices:
+                lines.append("")
+            lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
+            if q.refs:
+                lines += [f"*{words['refs']}:* " + "; ".join(q.refs), ""]
+            if q.demo:
+                lines += [f"*{words['demo']}:* `quizcli explain {q.id}`", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- Anki ------------------------------------------------------------------------------
+
+
+def _stable_id(name: str) -> int:
+    """Anki model and deck ids: stable across exports, so re-imports update."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % (1 << 30) + (1 << 30)
+
+
+def _html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def anki_model(lang: str) -> Any:
+    import genanki
+
+    css = (".card { font-family: sans-serif; font-size: 18px; text-align: left; }"
+           " .choices { margin-top: 0.8em; } .explanation { margin-top: 1em; color: #444; }"
+           " .refs { margin-top: 1em; font-size: 13px; color: #777; }")
+    return genanki.Model(
+        _stable_id(f"quizcli-model-v1-{lang}"),
+        f"quizcli question ({lang})",
+        fields=[{"name": "Question"}, {"name": "Choices"}, {"name": "Answer"}, {"name": "Explanation"},
+                {"name": "Refs"}, {"name": "Id"}],
+        templates=[{
+            "name": "Card 1",
+            "qfmt": '{{Question}}{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}',
+            "afmt": ('{{FrontSide}}<hr id="answer"><b>{{Answer}}</b>'
+                     '<div class="explanation">{{Explanation}}</div>'
+                     '{{#Refs}}<div class="refs">{{Refs}}</div>{{/Refs}}'),
+        }],
+        css=css,
+        sort_field_index=5,
+    )
+
+
+def anki_note(q: Question, lang: str, model: Any) -> Any:
+    import genanki
+
+    choices = "<br>".join(_html(f"{_LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(q.choices))
+    prompt = q.prompt.get(lang)
+    if q.type is QuestionType.TRUE_FALSE:
+        words = _WORDS.get(lang, _WORDS["en"])
+        prompt += f" ({words['true']} / {words['false']})"
+    return genanki.Note(
+        model=model,
+        fields=[_html(prompt), choices, _html(answer_text(q, lang)), _html(q.explanation.get(lang)),
+                _html("; ".join(q.refs)), html.escape(q.id)],
+        tags=[*q.tags, q.bank_id],
+        guid=genanki.guid_for("quizcli", q.id),   # one note per question id: re-importing updates it
+    )
+
+
+def export_anki(library: Library, questions: list[Question], lang: str, path: Path) -> None:
+    import genanki
+
+    model = anki_model(lang)
+    decks = []
+    for bank, qs in _by_bank(library, questions):
+        deck = genanki.Deck(_stable_id(f"quizcli-deck-{bank.id}-{lang}"), f"quizcli::{bank.title.get(lang)}")
+        for q in qs:
+            deck.add_note(anki_note(q, lang, model))
+        decks.append(deck)
+    genanki.Package(decks).write_to_file(str(path))

@@ -1,0 +1,249 @@
+"""`quizcli bank lint`: what makes a valid bank worse, with where and what to do.
+
+Lint runs on banks that validate (it reports validation problems instead
+otherwise) and works on the validator's normalized data, which keeps each
+question's index, so every finding names its field and line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Iterable
+
+from quizcli.errors import Problem
+
+NEAR_DUPLICATE = 0.95       # SequenceMatcher ratio of two normalized prompts ("eps" vs "momentum" in
+                            # a 50-character prompt is 0.91: a different question)
+MIN_ANSWER_CHARS = 4        # shorter answers ("H, W", "2") appear in prompts by accident
+
+# Rules whose findings depend on demos, which are written apart from banks.
+DEMO_RULES = ("claim-without-demo", "unlinked-demo")
+RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
+         "explanation-repeats-answer", "answer-in-prompt", *DEMO_RULES)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    problem: Problem
+
+
+@dataclass
+class LintReport:
+    errors: list[Problem]               # validation problems: lint did not run
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    banks: int = 0
+    questions: int = 0
+
+
+def normalize(text: str) -> str:
+    """For comparing texts: NFKC, case-folded, spaces collapsed, end punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = " ".join(text.split())
+    return text.rstrip(" .。!！?？:：")
+
+
+def _answer_texts(q: dict[str, Any]) -> list[tuple[str, str]]:
+    """(language, text) pairs of the answer, as a learner would see it."""
+    out: list[tuple[str, str]] = []
+    t = q["type"]
+    if t in ("single_choice", "multiple_choice"):
+        for text, correct, _ in q["choices"]:
+            if correct:
+                out += [(lang, s) for lang, s in zip(("en", "zh"), text) if s]
+    elif t == "numeric" and q["answer_number"] is not None:
+        n = q["answer_number"]
+        out.append(("", str(int(n)) if float(n).is_integer() else repr(n)))
+    elif t == "short_answer":
+        out += [("", a) for a in q["accept"]]
+        if q["answer_text"]:
+            out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
+    elif t == "flashcard" and q["answer_text"]:
+        out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
+    return out
+
+
+class _Linter:
+    def __init__(self, files: list[Any]):
+        self.files = files
+        self.findings: list[Finding] = []
+
+    def add(self, f: Any, path: tuple, rule: str, message: str, hint: str) -> None:
+        from quizcli.bank.validate import path_str
+
+        line, col = f.locate(path)
+        self.findings.append(Finding(rule, Problem(f.name, line, col, path_str(path), message, hint)))
+
+    def texts(self, f: Any, bank: dict[str, Any]) -> Iterable[tuple[tuple, tuple]]:
+        yield ("title",), bank["title"]
+        yield ("description",), bank["description"]
+        for c in bank["claims"]:
+            yield ("claims", c["index"], "summary"), c["summary"]
+        for q in bank["questions"]:
+            base = ("questions", q["index"])
+            yield base + ("prompt",), q["prompt"]
+            yield base + ("explanation",), q["explanation"]
+            if q["answer_text"]:
+                yield base + ("answer",), q["answer_text"]
+            for i, (text, _, why) in enumerate(q["choices"]):
+                yield base + ("choices", i, "text"), text
+                if why:
+                    yield base + ("choices", i, "why"), why
+
+    def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
+        for path, (en, zh) in self.texts(f, bank):
+            if en is None or zh is None:
+                missing, has = ("en", "zh") if en is None else ("zh", "en")
+                self.add(f, path, "missing-translation", f"no `{missing}` translation",
+                         f"add `{missing}: ...`; until then `--lang {missing}` shows the {has} text with a [{has}] marker")
+
+    def prompts(self, banks: list[tuple[Any, dict[str, Any]]]) -> None:
+        seen: dict[tuple[str, str], tuple[Any, tuple]] = {}
+        by_lang: dict[str, list[tuple[str, Any, tuple]]] = {"en": [], "zh": []}
+        for f, bank in banks:
+            for q in bank["questions"]:
+                path = ("questions", q["index"], "prompt")
+                for lang, text in zip(("en", "zh"), q["prompt"]):
+                    if not text:
+                        continue
+                    key = (lang, normalize(text))
+                    if key in seen:
+                        first_f, first_path = seen[key]
+                        self.add(f, path, "duplicate-prompt",
+                                 f"the same {lang} prompt as {first_f.where(first_path)}",
+                                 "remove one question, or make them ask different things")
+                        break
+                    seen[key] = (f, path)
+                    by_lang[lang].append((key[1], f, path))
+        reported = {(fi.problem.file, fi.problem.field) for fi in self.findings if fi.rule == "duplicate-prompt"}
+        for lang, items in by_lang.items():
+            for j, (text, f, path) in enumerate(items):
+                for other, first_f, first_path in items[:j]:
+                    if (f.name, _field(path)) in reported:
+                        break
+                    m = SequenceMatcher(None, other, text, autojunk=False)
+                    if m.real_quick_ratio() >= NEAR_DUPLICATE and m.quick_ratio() >= NEAR_DUPLICATE \
+                            and m.ratio() >= NEAR_DUPLICATE:
+                        self.add(f, path, "near-duplicate-prompt",
+                                 f"nearly the same {lang} prompt as {first_f.where(first_path)}",
+                                 "merge the two, or make the difference the point of the question")
+                        reported.add((f.name, _field(path)))
+                        break
+
+    def choices(self, f: Any, q: dict[str, Any]) -> None:
+        for lang_i, lang in enumerate(("en", "zh")):
+            seen: dict[str, int] = {}
+            for i, (text, _, _) in enumerate(q["choices"]):
+                if not text[lang_i]:
+                    continue
+                key = normalize(text[lang_i])
+                if key in seen:
+                    self.add(f, ("questions", q["index"], "choices", i, "text"), "identical-choices",
+                             f"the same {lang} text as choices[{seen[key]}]",
+                             "make every choice say something different")
+                    return
+                seen[key] = i
+
+    def explanation(self, f: Any, q: dict[str, Any]) -> None:
+        answers = _answer_texts(q)
+        for lang_i, lang in enumerate(("en", "zh")):
+            expl = q["explanation"][lang_i]
+            if not expl:
+                continue
+            e = normalize(expl)
+            for alang, answer in answers:
+                if alang not in ("", lang):
+                    continue
+                a = normalize(answer)
+                if e == a or (len(e) <= len(a) and e in a):
+                    self.add(f, ("questions", q["index"], "explanation"), "explanation-repeats-answer",
+                             f"the {lang} explanation only repeats the answer",
+                             "say why the answer is right: the reason, the formula, the source")
+                    return
+
+    def answer_in_prompt(self, f: Any, q: dict[str, Any]) -> None:
+        prompts = {lang: normalize(p) for lang, p in zip(("en", "zh"), q["prompt"]) if p}
+        for alang, answer in _answer_texts(q):
+            a = normalize(answer)
+            if len(a.replace(" ", "")) < MIN_ANSWER_CHARS and not (q["type"] == "numeric" and len(a) >= 2):
+                continue
+            for lang, prompt in prompts.items():
+                if alang not in ("", lang):
+                    continue
+                # Whole words only: "128" is not in "1280", "norm" is not in "normalize".
+                edge = r"(?<![\w.])" if a[:1].isalnum() else ""
+                tail = r"(?![\w])" if a[-1:].isalnum() else ""
+                if re.search(edge + re.escape(a) + tail, prompt):
+                    self.add(f, ("questions", q["index"], "prompt"), "answer-in-prompt",
+                             f"the answer {answer!r} appears word for word in the {lang} prompt",
+                             "reword the prompt so it does not give the answer away")
+                    return
+
+    def demos(self, banks: list[tuple[Any, dict[str, Any]]], every_bank: list[dict[str, Any]]) -> None:
+        from quizcli.bank.library import user_demo_ids
+        from quizcli.demo.registry import demo_ids
+
+        linked_claims = {q["claim"] for b in every_bank for q in b["questions"] if q["claim"] and q["demo"]}
+        for f, bank in banks:
+            for c in bank["claims"]:
+                if c["id"] not in linked_claims:
+                    self.add(f, ("claims", c["index"], "id"), "claim-without-demo",
+                             f"no question that tests claim `{c['id']}` links a demo",
+                             "add `demo: ID` to such a question if a small experiment can back the verdict")
+        linked = {q["demo"] for b in every_bank for q in b["questions"] if q["demo"]}
+        if any(f.source.builtin for f, _ in banks):
+            from quizcli import paths
+
+            folder = paths.builtin_demos_dir()
+            for demo in sorted(demo_ids() - linked):
+                self.findings.append(Finding("unlinked-demo", Problem(
+                    str(folder / f"{demo}.py"), None, None, "", f"demo `{demo}` is linked by no question",
+                    f"add `demo: {demo}` to the question it answers, or remove the demo")))
+        for folder in sorted({f.source.path.parent for f, _ in banks if not f.source.builtin}):
+            for demo in sorted(user_demo_ids(folder) - linked):
+                self.findings.append(Finding("unlinked-demo", Problem(
+                    str(folder / "demos" / f"{demo}.py"), None, None, "", f"demo `{demo}` is linked by no question",
+                    f"add `demo: {demo}` to the question it answers, or remove the demo")))
+
+
+def _field(path: tuple) -> str:
+    from quizcli.bank.validate import path_str
+
+    return path_str(path)
+
+
+def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintReport:
+    from quizcli import paths
+    from quizcli.bank import library
+
+    given, problems = library.expand(list(paths_))
+    context: list[library.Source] = []
+    if against_builtin and paths.builtin_content_dir().is_dir():
+        context, _ = library.expand([paths.builtin_content_dir()], builtin=True, report=False)
+    files, found = library.run(library._dedupe(context + given))
+    checked = [f for f in files if f.source.report]
+    report = LintReport(errors=problems + found, files=[f.name for f in checked])
+    banks = [(f, f.bank) for f in checked if f.bank is not None]
+    report.banks = len(banks)
+    report.questions = sum(len(b["questions"]) for _, b in banks)
+    if report.errors:
+        return report
+    for f, _ in banks:
+        library._ensure_text(f)
+    linter = _Linter(checked)
+    for f, bank in banks:
+        linter.missing_translation(f, bank)
+        for q in bank["questions"]:
+            linter.choices(f, q)
+            linter.explanation(f, q)
+            linter.answer_in_prompt(f, q)
+    linter.prompts(banks)
+    linter.demos(banks, [f.bank for f in files if f.bank is not None])
+    report.findings = sorted(linter.findings, key=lambda fi: (fi.problem.file, fi.problem.line or 0,
+                                                               fi.problem.column or 0))
+    return report

@@ -1,0 +1,114 @@
+"""A JSON Schema of bank format v1, for editors (the YAML language server).
+
+Built from the validator's own tables (quizcli/bank/validate.py), so the two
+cannot drift apart; tests/test_schema.py checks that they agree on every
+fixture. The schema describes a user bank: it cannot know whether a bank is
+built-in (both languages required) nor see other banks (unique ids, recorded
+claims, existing demos) or the YAML itself (tags, aliases, duplicate keys);
+`quizcli bank validate` checks all of that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizcli.bank import validate as v
+
+SCHEMA_ID = "https://quizcli.invalid/schema/bank-v1.json"   # a name, not a download location
+
+
+def _anchored(pattern: str) -> str:
+    return f"^(?:{pattern})$"
+
+
+def build() -> dict[str, Any]:
+    nonempty = {"type": "string", "pattern": r"\S"}
+    text = {
+        "description": "Bilingual text {en: ..., zh: ...}; a user bank may give one language, or a plain string.",
+        "oneOf": [
+            nonempty,
+            {"type": "object", "properties": {lang: {"$ref": "#/$defs/nonempty"} for lang in v.LANGS},
+             "additionalProperties": False, "minProperties": 1},
+        ],
+    }
+    strings = {"type": "array", "items": {"$ref": "#/$defs/nonempty"}}
+    choice = {
+        "type": "object",
+        "properties": {"text": {"$ref": "#/$defs/text"}, "correct": {"type": "boolean"},
+                       "why": {"$ref": "#/$defs/text"}},
+        "required": sorted(v.CHOICE_SPEC.required),
+        "additionalProperties": False,
+    }
+    correct = {"type": "object", "properties": {"correct": {"const": True}}, "required": ["correct"]}
+    choices = {"type": "array", "items": {"$ref": "#/$defs/choice"},
+               "minItems": v.MIN_CHOICES, "maxItems": v.MAX_CHOICES}
+    answers: dict[str, dict[str, Any]] = {
+        "single_choice": {"choices": {**choices, "contains": correct, "minContains": 1, "maxContains": 1}},
+        "multiple_choice": {"choices": {**choices, "contains": correct, "minContains": 1}},
+        "true_false": {"answer": {"type": "boolean"}},
+        "numeric": {"answer": {"type": "number"}, "tolerance": {"type": "number", "minimum": 0},
+                    "unit": {"$ref": "#/$defs/nonempty"}},
+        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"}},
+        "flashcard": {"answer": {"$ref": "#/$defs/text"}},
+    }
+    assert set(answers) == set(v.TYPES) and all(set(answers[t]) == set(v.ANSWER_KEYS[t]) for t in v.TYPES)
+    common = {
+        "id": {"type": "string", "pattern": _anchored(v.QUESTION_ID.pattern),
+               "description": "Stable, unique across all banks; progress is keyed by it."},
+        "type": {"enum": list(v.TYPES)},
+        "prompt": {"$ref": "#/$defs/text"},
+        "explanation": {"$ref": "#/$defs/text"},
+        "tags": {"type": "array", "items": {"type": "string", "pattern": _anchored(v.TAG.pattern)}},
+        "difficulty": {"type": "integer", "minimum": 1, "maximum": 5},
+        "demo": {**nonempty, "description": "Id of a demo (demos/ or a trusted demos/ beside the bank)."},
+        "refs": strings,
+        "claim": {**nonempty, "description": "Id of a claim recorded under some bank's claims:."},
+    }
+    assert set(common) == set(v.COMMON_KEYS)
+    per_type = []
+    for qtype in v.TYPES:
+        own = v.ANSWER_KEYS[qtype]
+        per_type.append({
+            "if": {"properties": {"type": {"const": qtype}}, "required": ["type"]},
+            "then": {
+                "properties": {**answers[qtype], **{k: False for k in v.ALL_ANSWER_KEYS if k not in own}},
+                "required": [k for k, required in own.items() if required],
+            },
+        })
+    question = {
+        "type": "object",
+        "properties": {**common, **{k: True for k in v.ALL_ANSWER_KEYS}},
+        "required": [k for k, required in v.COMMON_KEYS.items() if required],
+        "additionalProperties": False,
+        "allOf": per_type,
+    }
+    claim = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "pattern": _anchored(v.CLAIM_ID.pattern)},
+            "verdict": {"enum": [*v.VERDICTS, True, False],
+                        "description": '"true", nuanced or "false" (false as stated); quote true and false.'},
+            "summary": {"$ref": "#/$defs/text"},
+            "refs": strings,
+        },
+        "required": sorted(v.CLAIM_SPEC.required),
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": SCHEMA_ID,
+        "title": "quizcli question bank, format v1",
+        "description": "See content/README.md. Check a bank with `quizcli bank validate PATH`.",
+        "type": "object",
+        "properties": {
+            "format_version": {"const": v.FORMAT_VERSION},
+            "id": {"type": "string", "pattern": _anchored(v.BANK_ID.pattern)},
+            "title": {"$ref": "#/$defs/text"},
+            "description": {"$ref": "#/$defs/text"},
+            "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
+            "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}, "minItems": 1},
+        },
+        "required": sorted(v.TOP_SPEC.required),
+        "additionalProperties": False,
+        "$defs": {"nonempty": nonempty, "text": text, "choice": choice, "claim": claim, "question": question},
+    }

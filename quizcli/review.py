@@ -1,0 +1,406 @@
+"""The review session: spaced repetition over the loaded banks. Never prints.
+
+Which cards: those due now (most overdue first), then new ones up to a
+daily limit. How they are rated: an auto-graded question gives Again when
+wrong and Good when right (the user may change Good to Hard or Easy); a
+flashcard is rated by the user. Each rating is written to the store the
+moment it is given, with the card's new schedule, in one transaction; `u`
+undoes the last one exactly (the store keeps the card as it was before).
+
+`cram` reviews anything matching, weakest first, and never touches the
+schedule: its answers are logged with mode "cram".
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable, Sequence
+
+from quizcli import answers
+from quizcli.errors import ExitCode, QuizcliError
+from quizcli.model import Question, QuestionType
+from quizcli.scheduler import AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, CardState, Scheduler
+from quizcli.session import AnswerEvent, Item, choice_order
+from quizcli.store import Store, fmt_time, parse_time
+
+ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
+DEFAULT_NEW_PER_DAY = 20
+
+Now = Callable[[], datetime]
+
+
+def now_from_env() -> Now:
+    """The clock: real UTC time, or the fixed time in $QUIZCLI_NOW (for tests)."""
+    raw = os.environ.get(ENV_NOW)
+    if not raw:
+        return lambda: datetime.now(timezone.utc)
+    try:
+        fixed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise QuizcliError(f"${ENV_NOW} = {raw!r} is not an ISO 8601 time",
+                           hint="e.g. 2026-11-26T09:00:00Z, or unset it", exit_code=ExitCode.USAGE) from None
+    if fixed.tzinfo is None:
+        fixed = fixed.replace(tzinfo=timezone.utc)
+    fixed = fixed.astimezone(timezone.utc)
+    return lambda: fixed
+
+
+def start_of_day(at: datetime) -> datetime:
+    """Local midnight before `at`, in UTC (days are the user's days)."""
+    local = at.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+
+
+def parse_until(raw: str, now: datetime) -> datetime:
+    """An interview date (YYYY-MM-DD) -> the end of that local day, in UTC.
+
+    The end of the day, because recall only falls during the day: what is
+    predicted for its end holds at any hour of the interview.
+    """
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise QuizcliError(f"--until {raw!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-12-15",
+                           exit_code=ExitCode.USAGE) from None
+    local_tz = now.astimezone().tzinfo
+    end = datetime(day.year, day.month, day.day, tzinfo=local_tz) + timedelta(days=1)
+    return end.astimezone(timezone.utc)
+
+
+def scheduler_from_settings(store: Store, now: datetime, *, retention: float | None = None,
+                            until: str | None = None, target: float | None = None) -> Scheduler:
+    """The scheduler with the remembered retention and interview date; new
+    values given on the command line are remembered for next time."""
+    if retention is not None:
+        store.set_setting("retention", repr(retention))
+    if target is not None:
+        store.set_setting("target", repr(target))
+    if until is not None:
+        if until.strip().lower() in ("off", "none", ""):
+            store.set_setting("until", None)
+        else:
+            store.set_setting("until", fmt_time(parse_until(until, now)))
+    saved_r = store.setting("retention")
+    saved_u = store.setting("until")
+    saved_t = store.setting("target")
+    return Scheduler(float(saved_r) if saved_r else DEFAULT_RETENTION,
+                     until=parse_time(saved_u) if saved_u else None,
+                     target=float(saved_t) if saved_t else None)
+
+
+# --------------------------------------------------------------------------
+# Choosing the cards
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int                      # 1-based position in the session
+    question: Question
+    card: CardState | None           # None: never reviewed (new)
+    seed: int
+
+    @cached_property
+    def item(self) -> Item:
+        """The question as asked, choices shuffled; made when first shown,
+        so that queueing thousands of due cards stays cheap."""
+        return Item(self.number, self.question, choice_order(self.question, self.seed))
+
+
+@dataclass(frozen=True)
+class Queue:
+    items: tuple[ReviewItem, ...]
+    due: int                         # due cards among the matching ones (all of them, not only queued)
+    new_available: int               # matching questions never reviewed
+    new_today_left: int              # how many new ones the daily limit still allows
+
+
+def build_queue(questions: Sequence[Question], cards: dict[str, CardState], now: datetime, *, seed: int,
+                new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
+                limit: int | None = None, scheduler: Scheduler | None = None,
+                known: set[str] | None = None) -> Queue:
+    """The cards to review, in order.
+
+    `cards` must hold every card due at `now` (all cards, for cram); `known`
+    is the set of questions that have a card (default: those in `cards`).
+    """
+    known = set(cards) if known is None else known
+    seen = [(q, cards[q.id]) for q in questions if q.id in cards]
+    new = [q for q in questions if q.id not in known]
+    due = sorted(((q, c) for q, c in seen if c.due <= now), key=lambda qc: (qc[1].due, qc[0].id))
+    left = max(0, new_per_day - introduced_today)
+    until = scheduler.until if scheduler is not None else None
+    if until is not None and now < until:
+        # Pace new cards so that every one is learned before the interview:
+        # at least (unseen at the start of today) / (days left) a day.
+        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
+        pace = math.ceil((len(new) + introduced_today) / days_left)
+        left = max(left, pace - introduced_today)
+    if cram:
+        # Weakest first: never seen, then by predicted recall now.
+        sched = scheduler or Scheduler()
+        picked = [(q, None) for q in sorted(new, key=lambda q: (q.difficulty, q.id))]
+        picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
+    else:
+        picked = list(due) + [(q, None) for q in sorted(new, key=lambda q: (q.difficulty, q.id))[:left]]
+    if limit:
+        picked = picked[:limit]
+    items = tuple(ReviewItem(i + 1, q, c, seed) for i, (q, c) in enumerate(picked))
+    return Queue(items, len(due), len(new), left)
+
+
+def load_queue(store: Store, questions: Sequence[Question], now: datetime, *, seed: int,
+               new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
+               scheduler: Scheduler | None = None) -> Queue:
+    """`build_queue` over what the store holds. Only the due cards are read
+    for a review (a big history stays fast); cram orders everything by
+    predicted recall, so it reads every card."""
+    cards = store.cards_for(q.id for q in questions) if cram else store.due_cards(now)
+    return build_queue(questions, cards, now, known=None if cram else store.card_ids(), seed=seed,
+                       new_per_day=new_per_day, introduced_today=store.introduced_since(start_of_day(now)),
+                       cram=cram, limit=limit, scheduler=scheduler)
+
+
+# --------------------------------------------------------------------------
+# The session
+
+
+@dataclass(frozen=True)
+class Rated:
+    """What the UI shows after an answer or a rating."""
+
+    item: ReviewItem
+    correct: bool
+    given: str
+    rating: int | None               # None in cram
+    picked: tuple[int, ...] = ()     # shown positions picked, for choice questions
+    due: datetime | None = None      # the next review it set
+    capped: bool = False             # moved earlier to hold the interview date
+    adjustable: dict[int, timedelta] = field(default_factory=dict)  # ratings it may change to, with intervals
+    grade: int | None = None         # a flashcard's self-grade
+
+
+@dataclass
+class _Done:
+    pos: int
+    uid: str
+    item: ReviewItem
+    correct: bool
+    rating: int | None
+    at: datetime
+    event: AnswerEvent
+
+
+@dataclass(frozen=True)
+class TopicForecast:
+    topic: str
+    cards: int                       # questions in the topic (matching the filters)
+    seen: int                        # of them ever reviewed
+    recall: float                    # mean predicted recall on the date; never reviewed counts 0
+    at_target: int                   # cards predicted at or above the target
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    total: int                       # cards queued
+    reviewed: int
+    correct: int
+    again: int
+    skipped: int
+    new: int                         # new cards learned
+    next_due: datetime | None        # the soonest due card after the session (matching cards)
+    due_left: int                    # still due now
+    cram: bool
+    until: datetime | None
+    target: float
+    forecast: tuple[TopicForecast, ...]
+    ended_by: str
+
+
+class ReviewSession:
+    def __init__(self, queue: Queue, store: Store, scheduler: Scheduler, *, questions: Sequence[Question],
+                 cram: bool = False, now: Now | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.queue = queue
+        self.items = list(queue.items)
+        self.store = store
+        self.scheduler = scheduler
+        self.questions = list(questions)     # everything matching, for the summary
+        self.cram = cram
+        self.mode = "cram" if cram else "review"
+        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.clock = clock
+        self._pos = 0
+        self._shown_at: float | None = None
+        self._done: list[_Done] = []
+        self._skipped: set[int] = set()
+        self._ended_by: str | None = None
+
+    # -- where we are
+
+    @property
+    def current(self) -> ReviewItem | None:
+        if self._ended_by is not None or self._pos >= len(self.items):
+            return None
+        return self.items[self._pos]
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    def show(self) -> ReviewItem:
+        item = self._require()
+        self._shown_at = self.clock()
+        return item
+
+    def intervals(self) -> dict[int, timedelta]:
+        """For the current card: the interval each rating would give (empty in cram)."""
+        if self.cram:
+            return {}
+        return self.scheduler.preview(self._require().card, self.now())
+
+    # -- what the user does
+
+    def answer(self, raw: str) -> Rated:
+        """Check an answer to an auto-graded question and rate it (Again or Good).
+
+        Raises answers.InvalidAnswer, leaving everything as it was, when `raw`
+        is not an answer of the right shape.
+        """
+        item = self._require()
+        q = item.question
+        checked = answers.check(q, raw, item.item.order)
+        picked: tuple[int, ...] = ()
+        if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+            picked = answers.parse_choices(raw, len(item.item.order), q.type is QuestionType.MULTIPLE_CHOICE)
+        rating = GOOD if checked.correct else AGAIN
+        return self._record(item, raw, checked.correct, None, rating, picked)
+
+    def grade(self, raw: str) -> Rated:
+        """Rate the current flashcard 1-4 (again, hard, good, easy)."""
+        item = self._require()
+        if item.question.type is not QuestionType.FLASHCARD:
+            raise ValueError("only flashcards are self-graded")
+        grade = answers.parse_grade(raw)
+        return self._record(item, raw, answers.grade_is_correct(grade), grade, grade, ())
+
+    def adjust(self, rating: int) -> Rated:
+        """Change the last rating of a right answer to Hard, Good or Easy."""
+        if not self._done:
+            raise ValueError("nothing to adjust")
+        done = self._done[-1]
+        if self.cram or not done.correct or done.event.grade is not None or rating not in (HARD, GOOD, EASY):
+            raise ValueError("only a right answer's rating can be changed, to hard, good or easy")
+        after, log = self.scheduler.review(done.item.card, rating, done.at)
+        self.store.rerate(done.uid, rating, after)
+        done.rating = rating
+        return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped)
+
+    def skip(self) -> None:
+        self._require()
+        self._skipped.add(self._pos)
+        self._advance()
+
+    def undo(self) -> ReviewItem | None:
+        """Undo the last rated answer: the store forgets it and puts the card
+        back as it was; that card is asked again."""
+        if not self._done:
+            return None
+        done = self._done.pop()
+        self.store.undo(done.uid)
+        self._skipped = {p for p in self._skipped if p < done.pos}
+        self._pos = done.pos
+        self._shown_at = None
+        return done.item
+
+    def end(self, how: str) -> None:
+        if self._ended_by is None:
+            self._ended_by = how
+
+    # -- results
+
+    def summary(self) -> ReviewSummary:
+        now = self.now()
+        ids = [q.id for q in self.questions]
+        dues = [parse_time(d) for d in self.store.due_times(ids)]
+        sched = self.scheduler
+        forecast: tuple[TopicForecast, ...] = ()
+        if sched.until is not None:
+            forecast = forecast_recall(self.questions, self.store.cards_for(ids), sched)
+        return ReviewSummary(
+            total=len(self.items),
+            reviewed=len(self._done),
+            correct=sum(d.correct for d in self._done),
+            again=sum(d.rating == AGAIN for d in self._done),
+            skipped=len(self._skipped),
+            new=sum(d.item.card is None for d in self._done),
+            next_due=min((d for d in dues if d > now), default=None),
+            due_left=sum(d <= now for d in dues),
+            cram=self.cram,
+            until=sched.until,
+            target=sched.target,
+            forecast=forecast,
+            ended_by=self._ended_by or ("done" if self._pos >= len(self.items) else "quit"),
+        )
+
+    # -- internals
+
+    def _require(self) -> ReviewItem:
+        item = self.current
+        if item is None:
+            raise RuntimeError("the session has no current card")
+        return item
+
+    def _record(self, item: ReviewItem, raw: str, correct: bool, grade: int | None, rating: int,
+                picked: tuple[int, ...]) -> Rated:
+        started = self._shown_at if self._shown_at is not None else self.clock()
+        at = self.now()
+        event = AnswerEvent(question_id=item.question.id, at=at, given=raw, correct=correct, grade=grade,
+                            seconds=max(0.0, self.clock() - started), mode=self.mode)
+        if self.cram:
+            uid = self.store.record_answer(event)
+            done = _Done(self._pos, uid, item, correct, None, at, event)
+            result = Rated(item, correct, raw, None, picked, grade=grade)
+        else:
+            after, log = self.scheduler.review(item.card, rating, at, event.seconds)
+            uid = self.store.record_review(event, rating, item.card, after)
+            done = _Done(self._pos, uid, item, correct, rating, at, event)
+            adjustable = {}
+            if correct and grade is None:
+                adjustable = {r: self.scheduler.review(item.card, r, at)[1].interval for r in (HARD, GOOD, EASY)}
+            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade)
+        self._done.append(done)
+        self._advance()
+        return result
+
+    def _advance(self) -> None:
+        self._pos += 1
+        self._shown_at = None
+
+
+def forecast_recall(questions: Iterable[Question], cards: dict[str, CardState],
+                    sched: Scheduler) -> tuple[TopicForecast, ...]:
+    """Predicted recall on the interview date per topic, if nothing more is reviewed.
+
+    A lower bound: every review still scheduled before the date raises it.
+    """
+    assert sched.until is not None
+    by_topic: dict[str, list[float | None]] = {}
+    for q in questions:
+        card = cards.get(q.id)
+        by_topic.setdefault(q.bank_id, []).append(None if card is None else sched.retrievability(card, sched.until))
+    out = []
+    for topic, values in sorted(by_topic.items()):
+        seen = [v for v in values if v is not None]
+        out.append(TopicForecast(topic, len(values), len(seen), sum(seen) / len(values),
+                                 sum(v >= sched.target - 1e-9 for v in seen)))
+    return tuple(out)

@@ -1,0 +1,269 @@
+"""The interactive review: shows cards, reads answers and ratings, shows the summary.
+
+Line-based like the quiz (quizcli.ui.quiz, whose rendering it reuses), so it
+works in a terminal and in a pipe. The session (quizcli.review) decides and
+stores; this module only renders and reads.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcli import answers
+from quizcli.model import QuestionType
+from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
+from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
+from quizcli.session import Feedback
+from quizcli.ui.quiz import Reader, _echoing_reader, _keys, render_feedback, render_question, render_reveal
+from quizcli.ui.text import plain
+
+_QUIT = {"q", "quit", "exit", ":q", "退出"}
+_SKIP = {"s", "skip", ":s", "跳过"}
+_HELP = {"?", "help", "帮助"}
+_UNDO = {"u", "undo", "撤销"}
+_ADJUST = {"": GOOD, "3": GOOD, "g": GOOD, "good": GOOD, "2": HARD, "h": HARD, "hard": HARD,
+           "4": EASY, "e": EASY, "easy": EASY}
+
+HELP = (
+    "Answer as in the quiz: letter(s) of a choice, t/f, a number or text; on a flashcard Enter shows\n"
+    "the answer, then rate it 1 again, 2 hard, 3 good, 4 easy (each key shows the next interval).\n"
+    "After a right answer: Enter keeps good, h hard, e easy. u undoes the last rating, s skips,\n"
+    "q quits (as do Ctrl-C and Ctrl-D) and shows the summary. To answer literally \"u\", type \\u."
+)
+
+
+class _Quit(Exception):
+    pass
+
+
+class _Undo(Exception):
+    pass
+
+
+def _when(at: datetime, now: datetime) -> Text:
+    local = at.astimezone()
+    text = Text(local.strftime("%Y-%m-%d %H:%M"))
+    if at > now:
+        text.append(f" (in {format_interval(at - now)})", style="dim")
+    return text
+
+
+def _rating_keys(intervals: dict[int, timedelta], *extra: tuple[str, str]) -> Text:
+    pairs = [(str(r), f"{RATING_NAMES[r]} {format_interval(intervals[r])}") for r in (AGAIN, HARD, GOOD, EASY)]
+    return _keys(*pairs, *extra)
+
+
+def render_card_head(console: Console, item: ReviewItem, session: ReviewSession) -> None:
+    if session.cram:
+        label = Text("cram · the schedule is not changed", style="dim")
+    elif item.card is None:
+        label = Text("new card", style="cyan")
+    else:
+        label = Text("due ", style="yellow") + _when(item.card.due, session.now())
+        label.append(f" · reviewed {item.card.reps}x", style="dim")
+    if session.can_undo:
+        label.append(" · u undoes the last rating", style="dim")
+    console.print()
+    console.print(Text("  ") + label, end="")
+
+
+def render_rated(console: Console, rated: Rated, session: ReviewSession) -> None:
+    if rated.rating is None:
+        return
+    line = Text("  Rated ") + Text(RATING_NAMES[rated.rating], style="bold")
+    if rated.due is not None:
+        line += Text(" · next review ") + _when(rated.due, session.now())
+    if rated.capped and session.scheduler.until is not None:
+        line += Text(f" · moved earlier to hold {session.scheduler.target:.0%} recall on "
+                     f"{_day(session.scheduler.until)}", style="magenta")
+    console.print(line)
+
+
+def _day(until: datetime) -> str:
+    # `until` is the end of the interview day: show the day itself.
+    return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
+
+
+def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
+    console.print()
+    pct = f" ({100 * s.correct / s.reviewed:.0f}%)" if s.reviewed else ""
+    head = Text("Reviewed: ", style="bold") + Text(f"{s.reviewed}", style="bold")
+    head += Text(f" · correct {s.correct}{pct}")
+    if not s.cram:
+        head += Text(f" · again {s.again} · new {s.new}")
+    if s.skipped:
+        head += Text(f" · skipped {s.skipped}", style="dim")
+    body: list = [head]
+    if s.cram:
+        body.append(Text("Cram: answers were logged; the schedule was not changed.", style="dim"))
+    nxt = Text("Next due: ", style="bold")
+    nxt += _when(s.next_due, now) if s.next_due else Text("nothing scheduled", style="dim")
+    body.append(nxt)
+    if s.due_left:
+        body.append(Text(f"Still due now: {s.due_left} (run `quizcli review` again)", style="yellow"))
+    if s.until is not None:
+        body.append(Text(""))
+        if s.until <= now:
+            body.append(Text(f"The interview date {_day(s.until)} has passed; scheduling is plain FSRS.", style="dim"))
+        else:
+            body.append(Text(f"Predicted recall on {_day(s.until)} (target {s.target:.0%}), "
+                             "if nothing more is reviewed:", style="bold"))
+            table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+            for col, just in (("topic", "left"), ("cards", "right"), ("reviewed", "right"),
+                              ("recall", "right"), ("at target", "right")):
+                table.add_column(col, justify=just)
+            for f in s.forecast:
+                style = "green" if f.recall >= s.target else ("yellow" if f.recall >= 0.5 else "red")
+                table.add_row(plain(f.topic), str(f.cards), str(f.seen), Text(f"{f.recall:.0%}", style=style),
+                              f"{f.at_target}/{f.cards}")
+            body.append(table)
+            body.append(Text("Cards never reviewed count as 0. Keep reviewing what falls due: every review "
+                             "before the date raises these numbers.", style="dim"))
+    console.print(Panel(Group(*body), title="Review summary", title_align="left", border_style="magenta",
+                        expand=True))
+
+
+def render_empty(console: Console, session: ReviewSession, summary: ReviewSummary, now: datetime) -> None:
+    q = session.queue
+    text = Text("Nothing to review now.", style="bold")
+    if summary.next_due:
+        text += Text(" Next card due ") + _when(summary.next_due, now) + Text(".")
+    if q.new_available and not q.new_today_left:
+        text += Text(f"\n{q.new_available} new cards wait; today's limit of new cards is reached "
+                     "(--new raises it).", style="dim")
+    console.print(text)
+    console.print(Text("`quizcli review --cram` practises anything without changing the schedule.", style="dim"))
+
+
+# --------------------------------------------------------------------------
+# The loop
+
+
+def _cmd(raw: str) -> str:
+    return answers.normalize(raw)
+
+
+def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> Rated | None:
+    """Read until the card is answered (Rated) or skipped (None)."""
+    q = item.question
+    revealed = False
+    while True:
+        raw = read("> ")
+        cmd = _cmd(raw)
+        if raw.strip().startswith("\\"):
+            raw = raw.strip()[1:]
+        elif cmd in _QUIT:
+            raise _Quit
+        elif cmd in _HELP:
+            console.print(Text(HELP, style="dim"))
+            continue
+        elif cmd in _UNDO:
+            if session.can_undo:
+                raise _Undo
+            console.print(Text("  nothing to undo", style="yellow"))
+            continue
+        elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+            session.skip()
+            console.print(Text("  skipped", style="yellow"))
+            return None
+        if q.type is QuestionType.FLASHCARD:
+            if not revealed:
+                render_reveal(console, item.item, lang)
+                if session.cram:
+                    console.print(_keys(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
+                                        ("u", "undo"), ("q", "quit")))
+                else:
+                    console.print(_rating_keys(session.intervals(), ("u", "undo"), ("q", "quit")))
+                revealed = True
+                continue
+            try:
+                return session.grade(raw)
+            except answers.InvalidAnswer as err:
+                console.print(Text(f"  {err}", style="yellow"))
+                continue
+        try:
+            return session.answer(raw)
+        except answers.InvalidAnswer as err:
+            console.print(Text(f"  {err}", style="yellow"))
+
+
+def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader) -> None:
+    """After a right answer: keep Good, or change it to Hard or Easy."""
+    iv = rated.adjustable
+    console.print(_keys(("Enter", f"good {format_interval(iv[GOOD])}"), ("h", f"hard {format_interval(iv[HARD])}"),
+                        ("e", f"easy {format_interval(iv[EASY])}"), ("u", "undo"), ("q", "quit")))
+    while True:
+        cmd = _cmd(read("> "))
+        if cmd in _QUIT:
+            raise _Quit
+        if cmd in _UNDO:
+            raise _Undo
+        if cmd in _HELP:
+            console.print(Text(HELP, style="dim"))
+            continue
+        rating = _ADJUST.get(cmd)
+        if rating is None:
+            console.print(Text("  Enter keeps good; h hard, e easy, u undo", style="yellow"))
+            continue
+        if rating != rated.rating:
+            render_rated(console, session.adjust(rating), session)
+        return
+
+
+def _default_reader(prompt: str) -> str:
+    return input(prompt)
+
+
+def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | None = None) -> ReviewSummary:
+    """Run the review to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
+    if read is None:
+        if sys.stdin.isatty():
+            read = _default_reader
+            try:
+                import readline  # noqa: F401  (line editing, CJK input methods)
+            except ImportError:
+                pass
+        else:
+            read = _echoing_reader(console)
+    total = len(session.items)
+    if total == 0:
+        summary = session.summary()
+        render_empty(console, session, summary, session.now())
+        return summary
+    try:
+        while not session.finished:
+            item = session.show()
+            render_card_head(console, item, session)
+            render_question(console, item.item, total, lang)
+            try:
+                rated = _ask(session, item, console, read, lang)
+                if rated is None:
+                    continue
+                if item.question.type is not QuestionType.FLASHCARD or rated.rating is None:
+                    render_feedback(console, Feedback(item.item, rated.correct, rated.given, rated.grade, rated.picked),
+                                    lang)
+                render_rated(console, rated, session)
+                if rated.adjustable:
+                    _adjust(session, rated, console, read)
+            except _Undo:
+                undone = session.undo()
+                if undone is not None:
+                    console.print(Text("  undone: ", style="yellow") + plain(undone.question.id)
+                                  + Text(" (its schedule is back as it was)", style="dim"))
+    except _Quit:
+        session.end("quit")
+    except EOFError:
+        console.print()
+        session.end("eof")
+    except KeyboardInterrupt:
+        console.print()
+        session.end("interrupt")
+    summary = session.summary()
+    render_summary(console, summary, session.now())
+    return summary

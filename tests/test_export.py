@@ -1,0 +1,211 @@
+"""`quizcli export` and `quizcli import`, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli import paths
+from quizcli.bank import load_library, validate_paths
+from quizcli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
+runner = CliRunner()
+
+
+@pytest.fixture
+def example(tmp_path, monkeypatch) -> Path:
+    """The README's example bank (every question type) as the only bank."""
+    import re
+
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    bank = tmp_path / "example.yaml"
+    bank.write_text(re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1), encoding="utf-8")
+    return bank
+
+
+@pytest.fixture
+def no_builtin(tmp_path, monkeypatch) -> None:
+    empty = tmp_path / "no-content"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+
+
+def _invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _strip(q):
+    return dataclasses.replace(q, source="", line=None)
+
+
+def test_json_round_trip_gives_the_same_questions(example, tmp_path):
+    out = tmp_path / "export.json"
+    _invoke("export", "--format", "json", "-o", str(out), "--bank", str(example))
+    back = tmp_path / "back.yaml"
+    _invoke("import", str(out), "-o", str(back))
+    assert validate_paths([back], against_builtin=False) == []
+    before = load_library(extra=[example], include_builtin=False)
+    after = load_library(extra=[back], include_builtin=False)
+    assert [_strip(q) for q in after.questions] == [_strip(q) for q in before.questions]
+    assert after.banks[0].claims == before.banks[0].claims
+
+
+def test_json_round_trip_of_a_single_language_bank(tmp_path, no_builtin):
+    source = FIXTURES / "valid" / "single_language.yaml"
+    out, back = tmp_path / "e.json", tmp_path / "b.yaml"
+    _invoke("export", "-f", "json", "-o", str(out), "--bank", str(source))
+    _invoke("import", str(out), "-o", str(back))
+    before = load_library(extra=[source], include_builtin=False).questions
+    after = load_library(extra=[back], include_builtin=False).questions
+    assert [_strip(q) for q in after] == [_strip(q) for q in before]
+
+
+def test_csv_export_in_one_language_with_filters(example, tmp_path):
+    out = tmp_path / "q.csv"
+    _invoke("export", "-f", "csv", "-o", str(out), "--bank", str(example), "--lang", "zh", "--type", "single_choice")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["example-bn-where"]
+    assert rows[0]["question"].startswith("对 (N, C, H, W) 输入")
+    assert "A. N、H、W" in rows[0]["question"] and rows[0]["answer"].startswith("A. ")
+    assert rows[0]["tags"] == "bn"
+
+
+def test_markdown_study_sheet(example, tmp_path):
+    out = tmp_path / "sheet.md"
+    _invoke("export", "-f", "markdown", "-o", str(out), "--bank", str(example), "--lang", "en")
+    text = out.read_text(encoding="utf-8")
+    assert "## Example bank (`example`, 6 questions)" in text
+    assert "**Answer:** 128" in text and "- C. C, H, W (one mean per sample)" in text
+
+
+def test_anki_deck_has_a_working_note_for_every_type(example, tmp_path):
+    out = tmp_path / "deck.apkg"
+    _invoke("export", "-f", "anki", "-o", str(out), "--bank", str(example), "--lang", "en")
+    with zipfile.ZipFile(out) as z:
+        (tmp_path / "collection.anki2").write_bytes(z.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    notes = db.execute("select flds, tags from notes").fetchall()
+    decks = json.loads(db.execute("select decks from col").fetchone()[0])
+    db.close()
+    assert len(notes) == 6
+    fields = {n[0].split("\x1f")[5]: n for n in notes}   # the Id field
+    question, choices, answer, explanation, refs, _ = fields["example-bn-where"][0].split("\x1f")
+    assert "over which axes" in question.lower() and "A. N, H, W" in choices
+    assert answer.startswith("A. N, H, W") and "statistics over the batch" in explanation
+    assert fields["example-bn-params"][0].split("\x1f")[2] == "128"
+    assert fields["example-bn-eval"][0].split("\x1f")[2] == "true"
+    assert "example" in fields["example-bn-params"][1].split() and "pytorch" in fields["example-bn-params"][1].split()
+    assert any(d["name"] == "quizcli::Example bank" for d in decks.values())
+
+
+def test_export_with_no_matching_question_is_an_error(example, tmp_path):
+    result = runner.invoke(app, ["export", "-f", "csv", "-o", str(tmp_path / "x.csv"), "--bank", str(example),
+                                 "--difficulty", "5"])
+    assert result.exit_code != 0
+
+
+def test_import_anki_plain_text_export(tmp_path, no_builtin):
+    source = tmp_path / "anki.txt"
+    source.write_text("#separator:tab\n#html:true\n#tags column:3\n"
+                      "What does BN normalize?<br>Be precise.\tEach channel over N, H, W\tbn Norm\n"
+                      "Empty answer\t\t\n"
+                      "Why &quot;He&quot; init?\tKeeps the variance with ReLU\tinit\n", encoding="utf-8")
+    out = tmp_path / "mine.yaml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped line 5: no answer" in result.output
+    library = load_library(extra=[out], include_builtin=False)
+    q1, q2 = library.questions
+    assert q1.id == "mine-001" and q1.prompt.get("en") == "What does BN normalize?\nBe precise."
+    assert q1.tags == ("bn", "norm") and q2.prompt.get("en") == 'Why "He" init?'
+    assert q1.prompt.get("zh") == "[en] What does BN normalize?\nBe precise."
+
+
+def test_import_csv_with_header(tmp_path, no_builtin):
+    source = tmp_path / "cards.csv"
+    source.write_text("front,back,tags,explanation\n\"1e3, written as YAML?\",0o17,yaml,\"Quoted, not a number.\"\n",
+                      encoding="utf-8")
+    out = tmp_path / "cards.yaml"
+    _invoke("import", str(source), "-o", str(out), "--lang", "zh", "--id", "yaml_cards")
+    [q] = load_library(extra=[out], include_builtin=False).questions
+    assert q.answer_text.zh == "0o17" and q.explanation.zh == "Quoted, not a number." and q.bank_id == "yaml_cards"
+
+
+def test_import_markdown_cards(tmp_path, no_builtin):
+    source = tmp_path / "notes.md"
+    source.write_text("# My notes\n\nQ: What is the BN momentum default in PyTorch?\nA: 0.1\n"
+                      "E: running = (1 - m) * running + m * batch\nTags: bn pytorch\n\n"
+                      "Q: Two-line\nquestion?\nA: Two-line\nanswer.\n", encoding="utf-8")
+    out = tmp_path / "notes.yaml"
+    _invoke("import", str(source), "-o", str(out))
+    q1, q2 = load_library(extra=[out], include_builtin=False).questions
+    assert q1.answer_text.en == "0.1" and q1.tags == ("bn", "pytorch")
+    assert q1.explanation.en.startswith("running = ")
+    assert q2.prompt.en == "Two-line\nquestion?" and q2.answer_text.en == "Two-line\nanswer."
+
+
+def test_import_refuses_what_it_cannot_read(tmp_path):
+    source = tmp_path / "notes.docx"
+    source.write_bytes(b"PK\x03\x04")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code != 0
+    empty = tmp_path / "empty.md"
+    empty.write_text("no cards here\n")
+    result = runner.invoke(app, ["import", str(empty), "-o", str(tmp_path / "y.yaml")])
+    assert result.exit_code != 0 and not (tmp_path / "y.yaml").exists()
+
+
+# --- the JSON round trip, for any text ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30).filter(
+    lambda s: s.strip() != "")
+TRICKY = st.sampled_from(["yes", "no", "null", "~", "1e3", "0o17", "012", "true", "- a", "a: b", "#x", " lead",
+                          "trail ", "[x]", "{y}", "*a", "&b", "!t", "%p", "@q", "`r`", "'", '"', "\\", "a\nb", "\t1",
+                          "2024-01-15", ".inf", "1_000", "é", "题"])
+ANY_TEXT = TEXT | TRICKY
+
+
+@settings(max_examples=60, deadline=None)
+@given(prompt=ANY_TEXT, answer=ANY_TEXT, accept=st.lists(ANY_TEXT, min_size=1, max_size=3), tag=ANY_TEXT,
+       number=st.floats(allow_nan=False, allow_infinity=False, width=32) | st.integers(-10 ** 6, 10 ** 6))
+def test_json_round_trip_for_any_text(prompt, answer, accept, tag, number):
+    from quizcli.authoring.export import bank_data
+    from quizcli.authoring.importer import bank_yaml
+    from quizcli.bank import library, yamlio
+    from quizcli.bank.validate import check_bank
+
+    data = {"format_version": 1, "id": "rt", "title": {"en": prompt}, "description": {"zh": answer}, "questions": [
+        {"id": "rt-1", "type": "flashcard", "prompt": {"en": prompt, "zh": answer}, "answer": {"en": answer},
+         "explanation": {"en": prompt}, "tags": [], "difficulty": 1, "refs": [tag]},
+        {"id": "rt-2", "type": "short_answer", "prompt": {"en": prompt}, "accept": accept,
+         "explanation": {"zh": answer}, "tags": [], "difficulty": 5, "demo": "x", "claim": "c"},
+        {"id": "rt-3", "type": "numeric", "prompt": prompt, "answer": number, "tolerance": 0.5, "unit": tag,
+         "explanation": answer, "tags": [], "difficulty": 2},
+    ]}
+    first = check_bank(data, builtin=False)
+    assert not first.issues
+    bank = library.build_bank(first.bank, "a", False)
+    text = bank_yaml(bank_data(bank, bank.questions), "test")
+    parsed = yamlio.parse(text)
+    assert not parsed.problems
+    second = check_bank(parsed.data, builtin=False)
+    assert not second.issues, second.issues
+    again = library.build_bank(second.bank, "a", False)
+    assert again == bank

@@ -1,0 +1,114 @@
+"""`quizcli bank lint` (quizcli/authoring/lint.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizcli import paths
+from quizcli.authoring.lint import DEMO_RULES, lint_paths, normalize
+from quizcli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT = Path(__file__).resolve().parent / "fixtures" / "banks" / "lint"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _no_builtin(tmp_path, monkeypatch):
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+
+
+def _by_rule(report):
+    out: dict[str, list] = {}
+    for f in report.findings:
+        out.setdefault(f.rule, []).append(f.problem)
+    return out
+
+
+def test_every_rule_finds_its_case_with_line_and_suggestion():
+    path = LINT / "findings.yaml"
+    report = lint_paths([path])
+    assert report.errors == []
+    rules = _by_rule(report)
+    expected = {
+        "missing-translation": (5, "description"),
+        "near-duplicate-prompt": (16, "questions[1].prompt"),
+        "identical-choices": (27, "questions[2].choices[2].text"),
+        "explanation-repeats-answer": (35, "questions[3].explanation"),
+        "answer-in-prompt": (40, "questions[4].prompt"),
+    }
+    for rule, (line, field) in expected.items():
+        assert rule in rules, f"{rule} found nothing: {[str(f.problem) for f in report.findings]}"
+        p = rules[rule][0]
+        assert (p.file, p.line, p.field) == (str(path), line, field), str(p)
+        assert p.hint
+    assert set(rules) == set(expected)
+
+
+def test_exact_duplicate_prompt_across_banks(tmp_path):
+    a = LINT / "findings.yaml"
+    b = tmp_path / "copy.yaml"
+    b.write_text(a.read_text(encoding="utf-8").replace("fx_lint", "fx_lint_copy").replace("fx-lint", "fx-copy"),
+                 encoding="utf-8")
+    rules = _by_rule(lint_paths([a, b]))
+    dup = [p for p in rules["duplicate-prompt"] if p.file == str(b)]
+    assert dup and str(a) in dup[0].message
+
+
+def test_demo_rules():
+    folder = LINT / "demo_bank"
+    rules = _by_rule(lint_paths([folder / "bank.yaml"]))
+    assert rules["claim-without-demo"][0].field == "claims[0].id"
+    assert rules["unlinked-demo"][0].file == str(folder / "demos" / "fx_unlinked.py")
+
+
+def test_a_new_bank_is_lint_clean():
+    from quizcli.authoring.new import new_bank_text
+
+    def run(tmp: Path) -> list:
+        bank = tmp / "mine.yaml"
+        bank.write_text(new_bank_text("mine"), encoding="utf-8")
+        return lint_paths([bank]).findings
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert run(Path(tmp)) == []
+
+
+def test_lint_reports_validation_problems_first():
+    bad = Path(__file__).resolve().parent / "fixtures" / "banks" / "invalid" / "unknown_key.yaml"
+    result = runner.invoke(app, ["bank", "lint", str(bad)])
+    assert result.exit_code == 1 and "unknown key `explanaton`" in result.output
+
+
+def test_cli_strict_fails_on_findings_and_json():
+    path = str(LINT / "findings.yaml")
+    relaxed = runner.invoke(app, ["bank", "lint", path])
+    assert relaxed.exit_code == 0 and "warning[identical-choices]" in relaxed.output
+    assert f"{path}:27:" in relaxed.output and "help: make every choice say something different" in relaxed.output
+    assert runner.invoke(app, ["bank", "lint", "--strict", path]).exit_code == 1
+    data = json.loads(runner.invoke(app, ["bank", "lint", "--json", path]).output)
+    assert {f["rule"] for f in data["findings"]} >= {"identical-choices", "answer-in-prompt"}
+
+
+def test_normalize_ignores_case_width_and_spacing():
+    assert normalize("  ＢａｔｃｈＮｏｒｍ   Layer。") == normalize("batchnorm layer")
+
+
+def test_content_is_lint_clean(monkeypatch):
+    """content/ stays lint-clean; findings that depend on demos (written apart) are not held against it."""
+    content = ROOT / "content"
+    monkeypatch.setenv(paths.ENV_CONTENT, str(content))
+    if not list(content.glob("*.yaml")):
+        pytest.skip("content/ has no banks yet")
+    report = lint_paths([content])
+    assert report.errors == []
+    findings = [f for f in report.findings if f.rule not in DEMO_RULES]
+    assert findings == [], "\n".join(f"{f.rule}: {f.problem}" for f in findings)

@@ -1,0 +1,346 @@
+"""The review session (quizcli.review) with a fixed clock and a real store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from quizcli import answers
+from quizcli.bank import load_library
+from quizcli.model import QuestionType
+from quizcli.review import (ReviewSession, forecast_recall, load_queue, now_from_env, parse_until,
+                            scheduler_from_settings)
+from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, Scheduler
+from quizcli.session import choice_order
+from quizcli.store import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+SEED = 1
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([FIXTURES], include_builtin=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "p.db") as st:
+        yield st
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def right_answer(q) -> str:
+    """What a user who knows the answer types (choices by their shown letters)."""
+    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        order = choice_order(q, SEED)
+        return ",".join(answers.LETTERS[pos] for pos, i in enumerate(order) if q.choices[i].correct)
+    if q.type is QuestionType.TRUE_FALSE:
+        return "t" if q.answer_bool else "f"
+    if q.type is QuestionType.NUMERIC:
+        return answers.format_number(q.answer_number or 0)
+    return q.accept[0]
+
+
+def wrong_answer(q) -> str:
+    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
+        order = choice_order(q, SEED)
+        return next(answers.LETTERS[pos] for pos, i in enumerate(order) if not q.choices[i].correct)
+    return {QuestionType.TRUE_FALSE: "f" if q.answer_bool else "t",
+            QuestionType.NUMERIC: "1", QuestionType.SHORT_ANSWER: "layer norm"}[q.type]
+
+
+def session(library, store, clock, *, cram=False, new=20, sched=None, topic="rv"):
+    sched = sched or Scheduler()
+    questions = [q for q in library.questions if q.bank_id == topic]
+    now = clock()
+    queue = load_queue(store, questions, now, seed=SEED, new_per_day=new, cram=cram, scheduler=sched)
+    return ReviewSession(queue, store, sched, questions=questions, cram=cram, now=clock)
+
+
+def play(s: ReviewSession, right: bool = True) -> list:
+    out = []
+    while not s.finished:
+        item = s.show()
+        q = item.question
+        if q.type is QuestionType.FLASHCARD:
+            out.append(s.grade("3" if right else "1"))
+        else:
+            out.append(s.answer(right_answer(q) if right else wrong_answer(q)))
+    return out
+
+
+def test_new_cards_in_difficulty_order_then_due_first(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock)
+    assert [i.question.id for i in s.items] == ["rv-card", "rv-single", "rv-tf", "rv-num", "rv-short", "rv-multi"]
+    assert all(i.card is None for i in s.items)
+    rated = play(s)
+    assert [r.rating for r in rated] == [GOOD] * 6
+    assert s.summary().reviewed == 6 and s.summary().correct == 6 and s.summary().new == 6
+    # Ten minutes later everything is due again (learning step); nothing new is left.
+    clock.at = T0 + timedelta(minutes=11)
+    s2 = session(library, store, clock)
+    assert len(s2.items) == 6 and all(i.card is not None for i in s2.items)
+    assert s2.queue.due == 6 and s2.queue.new_available == 0
+
+
+def test_daily_new_limit_counts_across_sessions(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock, new=4)
+    assert len(s.items) == 4
+    play(s)
+    s = session(library, store, clock, new=4)
+    assert s.items == [] and s.queue.new_available == 2 and s.queue.new_today_left == 0
+    clock.at = T0 + timedelta(days=1)           # a new day: due cards first, then the rest of the new ones
+    s = session(library, store, clock, new=4)
+    ids = [i.question.id for i in s.items]
+    # Due ones by due date (all the same here), then by id.
+    assert ids[:4] == ["rv-card", "rv-num", "rv-single", "rv-tf"] and ids[4:] == ["rv-short", "rv-multi"]
+
+
+def test_every_type_wrong_is_again_right_is_good(library, store):
+    s = session(library, store, Clock(T0))
+    rated = play(s, right=False)
+    assert [r.rating for r in rated] == [AGAIN] * 6 and not any(r.correct for r in rated)
+    log = store.query("SELECT question_id, correct, rating, mode, given FROM answers ORDER BY id")
+    assert [r[2] for r in log] == [AGAIN] * 6 and {r[3] for r in log} == {"review"}
+    assert s.summary().again == 6
+
+
+def test_adjust_raises_good_to_easy_and_lowers_to_hard(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock)
+    s.show()
+    s.grade("3")                                   # the flashcard
+    s.show()
+    q = s.current.question
+    rated = s.answer(right_answer(q))
+    assert set(rated.adjustable) == {HARD, GOOD, EASY}
+    assert rated.adjustable[HARD] < rated.adjustable[GOOD] < rated.adjustable[EASY]
+    easy = s.adjust(EASY)
+    assert store.card(q.id).due == easy.due == T0 + rated.adjustable[EASY]
+    hard = s.adjust(HARD)
+    assert store.card(q.id).due == T0 + rated.adjustable[HARD] == hard.due
+    assert store.query("SELECT rating FROM answers WHERE question_id = ?", (q.id,)) == [(HARD,)]
+    with pytest.raises(ValueError):
+        s.adjust(AGAIN)
+
+
+def test_a_wrong_answer_cannot_be_adjusted(library, store):
+    s = session(library, store, Clock(T0))
+    s.show()
+    s.grade("3")
+    s.show()
+    rated = s.answer(wrong_answer(s.current.question))
+    assert rated.adjustable == {}
+    with pytest.raises(ValueError):
+        s.adjust(GOOD)
+
+
+def test_invalid_input_changes_nothing(library, store):
+    s = session(library, store, Clock(T0))
+    s.show()
+    s.grade("3")
+    s.show()
+    with pytest.raises(answers.InvalidAnswer):
+        s.answer("z")
+    assert store.count_answers() == 1 and s.current.question.id == "rv-single"
+
+
+def test_undo_restores_schedule_and_asks_again(library, store):
+    clock = Clock(T0)
+    play(session(library, store, clock))
+    clock.at = T0 + timedelta(minutes=11)
+    before = store.cards()
+    n = store.count_answers()
+    s = session(library, store, clock)
+    first = s.show()
+    s.grade("4")
+    assert store.card(first.question.id) != before[first.question.id]
+    undone = s.undo()
+    assert undone.question.id == first.question.id and s.current.question.id == first.question.id
+    assert store.cards() == before and store.count_answers() == n
+    assert s.undo() is None
+
+
+def test_skip_then_undo_goes_back_to_the_rated_card(library, store):
+    s = session(library, store, Clock(T0))
+    s.show()
+    s.grade("2")
+    s.show()
+    s.skip()
+    assert s.summary().skipped == 1
+    s.undo()
+    assert s.current.question.id == "rv-card" and s.summary().skipped == 0 and s.summary().reviewed == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["1", "2", "3", "4"]), min_size=1, max_size=6), st.integers(1, 6))
+def test_undo_restores_state_exactly(library, tmp_path_factory, grades, undos):
+    with open_store(tmp_path_factory.mktemp("u") / "p.db") as st_:
+        clock = Clock(T0)
+        sched = Scheduler()
+        # Some history first, so undo has real cards to restore.
+        play(session(library, st_, clock, topic="rw", sched=sched))
+        clock.at = T0 + timedelta(days=3)
+        snapshots = []
+        s = session(library, st_, clock, topic="rw", sched=sched)
+        for g in grades:
+            if s.finished:
+                break
+            snapshots.append((st_.cards(), st_.count_answers(), s.current.question.id))
+            s.show()
+            s.grade(g)
+        for cards, count, qid in reversed(snapshots[-undos:]):
+            s.undo()
+            assert st_.cards() == cards and st_.count_answers() == count and s.current.question.id == qid
+
+
+def test_cram_logs_but_never_touches_the_schedule(library, store):
+    clock = Clock(T0)
+    play(session(library, store, clock))
+    cards = store.cards()
+    s = session(library, store, clock, cram=True)
+    assert len(s.items) == 6                       # anything, due or not
+    rated = play(s, right=False)
+    assert all(r.rating is None for r in rated)
+    assert store.cards() == cards
+    assert store.query("SELECT count(*) FROM answers WHERE mode = 'cram' AND rating IS NULL") == [(6,)]
+    assert s.intervals() == {} if not s.finished else True
+    s.undo()
+    assert store.query("SELECT count(*) FROM answers WHERE mode = 'cram'") == [(5,)]
+    assert s.summary().cram
+
+
+def test_cram_orders_weakest_first(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock)
+    s.show()
+    s.grade("4")                # rv-card: easy, strong
+    s.show()
+    s.answer(wrong_answer(s.current.question))    # rv-single: again, weak
+    s.end("quit")
+    clock.at = T0 + timedelta(days=2)
+    ids = [i.question.id for i in session(library, store, clock, cram=True).items]
+    assert ids[:4] == ["rv-tf", "rv-num", "rv-short", "rv-multi"]   # never seen
+    assert ids[4:] == ["rv-single", "rv-card"]
+
+
+def test_flashcard_intervals_preview(library, store):
+    s = session(library, store, Clock(T0))
+    s.show()
+    iv = s.intervals()
+    assert iv[AGAIN] < iv[HARD] < iv[GOOD] < iv[EASY]
+    rated = s.grade("4")
+    assert rated.due == T0 + iv[EASY]
+
+
+def test_summary_next_due(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock)
+    play(s)
+    summary = s.summary()
+    assert summary.next_due == T0 + timedelta(minutes=10) and summary.due_left == 0
+    assert summary.ended_by == "done"
+
+
+# --------------------------------------------------------------------------
+# The interview date
+
+
+def test_until_paces_new_cards_to_learn_all_before_the_date(library, store):
+    clock = Clock(T0)
+    until = parse_until("2026-11-28", T0)           # today, tomorrow and the 28th
+    sched = Scheduler(until=until)
+    s = session(library, store, clock, new=1, sched=sched)
+    assert len(s.items) == 2                        # ceil(6 / 3 days), above --new 1
+
+
+def test_until_forecast_and_capped_review(library, store):
+    clock = Clock(T0)
+    plain = Scheduler()
+    # Learn rv-card with plain FSRS: good on every due date, until it is in review.
+    for _ in range(3):
+        s = session(library, store, clock, sched=plain, new=1)
+        assert s.items[0].question.id == "rv-card"
+        s.show()
+        s.grade("3")
+        s.end("quit")
+        clock.at = store.card("rv-card").due
+    card = store.card("rv-card")
+    free, _ = plain.review(card, GOOD, clock.at)
+    # An interview before the free due date, late enough that recall on it would be < 95%.
+    day = (clock.at + (free.due - clock.at) * 0.8).date().isoformat()
+    sched = Scheduler(until=parse_until(day, clock.at))
+    assert sched.retrievability(free, sched.until) < 0.95
+    s = session(library, store, clock, sched=sched, new=0)
+    s.show()
+    rated = s.grade("3")
+    assert rated.capped and clock.at < rated.due < sched.until
+    card = store.card("rv-card")
+    assert card.stability == free.stability          # FSRS's memory state; only the date moved
+    forecast = {f.topic: f for f in s.summary().forecast}
+    assert forecast["rv"].cards == 6 and forecast["rv"].seen == 1
+    assert forecast["rv"].recall == pytest.approx(sched.retrievability(card, sched.until) / 6)
+    # Passing that review holds the target on the day.
+    clock.at = card.due
+    s = session(library, store, clock, sched=sched, new=0)
+    s.show()
+    assert not s.grade("3").capped
+    assert store.card("rv-card").due > sched.until
+    assert sched.retrievability(store.card("rv-card"), sched.until) >= 0.95
+
+
+def test_forecast_counts_unseen_as_zero(library):
+    sched = Scheduler(until=T0 + timedelta(days=5))
+    f = forecast_recall(library.questions, {}, sched)
+    assert [(x.topic, x.cards, x.seen, x.recall) for x in f] == [("rv", 6, 0, 0.0), ("rw", 2, 0, 0.0)]
+
+
+def test_parse_until_is_end_of_local_day():
+    assert parse_until("2026-12-01", T0) == datetime(2026, 12, 2, tzinfo=timezone.utc)
+    from quizcli.errors import QuizcliError
+
+    with pytest.raises(QuizcliError, match="not a date"):
+        parse_until("next week", T0)
+
+
+def test_settings_are_remembered(store):
+    s = scheduler_from_settings(store, T0, retention=0.85, until="2026-12-24", target=0.97)
+    again = scheduler_from_settings(store, T0)
+    assert (again.desired_retention, again.until, again.target) == (0.85, s.until, 0.97)
+    off = scheduler_from_settings(store, T0, until="off")
+    assert off.until is None
+
+
+def test_now_from_env(monkeypatch):
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-01-02T03:04:05Z")
+    assert now_from_env()() == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    monkeypatch.setenv("QUIZCLI_NOW", "soon")
+    from quizcli.errors import QuizcliError
+
+    with pytest.raises(QuizcliError):
+        now_from_env()
