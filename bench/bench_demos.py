@@ -7,7 +7,9 @@ Targets (issue 4 and 6), on a 2-core machine:
     wall time of the demo's own process, as `quizcli explain` would see it);
   - all quick demos together under 3 minutes with --jobs 2 (the total);
   - the BN, IN and SN demos together under 60 s with --jobs 2 (their subtotal).
-"run" is the time inside run() alone, without starting Python and importing torch.
+"run" is the time inside run() alone, without starting Python; it includes
+torch's import for demos that import torch inside run() rather than at the top.
+Numbers from a busy machine mean little: check `uptime` (load average) first.
 Exit status: 0 when every demo passed and every target was met, 1 otherwise.
 """
 
@@ -61,6 +63,8 @@ def main() -> int:
     norm_est = sum(d["elapsed_s"] for d in norm) / max(1, args.jobs)
     failed = [d["id"] for d in demos if d["status"] != "ok"]
     print()
+    if hasattr(os, "getloadavg"):
+        print(f"load average during the run (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"demos: {len(demos)}, skipped (long): {len(data['skipped'])}, jobs: {args.jobs}")
     print(f"total wall time: {data['wall_s']:.1f} s (target < {ALL_QUICK_S:.0f} s); with quizcli start-up {wall:.1f} s")
     print(f"sum of per-demo times: {sum(d['elapsed_s'] for d in demos):.1f} s; "

@@ -104,3 +104,15 @@ def he_init(model: nn.Module) -> nn.Module:
             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
             nn.init.zeros_(m.bias)
     return model
+
+
+def smooth(values: list[float], n: int = 10) -> list[float]:
+    """Trailing mean over n steps: minibatch losses are too noisy to read as a curve."""
+    out: list[float] = []
+    total = 0.0
+    for i, v in enumerate(values):
+        total += v
+        if i >= n:
+            total -= values[i - n]
+        out.append(total / min(i + 1, n))
+    return out

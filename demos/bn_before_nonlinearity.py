@@ -74,7 +74,8 @@ def run(ctx):
         Check("the two orders within a factor 1.5 of each other (final loss)", ratio, "<", 1.5),
     ]
     rows = [[arm, round(r["loss"], 3), round(r["acc"], 3)] for arm, r in results.items()]
-    curves = [kit.curve("training loss", "step", "cross-entropy", {a: r["losses"] for a, r in results.items()})]
+    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+                        {a: common.smooth(r["losses"]) for a, r in results.items()})]
     finding = {
         "en": (f"Both orders beat no BN ({plain['loss']:.3f}): BN before the ReLU reached {before['loss']:.3f}, BN "
                f"after it {after['loss']:.3f} (test accuracy {before['acc']:.3f} vs {after['acc']:.3f}). Before "

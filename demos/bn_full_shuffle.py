@@ -96,13 +96,13 @@ def run(ctx):
     ]
     rows = [[arm, order, round(acc, 3)] for (arm, order), acc in results.items()]
     finding = {
-        "en": (f"Without BN the batch order matters little (test accuracy {results[('no BN', 'shuffled')]:.3f} "
+        "en": (f"Without BN the batch order matters much less (test accuracy {results[('no BN', 'shuffled')]:.3f} "
                f"shuffled vs {results[('no BN', 'single-class batches')]:.3f} with single-class batches). With BN, "
                f"shuffled batches give {results[('BN', 'shuffled')]:.3f} and single-class batches "
                f"{results[('BN', 'single-class batches')]:.3f} (chance 0.25): BN couples the examples of a batch, "
                f"so what shares a batch matters. This is the extreme case; Ioffe & Szegedy's gain from more "
                f"thorough shuffling was about 1%."),
-        "zh": (f"不加 BN 时，batch 的组成影响不大（测试准确率：打乱 {results[('no BN', 'shuffled')]:.3f}，单类别 batch "
+        "zh": (f"不加 BN 时，batch 的组成影响小得多（测试准确率：打乱 {results[('no BN', 'shuffled')]:.3f}，单类别 batch "
                f"{results[('no BN', 'single-class batches')]:.3f}）。加 BN 时，打乱的 batch 得到 "
                f"{results[('BN', 'shuffled')]:.3f}，单类别 batch 只有 {results[('BN', 'single-class batches')]:.3f}"
                f"（随机为 0.25）：BN 把同一 batch 的样本耦合在一起，所以哪些样本同在一个 batch 很重要。这是极端情况；"

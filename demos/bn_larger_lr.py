@@ -89,10 +89,15 @@ def run(ctx):
         Check("best loss over the lrs: BN < 0.85 x no BN", best_bn, "<", 0.85 * best_plain),
     ]
     steps = list(range(STEPS))
-    curves = [Curve(f"training loss at lr={lr}", "step", "cross-entropy", steps,
-                    {arm: [v if math.isfinite(v) else chance for v in results[(arm, lr)]["losses"]]
-                     for arm in ("plain", "BN")})
-              for lr in (0.5, big)]
+    curves = []
+    for lr in (0.5, big):
+        # A diverged run has no curve to draw (the table says "diverged").
+        kept = [arm for arm in ("plain", "BN") if not results[(arm, lr)]["diverged"]]
+        left_out = [arm for arm in ("plain", "BN") if results[(arm, lr)]["diverged"]]
+        series = {arm: common.smooth(results[(arm, lr)]["losses"]) for arm in kept}
+        note = f" ({', '.join(left_out)} diverged)" if left_out else ""
+        curves.append(Curve(f"training loss at lr={lr}, mean of 10 steps{note}", "step", "cross-entropy",
+                            steps, series))
     plain_state = "diverged" if results[("plain", big)]["diverged"] else f"reached {plain_big:.3f}"
     finding = {
         "en": (f"At lr={big} the net without BN {plain_state}, while with BN it reached a loss of "

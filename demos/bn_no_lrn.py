@@ -104,7 +104,8 @@ def run(ctx):
         Check("adding LRN to BN gains < 10% (loss BN+LRN > 0.9 x BN)", r["BN + LRN"], ">", 0.9 * r["BN"]),
     ]
     rows = [[arm, round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
-    curves = [kit.curve("training loss", "step", "cross-entropy", {a: v["losses"] for a, v in results.items()})]
+    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+                        {a: common.smooth(v["losses"]) for a, v in results.items()})]
     finding = {
         "en": (f"After {STEPS} steps: plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
                f"{r['BN + LRN']:.3f}. LRN alone does not do what BN does, and on top of BN it adds nothing; "

@@ -112,7 +112,8 @@ def run(ctx):
              round(r["sat_end"], 3)] for arm, r in results.items()]
     if "sat_gamma" in bn:
         rows.append([f"BN, gamma set to {GAMMA:g}", round(bn["sat_gamma"], 3), "-", "-", "-", "-"])
-    curves = [kit.curve("training loss", "step", "cross-entropy", {a: r["losses"] for a, r in results.items()})]
+    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+                        {a: common.smooth(r["losses"]) for a, r in results.items()})]
     gamma_note = (f" The learned |gamma| averages {bn['gamma_mean']:.2f}, and with gamma = {GAMMA:g} "
                   f"{bn['sat_gamma']:.0%} of the units saturate again.") if "sat_gamma" in bn else ""
     gamma_note_zh = (f"学到的 |gamma| 平均为 {bn['gamma_mean']:.2f}；若 gamma = {GAMMA:g}，"

@@ -143,8 +143,8 @@ def run(ctx):
     rows = [[arm, round(r["final"], 3), round(r["instability"], 3), round(r["per_layer"][-1], 3)]
             for arm, r in results.items()]
     steps = list(range(STEPS))
-    curves = [Curve("training loss (same lr, same init)", "step", "cross-entropy", steps,
-                    {arm: r["losses"] for arm, r in results.items()})]
+    curves = [Curve("training loss, mean of 10 steps (same lr, same init)", "step", "cross-entropy", steps,
+                    {arm: common.smooth(r["losses"]) for arm, r in results.items()})]
     finding = {
         "en": (f"The noisy-BN net's layer inputs moved {noisy['instability']:.2f} (relative change per step) "
                f"vs {plain['instability']:.2f} without BN: far more covariate shift, yet it reached a loss of "

@@ -97,13 +97,15 @@ def run(ctx):
               kit.curve("training loss", "step", "MSE", {a: r["losses"] for a, r in results.items()}, x=steps)]
     finding = {
         "en": (f"With exact whole-dataset statistics treated as constants, the bias drifted by "
-               f"{const['drift'][-1]:.2f} in {STEPS} steps and was still growing, yet the final loss was "
-               f"{const['loss_end']:.3f}, no better than BN's {bn['loss_end']:.3f}: the normalization undid every "
-               f"update of b. With the statistics in the graph (BN) the bias moved {bn['drift'][-1]:.1e}. The dataset statistics also "
-               f"cost {int(const['examples_per_step'])} examples per step instead of {BATCH}. The main reason is "
-               f"the gradient (Ioffe & Szegedy, sec. 2), not overfitting."),
+               f"{const['drift'][-1]:.2f} in {STEPS} steps and was still growing, while the final loss, "
+               f"{const['loss_end']:.3f} (BN: {bn['loss_end']:.3f}), stayed at the floor set by the target mean a "
+               f"normalized output cannot reach: the normalization undid every update of b. With the statistics in "
+               f"the graph (BN) the bias moved {bn['drift'][-1]:.1e}. The dataset statistics also cost "
+               f"{int(const['examples_per_step'])} examples per step instead of {BATCH}. The main reason is the "
+               f"gradient (Ioffe & Szegedy, sec. 2), not overfitting."),
         "zh": (f"把整个训练集的精确统计量当作常数时，偏置在 {STEPS} 步内漂移了 {const['drift'][-1]:.2f} 且仍在增长，"
-               f"最终损失 {const['loss_end']:.3f} 并不比 BN 的 {bn['loss_end']:.3f} 更好：归一化抵消了对 b 的每一次更新。统计量参与梯度"
+               f"而最终损失 {const['loss_end']:.3f}（BN：{bn['loss_end']:.3f}）停在目标均值造成的下限（归一化输出无法达到该均值）："
+               f"归一化抵消了对 b 的每一次更新。统计量参与梯度"
                f"计算时（BN），偏置只移动了 {bn['drift'][-1]:.1e}。数据集统计量每步还要处理 "
                f"{int(const['examples_per_step'])} 个样本，而不是 {BATCH} 个。主要原因是梯度（Ioffe & Szegedy 第 2 节），"
                f"而不是过拟合。"),

@@ -21,10 +21,10 @@ META = {
     "id": "gan_lab",
     "title": {"en": "GAN lab: 8 Gaussians on a ring, tricks one at a time",
               "zh": "GAN 实验室：环上 8 个高斯，逐个开启技巧"},
-    "claim": {"en": "Stabilizing tricks (non-saturating loss, gradient penalty, spectral normalization, instance noise, TTUR, packing) reduce mode collapse compared with the plain GAN.",
-              "zh": "稳定训练的技巧（非饱和损失、梯度惩罚、谱归一化、实例噪声、TTUR、打包）相比朴素 GAN 能减少 mode collapse。"},
-    "claims": ["gan_gradient_penalty"],
-    "verdict": "true",
+    "claim": {"en": "Use several GANs, generators or discriminators (or packed samples, PacGAN) to make GAN training more stable and avoid mode collapse.",
+              "zh": "可以使用多个 GAN / 多生成器 / 多判别器结构（或打包样本，PacGAN）来让 GAN 训练更稳定，避免 mode collapse。"},
+    "claims": ["gan_multiple_gans_mode_collapse"],
+    "verdict": "nuanced",
     "treatment": {"en": "the tricks (off: every variant trains as the baseline)",
                   "zh": "各项技巧（关闭：每个变体都按基线训练）"},
     "long": True,
@@ -185,20 +185,20 @@ def run(ctx):
     rows = [[name, " ".join(str(m) for m in r["modes"]), round(mean(r["modes"]), 2),
              round(100 * mean(r["quality"]), 1)] for name, r in results.items()]
     base = results["baseline (minimax)"]
-    tricks = {n: r for n, r in results.items() if n != "baseline (minimax)"}
-    best_name = max(tricks, key=lambda n: (mean(tricks[n]["modes"]), mean(tricks[n]["quality"])))
-    best = tricks[best_name]
-    base_modes, best_modes = mean(base["modes"]), mean(best["modes"])
-    r1 = results["R1 gradient penalty"]
+    pac = results["packing (PacGAN2)"]
+    base_modes, base_q = mean(base["modes"]), mean(base["quality"])
+    best_name = max(results, key=lambda n: (mean(results[n]["quality"]), mean(results[n]["modes"])))
+    best = results[best_name]
     checks = [
-        Check(f"best trick ({best_name}): mean modes covered > baseline's + 1", best_modes, ">", base_modes + 1),
-        Check("R1 gradient penalty: mean modes covered > baseline's", mean(r1["modes"]), ">", base_modes),
-        Check("R1 gradient penalty: mean share of high-quality samples > 50%", mean(r1["quality"]), ">", 0.5),
+        Check("baseline: mean modes covered >= 7 of 8 (this small setup does not collapse)", base_modes, ">=", 7),
+        Check("packing (PacGAN2): mean modes covered >= baseline's", mean(pac["modes"]), ">=", base_modes),
+        Check("packing (PacGAN2): share of high-quality samples < baseline's (its cost at this budget)",
+              mean(pac["quality"]), "<", base_q),
     ]
     scatter = Scatter(
         title=f"Samples (seed {ctx.seed}, first run of each variant) and the 8 modes",
         series={"modes": [tuple(c) for c in centers.tolist()],
-                **{n: [tuple(p) for p in results[n]["samples"]] for n in ("baseline (minimax)", best_name)}},
+                **{n: [tuple(p) for p in results[n]["samples"]] for n in ("baseline (minimax)", "packing (PacGAN2)")}},
     )
     extra = Scatter(title="Samples of every variant (first run)",
                     series={n: [tuple(p) for p in r["samples"][:200]] for n, r in results.items()})
@@ -214,16 +214,20 @@ def run(ctx):
         table=Table(columns=["variant", "modes covered per run", "mean modes (of 8)", "high quality %"], rows=rows),
         checks=checks,
         finding={
-            "en": (f"Over {SEEDS} runs each, the baseline covers {base_modes:.1f} of 8 modes with "
-                   f"{100 * mean(base['quality']):.0f}% high-quality samples; the best trick here, {best_name}, covers "
-                   f"{best_modes:.1f} with {100 * mean(best['quality']):.0f}%; R1 covers {mean(r1['modes']):.1f}. "
-                   f"Published ({PUBLISHED}) the plain GAN collapses to 1 mode. Ours train {STEPS} steps with small "
-                   "networks on a CPU, not the papers' tens of thousands of steps, so the absolute numbers differ; "
-                   "the ranking is what carries over."),
-            "zh": (f"每个变体 {SEEDS} 次运行：基线覆盖 8 个模式中的 {base_modes:.1f} 个，高质量样本占 "
-                   f"{100 * mean(base['quality']):.0f}%；这里最好的技巧 {best_name} 覆盖 {best_modes:.1f} 个，高质量样本 "
-                   f"{100 * mean(best['quality']):.0f}%；R1 覆盖 {mean(r1['modes']):.1f} 个。已发表的结果（{PUBLISHED}）中，朴素 GAN "
-                   f"坍缩到 1 个模式。我们只用小网络在 CPU 上训练 {STEPS} 步，而论文训练数万步，所以绝对数值不同；可以迁移的是排序。"),
+            "en": (f"Over {SEEDS} runs each, the baseline covers {base_modes:.1f} of 8 modes with {100 * base_q:.0f}% "
+                   f"high-quality samples; packing (PacGAN2) covers {mean(pac['modes']):.1f} with "
+                   f"{100 * mean(pac['quality']):.0f}%; the highest quality here comes from {best_name} "
+                   f"({100 * mean(best['quality']):.0f}%). Published ({PUBLISHED}) the plain GAN collapses to one sharp "
+                   f"mode. Ours does not: {STEPS} steps, small networks, Adam with beta1 = 0.5 and a LeakyReLU D, against "
+                   "tens of thousands of steps in the papers, where collapse (mode hopping) sets in late. At this budget "
+                   "the tricks mostly change how fast samples sharpen, and most slow it: a mode-collapse fix such as "
+                   "packing buys coverage the baseline already has, at a cost in quality."),
+            "zh": (f"每个变体 {SEEDS} 次运行：基线覆盖 8 个模式中的 {base_modes:.1f} 个，高质量样本占 {100 * base_q:.0f}%；打包（PacGAN2）"
+                   f"覆盖 {mean(pac['modes']):.1f} 个，高质量样本 {100 * mean(pac['quality']):.0f}%；这里样本质量最高的是 {best_name}"
+                   f"（{100 * mean(best['quality']):.0f}%）。已发表的结果（{PUBLISHED}）中，朴素 GAN 坍缩到一个清晰的模式。我们的没有："
+                   f"只训练 {STEPS} 步、网络很小、Adam beta1 = 0.5、判别器用 LeakyReLU，而论文训练数万步，坍缩（在模式间跳动）出现得较晚。"
+                   "在这个预算下，各技巧主要改变样本变清晰的速度，而且多数会减慢它：像打包这样针对 mode collapse 的方法，"
+                   "换来的覆盖率基线本来就有，代价是样本质量。"),
         },
         scatters=[scatter, extra],
     )

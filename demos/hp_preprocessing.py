@@ -39,10 +39,17 @@ STDS = [12.0, 10.0, 0.1, 1.5, 15.0]      # feature standard deviations
 NOISE = 0.5
 TOL = 1e-6           # converged: excess loss < TOL x the excess loss at w = 0
 MAX_STEPS = 5000     # give up here
+CURVE_STEPS = 100    # steps shown in the curve
+FLOOR = 1e-16        # float64 round-off: the curve stops there
 
 
-def _gd(x: torch.Tensor, y: torch.Tensor) -> tuple[int, list[float], float]:
-    """GD at lr = 1/L on MSE/2; steps to converge (MAX_STEPS if not), excess-loss curve, condition number."""
+def _gd(x: torch.Tensor, y: torch.Tensor) -> tuple[int, list[float], float, float]:
+    """GD at lr = 1/L on MSE/2.
+
+    Returns the steps to converge (MAX_STEPS if it did not), the relative
+    excess loss of the first CURVE_STEPS steps, the final relative excess
+    loss, and the condition number.
+    """
     h = x.T @ x / len(y)
     b = x.T @ y / len(y)
     eig = torch.linalg.eigvalsh(h)
@@ -56,14 +63,16 @@ def _gd(x: torch.Tensor, y: torch.Tensor) -> tuple[int, list[float], float]:
     w = torch.zeros(x.shape[1], dtype=x.dtype)
     start = excess(w)
     curve = [1.0]
+    rel = 1.0
     for step in range(1, MAX_STEPS + 1):
         w = w - lr * (h @ w - b)
         rel = excess(w) / start
-        if step % 20 == 0:
-            curve.append(rel)
+        if step <= CURVE_STEPS:
+            curve.append(max(rel, FLOOR))
         if rel < TOL:
-            return step, curve, kappa
-    return MAX_STEPS, curve, kappa
+            break
+    curve += [curve[-1]] * (CURVE_STEPS + 1 - len(curve))  # converged: flat from here on
+    return (step if rel < TOL else MAX_STEPS), curve, rel, kappa
 
 
 def run(ctx: DemoContext) -> DemoResult:
@@ -80,23 +89,21 @@ def run(ctx: DemoContext) -> DemoResult:
     rows, curves, res = [], {}, {}
     for i, (name, feats) in enumerate(arms.items()):
         ctx.progress(i / 2, f"gradient descent: {name}")
-        steps, curve, kappa = _gd(torch.cat([ones, feats], 1), y)
+        steps, curve, final, kappa = _gd(torch.cat([ones, feats], 1), y)
         res[name] = (steps, kappa)
         curves[name] = curve
         rows.append([name, f"{kappa:.3g}", steps if steps < MAX_STEPS else f">= {MAX_STEPS} (not converged)",
-                     f"{curve[-1]:.2e}"])
+                     f"{final:.2e}"])
     ctx.progress(1.0, "done")
 
     (s_raw, k_raw), (s_std, k_std) = res.values()
-    length = max(len(c) for c in curves.values())
-    padded = {k: c + [c[-1]] * (length - len(c)) for k, c in curves.items()}
     checks = [
         Check("condition number: raw > 1000 x standardized", k_raw, ">", 1000 * k_std),
         Check("steps to converge, standardized < 200", s_std, "<", 200),
         Check("steps to converge: raw > 20 x standardized", s_raw, ">", 20 * s_std),
     ]
     raw_steps = f"{s_raw}" if s_raw < MAX_STEPS else f"more than {MAX_STEPS}"
-    raw_steps_zh = f"{s_raw}" if s_raw < MAX_STEPS else f"超过 {MAX_STEPS}"
+    raw_steps_zh = f" {s_raw} " if s_raw < MAX_STEPS else f"超过 {MAX_STEPS} "
     finding = {
         "en": (f"With raw features (means up to {max(MEANS):g}, stds from {min(STDS):g} to {max(STDS):g}) the Hessian's "
                f"condition number is {k_raw:.2e}, and gradient descent at lr = 1/L needs {raw_steps} steps; "
@@ -104,16 +111,16 @@ def run(ctx: DemoContext) -> DemoResult:
                "direction and its progress by the flattest, so conditioning sets the speed; adaptive optimizers and "
                "normalization layers soften this, but standardizing costs nothing."),
         "zh": (f"用原始特征(均值最大 {max(MEANS):g},标准差从 {min(STDS):g} 到 {max(STDS):g})时 Hessian 的条件数为 "
-               f"{k_raw:.2e},学习率 1/L 的梯度下降需要 {raw_steps_zh} 步;标准化后条件数为 {k_std:.2f},{s_std} 步就收敛。"
+               f"{k_raw:.2e},学习率 1/L 的梯度下降需要{raw_steps_zh}步;标准化后条件数为 {k_std:.2f},{s_std} 步就收敛。"
                "GD 的步长受最陡方向限制,进度受最平方向限制,所以条件数决定速度;自适应优化器和归一化层能缓解,"
                "但标准化几乎零成本。"),
     }
     return DemoResult(
         settings={"n": N, "means": MEANS, "stds": STDS, "tolerance": TOL, "max_steps": MAX_STEPS,
                   "treatment": ctx.treatment},
-        table=Table(["inputs", "condition number", "GD steps to converge", "final excess loss (relative)"], rows),
+        table=Table(["inputs", "condition number", "GD steps to converge", "final excess loss / start"], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Excess loss / start (every 20 steps)", "step", "relative excess loss",
-                      [float(20 * i) for i in range(length)], padded, log_y=True)],
+        curves=[Curve(f"Excess loss / start, first {CURVE_STEPS} steps", "step", "relative excess loss",
+                      [float(i) for i in range(CURVE_STEPS + 1)], curves, log_y=True)],
     )

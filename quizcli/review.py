@@ -13,6 +13,7 @@ schedule: its answers are logged with mode "cram".
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import time
@@ -148,7 +149,8 @@ def build_queue(questions: Sequence[Question], cards: dict[str, CardState], now:
         picked = [(q, None) for q in sorted(new, key=lambda q: (q.difficulty, q.id))]
         picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
     else:
-        picked = list(due) + [(q, None) for q in sorted(new, key=lambda q: (q.difficulty, q.id))[:left]]
+        # nsmallest: linear in the bank size, as only `left` new cards are wanted.
+        picked = list(due) + [(q, None) for q in heapq.nsmallest(left, new, key=lambda q: (q.difficulty, q.id))]
     if limit:
         picked = picked[:limit]
     items = tuple(ReviewItem(i + 1, q, c, seed) for i, (q, c) in enumerate(picked))

@@ -67,6 +67,31 @@ def _local_day(at: datetime) -> date:
     return at.astimezone().date()
 
 
+class _LocalDays:
+    """UTC bucket text ("2026-11-26T09" or "2026-11-26T09:45") -> local date.
+
+    Looking up the local offset is slow (~5 us); it changes at most twice a
+    year, so it is looked up once per UTC day, and per bucket only on a day
+    when it changes.
+    """
+
+    def __init__(self) -> None:
+        self._days: dict[str, timedelta | None] = {}
+
+    def __call__(self, bucket: str) -> date:
+        at = datetime.fromisoformat(bucket + (":00" if len(bucket) == 13 else "") + ":00+00:00")
+        day = bucket[:10]
+        if day not in self._days:
+            start = datetime.fromisoformat(day + "T00:00:00+00:00")
+            first = start.astimezone().utcoffset()
+            last = (start + timedelta(hours=23, minutes=59)).astimezone().utcoffset()
+            self._days[day] = first if first == last else None
+        offset = self._days[day]
+        if offset is None:
+            return at.astimezone().date()
+        return (at + offset).date()
+
+
 def compute(library: Library, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
     topic_of = {q.id: q.bank_id for q in library.questions}
     per_topic_cards: dict[str, int] = {}
@@ -112,8 +137,10 @@ def compute(library: Library, store: Store, now: datetime, scheduler: Scheduler)
     first_day = today - timedelta(days=HEATMAP_DAYS - 1)
     since = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=1)
     per_day: dict[date, int] = {}
-    for bucket, n in store.activity(since):
-        d = _local_day(bucket)
+    whole_hours = (now.astimezone().utcoffset() or timedelta(0)) % timedelta(hours=1) == timedelta(0)
+    local_day = _LocalDays()
+    for bucket, n in store.activity(since, by_hour=whole_hours):
+        d = local_day(bucket)
         if first_day <= d <= today:
             per_day[d] = per_day.get(d, 0) + n
     activity = tuple((first_day + timedelta(days=i), per_day.get(first_day + timedelta(days=i), 0))

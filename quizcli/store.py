@@ -407,11 +407,15 @@ class Store:
         review state, and of them recalled (kept by triggers; see _v3)."""
         return self._read("SELECT question_id, answers, correct, reviews, recalled FROM question_totals")
 
-    def activity(self, since: datetime) -> list[tuple[datetime, int]]:
-        """Answers per UTC quarter hour since `since` (callers fold them into local days)."""
+    def activity(self, since: datetime, by_hour: bool = True) -> list[tuple[str, int]]:
+        """Answers per UTC hour ("2026-11-26T09"), or per quarter hour
+        ("2026-11-26T09:45") for time zones whose offset is not whole hours,
+        since `since`; callers fold them into local days."""
         start = fmt_time(since)[:14] + "00"
-        rows = self._read("SELECT bucket, answers FROM activity WHERE bucket >= ?", (start,))
-        return [(datetime.fromisoformat(b + ":00+00:00"), n) for b, n in rows]
+        if by_hour:
+            return self._read("SELECT substr(bucket, 1, 13), sum(answers) FROM activity WHERE bucket >= ?"
+                              " GROUP BY 1", (start,))
+        return self._read("SELECT bucket, answers FROM activity WHERE bucket >= ?", (start,))
 
     def recall_inputs(self, now: datetime) -> list[tuple[str, float, float]]:
         """Per scheduled card: stability and days since its last review at `now`."""

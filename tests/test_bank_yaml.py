@@ -112,7 +112,7 @@ JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=JSONISH, builtin=st.booleans())
 def test_any_data_is_checked_without_raising(data, builtin):
     checked = check_bank(data, builtin)

@@ -205,6 +205,7 @@ def test_json_round_trip_for_any_text(prompt, answer, accept, tag, number):
     text = bank_yaml(bank_data(bank, bank.questions), "test")
     parsed = yamlio.parse(text)
     assert not parsed.problems
+    assert yamlio.parse_with_positions(text).data == parsed.data     # both parsers read it alike
     second = check_bank(parsed.data, builtin=False)
     assert not second.issues, second.issues
     again = library.build_bank(second.bank, "a", False)

@@ -151,3 +151,22 @@ def test_render_heatmap_and_tables(library, filled):
     # The busiest day (Fri 6 Nov: 8 answers) is the one darkest cell; today is a Thursday.
     assert "█" in grid[5] and sum(row.count("█") for row in grid[1:8]) == 1
     assert grid[4].rstrip()[-1] in "░▒▓█"              # today (Thursday row) had an answer
+
+
+@pytest.mark.parametrize("tz, answered_utc, local_day", [
+    ("Asia/Shanghai", "2026-11-25T16:30:00", date(2026, 11, 26)),        # +08:00
+    ("America/New_York", "2026-11-26T03:00:00", date(2026, 11, 25)),     # -05:00
+    ("Asia/Kolkata", "2026-11-25T18:35:00", date(2026, 11, 26)),         # +05:30: quarter hours
+    ("Asia/Kolkata", "2026-11-25T18:25:00", date(2026, 11, 25)),
+    ("Europe/Berlin", "2026-03-29T00:30:00", date(2026, 3, 29)),         # the day summer time starts
+    ("Europe/Berlin", "2026-03-28T22:30:00", date(2026, 3, 28)),
+])
+def test_activity_falls_on_the_local_day(library, tmp_path, monkeypatch, tz, answered_utc, local_day):
+    import time
+
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    with open_store(tmp_path / "p.db") as st:
+        st.record_answer(ev("rv-tf", datetime.fromisoformat(answered_utc + "+00:00")))
+        s = stats_mod.compute(library, st, NOW, Scheduler())
+    assert [d for d, n in s.activity if n] == [local_day]

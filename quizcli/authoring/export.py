@@ -218,7 +218,13 @@ def anki_note(q: Question, lang: str, model: Any) -> Any:
 
 
 def export_anki(library: Library, questions: list[Question], lang: str, path: Path) -> None:
-    import genanki
+    try:
+        import genanki
+    except ImportError:
+        from quizcli.errors import ExitCode, QuizcliError
+
+        raise QuizcliError("the Anki export needs the genanki package", hint="pip install genanki",
+                           exit_code=ExitCode.MISSING_EXTRA) from None
 
     model = anki_model(lang)
     decks = []

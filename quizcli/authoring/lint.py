@@ -122,17 +122,30 @@ class _Linter:
                     by_lang[lang].append((key[1], f, path))
         reported = {(fi.problem.file, fi.problem.field) for fi in self.findings if fi.rule == "duplicate-prompt"}
         for lang, items in by_lang.items():
-            for j, (text, f, path) in enumerate(items):
-                for other, first_f, first_path in items[:j]:
-                    if (f.name, _field(path)) in reported:
+            # Sorted by length, so each prompt meets only those short enough to
+            # reach the ratio (2 * shorter / total >= NEAR_DUPLICATE).
+            order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+            for pos, j in enumerate(order):
+                text, f, path = items[j]
+                if (f.name, _field(path)) in reported:
+                    continue
+                matcher = SequenceMatcher(None, autojunk=False)
+                matcher.set_seq2(text)     # SequenceMatcher caches what it learns of seq2
+                for i in reversed(order[:pos]):
+                    other, first_f, first_path = items[i]
+                    if 2 * len(other) < NEAR_DUPLICATE * (len(other) + len(text)):
                         break
-                    m = SequenceMatcher(None, other, text, autojunk=False)
-                    if m.real_quick_ratio() >= NEAR_DUPLICATE and m.quick_ratio() >= NEAR_DUPLICATE \
-                            and m.ratio() >= NEAR_DUPLICATE:
-                        self.add(f, path, "near-duplicate-prompt",
-                                 f"nearly the same {lang} prompt as {first_f.where(first_path)}",
+                    matcher.set_seq1(other)
+                    if matcher.real_quick_ratio() >= NEAR_DUPLICATE and matcher.quick_ratio() >= NEAR_DUPLICATE \
+                            and matcher.ratio() >= NEAR_DUPLICATE:
+                        earlier = (first_f, first_path) if i < j else (f, path)
+                        later = (f, path) if i < j else (first_f, first_path)
+                        if (later[0].name, _field(later[1])) in reported:
+                            continue
+                        self.add(later[0], later[1], "near-duplicate-prompt",
+                                 f"nearly the same {lang} prompt as {earlier[0].where(earlier[1])}",
                                  "merge the two, or make the difference the point of the question")
-                        reported.add((f.name, _field(path)))
+                        reported.add((later[0].name, _field(later[1])))
                         break
 
     def choices(self, f: Any, q: dict[str, Any]) -> None:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from quizcli.bank import cache, yamlio
-from quizcli.bank.validate import Issue, check_bank, path_str
 from quizcli.errors import Problem
 from quizcli.model import Bank, Choice, Claim, Library, Question, QuestionType, Text, Verdict
+
+if TYPE_CHECKING:
+    from quizcli.bank.validate import Issue
+
+# quizcli.bank.validate is imported where it is used: a warm load (every
+# bank from the cache, no problem) never needs it.
 
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -145,6 +150,8 @@ def _check_file(f: _File) -> None:
     text = _decode(f, data)
     if text is None:
         return
+    from quizcli.bank.validate import check_bank, path_str
+
     f.text = text
     parsed = yamlio.parse(text)
     for sp in parsed.problems:
@@ -172,6 +179,8 @@ def _cross_checks(files: list[_File]) -> None:
     known_demos = demo_ids()
 
     def issue(f: _File, path: tuple, message: str, hint: str) -> None:
+        from quizcli.bank.validate import Issue
+
         f.issues.append(Issue(path, message, hint))
 
     # Later duplicates are reported: built-in banks come first, so a user bank
@@ -240,6 +249,8 @@ def user_demo_ids(bank_folder: Path) -> set[str]:
 
 
 def _locate_issues(files: list[_File]) -> None:
+    from quizcli.bank.validate import path_str
+
     for f in files:
         if not f.issues:
             continue

@@ -15,7 +15,7 @@ progress_app = typer.Typer(
 
 def stats(
     json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help="A bank file or folder to use beside the built-in ones; repeatable."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help="A bank file or folder to use beside the built-in ones; repeatable."),
 ) -> None:
     """Your progress: per topic (cards seen, accuracy, predicted recall), a year
     of activity with your streak, reviews due in the next 14 days, true

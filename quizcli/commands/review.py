@@ -11,26 +11,26 @@ BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; r
 
 
 def review(
-    topic: List[str] = typer.Option([], "--topic", "-t", help="Bank id to review; repeat for several."),
-    tag: List[str] = typer.Option([], "--tag", help="Only questions with this tag; repeat for any of several."),
-    type_: List[str] = typer.Option([], "--type", help="Only this question type; repeatable."),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="A level 1-5 (`2`) or a range (`1-3`)."),
-    new: int = typer.Option(20, "--new", min=0, help="New cards per day (counted over the day, across sessions); "
+    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help="Bank id to review; repeat for several."),
+    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help="Only questions with this tag; repeat for any of several."),
+    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help="Only this question type; repeatable."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help="A level 1-5 (`2`) or a range (`1-3`)."),
+    new: int = typer.Option(20, "--new", min=0, metavar="N", help="New cards per day (counted over the day, across sessions); "
                                                         "with --until, raised as needed to learn every card before the date."),
-    count: Optional[int] = typer.Option(None, "-n", "--count", min=1, help="At most this many cards this session."),
+    count: Optional[int] = typer.Option(None, "-n", "--count", min=1, metavar="N", help="At most this many cards this session."),
     cram: bool = typer.Option(False, "--cram", help="Practise anything matching, weakest first, without changing the schedule."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
                                         help="Your interview date (YYYY-MM-DD): learn every new card before it, "
                                              "schedule so that predicted recall on that day reaches --target, and "
                                              "predict it per topic. Remembered; `--until off` forgets it."),
-    retention: Optional[float] = typer.Option(None, "--retention", min=0.7, max=0.99,
+    retention: Optional[float] = typer.Option(None, "--retention", min=0.7, max=0.99, metavar="R",
                                               help="Desired retention, 0.70-0.99 (default 0.90). Remembered."),
-    target: Optional[float] = typer.Option(None, "--target", min=0.7, max=0.99,
+    target: Optional[float] = typer.Option(None, "--target", min=0.7, max=0.99, metavar="R",
                                            help="Recall to aim for on the --until date (default 0.95, never below "
                                                 "the desired retention). Remembered."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the order of choices."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Question language, en or zh."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of choices."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help="Question language, en or zh."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Review with spaced repetition (FSRS): due cards first, then new ones.
 

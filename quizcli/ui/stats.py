@@ -23,6 +23,10 @@ def _pct(value: float | None) -> Text:
     return Text("-", style="dim") if value is None else Text(f"{value:.0%}")
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _level(n: int, top: int) -> int:
     if n <= 0:
         return 0
@@ -78,7 +82,7 @@ def render_stats(console: Console, s: Stats, forecast: Sequence = ()) -> None:
     active = sum(1 for _, n in s.activity if n)
     total = sum(n for _, n in s.activity)
     body.append(Text("Activity, last 12 months", style="bold")
-                + Text(f"  {total} answers on {active} days · streak {s.streak} day{'s' if s.streak != 1 else ''}"
+                + Text(f"  {_n(total, 'answer')} on {_n(active, 'day')} · streak {_n(s.streak, 'day')}"
                        f" · today {s.answered_today}", style="dim"))
     body += [heatmap(s.activity), Text("")]
 
