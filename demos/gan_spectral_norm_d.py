@@ -26,7 +26,7 @@ META = {
     "long": False,
 }
 
-STEPS = 300      # D training steps
+STEPS = 200      # D training steps
 WIDTH = 64
 N = 256          # samples per class per step
 LR = 0.01        # Adam
@@ -121,12 +121,13 @@ def run(ctx):
             "en": (f"After {STEPS} steps, the plain D has input gradients up to {plain['grad_max']:.1f} and a logit gap "
                    f"of {plain['gap']:.1f} (D(fake) = {plain['d_fake']:.1e}: saturated, the minimax G gradient vanishes). "
                    f"With SN the largest gradient is {sn['grad_max']:.2f} and the gap {sn['gap']:.1f}: D stays "
-                   f"1-Lipschitz and keeps giving G a usable signal. The layer-wise bound ({sn['bound']:.3f}) is an upper "
-                   f"bound: the measured constant, {sn['grad_max']:.2f}, is below it."),
+                   f"1-Lipschitz and keeps giving G a usable signal. The product of the layer norms ({sn['bound']:.3f}) "
+                   f"is only an upper bound on D's Lipschitz constant (measured here: {sn['grad_max']:.3f}); with other "
+                   "activations or layers it can be loose, so 'K-Lipschitz' means 'at most K'."),
             "zh": (f"训练 {STEPS} 步后，普通判别器的输入梯度最大达 {plain['grad_max']:.1f}，真假 logit 差为 {plain['gap']:.1f}"
                    f"（D(fake) = {plain['d_fake']:.1e}：已饱和，minimax 生成器梯度消失）。加谱归一化后最大梯度为 {sn['grad_max']:.2f}，"
                    f"logit 差为 {sn['gap']:.1f}：判别器保持 1-Lipschitz，并持续给生成器可用的信号。逐层范数之积（{sn['bound']:.3f}）"
-                   f"只是上界：实测常数 {sn['grad_max']:.2f} 低于它。"),
+                   f"只是判别器 Lipschitz 常数的上界（此处实测为 {sn['grad_max']:.3f}）；换用其他激活或层时可能很松，所以“K-Lipschitz”的意思是“至多为 K”。"),
         },
         curves=[Curve(title="Logit gap between real and fake while D trains", x_label="D step",
                       y_label="mean logit(real) - mean logit(fake)", x=[float(i) for i in range(0, STEPS, step)],

@@ -30,8 +30,7 @@ with fractional days (py-fsrs rounds elapsed time to whole days).
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -158,10 +157,6 @@ class Scheduler:
         return max(latest, now), True
 
 
-def with_due(card: CardState, due: datetime) -> CardState:
-    return replace(card, due=_utc(due))
-
-
 def format_interval(delta: timedelta) -> str:
     """A short human interval: 1m, 10m, 5h, 3d, 2.5mo, 1.2y."""
     secs = delta.total_seconds()
@@ -176,7 +171,3 @@ def format_interval(delta: timedelta) -> str:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
-
-def is_finite_card(card: CardState) -> bool:
-    """A stored card that FSRS can use (guards imported data)."""
-    return all(v is None or math.isfinite(v) for v in (card.stability, card.difficulty))

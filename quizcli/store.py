@@ -14,7 +14,8 @@ Safety, in order of importance:
 - WAL and a busy timeout let two sessions write at once.
 
 The schema has a version (PRAGMA user_version) and a list of migrations
-applied in order; PRAGMA application_id marks the file as quizcli's.
+applied in order (v1 the answer log, v2 the FSRS schedule and undo data, v3
+aggregates for stats); PRAGMA application_id marks the file as quizcli's.
 """
 
 from __future__ import annotations
@@ -61,11 +62,6 @@ def parse_time(text: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
-
-
-def _ms(at: datetime) -> datetime:
-    """`at` at the millisecond precision it is stored with."""
-    return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
 # --------------------------------------------------------------------------

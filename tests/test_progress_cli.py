@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from quizcli import answers
 from quizcli.bank import load_library
 from quizcli.cli import main
-from quizcli.model import QuestionType
 from quizcli.session import choice_order
 from quizcli.store import db_path, open_store
 

@@ -328,3 +328,25 @@ def test_no_color_has_no_colour_codes():
 def test_plain_pipe_output_has_no_escape_codes():
     code, out, _ = quiz("--topic", "fx", "--type", "true_false", input="t\n", env={"NO_COLOR": None})
     assert "\x1b" not in out and "> t" in out                  # the answer is echoed in a pipe
+
+
+# -- layout at 80 columns (found in QA)
+
+
+def test_help_key_wraps_cleanly_at_80_columns():
+    # The help text had hard line breaks at ~90 columns: at 80 every long
+    # line wrapped again and left one or two orphan words on a line.
+    code, out, _ = quiz("--topic", "fx", "--type", "short_answer", input="?\nq\n", env={"COLUMNS": "80"})
+    help_lines = out[out.index("Answer with a choice letter"):out.index("type \\q or \\s") + len("type \\q or \\s")].splitlines()
+    assert all(len(line) <= 80 for line in help_lines)
+    assert all(len(line.split()) >= 3 for line in help_lines), help_lines
+
+
+def test_summary_shows_missed_ids_in_full_at_80_columns(tmp_path):
+    # The id is what `quizcli show ID` needs; it was cut to "hyperparamete…".
+    long_id = "mine-a-rather-long-question-id-01"
+    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace("mine-relu", long_id)
+    (tmp_path / "mine.yaml").write_text(bank, encoding="utf-8")
+    code, out, _ = quiz("--topic", "mine", "--bank", str(tmp_path / "mine.yaml"), input="f\n", env={"COLUMNS": "80"})
+    missed = out[out.index("Missed"):]
+    assert code == 0 and long_id in missed

@@ -66,12 +66,15 @@ def _answer_keys(item: Item) -> Text:
     return _keys(how, skip, ("q", "quit"), ("?", "help"))
 
 
-HELP = (
-    "Answer with the letter(s) of a choice (a, or a,c for several), t/f, a number or text.\n"
-    "Enter or s skips a question (on a flashcard Enter shows the answer), q quits and shows\n"
-    "the summary, as do Ctrl-C and Ctrl-D. After an answer with a demo, d runs the demo.\n"
-    "To answer literally \"q\" or \"s\", type \\q or \\s."
-)
+# One line per topic, without hard line breaks inside: the console wraps
+# each to the terminal's width (hard breaks at ~90 columns wrapped twice).
+HELP = "\n".join((
+    "Answer with a choice letter (a; a,c for several), t/f, a number or text.",
+    "Enter or s skips a question (on a flashcard Enter shows the answer).",
+    "q quits and shows the summary, as do Ctrl-C and Ctrl-D.",
+    "After an answer with a demo, d runs the demo.",
+    "To answer literally \"q\" or \"s\", type \\q or \\s.",
+))
 
 
 # --------------------------------------------------------------------------
@@ -227,7 +230,10 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
 
 def _question_rows(questions: tuple[Question, ...], lang: str) -> Table:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold")
+    # The id is what `quizcli show ID` needs: never shorten it; the prompt
+    # gives way instead.
+    id_width = 1 + max(len(plain(q.id)) for q in questions)
+    grid.add_column(no_wrap=True, style="bold", min_width=id_width)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for q in questions:
         grid.add_row(Text(" ") + plain(q.id), bitext(q.prompt, lang).split("\n")[0])
