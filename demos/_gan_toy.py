@@ -44,6 +44,7 @@ class ToyConfig:
     d_pretrain: int = 0            # D steps before G starts (a D that is already confident)
     freeze_d: bool = False         # D never updates after pretraining (a D that does not work)
     hidden: int = 16
+    d_slope: float = 0.2           # D's LeakyReLU slope (0: ReLU)
     replicas: int = 1              # independent GANs trained side by side (batched); results are means
 
 
@@ -54,8 +55,9 @@ class ReplicaMLP(nn.Module):
     Each replica is initialized like nn.Linear (uniform in +-1/sqrt(fan_in)).
     """
 
-    def __init__(self, replicas: int, hidden: int) -> None:
+    def __init__(self, replicas: int, hidden: int, slope: float = 0.2) -> None:
         super().__init__()
+        self.slope = slope
 
         def init(fan_in: int, *shape: int) -> nn.Parameter:
             bound = 1 / math.sqrt(fan_in)
@@ -69,8 +71,8 @@ class ReplicaMLP(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() == 2:
             x = x.unsqueeze(0).expand(self.replicas, -1, -1)
-        h = F.leaky_relu(torch.baddbmm(self.b1, x, self.w1), 0.2)
-        h = F.leaky_relu(torch.baddbmm(self.b2, h, self.w2), 0.2)
+        h = F.leaky_relu(torch.baddbmm(self.b1, x, self.w1), self.slope)
+        h = F.leaky_relu(torch.baddbmm(self.b2, h, self.w2), self.slope)
         return torch.baddbmm(self.b3, h, self.w3)
 
 
@@ -199,7 +201,7 @@ def train(cfg: ToyConfig, gen: torch.Generator) -> dict:
     replica's last W1, and "d" the trained discriminators.
     """
     R = cfg.replicas
-    d = ReplicaMLP(R, cfg.hidden)
+    d = ReplicaMLP(R, cfg.hidden, cfg.d_slope)
     g = AffineG(cfg.g_mean0, cfg.g_std0, R)
     opt_d = optimizer(cfg.opt_d, d.parameters(), cfg.lr_d)
     opt_g = optimizer(cfg.opt_g, g.parameters(), cfg.lr_g)

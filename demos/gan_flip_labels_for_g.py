@@ -31,7 +31,7 @@ META = {
     "long": False,
 }
 
-STEPS = 200         # G steps, one D step each
+STEPS = 150         # G steps, one D step each
 PRETRAIN = 100      # D steps before G starts: D already rejects the fakes
 LR_G = 0.05         # plain SGD for G
 BATCH, HIDDEN = 64, 16

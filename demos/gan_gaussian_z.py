@@ -112,8 +112,8 @@ def run(ctx):
     checks = [
         Check("uniform z trains: W1 to target < 0.25", uni["w1"], "<", 0.25),
         Check("Gaussian z trains: W1 to target < 0.25", gau["w1"], "<", 0.25),
-        Check("Gaussian z is spherical: axis vs random-direction projection, KS distance < 0.03", gau["ks"], "<", 0.03),
-        Check("uniform z is not: KS distance > 0.05", uni["ks"], ">", 0.05),
+        Check("Gaussian z is spherical: axis vs random-direction projection, KS distance < 0.025", gau["ks"], "<", 0.025),
+        Check("uniform z is not: KS distance > 0.04", uni["ks"], ">", 0.04),
     ]
     return DemoResult(
         settings={"target": f"two Gaussians at {MODES}, std {SPREAD}", "z": f"{Z_DIM}-D",

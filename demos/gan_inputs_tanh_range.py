@@ -30,7 +30,7 @@ PIXELS = 16
 Z_DIM = 8
 WIDTH = 32
 BATCH = 64
-STEPS = 300      # G steps, one D step each
+STEPS = 200      # G steps, one D step each
 LR = 2e-3        # Adam, betas (0.5, 0.999)
 
 

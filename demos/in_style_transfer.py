@@ -28,6 +28,7 @@ META = {
 }
 
 CONTENTS, STYLES, SIZE = 8, 8, 16
+MIXING = 0.5      # strength of the random colour mixing of a style
 
 
 def run(ctx):
@@ -45,9 +46,9 @@ def run(ctx):
     content = F.conv2d(F.pad(noise, (2, 2, 2, 2), mode="circular"), torch.ones(3, 1, 5, 5) / 25, groups=3)
     content = (content - content.mean()) / content.std()
     # Style: a colour mixing, a contrast and a brightness per style.
-    mixing = torch.eye(3) + 0.8 * torch.randn(STYLES, 3, 3, generator=g)
-    contrast = 0.3 + 2 * torch.rand(STYLES, generator=g)
-    brightness = 1.5 * torch.randn(STYLES, 3, generator=g)
+    mixing = torch.eye(3) + MIXING * torch.randn(STYLES, 3, 3, generator=g)
+    contrast = 0.2 + 3 * torch.rand(STYLES, generator=g)
+    brightness = 3.0 * torch.randn(STYLES, 3, generator=g)
     images, content_id, style_id = [], [], []
     for s in range(STYLES):
         for c in range(CONTENTS):
@@ -97,7 +98,7 @@ def run(ctx):
 
     checks = [
         Check("style found from channel mean/std alone (nearest neighbour, same style)", stat_style, ">", 0.4),
-        Check("instance-normalized features: nearest neighbour has the same content", in_content, ">", 0.85),
+        Check("instance-normalized features: nearest neighbour has the same content", in_content, ">", 0.75),
         Check("same-content matches: instance-normalized > raw + 0.2", in_content, ">", raw_content + 0.2),
         Check("AdaIN output's channel mean/std = the style's (max error)", adain_err, "<", 1e-3),
     ]

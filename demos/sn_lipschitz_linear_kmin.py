@@ -30,7 +30,7 @@ META = {
 
 M, N = 20, 30          # A maps R^30 -> R^20
 PROBES = 5000          # random directions tried
-SN_STEPS = 30          # forward passes of the PyTorch spectral_norm layer (one power iteration each)
+SN_STEPS = 200         # forward passes of the PyTorch spectral_norm layer (one power iteration each)
 
 
 def run(ctx):

@@ -8,6 +8,8 @@ callback, which is where progress is stored.
 
 from __future__ import annotations
 
+import difflib
+
 import random
 import time
 from dataclasses import dataclass, field
@@ -92,8 +94,11 @@ def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[st
     known_tags = sorted({t for q in library.questions for t in q.tags})
     unknown = [t for t in tags if t not in known_tags]
     if unknown:
-        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-                            hint="known tags: " + (", ".join(known_tags) or "(none)"))
+        # The banks have ~170 tags: a typo gets its near matches, not all of them.
+        close = sorted({m for t in unknown for m in difflib.get_close_matches(t, known_tags, n=3, cutoff=0.7)})
+        hint = (f"did you mean: {', '.join(close)}?" if close
+                else "known tags: " + (", ".join(known_tags) or "(none)"))
+        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}", hint=hint)
     return Filters(tuple(topics), tuple(tags), parse_types(types), parse_difficulty(difficulty))
 
 

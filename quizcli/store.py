@@ -129,29 +129,49 @@ def _v3(db: sqlite3.Connection) -> None:
             recalled    INTEGER NOT NULL    -- of those, right
         ) WITHOUT ROWID""")
     db.execute("CREATE TABLE activity (bucket TEXT PRIMARY KEY, answers INTEGER NOT NULL) WITHOUT ROWID")
-    bucket = "substr({0}.at, 1, 14) || printf('%02d', CAST(substr({0}.at, 15, 2) AS INTEGER) / 15 * 15)"
-    review = "({0}.rating IS NOT NULL AND coalesce({0}.state_before, 0) = 2)"
+    create_aggregate_triggers(db)
+    recount_aggregates(db)
+
+
+_BUCKET = "substr({0}.at, 1, 14) || printf('%02d', CAST(substr({0}.at, 15, 2) AS INTEGER) / 15 * 15)"
+_IS_REVIEW = "({0}.rating IS NOT NULL AND coalesce({0}.state_before, 0) = 2)"
+_TRIGGERS = ("answers_add", "answers_sub", "answers_change")
+
+
+def create_aggregate_triggers(db: sqlite3.Connection) -> None:
     add = """
         INSERT INTO question_totals VALUES (NEW.question_id, 1, NEW.correct, {r}, {r} AND NEW.correct)
           ON CONFLICT (question_id) DO UPDATE SET answers = answers + 1, correct = correct + NEW.correct,
           reviews = reviews + {r}, recalled = recalled + ({r} AND NEW.correct);
         INSERT INTO activity VALUES ({b}, 1) ON CONFLICT (bucket) DO UPDATE SET answers = answers + 1;
-    """.format(r=review.format("NEW"), b=bucket.format("NEW"))
+    """.format(r=_IS_REVIEW.format("NEW"), b=_BUCKET.format("NEW"))
     sub = """
         UPDATE question_totals SET answers = answers - 1, correct = correct - OLD.correct,
           reviews = reviews - {r}, recalled = recalled - ({r} AND OLD.correct) WHERE question_id = OLD.question_id;
         DELETE FROM question_totals WHERE question_id = OLD.question_id AND answers = 0;
         UPDATE activity SET answers = answers - 1 WHERE bucket = {b};
         DELETE FROM activity WHERE bucket = {b} AND answers = 0;
-    """.format(r=review.format("OLD"), b=bucket.format("OLD"))
+    """.format(r=_IS_REVIEW.format("OLD"), b=_BUCKET.format("OLD"))
     db.execute(f"CREATE TRIGGER answers_add AFTER INSERT ON answers BEGIN {add} END")
     db.execute(f"CREATE TRIGGER answers_sub AFTER DELETE ON answers BEGIN {sub} END")
     db.execute(f"CREATE TRIGGER answers_change AFTER UPDATE ON answers BEGIN {sub} {add} END")
-    # Existing answers, counted once.
+
+
+def drop_aggregate_triggers(db: sqlite3.Connection) -> None:
+    """For bulk loading (bench): drop, insert, then recount and create them again."""
+    for name in _TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def recount_aggregates(db: sqlite3.Connection) -> None:
+    """Set the aggregates from the answers, counted once."""
+    review = _IS_REVIEW.format("answers")
+    db.execute("DELETE FROM question_totals")
+    db.execute("DELETE FROM activity")
     db.execute(f"""
-        INSERT INTO question_totals SELECT question_id, count(*), sum(correct), sum({review.format("answers")}),
-          sum({review.format("answers")} AND correct) FROM answers GROUP BY question_id""")
-    db.execute(f"INSERT INTO activity SELECT {bucket.format('answers')}, count(*) FROM answers GROUP BY 1")
+        INSERT INTO question_totals SELECT question_id, count(*), sum(correct), sum({review}),
+          sum({review} AND correct) FROM answers GROUP BY question_id""")
+    db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
@@ -200,7 +220,12 @@ class ImportResult:
 
 
 class Store:
-    """An open progress database. Use `open_store()`."""
+    """An open progress database. Use `open_store()`.
+
+    `readonly` is for commands that only read (stats, export): when there is
+    no file yet none is created (an empty in-memory store stands in), and
+    writes are refused. An older schema is still migrated.
+    """
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
@@ -240,6 +265,15 @@ class Store:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION:
             return
+        if version > 0 and self.path.exists():
+            # Keep the old file as it was, in case a migration goes wrong.
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            if not backup.exists():
+                dst = sqlite3.connect(str(backup))
+                try:
+                    self.db.backup(dst)
+                finally:
+                    dst.close()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the lock.

@@ -111,3 +111,32 @@ def test_show_hostile_text_is_literal():
     code, out, _ = run(["show", "hostile-markup", "--bank", str(USER / "hostile.yaml")],
                        env={"FORCE_COLOR": "1", "NO_COLOR": None})
     assert "[red]RED[/red]" in out and "\\x1b[2J" in out and "\x1b[2J" not in out and "\x1b]0;" not in out
+
+
+# -- layout at 80 columns (found in QA)
+
+
+def test_topics_at_80_columns_puts_a_long_title_under_the_id(tmp_path):
+    # A Chinese title beside eight number columns wrapped 2-6 characters a line.
+    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace(
+        'title: {en: "My bank"}', 'title: {en: "My bank", zh: "批归一化（Batch Normalization）与它的各种变体"}')
+    (tmp_path / "mine.yaml").write_text(bank, encoding="utf-8")
+    code, out, _ = run(["topics", "--lang", "zh", "--bank", str(tmp_path / "mine.yaml")], env={"COLUMNS": "80"})
+    assert code == 0
+    assert "批归一化（Batch" in out and "Normalization）与它的各" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    code, out, _ = run(["topics", "--lang", "en"], env={"COLUMNS": "120"})
+    fx = next(line for line in out.splitlines() if line.strip().startswith("fx "))
+    assert "Fixture bank" in fx                      # wide enough: side by side
+
+
+def test_list_at_80_columns_keeps_long_ids_and_enough_of_the_prompt(tmp_path):
+    # Found in QA: 40-column ids left the question column 8 columns ("写出 Ada…").
+    long_id = "mine-a-rather-long-question-id-about-relu"
+    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace("mine-relu", long_id)
+    (tmp_path / "mine.yaml").write_text(bank, encoding="utf-8")
+    code, out, _ = run(["list", "--lang", "en", "--topic", "mine", "--bank", str(tmp_path / "mine.yaml")],
+                       env={"COLUMNS": "80"})
+    assert code == 0 and long_id in out
+    assert "ReLU is zero for negative inputs." in out
+    assert "1 question." in out                      # not "1 questions"

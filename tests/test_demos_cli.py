@@ -122,8 +122,30 @@ def test_demos_list_shows_ids_titles_claims_and_questions():
     code, out, _ = run(["demos", "list"])
     assert code == 0
     assert "fx_pass" in out and "Fixture that passes" in out
-    assert "claims: fx_claim_a · questions: fx-pass-q" in out
+    assert "claims: fx_claim_a" in out and "questions: fx-pass-q" in out
     assert "6 demos" in out
+
+
+def test_demos_list_wraps_long_question_lists_under_their_demo(monkeypatch):
+    # Found in QA: a long "questions:" line wrapped to column 0, under the ids.
+    from quizcli.commands import demos as cmd
+
+    many = [f"fx-pass-question-number-{i}" for i in range(8)]
+    monkeypatch.setattr(cmd, "_question_links", lambda bank: ({"fx_pass": many}, None))
+    runner = CliRunner()
+    with runner.isolation(env={"COLUMNS": "80"}) as (out, _, _):
+        try:
+            main(["demos", "list"])
+        except SystemExit:
+            pass
+        sys.stdout.flush()
+        text = out.getvalue().decode()
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("fx_pass "))
+    indent = lines[start].index("Fixture that passes")
+    block = lines[start + 1:start + 5]
+    assert all(line[:indent].strip() == "" for line in block), block
+    assert all(name in text for name in many)
 
 
 def test_demos_list_json():
@@ -250,3 +272,42 @@ def test_ctrl_c_stops_the_demo_not_the_terminal():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_explain_shows_bank_text_literally():
+    # Found in QA: `explain QUESTION_ID` printed the prompt and explanation
+    # with raw escape sequences (ESC[2J cleared the screen) and Rich headers.
+    hostile = Path(__file__).parent / "fixtures" / "quiz" / "user" / "hostile.yaml"
+    code, out, err = run(["explain", "hostile-markup", "--bank", str(hostile), "--lang", "en"])
+    assert code == 0, out + err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "[red]RED[/red]" in out and "\\x1b[2J" in out and "[blink]still literal[/blink] \\x1b[5m" in out
+
+
+def test_explain_plot_that_cannot_be_saved_fails_the_command(tmp_path):
+    # Found in QA: "error: ... nothing to save" was printed, yet explain exited 0.
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    code, out, err = run(["explain", "fx_pass", "--device", "cpu", "--plot", str(target / "out.png")])
+    assert "Verdict: true" in out                      # the results are shown first
+    assert code == 1 and "cannot save the figure" in err and "Traceback" not in out + err
+
+
+def test_a_trusted_demo_that_changed_says_so(monkeypatch, tmp_path):
+    # Found in QA: after a trusted demo file changed, the message said "which
+    # you have not trusted", though the user had; it now says what changed.
+    from quizcli.demo import registry
+
+    monkeypatch.setattr(registry, "_extra_banks", [])
+    bank = tmp_path / "mine"
+    (bank / "demos").mkdir(parents=True)
+    demo = bank / "demos" / "my_demo.py"
+    demo.write_text((FIXTURES / "demos" / "fx_pass.py").read_text().replace('"fx_pass"', '"my_demo"'))
+    code, _, _ = run(["bank", "trust", str(bank)])
+    assert code == 0
+    demo.write_text(demo.read_text() + "\n# changed\n")
+    code, out, err = run(["explain", "my_demo", "--bank", str(bank), "--device", "cpu"])
+    flat = (out + err).replace("\n", "")
+    assert code == 5 and "Verdict" not in out
+    assert "changed since you trusted them" in flat and "review the changes" in flat

@@ -95,3 +95,24 @@ def test_a_sparse_series_stays_visible_under_a_dense_one():
     out = text(render_scatter(Scatter("s", {"samples": dense, "modes": [(0.0, 0.0), (1.0, 1.0)]}), color=False))
     body = "".join(out.splitlines()[1:-3])
     assert body.count("+") == 2   # both modes show through the samples
+
+
+def test_save_figure_never_draws_a_chinese_title_as_empty_boxes(tmp_path, monkeypatch):
+    # Found in QA: `explain ID --lang zh --plot` drew the zh title in DejaVu
+    # Sans (no CJK glyphs): a row of boxes, and a matplotlib warning on stderr.
+    pytest.importorskip("matplotlib")
+    import warnings
+
+    from quizcli.ui import plot
+
+    result = DemoResult(settings={}, table=Table(["a"], [[1]]), checks=[Check("c", 1, "<", 2)],
+                        finding={"en": "e", "zh": "z"}, curves=[curve()])
+    titles = []
+    draw = plot._draw
+    monkeypatch.setattr(plot, "_draw", lambda plt, path, panels, title: titles.append(title) or draw(plt, path, panels, title))
+    monkeypatch.setattr(plot, "_cjk_font", lambda: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plot.save_figure(tmp_path / "f.png", result, title="小批量下的 BN", fallback_title="BN with small batches")
+    assert titles == ["BN with small batches"]
+    assert not [w for w in caught if "Glyph" in str(w.message)]

@@ -305,3 +305,10 @@ def test_review_stats_progress_import_neither_torch_nor_numpy(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], input="q\n", capture_output=True, text=True, env=env, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout
+
+
+def test_nothing_due_still_shows_the_interview_forecast():
+    review("--topic", "rw", input="\n3\n\n3\n")
+    code, out, _ = review("--topic", "rw", "--until", "2026-12-01")
+    assert code == 0 and "Nothing to review now." in out
+    assert "Predicted recall on 2026-12-01 (target 95%)" in out

@@ -8,6 +8,7 @@ import types
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from quizcli import paths
@@ -345,8 +346,18 @@ def test_help_key_wraps_cleanly_at_80_columns():
 def test_summary_shows_missed_ids_in_full_at_80_columns(tmp_path):
     # The id is what `quizcli show ID` needs; it was cut to "hyperparamete…".
     long_id = "mine-a-rather-long-question-id-01"
-    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace("mine-relu", long_id)
+    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace("mine-relu", long_id).replace(
+        "ReLU is zero for negative inputs.", "ReLU（线性整流）is zero for negative inputs, " * 3)
     (tmp_path / "mine.yaml").write_text(bank, encoding="utf-8")
     code, out, _ = quiz("--topic", "mine", "--bank", str(tmp_path / "mine.yaml"), input="f\n", env={"COLUMNS": "80"})
     missed = out[out.index("Missed"):]
     assert code == 0 and long_id in missed
+    # ...and the prompt gives way with an ellipsis, inside the panel's border.
+    row = next(line for line in missed.splitlines() if long_id in line)
+    assert row.endswith("… │") and cell_len(row) == 80
+
+
+def test_unknown_tag_suggests_near_matches_only():
+    # Found in QA: a typo listed all ~170 tags of the real banks.
+    code, _, err = quiz("--tag", "pytroch")
+    assert code == 4 and "did you mean: pytorch?" in err and "known tags" not in err

@@ -344,3 +344,25 @@ def test_now_from_env(monkeypatch):
 
     with pytest.raises(QuizcliError):
         now_from_env()
+
+
+def test_ui_ctrl_c_ends_with_the_summary_and_keeps_answers(library, store):
+    import io
+
+    from rich.console import Console
+
+    from quizcli.ui import review as ui
+
+    s = session(library, store, Clock(T0))
+    inputs = iter(["", "3"])
+
+    def read(prompt: str) -> str:
+        try:
+            return next(inputs)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    out = io.StringIO()
+    summary = ui.run(s, Console(file=out, width=80, color_system=None), lang="en", read=read)
+    assert summary.ended_by == "interrupt" and summary.reviewed == 1
+    assert "Review summary" in out.getvalue() and store.count_answers() == 1

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as hst
 
 from quizcli import store as store_mod
 from quizcli.errors import QuizcliError
@@ -131,6 +132,11 @@ def test_migrates_a_v1_file_keeping_every_answer(tmp_path):
         review(st, Scheduler(), "q0", GOOD, T0 + timedelta(days=1))
         assert st.card("q0") is not None
     assert integrity(path) == "ok"
+    # The v1 file is kept as it was.
+    backup = sqlite3.connect(tmp_path / "old.db.v1.bak")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM answers").fetchone()[0] == 10
+    backup.close()
 
 
 def test_a_newer_schema_is_refused_unchanged(tmp_path):
@@ -392,3 +398,25 @@ def test_aggregates_kept_by_triggers_match_the_log(tmp_path):
     assert sum(n for _, n in quarters) == sum(n for _, n in hours) == st.count_answers()
     assert all(len(b) == 16 and int(b[14:]) % 15 == 0 for b, _ in quarters)
     assert all(len(b) == 13 for b, _ in hours)
+
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hst.lists(hst.tuples(hst.sampled_from(["q1", "q2", "q3"]), hst.integers(1, 4), hst.floats(0, 30),
+                            hst.sampled_from(["review", "quiz", "cram"])), min_size=1, max_size=15))
+def test_export_import_round_trip_property(tmp_path_factory, steps):
+    sched = Scheduler()
+    folder = tmp_path_factory.mktemp("rt")
+    a = open_store(folder / "a.db")
+    now = T0
+    for qid, rating, gap_days, mode in steps:
+        now += timedelta(days=gap_days)
+        if mode == "review":
+            review(a, sched, qid, rating, now)
+        else:
+            a.record_answer(event(qid, now, rating > 1, mode))
+    b = open_store(folder / "b.db")
+    b.import_(a.export())
+    assert b.export() == a.export()
+    assert b.import_(a.export()).added == 0 and b.count_answers() == len(steps)
+    assert sorted(b.answer_totals()) == sorted(a.answer_totals())

@@ -95,7 +95,8 @@ def explain(
         if plot is not None and outcome.result is not None:
             from quizcli.ui.plot import save_figure
 
-            save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "")
+            save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
+                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
         raise typer.Exit(_exit_code([outcome.status]))
 
     from quizcli.ui.demo import show_demo, show_question_answer
@@ -109,8 +110,18 @@ def explain(
 
             console.print(Text("This question has no demo; its references are above.", style="dim"))
             return
-    outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device, plot=plot,
+    outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device,
                         treatment=not no_treatment, timeout=timeout)
+    if plot is not None and outcome.result is not None:
+        # Saved here, not in show_demo: a figure asked for and not written
+        # (a demo without curves, an unwritable path) must fail the command.
+        from rich.text import Text
+
+        from quizcli.ui.plot import save_figure
+
+        saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
+                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
+        console.print(Text(f"Saved the figure to {saved}", style="dim"))
     raise typer.Exit(_exit_code([outcome.status]))
 
 

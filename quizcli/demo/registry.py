@@ -329,7 +329,7 @@ def _first_non_literal(node: ast.AST) -> ast.AST | None:
 def _info(meta: dict[str, Any], path: Path, folder: DemoDir) -> DemoInfo:
     blocked = ""
     if not folder.trusted:
-        blocked = (f"demo {meta['id']!r} comes with the bank {folder.bank}, which you have not trusted; "
+        blocked = (f"demo {meta['id']!r} comes with the bank {folder.bank}, {_untrusted_why(folder)}; "
                    "a demo is code that runs on your machine")
     timeout = meta.get("timeout")
     return DemoInfo(
@@ -340,10 +340,25 @@ def _info(meta: dict[str, Any], path: Path, folder: DemoDir) -> DemoInfo:
     )
 
 
+def _untrusted_why(folder: DemoDir) -> str:
+    """Why a user bank's demos may not run: never trusted, or changed since."""
+    try:
+        from quizcli.authoring.trust import status
+
+        if status(folder.path).reason.startswith("no longer trusted"):
+            return "whose demo files changed since you trusted them"
+    except Exception:   # no trust module, an unreadable folder: the plain reason
+        pass
+    return "which you have not trusted"
+
+
 def trust_hint(info: DemoInfo) -> str:
     """What to do about an untrusted demo."""
-    bank = next((d.bank for d in demo_folders() if d.path == info.path.parent), None)
-    return f"if you trust its author, run `quizcli bank trust {bank or info.path.parent}`"
+    folder = next((d for d in demo_folders() if d.path == info.path.parent), None)
+    target = folder.bank if folder is not None and folder.bank is not None else info.path.parent
+    if folder is not None and _untrusted_why(folder).startswith("whose"):
+        return f"review the changes, then run `quizcli bank trust {target}` again"
+    return f"if you trust its author, run `quizcli bank trust {target}`"
 
 
 def load_demo(demo_id: str) -> DemoInfo:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
@@ -96,38 +97,71 @@ def print_json(console: Console, data: Any) -> None:
 
 
 def render_topics(console: Console, library: Library, lang: str) -> None:
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
-    table.add_column("topic", style="bold cyan", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="fold")
-    table.add_column("total", justify="right", no_wrap=True)
-    for t in QuestionType:
-        table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
+    titles = []
     for bank in library.banks:
-        counts = type_counts(bank)
         title = bitext(bank.title, lang)
         if not bank.builtin:
             title += Text("\n") + plain(bank.source, "dim")
-        table.add_row(plain(bank.id), title, str(len(bank.questions)),
-                      *(str(counts[t.value] or "·") for t in QuestionType))
+        titles.append(title)
+    # Eight number columns leave too little room for a title beside the id at
+    # 80 columns (a Chinese title wrapped 2-6 characters a line): when they do
+    # not fit side by side, the title goes under the id.
+    id_w = max((cell_len(b.id) for b in library.banks), default=5)
+    title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
+    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in QuestionType)
+    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(QuestionType) + 1) + 2 <= console.width
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
+    if side_by_side:
+        table.add_column("topic", style="bold cyan", no_wrap=True)
+        table.add_column("title", ratio=1, overflow="fold")
+    else:
+        table.add_column("topic", ratio=1, overflow="fold")
+    table.add_column("total", justify="right", no_wrap=True)
+    for t in QuestionType:
+        table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
+    for bank, title in zip(library.banks, titles):
+        counts = type_counts(bank)
+        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in QuestionType))
+        if side_by_side:
+            table.add_row(plain(bank.id), title, *numbers)
+        else:
+            table.add_row(plain(bank.id, "bold cyan") + Text("\n") + title, *numbers)
     console.print(table)
     total = sum(len(b.questions) for b in library.banks)
-    console.print(Text(f"{len(library.banks)} banks, {total} questions. "
+    console.print(Text(f"{_count(len(library.banks), 'bank')}, {_count(total, 'question')}. "
                        "Quiz one with `quizcli quiz --topic ID`.", style="dim"))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def render_list(console: Console, questions: list[Question], lang: str) -> None:
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
-    table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
-    table.add_column("type", no_wrap=True, min_width=8)
-    table.add_column("diff", justify="right", no_wrap=True, min_width=4)
-    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    prompts = []
     for q in questions:
         prompt = bitext(q.prompt, lang)
         prompt.plain = prompt.plain.replace("\n", " ") if "\n" in prompt.plain else prompt.plain
-        table.add_row(plain(q.id), plain(q.bank_id), SHORT_TYPE[q.type], str(q.difficulty), prompt)
-    console.print(table)
-    console.print(Text(f"{len(questions)} questions. See one with `quizcli show ID`.", style="dim"))
+        prompts.append(prompt)
+    id_w = max((cell_len(q.id) for q in questions), default=2)
+    topic_w = min(16, max((cell_len(q.bank_id) for q in questions), default=5))
+    # Long ids (40 columns) left the question 8 columns at 80: then each
+    # question takes two lines, the id with its facts, the prompt under it.
+    if id_w + topic_w + 8 + 4 + 2 * 5 + 30 <= console.width:
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
+        table.add_column("id", style="bold cyan", no_wrap=True)
+        table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
+        table.add_column("type", no_wrap=True, min_width=8)
+        table.add_column("diff", justify="right", no_wrap=True, min_width=4)
+        table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+        for q, prompt in zip(questions, prompts):
+            table.add_row(plain(q.id), plain(q.bank_id), SHORT_TYPE[q.type], str(q.difficulty), prompt)
+        console.print(table)
+    else:
+        for q, prompt in zip(questions, prompts):
+            facts = Text(f"  {q.bank_id} · {SHORT_TYPE[q.type]} · difficulty {q.difficulty}", style="dim")
+            console.print(plain(q.id, "bold cyan") + facts, no_wrap=True, overflow="ellipsis")
+            console.print(Text("  ") + prompt, no_wrap=True, overflow="ellipsis")
+    console.print(Text(f"{_count(len(questions), 'question')}. See one with `quizcli show ID`.", style="dim"))
 
 
 def render_question(console: Console, q: Question, library: Library, lang: str) -> None:

@@ -24,6 +24,7 @@ from quizcli.demo.engine import DemoOutcome
 from quizcli.demo.registry import DemoInfo
 from quizcli.errors import QuizcliError
 from quizcli.model import Question, QuestionType, Verdict
+from quizcli.ui.text import plain
 
 VERDICT_STYLE = {"true": "bold green", "nuanced": "bold yellow", "false": "bold red", NOT_REPRODUCED: "bold magenta"}
 STATUS_STYLE = {engine.OK: "green", engine.FAILED_CHECKS: "magenta"}
@@ -114,7 +115,8 @@ def show_demo(
         from quizcli.ui.plot import save_figure
 
         try:
-            saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang))
+            saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
+                                fallback_title=info.text("title", "en"))
             console.print(Text(f"Saved the figure to {saved}", style="dim"))
         except QuizcliError as err:
             print_error(err, console)
@@ -122,10 +124,10 @@ def show_demo(
 
 
 def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
-    console.print(Text("Demo: ", style="bold") + Text(info.text("title", lang), style="bold") +
-                  Text(f"  ({info.id})", style="dim"))
-    console.print(Text("Claim: ", style="bold") + Text(info.text("claim", lang)))
-    line = Text("Treatment: ", style="bold") + Text(info.text("treatment", lang))
+    console.print(Text("Demo: ", style="bold") + plain(info.text("title", lang), style="bold") +
+                  plain(f"  ({info.id})", style="dim"))
+    console.print(Text("Claim: ", style="bold") + plain(info.text("claim", lang)))
+    line = Text("Treatment: ", style="bold") + plain(info.text("treatment", lang))
     if not treatment:
         line += Text("  (switched off: --no-treatment)", style="magenta")
     console.print(line)
@@ -140,24 +142,24 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
         return
     if result.settings:
         settings = ", ".join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
-        console.print(Text("Settings: " + settings, style="dim"))
+        console.print(plain("Settings: " + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i, col in enumerate(result.table.columns):
-        table.add_column(str(col), justify="left" if i == 0 else "right")
+        table.add_column(plain(str(col)), justify="left" if i == 0 else "right")
     for row in result.table.rows:
-        table.add_row(*(Text(fmt_number(v)) for v in row))
+        table.add_row(*(plain(fmt_number(v)) for v in row))
     console.print(table)
 
     console.print(Text("Checks", style="bold"))
     # A grid, so a long check name wraps inside its own column.
-    checks = RichTable.grid(padding=(0, 1))
+    checks = RichTable.grid(padding=(0, 2))   # 2: a long name must not run into its numbers
     checks.add_column(no_wrap=True)
     checks.add_column(ratio=1)
     checks.add_column(no_wrap=True, justify="right")
     for check in result.checks:
         mark = Text("  ✓ pass", style="green") if check.passed else Text("  ✗ FAIL", style="bold red")
         numbers = Text(f"{fmt_number(check.value)} {check.op} {fmt_number(check.threshold)}", style="dim")
-        checks.add_row(mark, Text(check.name), numbers)
+        checks.add_row(mark, plain(check.name), numbers)
     console.print(checks)
     console.print()
 
@@ -169,9 +171,9 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
     console.print(line)
     if outcome.status == engine.OK:
         finding = result.finding.get(lang) or result.finding.get("en" if lang == "zh" else "zh", "")
-        console.print(Text(finding))
+        console.print(plain(finding))
     else:
-        console.print(Text(outcome.message, style="magenta"))
+        console.print(plain(outcome.message, style="magenta"))
     console.print()
 
     from quizcli.ui.plot import print_plots
@@ -198,7 +200,7 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
         engine.NAN: "The demo produced NaN",
     }
     title = titles.get(outcome.status, "The demo failed")
-    console.print(Text(f"{title}: ", style="bold red") + Text(outcome.message))
+    console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
         console.print(Text(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None:
@@ -212,16 +214,16 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
 def show_question_answer(console: Console, question: Question, *, lang: str) -> None:
     """The question, its answer and its explanation (all text shown literally)."""
     console.print(Text(f"{question.id}", style="dim"))
-    console.print(Text(question.prompt.get(lang), style="bold"))
+    console.print(plain(question.prompt.get(lang), style="bold"))
     answer = Text("Answer: ", style="bold")
     t = question.type
     if t in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         console.print(answer)
         for choice in question.choices:
             mark = Text("  ✓ ", style="green") if choice.correct else Text("  · ", style="dim")
-            line = mark + Text(choice.text.get(lang), style="bold" if choice.correct else "")
+            line = mark + plain(choice.text.get(lang), style="bold" if choice.correct else "")
             if choice.why is not None:
-                line += Text(" — " + choice.why.get(lang), style="dim")
+                line += plain(" — " + choice.why.get(lang), style="dim")
             console.print(line)
     else:
         if t is QuestionType.TRUE_FALSE:
@@ -230,15 +232,15 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
             value = fmt_number(question.answer_number)
             if question.tolerance:
                 value += f" ± {fmt_number(question.tolerance)}"
-            answer += Text(value + (f" {question.unit}" if question.unit else ""))
+            answer += plain(value + (f" {question.unit}" if question.unit else ""))
         elif question.answer_text is not None:
-            answer += Text(question.answer_text.get(lang))
+            answer += plain(question.answer_text.get(lang))
         elif question.accept:
-            answer += Text(question.accept[0])
+            answer += plain(question.accept[0])
         console.print(answer)
-    console.print(Text("Why: ", style="bold") + Text(question.explanation.get(lang)))
+    console.print(Text("Why: ", style="bold") + plain(question.explanation.get(lang)))
     for ref in question.refs:
-        console.print(Text("  ref: " + ref, style="dim"))
+        console.print(plain("  ref: " + ref, style="dim"))
     console.print()
 
 
@@ -246,23 +248,22 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
 
 
 def render_demo_list(console: Console, infos: Sequence[DemoInfo], links: dict[str, list[str]], *, lang: str) -> None:
-    """Two lines a demo (a table's columns would wrap at 80 columns)."""
-    width = max((len(i.id) for i in infos), default=0)
+    """A demo's id, then its title, claims and questions under each other (a
+    table's columns would wrap at 80 columns); a grid keeps the hanging indent
+    when a long list of question ids wraps."""
+    grid = RichTable.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
     for info in infos:
-        line = Text(info.id.ljust(width), style="bold") + Text("  ") + Text(info.text("title", lang))
+        text = plain(info.text("title", lang))
         if info.long:
-            line += Text("  (long)", style="dim")
+            text += Text("  (long)", style="dim")
         if info.blocked:
-            line += Text("  (untrusted: will not run)", style="magenta")
-        console.print(line)
-        indent = " " * (width + 2)
-        claims = "claims: " + ", ".join(info.claims)
-        questions = "questions: " + (", ".join(links.get(info.id, [])) or "none yet")
-        if len(indent) + len(claims) + 3 + len(questions) <= console.width:
-            console.print(Text(indent + claims + " · " + questions, style="dim"))
-        else:
-            console.print(Text(indent + claims, style="dim"))
-            console.print(Text(indent + questions, style="dim"))
+            text += Text("  (untrusted: will not run)", style="magenta")
+        text += plain("\nclaims: " + ", ".join(info.claims), style="dim")
+        text += plain("\nquestions: " + (", ".join(links.get(info.id, [])) or "none yet"), style="dim")
+        grid.add_row(plain(info.id), text)
+    console.print(grid)
     console.print(Text(f"{len(infos)} demo{'s' if len(infos) != 1 else ''}", style="dim"))
 
 
@@ -277,7 +278,7 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
         status = Text(o.status, style=STATUS_STYLE.get(o.status, "bold red"))
         verdict = Text(verdict_label(o.verdict) if o.verdict else "-",
                        style=VERDICT_STYLE.get(o.verdict or "", "dim"))
-        table.add_row(Text(o.demo_id), status, verdict, Text(f"{o.elapsed_s:.1f} s"), Text(o.message))
+        table.add_row(Text(o.demo_id), status, verdict, Text(f"{o.elapsed_s:.1f} s"), plain(o.message))
     console.print(table)
     ok = sum(o.ok for o in outcomes)
     bad = len(outcomes) - ok

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from rich.console import Console, Group
 from rich.text import Text
@@ -232,8 +232,29 @@ def print_plots(console: Console, result: DemoResult) -> None:
         console.print()
 
 
-def save_figure(path: Path, result: DemoResult, title: str = "") -> Path:
-    """All curves and scatters of a result as one matplotlib figure (PNG, PDF or SVG by suffix)."""
+# Fonts that have Chinese glyphs; matplotlib's default (DejaVu Sans) has none
+# and draws a zh title as a row of empty boxes.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "Microsoft YaHei", "PingFang SC", "Heiti SC", "SimHei", "Noto Sans CJK JP", "Arial Unicode MS")
+
+
+def _needs_cjk(text: str) -> bool:
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title: str = "") -> Path:
+    """All curves and scatters of a result as one matplotlib figure (PNG, PDF or SVG by suffix).
+
+    A Chinese `title` is drawn with a font that has its glyphs; without one
+    installed, `fallback_title` (the English one) is used instead.
+    """
     from quizcli.demo.engine import INSTALL_HINT
     from quizcli.errors import ExitCode, QuizcliError
 
@@ -250,6 +271,20 @@ def save_figure(path: Path, result: DemoResult, title: str = "") -> Path:
         raise QuizcliError(f"cannot save a figure: {err}", hint=INSTALL_HINT, exit_code=ExitCode.MISSING_EXTRA) from err
 
     path = Path(path)
+    rc: dict = {}
+    if _needs_cjk(title):
+        font = _cjk_font()
+        if font is not None:
+            rc["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
+        else:
+            title = fallback_title
+    with matplotlib.rc_context(rc):
+        return _draw(plt, path, panels, title)
+
+
+def _draw(plt: Any, path: Path, panels: list, title: str) -> Path:
+    from quizcli.errors import QuizcliError
+
     fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, 3.6 * len(panels)), squeeze=False)
     for ax, panel in zip(axes[:, 0], panels):
         if isinstance(panel, Curve):

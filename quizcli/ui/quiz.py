@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -217,10 +218,10 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
         body += [Text(""), table]
     if summary.missed:
         body += [Text(""), Text("Missed", style="bold red")]
-        body.append(_question_rows(summary.missed, lang))
+        body.append(_question_rows(summary.missed, lang, console.width - 4))
     if summary.skipped_questions:
         body += [Text(""), Text("Skipped", style="bold yellow")]
-        body.append(_question_rows(summary.skipped_questions, lang))
+        body.append(_question_rows(summary.skipped_questions, lang, console.width - 4))
     body += [Text(""), Text(f"Seed {summary.seed}: `quizcli quiz --seed {summary.seed}` with the same filters "
                             "asks the same questions in the same order.", style="dim")]
     if summary.missed:
@@ -228,13 +229,15 @@ def render_summary(console: Console, summary: Summary, lang: str) -> None:
     console.print(Panel(Group(*body), title="Summary", title_align="left", border_style="magenta", expand=True))
 
 
-def _question_rows(questions: tuple[Question, ...], lang: str) -> Table:
+def _question_rows(questions: tuple[Question, ...], lang: str, width: int) -> Table:
+    """One line a question: its id in full (what `quizcli show ID` needs) and
+    as much of the prompt as fits in `width` columns."""
     grid = Table.grid(padding=(0, 2))
-    # The id is what `quizcli show ID` needs: never shorten it; the prompt
-    # gives way instead.
-    id_width = 1 + max(len(plain(q.id)) for q in questions)
-    grid.add_column(no_wrap=True, style="bold", min_width=id_width)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    # Fixed widths: with a ratio column Rich shortened the id ("hyperparamete…"),
+    # and with a minimum width on the id it cropped the prompt at the border.
+    id_width = 1 + max(cell_len(plain(q.id).plain) for q in questions)
+    grid.add_column(no_wrap=True, style="bold", width=id_width)
+    grid.add_column(no_wrap=True, overflow="ellipsis", width=max(8, width - id_width - 2))
     for q in questions:
         grid.add_row(Text(" ") + plain(q.id), bitext(q.prompt, lang).split("\n")[0])
     return grid

@@ -90,6 +90,31 @@ def _day(until: datetime) -> str:
     return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
 
 
+def _forecast(s: ReviewSummary, now: datetime) -> list:
+    """The interview-date forecast per topic (empty without --until)."""
+    body: list = []
+    if s.until is None:
+        return body
+    body.append(Text(""))
+    if s.until <= now:
+        body.append(Text(f"The interview date {_day(s.until)} has passed; scheduling is plain FSRS.", style="dim"))
+    else:
+        body.append(Text(f"Predicted recall on {_day(s.until)} (target {s.target:.0%}), "
+                         "if nothing more is reviewed:", style="bold"))
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for col, just in (("topic", "left"), ("cards", "right"), ("reviewed", "right"),
+                          ("recall", "right"), ("at target", "right")):
+            table.add_column(col, justify=just)
+        for f in s.forecast:
+            style = "green" if f.recall >= s.target else ("yellow" if f.recall >= 0.5 else "red")
+            table.add_row(plain(f.topic), str(f.cards), str(f.seen), Text(f"{f.recall:.0%}", style=style),
+                          f"{f.at_target}/{f.cards}")
+        body.append(table)
+        body.append(Text("Cards never reviewed count as 0. Keep reviewing what falls due: every review "
+                         "before the date raises these numbers.", style="dim"))
+    return body
+
+
 def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
     console.print()
     pct = f" ({100 * s.correct / s.reviewed:.0f}%)" if s.reviewed else ""
@@ -107,24 +132,7 @@ def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
     body.append(nxt)
     if s.due_left:
         body.append(Text(f"Still due now: {s.due_left} (run `quizcli review` again)", style="yellow"))
-    if s.until is not None:
-        body.append(Text(""))
-        if s.until <= now:
-            body.append(Text(f"The interview date {_day(s.until)} has passed; scheduling is plain FSRS.", style="dim"))
-        else:
-            body.append(Text(f"Predicted recall on {_day(s.until)} (target {s.target:.0%}), "
-                             "if nothing more is reviewed:", style="bold"))
-            table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-            for col, just in (("topic", "left"), ("cards", "right"), ("reviewed", "right"),
-                              ("recall", "right"), ("at target", "right")):
-                table.add_column(col, justify=just)
-            for f in s.forecast:
-                style = "green" if f.recall >= s.target else ("yellow" if f.recall >= 0.5 else "red")
-                table.add_row(plain(f.topic), str(f.cards), str(f.seen), Text(f"{f.recall:.0%}", style=style),
-                              f"{f.at_target}/{f.cards}")
-            body.append(table)
-            body.append(Text("Cards never reviewed count as 0. Keep reviewing what falls due: every review "
-                             "before the date raises these numbers.", style="dim"))
+    body += _forecast(s, now)
     console.print(Panel(Group(*body), title="Review summary", title_align="left", border_style="magenta",
                         expand=True))
 
@@ -139,6 +147,9 @@ def render_empty(console: Console, session: ReviewSession, summary: ReviewSummar
                      "(--new raises it).", style="dim")
     console.print(text)
     console.print(Text("`quizcli review --cram` practises anything without changing the schedule.", style="dim"))
+    extra = _forecast(summary, now)
+    if extra:
+        console.print(Group(*extra[1:]))
 
 
 # --------------------------------------------------------------------------

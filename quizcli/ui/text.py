@@ -9,10 +9,16 @@ which Rich never parses for markup.
 
 from __future__ import annotations
 
+import re
+from typing import Iterator
+
+from rich import _wrap as _rich_wrap
 from rich.console import Console
 from rich.text import Text
 
 from quizcli import model
+
+_rich_words = getattr(_rich_wrap, "words", None)
 
 # Bidirectional overrides can make text display differently from what it is
 # ("Trojan Source"); show them as escapes like other controls.
@@ -56,6 +62,50 @@ def bitext(text: model.Text | None, lang: str, style: str = "") -> Text:
     marker = model.FALLBACK_MARK.get(lang, "")
     other = text.zh if lang == "en" else text.en
     return Text(marker, style="dim italic") + plain(other or "", style)
+
+
+# --------------------------------------------------------------------------
+# Line breaking for Chinese text
+#
+# Rich breaks lines only at spaces. Chinese has none between words, so a
+# Chinese sentence with a few Latin terms ("Laurent 等 2016 发现 BN 只在...")
+# broke only at those terms and left lines half empty. Chinese may break
+# between any two characters, except before closing punctuation (，。）)
+# and after opening punctuation (（《): the break opportunities below.
+
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CLOSE_WIDE = "，。！？；：、）」』》】〉〕”’…～"
+_OPEN_WIDE = "（「『《【〈〔“‘"
+_HAS_CJK = re.compile(f"[{_CJK}{_CLOSE_WIDE}{_OPEN_WIDE}\u3000\uff01-\uff5e]")
+# One unit that may not be broken: opening marks, then one CJK character (or
+# a run of other non-space characters), then closing marks and spaces.
+_UNIT = re.compile(
+    f"\\s*[{_OPEN_WIDE}]*(?:[{_CJK}\u3000\uff01-\uff5e]|[^\\s{_CJK}{_OPEN_WIDE}{_CLOSE_WIDE}\u3000\uff01-\uff5e]+)"
+    f"[{_CLOSE_WIDE},.;:!?)\\]]*\\s*"
+)
+
+
+def _words(text: str) -> Iterator[tuple[int, int, str]]:
+    """rich._wrap.words, with a break opportunity between Chinese characters."""
+    if not _HAS_CJK.search(text):
+        yield from _rich_words(text)
+        return
+    pos, end_of_text = 0, len(text)
+    while pos < end_of_text:
+        match = _UNIT.match(text, pos)
+        end = match.end() if match and match.end() > pos else pos + 1
+        yield pos, end, text[pos:end]
+        pos = end
+
+
+def _install_cjk_line_breaks() -> None:
+    # Rich looks `words` up in rich._wrap at call time; if a later Rich moves
+    # it, we keep Rich's own line breaking rather than fail.
+    if getattr(_rich_wrap, "words", None) is _rich_words:
+        _rich_wrap.words = _words
+
+
+_install_cjk_line_breaks()
 
 
 def make_console(stderr: bool = False) -> Console:
