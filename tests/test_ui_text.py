@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from quizcli import model
@@ -40,3 +41,33 @@ def test_fallback_marker():
     assert bitext(t, "zh").plain == "[en] only english"
     assert bitext(t, "en").plain == "only english"
     assert bitext(model.Text(zh="\x1b[2J中文"), "en").plain == "[zh] \\x1b[2J中文"
+
+
+# -- Chinese line breaking (found in QA)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    from rich.console import Console
+
+    from quizcli.ui.text import plain
+
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    with console.capture() as cap:
+        console.print(plain(text))
+    return cap.get().rstrip("\n").split("\n")
+
+
+def test_chinese_text_breaks_between_characters_not_only_at_spaces():
+    # Rich broke only at spaces: "……发现 BN" then a half-empty line.
+    text = ("这种说法不成立。朴素做法，即在隐藏层到隐藏层的变换上让所有时间步共享一组统计量，效果很差："
+            "Laurent 等 2016 发现 BN 只在输入到隐藏层的变换上有帮助。")
+    lines = _wrapped(text, 40)
+    assert "".join(line.replace(" ", "") for line in lines) == text.replace(" ", "")
+    assert all(cell_len(line.rstrip()) >= 38 for line in lines[:-1]), lines     # no half-empty lines
+    assert not any(line[:1] in "，。：）" for line in lines), lines         # no closing mark opens a line
+
+
+def test_english_text_still_breaks_only_at_spaces():
+    text = "The naive version, one set of statistics shared by all time steps, works badly in practice."
+    lines = _wrapped(text, 30)
+    assert " ".join(line.rstrip() for line in lines) == text and all(cell_len(line) <= 30 for line in lines)

@@ -18,7 +18,7 @@ PATHS_HELP = "Bank files (.yaml) or folders of banks."
 
 @bank_app.command("validate")
 def validate(
-    paths: List[Path] = typer.Argument(..., metavar="PATH...", help=PATHS_HELP),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
     builtin: bool = typer.Option(
         True, "--builtin/--no-builtin",
@@ -57,8 +57,8 @@ def validate(
 
 @bank_app.command("new")
 def new(
-    name: str = typer.Argument(..., help="The bank's name; its id and file name are made from it."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write it. Default: ID.yaml here."),
+    name: str = typer.Argument(..., metavar="NAME", help="The bank's name; its id and file name are made from it."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Where to write it. Default: ID.yaml here."),
     schema: bool = typer.Option(True, "--schema/--no-schema",
                                 help="Also write the JSON Schema beside it, for editors (if not there yet)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
@@ -89,7 +89,7 @@ def new(
 
 @bank_app.command("lint")
 def lint(
-    paths: List[Path] = typer.Argument(..., metavar="PATH...", help=PATHS_HELP),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
     builtin: bool = typer.Option(
@@ -136,7 +136,7 @@ def lint(
 
 @bank_app.command("schema")
 def schema(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write it to this file instead of printing it."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write it to this file instead of printing it."),
 ) -> None:
     """Print the JSON Schema of the bank format, for editors.
 
@@ -158,7 +158,7 @@ def schema(
 
 @bank_app.command("trust")
 def trust(
-    path: Optional[Path] = typer.Argument(None, help="A bank file, the folder that holds it, or its demos/ folder."),
+    path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A bank file, the folder that holds it, or its demos/ folder."),
     remove: bool = typer.Option(False, "--remove", help="Withdraw the trust instead."),
     list_: bool = typer.Option(False, "--list", help="List the trusted demo folders."),
 ) -> None:

@@ -51,13 +51,13 @@ def _check_device(device: str) -> None:
 
 def explain(
     item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the run; the same seed gives the same numbers."),
-    device: str = typer.Option("auto", "--device", help=DEVICE_HELP),
+    seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
+    device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
@@ -128,7 +128,7 @@ def explain(
 @demos_app.command("list")
 def list_demos(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """List every demo: id, title, the claims it tests and the questions that link it."""
@@ -173,13 +173,13 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
 
 @demos_app.command("verify")
 def verify(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="IDS", help="Demo ids (default: every demo)."),
-    jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="How many demos run side by side."),
+    ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo)."),
+    jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
-    seed: int = typer.Option(0, "--seed", help="Seed of every run."),
-    device: str = typer.Option("cpu", "--device", help=DEVICE_HELP),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
+    seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
+    device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.

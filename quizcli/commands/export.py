@@ -11,14 +11,14 @@ from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HEL
 
 
 def export(
-    format_: str = typer.Option(..., "--format", "-f", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
-    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
-    topic: List[str] = typer.Option([], "--topic", "-t", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help=DIFFICULTY_HELP),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " JSON always has both."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", help=BANK_HELP),
+    format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
+    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
+    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
+    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both."),
+    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
 
@@ -55,10 +55,10 @@ def export(
 
 def import_(
     source: Path = typer.Argument(..., metavar="FILE", help="A .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
-    output: Path = typer.Option(..., "--output", "-o", help="The bank file to write (a folder for a JSON export of several banks)."),
-    bank_id: Optional[str] = typer.Option(None, "--id", help="The new bank's id. Default: from the output file name."),
-    title: Optional[str] = typer.Option(None, "--title", help="The new bank's title. Default: the file name."),
-    lang: str = typer.Option("en", "--lang", help="The language the cards are written in, en or zh."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="BANK.yaml", help="The bank file to write (a folder for a JSON export of several banks)."),
+    bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The new bank's id. Default: from the output file name."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: the file name."),
+    lang: str = typer.Option("en", "--lang", metavar="en|zh", help="The language the cards are written in, en or zh."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
 ) -> None:
     """Turn cards from elsewhere into a bank that validates.
