@@ -44,7 +44,7 @@ def test_explain_a_demo_shows_table_checks_verdict_and_curves():
     lines = out.splitlines()
     assert lines[0].startswith("Demo: Fixture that passes")
     assert "Claim: Adding 1 makes numbers larger." in out
-    for part in ("arm", "control", "treatment", "✓ pass treated mean > control mean + 0.5",
+    for part in ("arm", "control", "treatment", "✓ pass  treated mean > control mean + 0.5",
                  "Verdict: true", "The mean rose from", "values", "• control   + treatment", "seed 0 · device cpu"):
         assert part in out, part
     # Order: table, checks, verdict, curves.

@@ -16,7 +16,7 @@ bank_app = typer.Typer(
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
 
 
-@bank_app.command("validate")
+@bank_app.command("validate", short_help="Check banks; report every problem at once.")
 def validate(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
@@ -55,7 +55,7 @@ def validate(
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
-@bank_app.command("new")
+@bank_app.command("new", short_help="Write a new bank with one question of every type.")
 def new(
     name: str = typer.Argument(..., metavar="NAME", help="The bank's name; its id and file name are made from it."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Where to write it. Default: ID.yaml here."),
@@ -87,7 +87,7 @@ def new(
     typer.echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
 
-@bank_app.command("lint")
+@bank_app.command("lint", short_help="Point out what makes a valid bank worse.")
 def lint(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
@@ -156,7 +156,7 @@ def schema(
         typer.echo(f"wrote {output}")
 
 
-@bank_app.command("trust")
+@bank_app.command("trust", short_help="Allow the demos that a user bank brings to run.")
 def trust(
     path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A bank file, the folder that holds it, or its demos/ folder."),
     remove: bool = typer.Option(False, "--remove", help="Withdraw the trust instead."),

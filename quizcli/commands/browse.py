@@ -80,8 +80,19 @@ def show(
         ui.render_question(console, question, library, lang_)
 
 
+def _examples(*lines: str) -> str:
+    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("topics")(topics)
-    app.command("list")(list_)
-    app.command("show")(show)
+    app.command("list", short_help="List questions, filtered like `quizcli quiz`.", epilog=_examples(
+        "quizcli list --topic bn --type true_false",
+        "quizcli list --tag pytorch --json",
+    ))(list_)
+    app.command("show", short_help="Show one question with its answer and explanation.", epilog=_examples(
+        "quizcli show bn-rnn-never --lang zh",
+        "quizcli show bn-rnn-never --json",
+    ))(show)

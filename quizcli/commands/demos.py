@@ -125,7 +125,7 @@ def explain(
     raise typer.Exit(_exit_code([outcome.status]))
 
 
-@demos_app.command("list")
+@demos_app.command("list", short_help="List the demos, their claims and questions.")
 def list_demos(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
@@ -171,7 +171,7 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
     return links, ""
 
 
-@demos_app.command("verify")
+@demos_app.command("verify", short_help="Run the demos; exit non-zero if one fails.")
 def verify(
     ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo)."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
@@ -270,7 +270,16 @@ def _run_with_progress(console, infos, **kwargs):
         return engine.run_many(infos, on_start=on_start, on_done=on_done, **kwargs)
 
 
+def _examples(*lines: str) -> str:
+    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("explain")(explain)
+    app.command("explain", short_help="Run the demo that backs a question's answer.", epilog=_examples(
+        "quizcli explain bn-rnn-never              a question's answer, then its demo",
+        "quizcli explain bn_small_batch --seed 3   a demo, by its id",
+        "quizcli explain bn_small_batch --plot curves.png",
+    ))(explain)
     app.add_typer(demos_app, name="demos")

@@ -100,7 +100,20 @@ def import_(
     typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
+def _examples(*lines: str) -> str:
+    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("export")(export)
-    app.command("import")(import_)
+    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=_examples(
+        "quizcli export -f anki -o dl-interview.apkg --lang zh",
+        "quizcli export -f markdown -o gan.md --topic gan",
+        "quizcli export -f json -o all.json         every bank, both languages",
+    ))(export)
+    app.command("import", epilog=_examples(
+        "quizcli import anki-notes.txt -o my_cards.yaml",
+        "quizcli import notes.md -o my_notes.yaml --lang zh",
+        "quizcli import all.json -o banks/          a JSON export of several banks",
+    ))(import_)

@@ -60,6 +60,16 @@ def quiz(
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
+def _examples(*lines: str) -> str:
+    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("quiz")(quiz)
+    app.command("quiz", epilog=_examples(
+        "quizcli quiz                              ten questions from every bank",
+        "quizcli quiz --topic gan --lang zh -n 5   five GAN questions in Chinese",
+        "quizcli quiz --type numeric -d 3-5        the harder numeric questions",
+        "quizcli quiz --bank my_notes.yaml         your bank beside the built-in ones",
+    ))(quiz)
