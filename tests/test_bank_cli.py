@@ -101,3 +101,29 @@ def test_validate_shows_escape_sequences_as_text(tmp_path):
     result = runner.invoke(app, ["bank", "validate", str(bank)])
     assert result.exit_code == 1
     assert "unknown key `\\x1b[31mred`" in result.output and "\x1b" not in result.output
+
+
+def test_new_and_schema_to_a_path_that_cannot_be_written_are_clear_errors(tmp_path):
+    # Found in QA: a folder or a path through a file ended in "internal error (a bug)".
+    import sys
+
+    from quizcli.cli import main
+
+    def run_main(*args: str) -> tuple[int, str]:
+        with runner.isolation() as (out, err, _):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return code, out.getvalue().decode() + err.getvalue().decode()
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for args in (["bank", "new", "notes", "-o", str(blocker / "notes.yaml")],
+                 ["bank", "schema", "-o", str(blocker / "s.json")],
+                 ["bank", "schema", "-o", str(tmp_path)]):
+        code, out = run_main(*args)
+        assert code == 1 and "cannot write" in out and "internal error" not in out, (args, out)

@@ -182,3 +182,23 @@ def test_curves_may_hold_nan_a_diverged_run_is_not_an_error():
     r = _result([Check("x", 1, "<", 2)])
     r.curves.append(Curve("loss", "step", "loss", x=[0, 1], series={"lr=10": [1.0, float("nan")]}))
     assert engine.nan_fields(r) == []
+
+
+def test_ctrl_c_in_run_many_returns_what_was_measured():
+    # Found in QA: Ctrl-C during `demos verify` ended it without a word, the
+    # finished demos' results lost; now they come back with the rest INTERRUPTED.
+    import os
+    import signal
+
+    infos = [registry.load_demo(i) for i in ("fx_pass", "fx_hang", "fx_fail")]
+    done = threading.Event()
+    timer = threading.Timer(0.1, lambda: done.wait(20) and os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        outcomes = engine.run_many(infos, jobs=2, device="cpu", timeout=30,
+                                   on_done=lambda o: o.demo_id == "fx_pass" and done.set())
+    finally:
+        timer.cancel()
+    assert [o.demo_id for o in outcomes] == ["fx_pass", "fx_hang", "fx_fail"]
+    assert outcomes[0].status == engine.OK and outcomes[1].status == engine.INTERRUPTED
+    assert outcomes[2].status in (engine.INTERRUPTED, engine.FAILED_CHECKS)

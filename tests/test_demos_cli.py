@@ -311,3 +311,17 @@ def test_a_trusted_demo_that_changed_says_so(monkeypatch, tmp_path):
     flat = (out + err).replace("\n", "")
     assert code == 5 and "Verdict" not in out
     assert "changed since you trusted them" in flat and "review the changes" in flat
+
+
+def test_verify_counts_demos_stopped_by_ctrl_c_apart_from_failures(monkeypatch):
+    # Found in QA: after Ctrl-C, verify said "0 passed, 3 failed".
+    from quizcli.demo import engine
+
+    def run_many(infos, **kw):
+        return [engine.DemoOutcome(demo_id=i.id, status=engine.INTERRUPTED, message="not run: stopped by the user",
+                                   verdict=None, result=None, elapsed_s=0.0, seed=0, device="cpu", treatment=True,
+                                   info=i) for i in infos]
+
+    monkeypatch.setattr(engine, "run_many", run_many)
+    code, out, _ = run(["demos", "verify", "fx_pass", "fx_fail"])
+    assert code == 130 and "0 passed, 2 stopped" in out and "failed" not in out

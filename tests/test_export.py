@@ -210,3 +210,41 @@ def test_json_round_trip_for_any_text(prompt, answer, accept, tag, number):
     assert not second.issues, second.issues
     again = library.build_bank(second.bank, "a", False)
     assert again == bank
+
+
+# --- paths that cannot be written (found in QA: "internal error (a bug)") -----------------
+
+
+def _main(*args: str) -> tuple[int, str]:
+    """The real entry point, error boundary included."""
+    import sys
+
+    from quizcli.cli import main
+
+    with runner.isolation() as (out, err, _):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode() + err.getvalue().decode()
+
+
+def test_export_to_a_folder_or_through_a_file_is_a_clear_error(example, tmp_path):
+    code, out = _main("export", "-f", "csv", "-o", str(tmp_path), "--bank", str(example))
+    assert code == 2 and f"{tmp_path} is a folder" in out and "internal error" not in out
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, out = _main("export", "-f", "markdown", "-o", str(blocker / "sheet.md"), "--bank", str(example))
+    assert code == 1 and "cannot write" in out and "internal error" not in out
+
+
+def test_import_to_a_path_through_a_file_is_a_clear_error(tmp_path, no_builtin):
+    source = tmp_path / "notes.md"
+    source.write_text("Q: What is BN?\nA: Batch normalization\n", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, out = _main("import", str(source), "-o", str(blocker / "notes.yaml"))
+    assert code == 1 and "cannot write" in out and "internal error" not in out

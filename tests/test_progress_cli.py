@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,77 @@ def test_nothing_due_still_shows_the_interview_forecast():
     code, out, _ = review("--topic", "rw", "--until", "2026-12-01")
     assert code == 0 and "Nothing to review now." in out
     assert "Predicted recall on 2026-12-01 (target 95%)" in out
+
+
+# -- learning steps within the session
+
+
+def test_a_card_in_a_learning_step_comes_back_in_the_session():
+    # The clock is fixed, so each step (1 or 10 minutes) is within the
+    # 20 minutes of learn-ahead once the queue is done.
+    code, out, _ = review("--topic", "rw", input="\n1\n" + "\n3\n" * 4)
+    assert code == 0
+    assert out.count("back in this session") == 3 and out.count("learning · step due") == 3
+    assert "Reviewed: 5" in out and "Still in a learning step" not in out
+    assert rows("SELECT rating FROM answers ORDER BY id") == [(1,), (3,), (3,), (3,), (3,)]
+    with open_store() as st:
+        assert {c.state for c in st.cards().values()} == {2}            # both graduated to review
+
+
+def test_quitting_with_cards_in_a_learning_step_says_so():
+    code, out, _ = review("--topic", "rw", input="\n1\nq\n")
+    assert code == 0 and "Still in a learning step: 1" in out
+
+
+# -- the demo key
+
+
+DEMO_BANK = ROOT / "tests" / "fixtures" / "quiz" / "demo"     # the quiz tests' bank with a demo
+
+
+@pytest.fixture
+def fake_demo(monkeypatch):
+    from quizcli import paths
+
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: DEMO_BANK / "demos")
+    calls = []
+    fake = types.ModuleType("quizcli.ui.demo")
+
+    def show_demo(console, demo_id, *, lang, seed):
+        calls.append((demo_id, lang, seed))
+        console.print("DEMO RAN")
+
+    fake.show_demo = show_demo
+    monkeypatch.setitem(sys.modules, "quizcli.ui.demo", fake)
+    return calls
+
+
+def test_demo_key_after_a_right_answer_then_the_rating(fake_demo):
+    code, out, _ = run(["review", "--seed", "4", "--lang", "en", "--bank", str(DEMO_BANK / "withdemo.yaml"),
+                        "--topic", "withdemo"], input="t\nd\ne\nq\n")
+    assert code == 0 and "d run the demo" in out and "fixture_demo" in out
+    assert fake_demo == [("fixture_demo", "en", 4)]
+    assert out.index("DEMO RAN") < out.index("Rated easy")         # the rating is still open after the demo
+    assert rows("SELECT question_id, rating FROM answers") == [("withdemo-q", 4)]
+
+
+def test_demo_key_after_a_wrong_answer(fake_demo):
+    code, out, _ = run(["review", "--lang", "en", "--bank", str(DEMO_BANK / "withdemo.yaml"),
+                        "--topic", "withdemo"], input="f\nd\nq\n")
+    assert code == 0 and fake_demo == [("fixture_demo", "en", 0)] and "Rated again" in out
+    assert out.index("Rated again") < out.index("DEMO RAN") < out.index("Review summary")
+
+
+def test_no_demo_no_demo_key():
+    code, out, _ = review("--topic", "rv", input="\n3\n" + letters("rv-single") + "\nq\n")
+    assert code == 0 and "run the demo" not in out
+
+
+def test_demo_engine_missing_is_a_message_in_review(monkeypatch):
+    from quizcli import paths
+
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: DEMO_BANK / "demos")
+    monkeypatch.setitem(sys.modules, "quizcli.ui.demo", None)       # import fails
+    code, out, _ = run(["review", "--lang", "en", "--bank", str(DEMO_BANK / "withdemo.yaml"),
+                        "--topic", "withdemo"], input="f\nd\nq\n")
+    assert code == 0 and "Demos cannot run" in out and "Review summary" in out

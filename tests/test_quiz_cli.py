@@ -361,3 +361,22 @@ def test_unknown_tag_suggests_near_matches_only():
     # Found in QA: a typo listed all ~170 tags of the real banks.
     code, _, err = quiz("--tag", "pytroch")
     assert code == 4 and "did you mean: pytorch?" in err and "known tags" not in err
+
+
+def test_demo_key_runs_a_demo_that_a_bank_given_with_bank_brings(monkeypatch, tmp_path):
+    # Found in QA: `quiz --bank mine.yaml` validated the bank's own demo, but
+    # `d` said "no demo with the id" (only `explain` looked beside --bank).
+    from quizcli.demo import registry
+
+    monkeypatch.setattr(registry, "_extra_banks", [])
+    demos = Path(__file__).parent / "fixtures" / "demos"
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "demos" / "mine_demo.py").write_text(
+        (demos / "fx_pass.py").read_text(encoding="utf-8").replace('"fx_pass"', '"mine_demo"'), encoding="utf-8")
+    bank = (USER / "mine.yaml").read_text(encoding="utf-8").replace("    difficulty: 1", "    difficulty: 1\n    demo: mine_demo")
+    (tmp_path / "mine.yaml").write_text(bank, encoding="utf-8")
+    assert run(["bank", "trust", str(tmp_path / "mine.yaml")])[0] == 0
+    code, out, err = quiz("--topic", "mine", "--bank", str(tmp_path / "mine.yaml"), input="t\nd\n")
+    assert code == 0, out + err
+    assert "no demo with the id" not in out + err
+    assert "Demo: Fixture that passes  (mine_demo)" in out and "Verdict: true" in out and "Summary" in out

@@ -13,7 +13,7 @@ from quizcli.bank import load_library
 from quizcli.model import QuestionType
 from quizcli.review import (ReviewSession, forecast_recall, load_queue, now_from_env, parse_until,
                             scheduler_from_settings)
-from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, Scheduler
+from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, RELEARNING, REVIEW, Scheduler
 from quizcli.session import choice_order
 from quizcli.store import open_store
 
@@ -72,17 +72,20 @@ def wrong_answer(q) -> str:
             QuestionType.NUMERIC: "1", QuestionType.SHORT_ANSWER: "layer norm"}[q.type]
 
 
-def session(library, store, clock, *, cram=False, new=20, sched=None, topic="rv"):
+def session(library, store, clock, *, cram=False, new=20, sched=None, topic="rv", steps=False):
+    """A review session; `steps=False` turns off learning steps within the
+    session, for tests that look at one pass over the queue."""
     sched = sched or Scheduler()
     questions = [q for q in library.questions if q.bank_id == topic]
     now = clock()
     queue = load_queue(store, questions, now, seed=SEED, new_per_day=new, cram=cram, scheduler=sched)
-    return ReviewSession(queue, store, sched, questions=questions, cram=cram, now=clock)
+    return ReviewSession(queue, store, sched, questions=questions, cram=cram, now=clock, learning_steps=steps)
 
 
-def play(s: ReviewSession, right: bool = True) -> list:
+def play(s: ReviewSession, right: bool = True, limit: int = 100) -> list:
     out = []
     while not s.finished:
+        assert len(out) < limit, "the session does not end"
         item = s.show()
         q = item.question
         if q.type is QuestionType.FLASHCARD:
@@ -366,3 +369,172 @@ def test_ui_ctrl_c_ends_with_the_summary_and_keeps_answers(library, store):
     summary = ui.run(s, Console(file=out, width=80, color_system=None), lang="en", read=read)
     assert summary.ended_by == "interrupt" and summary.reviewed == 1
     assert "Review summary" in out.getvalue() and store.count_answers() == 1
+
+
+# --------------------------------------------------------------------------
+# Learning steps within the session (FSRS's default steps: 1 and 10 minutes
+# for new cards, 10 minutes to relearn)
+
+
+def test_again_comes_back_once_its_step_is_due_before_the_rest(library, store):
+    clock = Clock(T0)
+    s = session(library, store, clock, steps=True)
+    s.show()
+    rated = s.grade("1")                                  # rv-card: again, 1 minute
+    assert rated.again_in_session and rated.due == T0 + timedelta(minutes=1)
+    assert s.current.question.id == "rv-single"           # not due yet: the queue goes on
+    assert [i.question.id for i in s.learning] == ["rv-card"]
+    clock.at = T0 + timedelta(minutes=2)
+    s.show()
+    s.answer(right_answer(s.current.question))            # rv-single: good, 10 minutes
+    item = s.current
+    assert item.question.id == "rv-card" and item.repeat == 1   # due now: before the rest of the queue
+    assert item.card == store.card("rv-card") and item.card.state == LEARNING
+    s.show()
+    s.grade("3")
+    assert s.current.question.id == "rv-tf"
+    # Both due at T0 + 12 minutes: the queue's order breaks the tie.
+    assert [_due_of(i) for i in s.learning] == [T0 + timedelta(minutes=12)] * 2
+    assert [i.question.id for i in s.learning] == ["rv-card", "rv-single"]
+
+
+def _due_of(item):
+    return item.card.due
+
+
+def test_learn_ahead_when_the_queue_is_done(library, store):
+    s = session(library, store, Clock(T0), steps=True)   # the clock never moves
+    rated = play(s)
+    ids = [r.item.question.id for r in rated]
+    order = ["rv-card", "rv-single", "rv-tf", "rv-num", "rv-short", "rv-multi"]
+    assert ids == order + order                          # good: 10 minutes, within the 20 of learn-ahead
+    assert [r.again_in_session for r in rated] == [True] * 6 + [False] * 6
+    assert all(r.item.repeat == 1 for r in rated[6:])
+    assert all(c.state == REVIEW for c in store.cards().values())    # graduated
+    summary = s.summary()
+    assert (summary.reviewed, summary.new, summary.learning, summary.ended_by) == (12, 6, 0, "done")
+
+
+def test_steps_beyond_learn_ahead_wait_for_another_session(library, store):
+    clock = Clock(T0)
+    sched = Scheduler()
+    questions = [q for q in library.questions if q.bank_id == "rv"]
+    queue = load_queue(store, questions, T0, seed=SEED, scheduler=sched)
+    s = ReviewSession(queue, store, sched, questions=questions, now=clock, learn_ahead=timedelta(minutes=5))
+    assert len(play(s)) == 6
+    summary = s.summary()
+    assert summary.ended_by == "done" and summary.learning == 6 and summary.next_due == T0 + timedelta(minutes=10)
+
+
+def test_a_lapse_relearns_in_the_session(library, store):
+    clock = Clock(T0)
+    play(session(library, store, clock, steps=True))       # learn everything
+    clock.at = store.card("rv-tf").due
+    s = session(library, store, clock, steps=True)
+    due = [i.question.id for i in s.items]
+    assert "rv-tf" in due
+    while s.current.question.id != "rv-tf":
+        s.show()
+        q = s.current.question
+        s.grade("3") if q.type is QuestionType.FLASHCARD else s.answer(right_answer(q))
+    s.show()
+    rated = s.answer(wrong_answer(s.current.question))
+    assert rated.rating == AGAIN and rated.again_in_session
+    assert store.card("rv-tf").state == RELEARNING and store.card("rv-tf").lapses == 1
+    rest = play(s)
+    assert rest[-1].item.question.id == "rv-tf" and rest[-1].item.card.state == RELEARNING
+    assert store.card("rv-tf").state == REVIEW
+
+
+def test_undo_takes_back_the_return_of_a_card(library, store):
+    s = session(library, store, Clock(T0), steps=True)
+    s.show()
+    s.grade("1")
+    assert len(s.learning) == 1
+    assert s.undo().question.id == "rv-card"
+    assert s.learning == () and s.current.question.id == "rv-card" and s.current.repeat == 0
+    assert store.card("rv-card") is None
+
+
+def test_undo_of_a_learning_step_shows_that_step_again(library, store):
+    s = session(library, store, Clock(T0), steps=True)
+    for _ in range(6):                                    # the queue, all good
+        s.show()
+        q = s.current.question
+        s.grade("3") if q.type is QuestionType.FLASHCARD else s.answer(right_answer(q))
+    step = s.current
+    assert step.question.id == "rv-card" and step.repeat == 1 and len(s.learning) == 6
+    s.show()
+    s.grade("3")                                          # graduates
+    s.show()
+    s.skip()                                              # a learning card can be skipped, too
+    assert s.summary().skipped == 1 and len(s.learning) == 4
+    assert s.undo() == step                               # the skip since goes with it
+    assert s.current == step and len(s.learning) == 6 and s.summary().skipped == 0
+    assert store.card("rv-card") == step.card
+
+
+def test_adjusting_to_easy_graduates_the_card(library, store):
+    s = session(library, store, Clock(T0), steps=True)
+    s.show()
+    s.grade("3")
+    s.show()
+    rated = s.answer(right_answer(s.current.question))   # rv-single: good, back in 10 minutes
+    assert rated.again_in_session and [i.question.id for i in s.learning] == ["rv-card", "rv-single"]
+    easy = s.adjust(EASY)
+    assert not easy.again_in_session and [i.question.id for i in s.learning] == ["rv-card"]
+    assert store.card("rv-single").state == REVIEW
+    good = s.adjust(GOOD)
+    assert good.again_in_session and [i.question.id for i in s.learning] == ["rv-card", "rv-single"]
+    s.show()
+    s.skip()
+    with pytest.raises(ValueError, match="before the next card"):
+        s.adjust(EASY)
+
+
+def test_cram_has_no_learning_steps(library, store):
+    s = session(library, store, Clock(T0), cram=True, steps=True)
+    assert len(play(s, right=False)) == 6 and s.learning == ()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["1", "2", "3", "4", "u", "s"]), st.integers(0, 12)), max_size=30))
+def test_session_invariants_with_steps_skips_and_undo(library, tmp_path_factory, actions):
+    """Whatever is rated, skipped or undone as time passes: a card is in the
+    session at most once, the card shown is the card stored, and undo puts
+    the store and the session back exactly as they were."""
+    with open_store(tmp_path_factory.mktemp("s") / "p.db") as st_:
+        clock = Clock(T0)
+        s = session(library, st_, clock, topic="rw", steps=True)
+
+        def state():
+            cur = s.current
+            return (st_.cards(), st_.count_answers(), cur and (cur.question.id, cur.repeat, cur.card),
+                    [(i.question.id, i.card) for i in s.learning], s.summary().skipped)
+
+        before = []
+        for action, minutes in actions:
+            clock.at += timedelta(minutes=minutes)
+            if action == "u":
+                undone = s.undo()
+                assert (undone is None) == (not before)
+                if before:
+                    assert state() == before.pop()
+                continue
+            if s.finished:
+                continue
+            if action == "s":
+                s.show()
+                s.skip()
+            else:
+                before.append(state())
+                s.show()
+                s.grade(action)
+            cur = s.current
+            remaining = [i.question.id for i in s.remaining]
+            ids = [i.question.id for i in s.learning] + remaining      # the current card is one of them
+            assert len(ids) == len(set(ids))
+            assert cur is None or cur.question.id in ids
+            if cur is not None:
+                assert cur.card == st_.card(cur.question.id)
+            assert all(i.card == st_.card(i.question.id) for i in s.learning)

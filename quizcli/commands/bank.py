@@ -16,6 +16,18 @@ bank_app = typer.Typer(
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
 
 
+def _write(path: Path, text: str) -> None:
+    """Write a file the user named; a path that cannot be written is their error, not a bug."""
+    from quizcli.errors import QuizcliError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:   # a folder, a read-only place, a path through a file
+        raise QuizcliError(f"cannot write {path}: {err.strerror or err}",
+                           hint="choose another -o path: a file name in a folder you can write to") from err
+
+
 @bank_app.command("validate", short_help="Check banks; report every problem at once.")
 def validate(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
@@ -77,12 +89,11 @@ def new(
     path = output or Path(f"{bid}.yaml")
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new_bank_text(name, SCHEMA_FILE if schema else None), encoding="utf-8")
+    _write(path, new_bank_text(name, SCHEMA_FILE if schema else None))
     typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
-        schema_path.write_text(json.dumps(build(), indent=2) + "\n", encoding="utf-8")
+        _write(schema_path, json.dumps(build(), indent=2) + "\n")
         typer.echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
     typer.echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
@@ -152,7 +163,7 @@ def schema(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
         typer.echo(f"wrote {output}")
 
 

@@ -42,14 +42,22 @@ def export(
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
         raise QuizcliError("no question matches these filters", hint="loosen the filters (see `quizcli list`)")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "anki":
-        ex.export_anki(library, questions, lang_, output)
-    else:
-        writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
-                  "markdown": lambda: ex.export_markdown(library, questions, lang_),
-                  "json": lambda: ex.export_json(library, questions)}[fmt]
-        output.write_text(writer(), encoding="utf-8")
+    if output.is_dir():
+        suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
+        raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
+                           exit_code=ExitCode.USAGE)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "anki":
+            ex.export_anki(library, questions, lang_, output)
+        else:
+            writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
+                      "markdown": lambda: ex.export_markdown(library, questions, lang_),
+                      "json": lambda: ex.export_json(library, questions)}[fmt]
+            output.write_text(writer(), encoding="utf-8")
+    except OSError as err:   # a read-only folder, a full disk, a path through a file
+        raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
+                           hint="choose another -o path, in a folder you can write to") from err
     typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
 
 
@@ -88,8 +96,12 @@ def import_(
         if target.exists() and not force:
             raise QuizcliError(f"{target} already exists", hint="choose another -o, or add --force")
     for target, data in zip(targets, result.banks):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(bank_yaml(data, source.name), encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(bank_yaml(data, source.name), encoding="utf-8")
+        except OSError as err:   # a read-only folder, a full disk, a path through a file
+            raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
+                               hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
         typer.echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.

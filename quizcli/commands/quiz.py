@@ -44,6 +44,12 @@ def quiz(
     cfg = config_mod.load()
     lang_ = config_mod.resolve_lang(lang, cfg)
     library = load_library(extra=bank, include_builtin=True)
+    if bank:
+        # A --bank may bring its own demos/ folder: the `d` key must find them
+        # (registry is standard library only: no torch here).
+        from quizcli.demo import registry
+
+        registry.use_banks(bank)
     filters = make_filters(library, topic, tag, type_, difficulty)
     questions = select(library, filters)
     if not questions:

@@ -36,8 +36,11 @@ def review(
 
     A right answer is rated good (Enter keeps it; h makes it hard, e easy), a
     wrong one again; flashcards you rate 1-4, each key showing the interval it
-    gives. `u` undoes the last rating, `s` skips, `q` quits with the summary.
-    Every answer is saved the moment you give it.
+    gives. A card you are still learning (again, or a new card's first
+    steps) comes back in the session once its step of 1-10 minutes is due.
+    Where a demo backs the answer, `d` runs it. `u` undoes the last rating,
+    `s` skips, `q` quits with the summary. Every answer is saved the moment
+    you give it.
     """
     from quizcli import config as config_mod
     from quizcli.bank import load_library
@@ -64,7 +67,8 @@ def review(
         queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
                            new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
         session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
-        summary = ui.run(session, make_console(), lang=lang_)
+        summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
+                         demo_banks=tuple(bank))
     finally:
         store.close()
     if summary.ended_by == "interrupt":

@@ -350,12 +350,27 @@ def run_many(
             on_done(outcome)
         return outcome
 
+    def not_run(info: DemoInfo) -> DemoOutcome:
+        return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
+                           verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
+                           treatment=treatment, info=info)
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures: list = []
     try:
         futures = [pool.submit(one, info) for info in infos]
         return [f.result() for f in futures]
     except KeyboardInterrupt:
+        # Ctrl-C: stop the running demos, and still return what was measured
+        # (the finished demos' outcomes, INTERRUPTED for the rest), so that
+        # `verify` shows its table instead of ending without a word.
         cancel.set()
-        raise
+        pool.shutdown(wait=True, cancel_futures=True)
+        outcomes = []
+        for i, info in enumerate(infos):
+            f = futures[i] if i < len(futures) else None
+            done = f is not None and f.done() and not f.cancelled() and f.exception() is None
+            outcomes.append(f.result() if done else not_run(info))
+        return outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -281,10 +281,13 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
         table.add_row(Text(o.demo_id), status, verdict, Text(f"{o.elapsed_s:.1f} s"), plain(o.message))
     console.print(table)
     ok = sum(o.ok for o in outcomes)
-    bad = len(outcomes) - ok
+    stopped = sum(o.status == engine.INTERRUPTED for o in outcomes)
+    bad = len(outcomes) - ok - stopped
     summary = Text(f"{ok} passed", style="green" if ok else "")
     if bad:
         summary += Text(", ") + Text(f"{bad} failed", style="bold red")
+    if stopped:   # Ctrl-C: not a failure of the demo
+        summary += Text(", ") + Text(f"{stopped} stopped", style="yellow")
     if skipped:
         summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
     summary += Text(f" in {wall_s:.1f} s", style="dim")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -20,7 +21,8 @@ from quizcli.model import QuestionType
 from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.session import Feedback
-from quizcli.ui.quiz import Reader, _echoing_reader, _keys, render_feedback, render_question, render_reveal
+from quizcli.ui.quiz import (Reader, _echoing_reader, _keys, _run_demo, render_feedback, render_question,
+                             render_reveal)
 from quizcli.ui.text import plain
 
 _QUIT = {"q", "quit", "exit", ":q", "退出"}
@@ -33,8 +35,10 @@ _ADJUST = {"": GOOD, "3": GOOD, "g": GOOD, "good": GOOD, "2": HARD, "h": HARD, "
 HELP = (
     "Answer as in the quiz: letter(s) of a choice, t/f, a number or text; on a flashcard Enter shows\n"
     "the answer, then rate it 1 again, 2 hard, 3 good, 4 easy (each key shows the next interval).\n"
-    "After a right answer: Enter keeps good, h hard, e easy. u undoes the last rating, s skips,\n"
-    "q quits (as do Ctrl-C and Ctrl-D) and shows the summary. To answer literally \"u\", type \\u."
+    "After a right answer: Enter keeps good, h hard, e easy. After an answer with a demo, d runs it.\n"
+    "A card you are still learning comes back in the session once its step (1-10 minutes) is due.\n"
+    "u undoes the last rating, s skips, q quits (as do Ctrl-C and Ctrl-D) and shows the summary.\n"
+    "To answer literally \"u\", type \\u."
 )
 
 
@@ -64,6 +68,8 @@ def render_card_head(console: Console, item: ReviewItem, session: ReviewSession)
         label = Text("cram · the schedule is not changed", style="dim")
     elif item.card is None:
         label = Text("new card", style="cyan")
+    elif item.repeat:
+        label = Text("learning", style="cyan") + Text(" · step due ") + _when(item.card.due, session.now())
     else:
         label = Text("due ", style="yellow") + _when(item.card.due, session.now())
         label.append(f" · reviewed {item.card.reps}x", style="dim")
@@ -79,6 +85,8 @@ def render_rated(console: Console, rated: Rated, session: ReviewSession) -> None
     line = Text("  Rated ") + Text(RATING_NAMES[rated.rating], style="bold")
     if rated.due is not None:
         line += Text(" · next review ") + _when(rated.due, session.now())
+    if rated.again_in_session:
+        line += Text(" · back in this session", style="cyan")
     if rated.capped and session.scheduler.until is not None:
         line += Text(f" · moved earlier to hold {session.scheduler.target:.0%} recall on "
                      f"{_day(session.scheduler.until)}", style="magenta")
@@ -130,6 +138,9 @@ def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
     nxt = Text("Next due: ", style="bold")
     nxt += _when(s.next_due, now) if s.next_due else Text("nothing scheduled", style="dim")
     body.append(nxt)
+    if s.learning:
+        body.append(Text(f"Still in a learning step: {s.learning} (they are due within minutes; "
+                         "`quizcli review` shows them then)", style="cyan"))
     if s.due_left:
         body.append(Text(f"Still due now: {s.due_left} (run `quizcli review` again)", style="yellow"))
     body += _forecast(s, now)
@@ -204,11 +215,34 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             console.print(Text(f"  {err}", style="yellow"))
 
 
-def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader) -> None:
-    """After a right answer: keep Good, or change it to Hard or Easy."""
-    iv = rated.adjustable
-    console.print(_keys(("Enter", f"good {format_interval(iv[GOOD])}"), ("h", f"hard {format_interval(iv[HARD])}"),
-                        ("e", f"easy {format_interval(iv[EASY])}"), ("u", "undo"), ("q", "quit")))
+class _Demo:
+    """How the demo key runs a demo: as the quiz does, in the demo engine's
+    subprocess (quizcli.ui.demo is imported only when a demo runs)."""
+
+    def __init__(self, lang: str, seed: int, banks: tuple[Path, ...]) -> None:
+        self.lang, self.seed, self.banks = lang, seed, banks
+
+    def run(self, console: Console, demo_id: str) -> None:
+        if self.banks:
+            # A --bank may bring its own demos/ folder (the registry is standard library only).
+            from quizcli.demo import registry
+
+            registry.use_banks(list(self.banks))
+        _run_demo(console, demo_id, self.lang, self.seed)
+
+
+def _demo_line(console: Console, demo_id: str) -> None:
+    console.print(Text("  Demo: ", style="bold") + plain(demo_id)
+                  + Text(" measures this claim in a small PyTorch run.", style="dim"))
+
+
+def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -> None:
+    """After a wrong answer or a flashcard's rating: d runs the question's demo."""
+    demo_id = item.question.demo
+    if not demo_id:
+        return
+    _demo_line(console, demo_id)
+    console.print(_keys(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
     while True:
         cmd = _cmd(read("> "))
         if cmd in _QUIT:
@@ -218,9 +252,39 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
         if cmd in _HELP:
             console.print(Text(HELP, style="dim"))
             continue
+        if cmd == "d":
+            demo.run(console, demo_id)
+        return
+
+
+def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader, demo: _Demo) -> None:
+    """After a right answer: keep Good, or change it to Hard or Easy (and d runs the demo)."""
+    iv = rated.adjustable
+    demo_id = rated.item.question.demo
+    keys = [("Enter", f"good {format_interval(iv[GOOD])}"), ("h", f"hard {format_interval(iv[HARD])}"),
+            ("e", f"easy {format_interval(iv[EASY])}"), ("u", "undo"), ("q", "quit")]
+    if demo_id:
+        _demo_line(console, demo_id)
+        keys.insert(3, ("d", "run the demo"))
+    console.print(_keys(*keys))
+    while True:
+        cmd = _cmd(read("> "))
+        if cmd in _QUIT:
+            raise _Quit
+        if cmd in _UNDO:
+            raise _Undo
+        if cmd in _HELP:
+            console.print(Text(HELP, style="dim"))
+            continue
+        if cmd == "d" and demo_id:
+            demo.run(console, demo_id)
+            # The rating is still open: ask for it again after the demo.
+            console.print(_keys(*(k for k in keys if k[0] != "d")))
+            continue
         rating = _ADJUST.get(cmd)
         if rating is None:
-            console.print(Text("  Enter keeps good; h hard, e easy, u undo", style="yellow"))
+            console.print(Text("  Enter keeps good; h hard, e easy, u undo" + (", d demo" if demo_id else ""),
+                               style="yellow"))
             continue
         if rating != rated.rating:
             render_rated(console, session.adjust(rating), session)
@@ -231,8 +295,13 @@ def _default_reader(prompt: str) -> str:
     return input(prompt)
 
 
-def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | None = None) -> ReviewSummary:
-    """Run the review to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
+def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | None = None, demo_seed: int = 0,
+        demo_banks: tuple[Path, ...] = ()) -> ReviewSummary:
+    """Run the review to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
+
+    `demo_seed` and `demo_banks` are what the demo key runs a demo with, as in the quiz.
+    """
+    demo = _Demo(lang, demo_seed, tuple(demo_banks))
     if read is None:
         if sys.stdin.isatty():
             read = _default_reader
@@ -261,7 +330,9 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
                                     lang)
                 render_rated(console, rated, session)
                 if rated.adjustable:
-                    _adjust(session, rated, console, read)
+                    _adjust(session, rated, console, read, demo)
+                else:
+                    _offer_demo(item, console, read, demo)
             except _Undo:
                 undone = session.undo()
                 if undone is not None:
