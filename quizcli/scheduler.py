@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from typing import Any
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
@@ -92,12 +94,22 @@ class Scheduler:
         self.until = _utc(until) if until is not None else None
         # Recall to aim for on the interview date: never below what FSRS keeps anyway.
         self.target = max(desired_retention, DEFAULT_TARGET if target is None else target)
+
+    # fsrs is imported when first needed: `quizcli review` shows its first
+    # card before anything is scheduled.
+    @cached_property
+    def _fsrs(self) -> Any:
         from fsrs import Scheduler as _FsrsScheduler
 
-        self._fsrs = _FsrsScheduler(desired_retention=desired_retention, enable_fuzzing=False)
-        w20 = self._fsrs.parameters[20]
-        self._decay = -w20
-        self._factor = 0.9 ** (1 / self._decay) - 1
+        return _FsrsScheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
+
+    @cached_property
+    def _decay(self) -> float:
+        return -self._fsrs.parameters[20]
+
+    @cached_property
+    def _factor(self) -> float:
+        return 0.9 ** (1 / self._decay) - 1
 
     # -- the memory model
 

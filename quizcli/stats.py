@@ -67,69 +67,84 @@ def _local_day(at: datetime) -> date:
     return at.astimezone().date()
 
 
-class _LocalDays:
-    """UTC bucket text ("2026-11-26T09" or "2026-11-26T09:45") -> local date.
+def _offset(at: datetime) -> int:
+    return int((at.astimezone().utcoffset() or timedelta(0)).total_seconds() // 60)
 
-    Looking up the local offset is slow (~5 us); it changes at most twice a
-    year, so it is looked up once per UTC day, and per bucket only on a day
-    when it changes.
-    """
 
-    def __init__(self) -> None:
-        self._days: dict[str, timedelta | None] = {}
-
-    def __call__(self, bucket: str) -> date:
-        at = datetime.fromisoformat(bucket + (":00" if len(bucket) == 13 else "") + ":00+00:00")
-        day = bucket[:10]
-        if day not in self._days:
-            start = datetime.fromisoformat(day + "T00:00:00+00:00")
-            first = start.astimezone().utcoffset()
-            last = (start + timedelta(hours=23, minutes=59)).astimezone().utcoffset()
-            self._days[day] = first if first == last else None
-        offset = self._days[day]
-        if offset is None:
-            return at.astimezone().date()
-        return (at + offset).date()
+def local_offsets(start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The local UTC offset (minutes) from `start` to `end`, as (from, offset)
+    at each change: looked up once per day, and to the quarter hour on the
+    days it changes (daylight saving; twice a year at most)."""
+    step = timedelta(minutes=15)
+    start = start.astimezone(timezone.utc)
+    out = [(start, _offset(start))]
+    day = start
+    while day < end:
+        nxt = day + timedelta(days=1)
+        new = _offset(nxt)
+        if new != out[-1][1]:
+            lo, hi = 0, 96          # quarter hours into the day: old offset at lo, new at hi
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _offset(day + mid * step) == out[-1][1]:
+                    lo = mid
+                else:
+                    hi = mid
+            out.append((day + hi * step, new))
+        day = nxt
+    return out
 
 
 def compute(library: Library, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
-    topic_of = {q.id: q.bank_id for q in library.questions}
+    # Every loop here runs once per card (20,000 in bench/bench_review.py),
+    # so each does as little as it can; SQL sums what needs no topic.
+    topic_of: dict[str, str] = {}
     per_topic_cards: dict[str, int] = {}
-    for q in library.questions:
-        per_topic_cards[q.bank_id] = per_topic_cards.get(q.bank_id, 0) + 1
+    for bank in library.banks:
+        for q in bank.questions:
+            topic_of[q.id] = q.bank_id
+            per_topic_cards[q.bank_id] = per_topic_cards.get(q.bank_id, 0) + 1
 
-    # Answers per question, and the reviews that measure retention, in one pass.
+    # Answers per question, summed per topic: [questions seen, answers, right].
     seen: dict[str, list[int]] = {}
-    leeches = []
-    n_ret = c_ret = 0
-    for qid, n, correct, n_r, c_r in store.answer_totals():
+    for qid, n, correct in store.answer_counts():
         topic = topic_of.get(qid, ORPHAN_TOPIC)
-        acc = seen.setdefault(topic, [0, 0, 0])
-        acc[0] += 1
-        acc[1] += n
-        acc[2] += correct
-        n_ret += n_r
-        c_ret += c_r
-        if n - correct >= LEECH_FAILURES:
-            leeches.append(Leech(qid, topic, n - correct, n))
+        acc = seen.get(topic)
+        if acc is None:
+            seen[topic] = [1, n, correct]
+        else:
+            acc[0] += 1
+            acc[1] += n
+            acc[2] += correct
+    n_ret, c_ret = store.retention_totals()
+    leeches = [Leech(qid, topic_of.get(qid, ORPHAN_TOPIC), n - correct, n)
+               for qid, n, correct in store.failing(LEECH_FAILURES)]
 
-    # Predicted recall now, per topic.
-    recall: dict[str, list[float]] = {}
+    # Predicted recall now, per topic: [cards, sum of recall].
+    recall: dict[str, list] = {}
+    curve = scheduler.recall
     for qid, stability, days in store.recall_inputs(now):
-        recall.setdefault(topic_of.get(qid, ORPHAN_TOPIC), []).append(scheduler.recall(stability, days))
+        topic = topic_of.get(qid, ORPHAN_TOPIC)
+        acc = recall.get(topic)
+        if acc is None:
+            recall[topic] = [1, curve(stability, days)]
+        else:
+            acc[0] += 1
+            acc[1] += curve(stability, days)
 
     topics = []
     for topic in sorted(set(per_topic_cards) | set(seen) | set(recall)):
         n_seen, n, correct = seen.get(topic, (0, 0, 0))
-        r = recall.get(topic, [])
+        n_r, sum_r = recall.get(topic, (0, 0.0))
         cards = per_topic_cards.get(topic, n_seen)
         topics.append(TopicStats(topic, cards, n_seen, n, correct, correct / n if n else None,
-                                 len(r), sum(r) / len(r) if r else None))
-    all_r = [v for vs in recall.values() for v in vs]
+                                 n_r, sum_r / n_r if n_r else None))
+    n_all_r = sum(v[0] for v in recall.values())
+    sum_all_r = sum(v[1] for v in recall.values())
     n_all = sum(t.answers for t in topics)
     c_all = sum(t.correct for t in topics)
     total = TopicStats("all", sum(t.cards for t in topics), sum(t.seen for t in topics), n_all, c_all,
-                       c_all / n_all if n_all else None, len(all_r), sum(all_r) / len(all_r) if all_r else None)
+                       c_all / n_all if n_all else None, n_all_r, sum_all_r / n_all_r if n_all_r else None)
 
     # Activity per local day: the store counts per UTC quarter hour, and each
     # goes to the local day it falls in, daylight saving included.
@@ -137,12 +152,10 @@ def compute(library: Library, store: Store, now: datetime, scheduler: Scheduler)
     first_day = today - timedelta(days=HEATMAP_DAYS - 1)
     since = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=1)
     per_day: dict[date, int] = {}
-    whole_hours = (now.astimezone().utcoffset() or timedelta(0)) % timedelta(hours=1) == timedelta(0)
-    local_day = _LocalDays()
-    for bucket, n in store.activity(since, by_hour=whole_hours):
-        d = local_day(bucket)
+    for day_text, n in store.activity_per_day(since, local_offsets(since, now)):
+        d = date.fromisoformat(day_text)
         if first_day <= d <= today:
-            per_day[d] = per_day.get(d, 0) + n
+            per_day[d] = n
     activity = tuple((first_day + timedelta(days=i), per_day.get(first_day + timedelta(days=i), 0))
                      for i in range(HEATMAP_DAYS))
     streak = 0

@@ -82,6 +82,9 @@ def test_multiple_choice_needs_all_correct_letters():
     assert "✓ Correct" in out
     code, out, _ = quiz("--topic", "fx", "--type", "multiple_choice", input=f"{mean}\n")
     assert "✗ Wrong" in out and "Score: 0/1" in out
+    # Found in QA: every correct choice had the same ✓, picked or left out.
+    assert re.search(rf"✓ {var}\) running_var  \(missed\)", out)
+    assert not re.search(rf"✓ {mean}\) running_mean  \(missed\)", out)
     code, out, _ = quiz("--topic", "fx", "--type", "multiple_choice", input=f"{mean},{var},{weight}\n")
     assert "✗ Wrong" in out
 

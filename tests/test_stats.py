@@ -170,3 +170,36 @@ def test_activity_falls_on_the_local_day(library, tmp_path, monkeypatch, tz, ans
         st.record_answer(ev("rv-tf", datetime.fromisoformat(answered_utc + "+00:00")))
         s = stats_mod.compute(library, st, NOW, Scheduler())
     assert [d for d, n in s.activity if n] == [local_day]
+
+
+def test_local_offsets_find_both_daylight_saving_changes(monkeypatch):
+    import time
+
+    from quizcli.stats import local_offsets
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    start = datetime(2025, 11, 26, 9, 0, tzinfo=timezone.utc)
+    assert local_offsets(start, NOW) == [(start, 60), (datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc), 120),
+                                         (datetime(2026, 10, 25, 1, 0, tzinfo=timezone.utc), 60)]
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    assert local_offsets(start, NOW) == [(start, 330)]
+
+
+def test_activity_across_daylight_saving_changes(library, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    answered = {"2026-03-28T22:59:00": date(2026, 3, 28),     # 23:59 in winter time
+                "2026-03-28T23:00:00": date(2026, 3, 29),
+                "2026-07-01T21:59:00": date(2026, 7, 1),      # 23:59 in summer time
+                "2026-07-01T22:00:00": date(2026, 7, 2),
+                "2026-10-25T22:59:00": date(2026, 10, 25),    # winter time again
+                "2026-10-25T23:00:00": date(2026, 10, 26)}
+    with open_store(tmp_path / "p.db") as st:
+        for at in answered:
+            st.record_answer(ev("rv-tf", datetime.fromisoformat(at + "+00:00")))
+        s = stats_mod.compute(library, st, NOW, Scheduler())
+    assert {d: n for d, n in s.activity if n} == {d: 1 for d in answered.values()}

@@ -57,7 +57,7 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
@@ -179,7 +179,7 @@ def verify(
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
-    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.

@@ -22,10 +22,11 @@ def stats(
     against desired retention, and leeches (questions failed 8 times or more)."""
     from quizcli import stats as stats_mod
     from quizcli.bank import load_library
-    from quizcli.review import forecast_recall, now_from_env, scheduler_from_settings
+    from quizcli.review import bulk_objects, forecast_recall, now_from_env, scheduler_from_settings
     from quizcli.store import open_store
 
-    library = load_library(extra=bank, include_builtin=True)
+    with bulk_objects():
+        library = load_library(extra=bank, include_builtin=True)
     now = now_from_env()()
     with open_store(readonly=True) as store:
         scheduler = scheduler_from_settings(store, now)

@@ -45,7 +45,7 @@ def review(
     from quizcli import config as config_mod
     from quizcli.bank import load_library
     from quizcli.errors import ExitCode, NotFoundError
-    from quizcli.review import ReviewSession, load_queue, now_from_env, scheduler_from_settings
+    from quizcli.review import ReviewSession, bulk_objects, load_queue, now_from_env, scheduler_from_settings
     from quizcli.session import make_filters, new_seed, select
     from quizcli.store import open_store
     from quizcli.ui import review as ui
@@ -53,7 +53,8 @@ def review(
 
     cfg = config_mod.load()
     lang_ = config_mod.resolve_lang(lang, cfg)
-    library = load_library(extra=bank, include_builtin=True)
+    with bulk_objects():
+        library = load_library(extra=bank, include_builtin=True)
     filters = make_filters(library, topic, tag, type_, difficulty)
     questions = select(library, filters)
     if not questions:

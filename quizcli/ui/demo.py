@@ -57,6 +57,20 @@ def fmt_number(v: Any) -> str:
     return str(v)
 
 
+def _numeric_cell(v: Any) -> bool:
+    """A number, or a placeholder for one ("-", "n/a", empty)."""
+    if v is None or isinstance(v, (int, float)):
+        return True
+    text = str(v).strip()
+    if text in ("", "-", "–", "n/a", "NaN", "inf", "-inf"):
+        return True
+    try:
+        float(text.replace("×", "").replace("%", "").replace("x", ""))
+    except ValueError:
+        return False
+    return True
+
+
 # --- the run --------------------------------------------------------------------
 
 
@@ -145,7 +159,10 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
         console.print(plain("Settings: " + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i, col in enumerate(result.table.columns):
-        table.add_column(plain(str(col)), justify="left" if i == 0 else "right")
+        # Numbers line up on the right; words ("N, H, W (per channel)") read
+        # from the left, also in the later columns.
+        numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
+        table.add_column(plain(str(col)), justify="right" if numeric else "left")
     for row in result.table.rows:
         table.add_row(*(plain(fmt_number(v)) for v in row))
     console.print(table)
@@ -200,10 +217,15 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
         engine.NAN: "The demo produced NaN",
     }
     title = titles.get(outcome.status, "The demo failed")
+    if outcome.status == engine.INTERRUPTED:   # its message only repeats the title
+        console.print(Text(f"{title} (Ctrl-C).", style="bold yellow"))
+        return
     console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
         console.print(Text(outcome.traceback, style="dim"))
-    elif outcome.status == engine.ERROR and outcome.info is not None:
+    elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
+        # Only where there is a traceback to see: an unavailable --device is
+        # a plain message, with its fix already in it.
         console.print(Text(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
 

@@ -100,6 +100,9 @@ def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int
             elif pos in picked:
                 mark, style = "✗", "red"
         text = bitext(choice.text, lang, style)
+        if reveal and choice.correct and picked and pos not in picked and item.question.type is QuestionType.MULTIPLE_CHOICE:
+            # Which correct choices the user left out: the ✓ alone does not say.
+            text += Text("  (missed)", style="yellow")
         if reveal and choice.why is not None and (choice.correct or pos in picked):
             text += Text("\n") + bitext(choice.why, lang, "dim")
         grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
