@@ -12,14 +12,49 @@ import os
 import sys
 
 import typer
+from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.commands import bank, browse, demos, export, progress, quiz, review
 
+
+class _PipeClosed(Exception):
+    """The reader of our output went away (`quizcli list | head`).
+
+    Not an OSError: Typer turns a BrokenPipeError raised in a command into
+    exit status 1; this one passes through Typer to the boundary in `main`.
+    """
+
+
+class _Group(TyperGroup):
+    def make_context(self, *args, **kwargs):   # `--help` prints while the context is made
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError as err:
+            raise _PipeClosed() from err
+
+    def invoke(self, ctx: typer.Context):       # every command, subgroups' included
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as err:
+            raise _PipeClosed() from err
+
+
+def show_help_without_arguments(ctx: typer.Context) -> None:
+    """`quizcli` or `quizcli GROUP` alone: the help, on stdout, exit 0.
+
+    (Typer's `no_args_is_help` prints it as a usage error: stderr, exit 2.)
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 app = typer.Typer(
     name="quizcli",
     help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
-    no_args_is_help=True,
+    cls=_Group,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     # Plain help: Typer's Rich help imports markdown-it and friends, which
@@ -38,9 +73,11 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."""
+    show_help_without_arguments(ctx)
 
 
 for module in (quiz, browse, bank, demos, review, progress, export):
@@ -64,7 +101,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(err.exit_code))
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
+    except (_PipeClosed, BrokenPipeError):
+        # The Python docs' SIGPIPE recipe: point stdout at devnull, so the
+        # interpreter's last flush does not fail again, and end quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):   # no real stdout (tests)
+            pass
         sys.exit(ExitCode.OK)
     except Exception as err:  # a bug: say so, and show the traceback on request
         if os.environ.get("QUIZCLI_TRACEBACK"):

@@ -96,6 +96,9 @@ class Claim:
     verdict: Verdict
     summary: Text
     refs: tuple[str, ...] = ()
+    # Why no demo backs this claim (no honest small experiment can speak to it);
+    # None when a demo does, or should.
+    no_demo: Text | None = None
 
 
 @dataclass(frozen=True)

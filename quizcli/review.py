@@ -7,6 +7,13 @@ flashcard is rated by the user. Each rating is written to the store the
 moment it is given, with the card's new schedule, in one transaction; `u`
 undoes the last one exactly (the store keeps the card as it was before).
 
+Learning steps within the session, as in Anki: a card that a rating leaves
+in a short (re)learning step (FSRS's defaults: 1 and 10 minutes for a new
+card, 10 minutes to relearn a lapse) comes back in the same session once
+that step is due, before the rest of the queue; when nothing else is left,
+up to LEARN_AHEAD (20 minutes) early. The clock is injected, so all of it
+is tested with a fixed or advancing clock.
+
 `cram` reviews anything matching, weakest first, and never touches the
 schedule: its answers are logged with mode "cram".
 """
@@ -22,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
 
 from quizcli import answers
 from quizcli.errors import ExitCode, QuizcliError
@@ -31,6 +38,9 @@ from quizcli.scheduler import (AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, LEARN
                                Scheduler)
 from quizcli.session import AnswerEvent, Item, choice_order
 from quizcli.store import Store, fmt_time, parse_time
+
+if TYPE_CHECKING:
+    from quizcli.bank.index import QuestionInfo
 
 ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
 DEFAULT_NEW_PER_DAY = 20
@@ -128,10 +138,19 @@ def scheduler_from_settings(store: Store, now: datetime, *, retention: float | N
 @dataclass(frozen=True)
 class ReviewItem:
     number: int                      # 1-based position in the session
-    question: Question
+    ref: Question | QuestionInfo     # the question, or its index entry (see `question`)
     card: CardState | None           # None: never reviewed (new)
     seed: int
     repeat: int = 0                  # times already rated in this session (a learning step shown again)
+    # Builds the full question from an index entry's id (quizcli.bank.index);
+    # None when `ref` is the full question already.
+    resolve: Callable[[str], Question] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def question(self) -> Question:
+        """The full question, built when first needed: a queue of thousands
+        of due cards holds index entries, and only the cards shown are built."""
+        return self.ref if self.resolve is None else self.resolve(self.ref.id)  # type: ignore[return-value]
 
     @cached_property
     def item(self) -> Item:
@@ -148,18 +167,27 @@ class Queue:
     new_today_left: int              # how many new ones the daily limit still allows
 
 
-def build_queue(questions: Sequence[Question], cards: dict[str, CardState], now: datetime, *, seed: int,
-                new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
+def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
+                seed: int, new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
                 limit: int | None = None, scheduler: Scheduler | None = None,
-                known: set[str] | None = None) -> Queue:
+                known: Collection[str] | None = None, resolve: Callable[[str], Question] | None = None) -> Queue:
     """The cards to review, in order.
 
     `cards` must hold every card due at `now` (all cards, for cram); `known`
     is the set of questions that have a card (default: those in `cards`).
+    `questions` may be index entries, with `resolve` to build a full question
+    from its id when its card is shown.
     """
-    known = set(cards) if known is None else known
-    seen = [(q, cards[q.id]) for q in questions if q.id in cards]
-    new = [q for q in questions if q.id not in known]
+    known = cards.keys() if known is None else known
+    # One pass over the questions (20,000 in bench/bench_review.py).
+    seen: list[tuple[Question, CardState]] = []
+    new: list[Question] = []
+    for q in questions:
+        card = cards.get(q.id)
+        if card is not None:
+            seen.append((q, card))
+        elif q.id not in known:
+            new.append(q)
     due = sorted(((q, c) for q, c in seen if c.due <= now), key=lambda qc: (qc[1].due, qc[0].id))
     left = max(0, new_per_day - introduced_today)
     until = scheduler.until if scheduler is not None else None
@@ -179,20 +207,20 @@ def build_queue(questions: Sequence[Question], cards: dict[str, CardState], now:
         picked = list(due) + [(q, None) for q in heapq.nsmallest(left, new, key=lambda q: (q.difficulty, q.id))]
     if limit:
         picked = picked[:limit]
-    items = tuple(ReviewItem(i + 1, q, c, seed) for i, (q, c) in enumerate(picked))
+    items = tuple(ReviewItem(i + 1, q, c, seed, resolve=resolve) for i, (q, c) in enumerate(picked))
     return Queue(items, len(due), len(new), left)
 
 
-def load_queue(store: Store, questions: Sequence[Question], now: datetime, *, seed: int,
+def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
                new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
-               scheduler: Scheduler | None = None) -> Queue:
+               scheduler: Scheduler | None = None, resolve: Callable[[str], Question] | None = None) -> Queue:
     """`build_queue` over what the store holds. Only the due cards are read
     for a review (a big history stays fast); cram orders everything by
     predicted recall, so it reads every card."""
     cards = store.cards_for(q.id for q in questions) if cram else store.due_cards(now)
     return build_queue(questions, cards, now, known=None if cram else store.card_ids(), seed=seed,
                        new_per_day=new_per_day, introduced_today=store.introduced_since(start_of_day(now)),
-                       cram=cram, limit=limit, scheduler=scheduler)
+                       cram=cram, limit=limit, scheduler=scheduler, resolve=resolve)
 
 
 # --------------------------------------------------------------------------
@@ -275,7 +303,7 @@ class ReviewSession:
     next is decided after each rating, skip or undo, with the injected clock.
     """
 
-    def __init__(self, queue: Queue, store: Store, scheduler: Scheduler, *, questions: Sequence[Question],
+    def __init__(self, queue: Queue, store: Store, scheduler: Scheduler, *, questions: Sequence[Question | QuestionInfo],
                  cram: bool = False, now: Now | None = None, clock: Callable[[], float] = time.monotonic,
                  learn_ahead: timedelta = LEARN_AHEAD, learning_steps: bool = True) -> None:
         self.queue = queue
@@ -501,7 +529,7 @@ def _due(item: ReviewItem) -> datetime:
     return item.card.due
 
 
-def forecast_recall(questions: Iterable[Question], cards: dict[str, CardState],
+def forecast_recall(questions: Iterable[Question | QuestionInfo], cards: dict[str, CardState],
                     sched: Scheduler) -> tuple[TopicForecast, ...]:
     """Predicted recall on the interview date per topic, if nothing more is reviewed.
 

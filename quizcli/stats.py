@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from quizcli.model import Library
 from quizcli.scheduler import Scheduler
 from quizcli.store import Store, fmt_time
+
+if TYPE_CHECKING:
+    from quizcli.bank.index import Index
 
 LEECH_FAILURES = 8
 HEATMAP_DAYS = 365
@@ -95,15 +98,16 @@ def local_offsets(start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     return out
 
 
-def compute(library: Library, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
+def compute(library: Library | Index, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
+    """The stats; of the questions only ids and topics are read, so the
+    light index (quizcli.bank.index) serves as well as the full library."""
     # Every loop here runs once per card (20,000 in bench/bench_review.py),
     # so each does as little as it can; SQL sums what needs no topic.
     topic_of: dict[str, str] = {}
     per_topic_cards: dict[str, int] = {}
-    for bank in library.banks:
-        for q in bank.questions:
-            topic_of[q.id] = q.bank_id
-            per_topic_cards[q.bank_id] = per_topic_cards.get(q.bank_id, 0) + 1
+    for q in library.questions:
+        topic_of[q.id] = q.bank_id
+        per_topic_cards[q.bank_id] = per_topic_cards.get(q.bank_id, 0) + 1
 
     # Answers per question, summed per topic: [questions seen, answers, right].
     seen: dict[str, list[int]] = {}

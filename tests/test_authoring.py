@@ -13,6 +13,7 @@ from quizcli.authoring import trust
 from quizcli.authoring.new import bank_id_for
 from quizcli.bank import load_library, validate_paths
 from quizcli.cli import app
+from quizcli.errors import ExitCode, QuizcliError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
 runner = CliRunner()
@@ -52,9 +53,23 @@ def test_bank_new_refuses_to_overwrite(tmp_path):
 
 
 @pytest.mark.parametrize("name, bid", [("My Notes", "my_notes"), ("2024 prep", "bank_2024_prep"), ("BN!", "bn"),
-                                        ("笔记", "bank")])
+                                        ("Café", "cafe"), ("GAN 笔记", "gan"), ("笔记", None)])
 def test_bank_ids_from_names(name, bid):
     assert bank_id_for(name) == bid
+
+
+def test_bank_new_asks_for_an_id_when_the_name_gives_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    err = runner.invoke(app, ["bank", "new", "笔记"]).exception
+    assert isinstance(err, QuizcliError) and err.exit_code == ExitCode.USAGE
+    assert "cannot make a bank id from '笔记'" in err.message and "--id notes" in err.hint
+    assert list(tmp_path.glob("*.yaml")) == []                        # nothing written under a made-up id
+    result = runner.invoke(app, ["bank", "new", "笔记", "--id", "notes", "--no-schema"])
+    assert result.exit_code == 0, result.output
+    [bank] = load_library(extra=[tmp_path / "notes.yaml"], include_builtin=False).banks
+    assert (bank.id, bank.title.zh) == ("notes", "笔记")
+    err = runner.invoke(app, ["bank", "new", "笔记", "--id", "9 notes"]).exception
+    assert isinstance(err, QuizcliError) and "not a valid bank id" in err.message
 
 
 def _demo_bank(tmp_path: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,87 @@ def test_fast_model_building_sets_every_field(no_builtin):
             assert set(q.__dict__) == {f.name for f in dataclasses.fields(Question)}
             assert q == dataclasses.replace(q)     # equal to one built by __init__
             assert isinstance(q.prompt, Text) and set(q.prompt.__dict__) == {"en", "zh"}
+
+
+# --- claims that no demo backs ---------------------------------------------------------
+
+
+def test_no_demo_reason_loads(no_builtin):
+    library = load_library(extra=[FIXTURES / "valid" / "no_demo.yaml"], include_builtin=False)
+    claim = library.claim("fx_nd_reason")
+    assert claim.no_demo.en.startswith("It needs image-scale generators")
+    assert claim.no_demo.zh.startswith("这需要图像规模")
+    assert library.question("fx-nd-reason").demo is None
+
+
+def test_a_claim_with_a_demo_and_a_no_demo_reason_is_an_error(no_builtin):
+    path = FIXTURES / "no_demo" / "both.yaml"
+    problems = validate_paths([path])
+    [(line, field, what)] = expectations(path)
+    assert [(p.file, p.line, p.field) for p in problems] == [(str(path), line, field)], [str(p) for p in problems]
+    [p] = problems
+    assert what in p.message and "fx_nd_demo" in p.message
+    assert f"{path}:10" in p.message            # where the reason is
+    assert "no_demo" in p.hint and "demo:" in p.hint
+
+
+def test_a_user_question_may_not_link_a_demo_to_a_builtin_claim_with_no_demo(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "reason.yaml").write_text((FIXTURES / "valid" / "no_demo.yaml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    monkeypatch.setenv(paths.ENV_CONTENT, str(content))
+    user = tmp_path / "user"
+    shutil.copytree(FIXTURES / "no_demo" / "demos", user / "demos")
+    text = (FIXTURES / "no_demo" / "both.yaml").read_text(encoding="utf-8")
+    (user / "mine.yaml").write_text(text.replace("claim: fx_nd_both", "claim: fx_nd_reason"), encoding="utf-8")
+    problems = validate_paths([user / "mine.yaml"])
+    assert [(p.file, p.field) for p in problems] == [(str(user / "mine.yaml"), "questions[0].demo")]
+    assert "fx_nd_reason" in problems[0].message
+
+
+# --- where each question is -------------------------------------------------------------
+
+
+def _id_lines(path: Path) -> dict[str, int]:
+    """Question id -> the line of its `- id:` (under `questions:`), read plainly."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines, 1) if line.startswith("questions:"))
+    return {line.split("id:", 1)[1].strip(): n for n, line in enumerate(lines, 1)
+            if n > start and line.lstrip().startswith("- id:")}
+
+
+def test_each_question_knows_its_line_cold_and_warm(no_builtin):
+    path = FIXTURES / "valid" / "no_demo.yaml"
+    for _ in ("cold", "warm"):   # the second load comes from the cache
+        library = load_library(extra=[path], include_builtin=False)
+        assert {q.id: q.line for q in library.questions} == _id_lines(path) == {"fx-nd-reason": 14}
+        assert library.questions[0].source == str(path)
+
+
+def test_question_lines_in_content_match_their_id_lines():
+    library = load_library()
+    for bank in library.banks:
+        assert {q.id: q.line for q in bank.questions} == _id_lines(Path(bank.source))
+
+
+def test_question_lines_for_banks_written_in_other_styles(tmp_path, no_builtin):
+    bank = tmp_path / "flow.yaml"
+    bank.write_text(
+        "format_version: 1\n"
+        "id: fx_flow\n"
+        "title: {en: Flow, zh: 流式}\n"
+        "description: {en: Other styles., zh: 其他写法。}\n"
+        "questions:\n"
+        "  - type: true_false\n"          # `id` not first
+        "    id: fx-flow-1\n"
+        "    prompt: {en: 'Yes?', zh: '是吗？'}\n"
+        "    answer: true\n"
+        "    explanation: {en: Because., zh: 因为。}\n"
+        "    tags: []\n"
+        "    difficulty: 1\n"
+        "  - {id: fx-flow-2, type: true_false, prompt: {en: 'No?', zh: '不是吗？'}, answer: false,\n"
+        "     explanation: {en: Because., zh: 因为。}, tags: [], difficulty: 1}\n",
+        encoding="utf-8")
+    library = load_library(extra=[bank], include_builtin=False)
+    assert [q.line for q in library.questions] == [6, 13]

@@ -140,3 +140,23 @@ def test_list_at_80_columns_keeps_long_ids_and_enough_of_the_prompt(tmp_path):
     assert code == 0 and long_id in out
     assert "ReLU is zero for negative inputs." in out
     assert "1 question." in out                      # not "1 questions"
+
+
+def test_show_gives_the_reason_where_a_claim_has_no_demo():
+    bank = str(Path(__file__).parent / "fixtures" / "banks" / "valid" / "no_demo.yaml")
+    code, out, _ = run(["show", "fx-nd-reason", "--bank", bank, "--lang", "en"])
+    assert code == 0 and "no demo: It needs image-scale generators" in out
+    code, out, _ = run(["show", "fx-nd-reason", "--bank", bank, "--lang", "zh"])
+    assert "no demo: 这需要图像规模的生成器" in out
+    data = json.loads(run(["show", "fx-nd-reason", "--bank", bank, "--json"])[1])
+    assert data["claim_verdict"]["no_demo"]["en"].startswith("It needs image-scale")
+    code, out, _ = run(["show", "fx-num"])          # a claim without a reason shows none
+    assert "no demo:" not in out
+
+
+def test_show_gives_the_question_line():
+    fx = FIXTURES / "content" / "fx.yaml"
+    line = next(n for n, text in enumerate(fx.read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip() == "- id: fx-num")
+    assert json.loads(run(["show", "fx-num", "--json"])[1])["line"] == line
+    assert f"fx.yaml:{line}" in run(["show", "fx-num"])[1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import paths
-from quizcli.demo import engine, registry
+from quizcli.demo import engine, forkserver, registry
 from quizcli.demo.api import NOT_REPRODUCED, Check, Curve, DemoResult, Table
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -143,7 +143,9 @@ def test_cancel_stops_the_demo():
     assert outcome.status == engine.INTERRUPTED and outcome.elapsed_s < 10
 
 
-def test_run_many_keeps_the_order_and_runs_side_by_side():
+def test_run_many_keeps_the_order_and_runs_side_by_side(monkeypatch):
+    # Spawned: a fork server's import time would blur who finishes first.
+    monkeypatch.setenv(engine.FORK_ENV, "0")
     infos = [registry.load_demo(i) for i in ("fx_hang", "fx_pass", "fx_fail")]
     done: list[str] = []
     outcomes = engine.run_many(infos, jobs=2, device="cpu", on_done=lambda o: done.append(o.demo_id))
@@ -202,3 +204,120 @@ def test_ctrl_c_in_run_many_returns_what_was_measured():
     assert [o.demo_id for o in outcomes] == ["fx_pass", "fx_hang", "fx_fail"]
     assert outcomes[0].status == engine.OK and outcomes[1].status == engine.INTERRUPTED
     assert outcomes[2].status in (engine.INTERRUPTED, engine.FAILED_CHECKS)
+
+
+# --- the fork server (`run_many` on Linux) ----------------------------------------------
+
+needs_fork = pytest.mark.skipif(not forkserver.supported(), reason="no fork server on this platform")
+
+CRASH_DEMO = '''
+import os
+import signal
+
+from quizcli.demo.api import DemoContext, DemoResult
+
+META = {{
+    "id": "{id}",
+    "title": {{"en": "Fixture that crashes", "zh": "崩溃的测试样例"}},
+    "claim": {{"en": "Crashes.", "zh": "崩溃。"}},
+    "claims": ["fx_claim_a"],
+    "verdict": "true",
+    "treatment": {{"en": "nothing", "zh": "无"}},
+    "long": False,
+}}
+
+
+def run(ctx: DemoContext) -> DemoResult:
+    print("about to crash", flush=True)
+    {crash}
+'''
+CRASHES = {"fx_exit": "os._exit(3)", "fx_segv": "os.kill(os.getpid(), signal.SIGSEGV)"}
+
+
+@pytest.fixture(scope="module")
+def crash_infos(tmp_path_factory) -> dict[str, registry.DemoInfo]:
+    folder = tmp_path_factory.mktemp("crash_demos")
+    infos = {}
+    for demo_id, crash in CRASHES.items():
+        path = folder / f"{demo_id}.py"
+        path.write_text(CRASH_DEMO.format(id=demo_id, crash=crash), encoding="utf-8")
+        infos[demo_id] = registry.info_for_file(path)
+    return infos
+
+
+def _fixture_info(demo_id: str) -> registry.DemoInfo:
+    return registry.info_for_file(FIXTURES / "demos" / f"{demo_id}.py")
+
+
+FORKED_IDS = ("fx_pass", "fx_torch", "fx_hang", "fx_raise", "fx_nan", "fx_exit", "fx_segv")
+
+
+@pytest.fixture(scope="module")
+def forked(crash_infos) -> dict[str, engine.DemoOutcome]:
+    """Every kind of ending, run once through two fork servers."""
+    if not forkserver.supported():
+        pytest.skip("no fork server on this platform")
+    infos = [crash_infos[i] if i in crash_infos else _fixture_info(i) for i in FORKED_IDS]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(engine.FORK_ENV, "1")
+        outcomes = engine.run_many(infos, jobs=2, device="cpu")
+    assert [o.demo_id for o in outcomes] == list(FORKED_IDS)
+    return {o.demo_id: o for o in outcomes}
+
+
+@needs_fork
+def test_run_many_forks_every_demo_from_its_server(forked):
+    assert all(o.forked for o in forked.values()), {i: o.forked for i, o in forked.items()}
+    assert forked["fx_pass"].status == engine.OK and forked["fx_pass"].verdict == "true"
+    assert "noise on stdout" in forked["fx_pass"].stderr_tail
+    assert forked["fx_torch"].status == engine.OK and forked["fx_torch"].device_used == "cpu"
+
+
+@needs_fork
+def test_forked_runs_give_the_numbers_of_a_spawned_run(forked):
+    spawned = engine.run_demo(_fixture_info("fx_torch"), device="cpu")
+    assert not spawned.forked and spawned.status == engine.OK
+    assert forked["fx_torch"].result.to_dict() == spawned.result.to_dict()
+
+
+@needs_fork
+def test_forked_hang_raise_and_nan_end_as_when_spawned(forked):
+    assert forked["fx_hang"].status == engine.TIMEOUT and "1.5 s" in forked["fx_hang"].message
+    assert forked["fx_hang"].elapsed_s < 10
+    raised = forked["fx_raise"]
+    assert raised.status == engine.ERROR and "ValueError at fx_raise.py:18" in raised.message
+    assert "Traceback" in raised.traceback
+    assert forked["fx_nan"].status == engine.NAN and "check 'loss < 1'" in forked["fx_nan"].message
+
+
+@needs_fork
+@pytest.mark.parametrize("demo_id, how", [("fx_exit", "exited with code 3"), ("fx_segv", "was killed by signal 11")])
+def test_a_crash_is_reported_alike_forked_or_spawned(forked, crash_infos, demo_id, how):
+    spawned = engine.run_demo(crash_infos[demo_id], device="cpu")
+    for outcome in (forked[demo_id], spawned):
+        assert outcome.status == engine.ERROR and outcome.result is None, outcome.message
+        assert f"the demo process {how} before reporting a result (about to crash)" == outcome.message
+    assert forked[demo_id].message == spawned.message
+
+
+@needs_fork
+def test_a_broken_server_falls_back_to_spawning(monkeypatch):
+    def broken(self, args, cancel=None):
+        return None   # as when the server died or never started
+
+    monkeypatch.setenv(engine.FORK_ENV, "1")
+    monkeypatch.setattr(forkserver.ForkServer, "launch", broken)
+    infos = [_fixture_info(i) for i in ("fx_pass", "fx_fail")]
+    outcomes = engine.run_many(infos, jobs=1, device="cpu")
+    assert [(o.status, o.forked) for o in outcomes] == [(engine.OK, False), (engine.FAILED_CHECKS, False)]
+
+
+def test_when_to_fork(monkeypatch):
+    monkeypatch.delenv(engine.FORK_ENV, raising=False)
+    if forkserver.supported():
+        assert engine.use_fork_server(57, 2) and not engine.use_fork_server(2, 2)
+    monkeypatch.setenv(engine.FORK_ENV, "0")
+    assert not engine.use_fork_server(57, 2)
+    monkeypatch.setattr(forkserver, "supported", lambda: False)
+    monkeypatch.setenv(engine.FORK_ENV, "1")
+    assert not engine.use_fork_server(57, 2)

@@ -200,11 +200,13 @@ def test_verify_unknown_id():
 
 
 def test_demo_commands_do_not_import_torch():
-    # The parent process never imports torch, numpy or matplotlib: only the demo's child does.
+    # The parent process never imports torch, numpy or matplotlib: only the demo's child does,
+    # or the fork server that `demos verify` forks it from (QUIZCLI_DEMO_FORK=1: even for two demos).
     code = (
         "import sys\n"
         "from quizcli.cli import main\n"
-        "for args in (['--help'], ['explain', '--help'], ['demos', 'list'], ['explain', 'fx_pass', '--device', 'cpu']):\n"
+        "for args in (['--help'], ['explain', '--help'], ['demos', 'list'], ['explain', 'fx_pass', '--device', 'cpu'],\n"
+        "             ['demos', 'verify', 'fx_pass', 'fx_torch', '--jobs', '1']):\n"
         "    try:\n"
         "        main(args)\n"
         "    except SystemExit:\n"
@@ -213,8 +215,15 @@ def test_demo_commands_do_not_import_torch():
         "assert not heavy, heavy\n"
     )
     env_patch = f"import quizcli.paths as p, pathlib; p.builtin_demos_dir = lambda: pathlib.Path({str(FIXTURES / 'demos')!r})\n"
-    proc = subprocess.run([sys.executable, "-c", env_patch + code], capture_output=True, text=True, timeout=60)
+    env = {**__import__("os").environ, "QUIZCLI_DEMO_FORK": "1"}
+    proc = subprocess.run([sys.executable, "-c", env_patch + code], capture_output=True, text=True, timeout=120,
+                          env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
+    from quizcli.demo import forkserver
+
+    if forkserver.supported():
+        out = " ".join(proc.stdout.split())
+        assert "2 passed" in out and "torch's import, done once per job" in out, out[-2000:]
 
 
 def test_explain_in_a_real_terminal():

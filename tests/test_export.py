@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from quizcli import paths
 from quizcli.bank import load_library, validate_paths
 from quizcli.cli import app
+from quizcli.errors import ExitCode, QuizcliError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
@@ -248,3 +249,16 @@ def test_import_to_a_path_through_a_file_is_a_clear_error(tmp_path, no_builtin):
     blocker.write_text("x")
     code, out = _main("import", str(source), "-o", str(blocker / "notes.yaml"))
     assert code == 1 and "cannot write" in out and "internal error" not in out
+
+
+def test_import_asks_for_an_id_when_the_file_name_gives_none(tmp_path, no_builtin):
+    source = tmp_path / "cards.md"
+    source.write_text("Q: What does BN normalize over in a CNN?\nA: N, H and W, per channel.\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "笔记.yaml")])
+    err = result.exception
+    assert isinstance(err, QuizcliError) and err.exit_code == ExitCode.USAGE
+    assert "cannot make a bank id from '笔记'" in err.message and "--id" in err.hint
+    assert not (tmp_path / "笔记.yaml").exists()
+    _invoke("import", str(source), "-o", str(tmp_path / "笔记.yaml"), "--id", "notes")
+    [bank] = load_library(extra=[tmp_path / "笔记.yaml"], include_builtin=False).banks
+    assert bank.id == "notes"

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli import paths
-from quizcli.authoring.lint import DEMO_RULES, lint_paths, normalize
+from quizcli.authoring.lint import lint_paths, normalize
 from quizcli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,12 +103,31 @@ def test_normalize_ignores_case_width_and_spacing():
 
 
 def test_content_is_lint_clean(monkeypatch):
-    """content/ stays lint-clean; findings that depend on demos (written apart) are not held against it."""
+    """content/ stays lint-clean under every rule, the demo rules included (`bank lint --strict content/`)."""
     content = ROOT / "content"
     monkeypatch.setenv(paths.ENV_CONTENT, str(content))
-    if not list(content.glob("*.yaml")):
-        pytest.skip("content/ has no banks yet")
     report = lint_paths([content])
     assert report.errors == []
-    findings = [f for f in report.findings if f.rule not in DEMO_RULES]
-    assert findings == [], "\n".join(f"{f.rule}: {f.problem}" for f in findings)
+    assert report.banks >= 6
+    assert report.findings == [], "\n".join(f"{f.rule}: {f.problem}" for f in report.findings)
+    assert runner.invoke(app, ["bank", "lint", "--strict", str(content)]).exit_code == 0
+
+
+def test_a_no_demo_reason_satisfies_claim_without_demo(tmp_path):
+    bank = LINT / "demo_bank" / "bank.yaml"
+    text = bank.read_text(encoding="utf-8")
+    assert "claim-without-demo" in _by_rule(lint_paths([bank]))
+    [hint] = {p.hint for p in _by_rule(lint_paths([bank]))["claim-without-demo"]}
+    assert "no_demo" in hint
+    # The same bank, its claim now saying why no demo backs it.
+    reasoned = tmp_path / "bank.yaml"
+    reasoned.write_text(_with_no_demo(text), encoding="utf-8")
+    assert "claim-without-demo" not in _by_rule(lint_paths([reasoned]))
+
+
+def _with_no_demo(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.strip().startswith("summary:"))
+    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+    reason = f"{indent}no_demo: {{en: Needs image-scale models., zh: 需要图像规模的模型。}}\n"
+    return "".join(lines[: i + 1] + [reason] + lines[i + 1:])

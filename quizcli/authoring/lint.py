@@ -204,10 +204,11 @@ class _Linter:
         linked_claims = {q["claim"] for b in every_bank for q in b["questions"] if q["claim"] and q["demo"]}
         for f, bank in banks:
             for c in bank["claims"]:
-                if c["id"] not in linked_claims:
+                if c["id"] not in linked_claims and c.get("no_demo") is None:
                     self.add(f, ("claims", c["index"], "id"), "claim-without-demo",
                              f"no question that tests claim `{c['id']}` links a demo",
-                             "add `demo: ID` to such a question if a small experiment can back the verdict")
+                             "add `demo: ID` to such a question if a small experiment can back the verdict; "
+                             "if none can speak to it honestly, say why in the claim's `no_demo: {en: ..., zh: ...}`")
         linked = {q["demo"] for b in every_bank for q in b["questions"] if q["demo"]}
         if any(f.source.builtin for f, _ in banks):
             from quizcli import paths

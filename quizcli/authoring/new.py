@@ -8,18 +8,26 @@ import re
 SCHEMA_FILE = "quizcli-bank.schema.json"
 
 
-def bank_id_for(name: str) -> str:
-    """A valid bank id from what the user typed ("My Notes" -> my_notes)."""
-    bid = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
+def bank_id_for(name: str) -> str | None:
+    """A valid bank id from what the user typed ("My Notes" -> my_notes, "Café" -> cafe).
+
+    None when the name has no Latin letter or digit to make one from ("笔记"):
+    a made-up id such as `bank` would surprise the user later, in `--topic`,
+    so the caller asks for one instead.
+    """
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    bid = re.sub(r"[^a-z0-9_]+", "_", ascii_name.strip().lower()).strip("_")
     if not bid:
-        bid = "bank"              # a name in another script: the user can rename it
-    elif not bid[0].isalpha():
+        return None
+    if not bid[0].isalpha():
         bid = "bank_" + bid
     return bid
 
 
-def new_bank_text(name: str, schema: str | None = SCHEMA_FILE) -> str:
-    bid = bank_id_for(name)
+def new_bank_text(name: str, schema: str | None = SCHEMA_FILE, bid: str | None = None) -> str:
+    bid = bid or bank_id_for(name) or "my_bank"
     title = json.dumps(name.strip() or bid, ensure_ascii=False)   # a JSON string is a YAML double-quoted one
     qid = bid.replace("_", "-")
     modeline = (f"# yaml-language-server: $schema={schema}\n"

@@ -90,10 +90,13 @@ def build() -> dict[str, Any]:
                         "description": '"true", nuanced or "false" (false as stated); quote true and false.'},
             "summary": {"$ref": "#/$defs/text"},
             "refs": strings,
+            "no_demo": {"$ref": "#/$defs/text",
+                        "description": "Why no demo backs this claim; not allowed when a question links one."},
         },
         "required": sorted(v.CLAIM_SPEC.required),
         "additionalProperties": False,
     }
+    assert set(claim["properties"]) == set(v.CLAIM_KEYS)
     return {
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": SCHEMA_ID,

@@ -7,6 +7,7 @@ second time, with positions, so every problem names its line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -162,8 +163,46 @@ def _check_file(f: _File) -> None:
     checked = check_bank(parsed.data, f.source.builtin)
     f.bank = checked.bank
     f.issues.extend(checked.issues)
+    if checked.bank is not None:
+        _record_lines(f, checked.bank)
     if not parsed.problems and not checked.issues and checked.bank is not None:
         cache.put(k, checked.bank)
+
+
+# A question item as banks are written: `- id: ...` on the item's first line.
+# The leading newline is a literal `re` scans for at C speed (`^` with re.M is not).
+_ITEM_ID = re.compile(r"\n[ \t]*- id:[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s#]+))")
+
+
+def _record_lines(f: _File, bank: dict[str, Any]) -> None:
+    """Store each question's line in the checked bank (and so in the cache).
+
+    yaml_rs gives no positions, and parsing again with them costs more than
+    the fast parse saved; one regex scan from `questions:` on finds the
+    `- id:` lines (about 30 ms of CPU for the 10,000 questions of
+    bench/bench_load.py; a warm load reads the lines from the cache). The
+    first `- id: X` there is question X's: claims recorded after the
+    questions come later. Only a bank written otherwise (a flow list, `id`
+    not first) pays for the slow parse with positions.
+    """
+    questions = [q for q in bank["questions"] if q is not None and q.get("id")]
+    if not questions:
+        return
+    text = f.text or ""
+    start = 0 if text.startswith("questions:") else text.find("\nquestions:")
+    lines: dict[str, int] = {}
+    if start >= 0:
+        line, last = text.count("\n", 0, start) + 1, start
+        for m in _ITEM_ID.finditer(text, start):
+            line += text.count("\n", last, m.start()) + 1    # + 1: the newline the match starts with
+            last = m.start() + 1
+            lines.setdefault(m[m.lastindex], line)      # the one alternative that matched
+    if any(q["id"] not in lines for q in questions):
+        for q in questions:
+            q["line"] = f.locate(("questions", q["index"]))[0]
+        return
+    for q in questions:
+        q["line"] = lines[q["id"]]
 
 
 def _ensure_text(f: _File) -> None:
@@ -199,9 +238,12 @@ def _cross_checks(files: list[_File]) -> None:
 
     question_ids: dict[str, tuple[_File, tuple]] = {}
     recorded: dict[str, list[tuple[_File, tuple]]] = {}
+    no_demo: dict[str, tuple[_File, tuple]] = {}     # claim id -> where its `no_demo` reason is
     for f in loaded:
         for claim in f.bank.get("claims", ()):
             recorded.setdefault(claim["id"], []).append((f, ("claims", claim["index"], "id")))
+            if claim.get("no_demo") is not None:
+                no_demo.setdefault(claim["id"], (f, ("claims", claim["index"], "no_demo")))
     for cid, records in recorded.items():
         # A user bank may record a claim a built-in bank records (the built-in
         # verdict wins when both load); within each kind, once per claim.
@@ -231,6 +273,15 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, base + ("claim",), f"claim `{claim}` is not recorded in any loaded bank",
                       "add it under `claims:` with its verdict and summary, or fix the id")
             demo = q.get("demo")
+            if demo and claim in no_demo:
+                # Reported at the question: that is the file to change when a
+                # user bank links a demo to a claim a built-in bank says none can back.
+                nd_f, nd_path = no_demo[claim]
+                issue(f, base + ("demo",),
+                      f"claim `{claim}` gives a reason why no demo backs it ({nd_f.where(nd_path)}), "
+                      f"yet this question names demo `{demo}`",
+                      "a claim has a demo or a `no_demo` reason, not both: remove `no_demo` from the claim "
+                      "if the demo backs it, or remove `demo:` here")
             if demo and demo not in known_demos and demo not in bank_dir_demos:
                 from quizcli.bank.validate import closest
 
@@ -354,11 +405,11 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             bank_id=b["id"], tags=tuple(q["tags"]), difficulty=q["difficulty"], demo=q["demo"],
             refs=tuple(q["refs"]), claim=q["claim"], choices=tuple(choices), answer_bool=q["answer_bool"],
             answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0, unit=q["unit"],
-            accept=tuple(q["accept"]), answer_text=texts[2], source=source, line=None,
+            accept=tuple(q["accept"]), answer_text=texts[2], source=source, line=q.get("line"),
         )
         qs.append(question)
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
-                         refs=tuple(c["refs"])) for c in b["claims"])
+                         refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])
     return Bank(id=b["id"], title=_text(b["title"]), description=_text(b["description"]),
                 questions=tuple(qs), claims=claims, format_version=b["format_version"],
                 source=source, builtin=builtin)

@@ -29,7 +29,7 @@ MIN_CHOICES, MAX_CHOICES = 2, 8
 
 TOP_KEYS = {"format_version": True, "id": True, "title": True, "description": True,
             "claims": False, "questions": True}          # key -> required
-CLAIM_KEYS = {"id": True, "verdict": True, "summary": True, "refs": False}
+CLAIM_KEYS = {"id": True, "verdict": True, "summary": True, "refs": False, "no_demo": False}
 COMMON_KEYS = {"id": True, "type": True, "prompt": True, "explanation": True, "tags": True,
                "difficulty": True, "demo": False, "refs": False, "claim": False}
 ANSWER_KEYS = {                                           # type -> {key: required}
@@ -326,9 +326,15 @@ class _Checker:
                            'write `verdict: "true"`, `verdict: nuanced` or `verdict: "false"` (false as stated)')
         summary = self.text(raw["summary"], path + ("summary",), "the claim's summary") if "summary" in raw else None
         refs = self.strings(raw["refs"], path + ("refs",), "refs") if "refs" in raw else ()
+        no_demo = None
+        if "no_demo" in raw:
+            no_demo = self.text(raw["no_demo"], path + ("no_demo",), "the claim's `no_demo` reason")
+            if no_demo is None:
+                return None
         if cid is None or verdict is None or summary is None or refs is None:
             return None
-        return {"id": cid, "verdict": verdict, "summary": summary, "refs": refs, "index": path[-1]}
+        return {"id": cid, "verdict": verdict, "summary": summary, "refs": refs, "no_demo": no_demo,
+                "index": path[-1]}
 
     def question(self, raw: Any, path: Path_) -> dict | None:
         raw = self.mapping(raw, path, "a question")

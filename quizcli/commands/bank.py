@@ -10,8 +10,16 @@ import typer
 bank_app = typer.Typer(
     name="bank",
     help="Check and write question banks (format: content/README.md).",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
+
+
+@bank_app.callback()
+def _bank(ctx: typer.Context) -> None:
+    """Check and write question banks (format: content/README.md)."""
+    from quizcli.cli import show_help_without_arguments
+
+    show_help_without_arguments(ctx)
 
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
 
@@ -74,6 +82,8 @@ def new(
     schema: bool = typer.Option(True, "--schema/--no-schema",
                                 help="Also write the JSON Schema beside it, for editors (if not there yet)."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID",
+                                          help="The bank's id ([a-z][a-z0-9_]*). Default: made from NAME."),
 ) -> None:
     """Write a new bank: one valid question of every type, with comments on every field.
 
@@ -83,13 +93,22 @@ def new(
 
     from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text
     from quizcli.authoring.schema import build
-    from quizcli.errors import QuizcliError
+    from quizcli.bank.validate import BANK_ID
+    from quizcli.errors import ExitCode, QuizcliError
 
-    bid = bank_id_for(name)
+    if bank_id is not None and not BANK_ID.fullmatch(bank_id):
+        raise QuizcliError(f"`{bank_id}` is not a valid bank id",
+                           hint="an id starts with a-z and holds only a-z, 0-9 and _, e.g. --id my_notes",
+                           exit_code=ExitCode.USAGE)
+    bid = bank_id or bank_id_for(name)
+    if bid is None:
+        raise QuizcliError(f"cannot make a bank id from {name!r}: ids hold only a-z, 0-9 and _",
+                           hint=f"give one with --id, e.g. `quizcli bank new {name} --id notes`; "
+                                "the name stays the bank's title", exit_code=ExitCode.USAGE)
     path = output or Path(f"{bid}.yaml")
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
-    _write(path, new_bank_text(name, SCHEMA_FILE if schema else None))
+    _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
     typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():

@@ -85,6 +85,9 @@ def import_(
     if lang not in ("en", "zh"):
         raise QuizcliError(f"unknown language `{lang}`", hint="use en or zh", exit_code=ExitCode.USAGE)
     bid = bank_id_for(bank_id or output.stem)
+    if bid is None:
+        raise QuizcliError(f"cannot make a bank id from {bank_id or output.stem!r}: ids hold only a-z, 0-9 and _",
+                           hint="give one with --id, e.g. --id notes", exit_code=ExitCode.USAGE)
     result = import_file(source, bid, title or source.stem, lang)
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]

@@ -21,12 +21,13 @@ def stats(
     of activity with your streak, reviews due in the next 14 days, true
     against desired retention, and leeches (questions failed 8 times or more)."""
     from quizcli import stats as stats_mod
-    from quizcli.bank import load_library
+    from quizcli.bank.index import load_index
     from quizcli.review import bulk_objects, forecast_recall, now_from_env, scheduler_from_settings
     from quizcli.store import open_store
 
+    # Stats need each question's id and topic only: the index, not the full library.
     with bulk_objects():
-        library = load_library(extra=bank, include_builtin=True)
+        library = load_index(extra=bank, include_builtin=True)
     now = now_from_env()()
     with open_store(readonly=True) as store:
         scheduler = scheduler_from_settings(store, now)

@@ -43,7 +43,7 @@ def review(
     you give it.
     """
     from quizcli import config as config_mod
-    from quizcli.bank import load_library
+    from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.review import ReviewSession, bulk_objects, load_queue, now_from_env, scheduler_from_settings
     from quizcli.session import make_filters, new_seed, select
@@ -53,10 +53,11 @@ def review(
 
     cfg = config_mod.load()
     lang_ = config_mod.resolve_lang(lang, cfg)
+    # The index, not the full library: full questions are built only for the cards shown.
     with bulk_objects():
-        library = load_library(extra=bank, include_builtin=True)
-    filters = make_filters(library, topic, tag, type_, difficulty)
-    questions = select(library, filters)
+        index = load_index(extra=bank, include_builtin=True)
+    filters = make_filters(index, topic, tag, type_, difficulty)
+    questions = select(index, filters)
     if not questions:
         raise NotFoundError("no questions match these filters",
                             hint="loosen them; `quizcli list` with the same filters shows what matches")
@@ -66,7 +67,8 @@ def review(
         scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
         current = now()
         queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
-                           new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
+                           new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
+                           resolve=index.question)
         session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
         summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
                          demo_banks=tuple(bank))

@@ -4,6 +4,8 @@ Standard library only: the quiz process never imports torch. A demo runs in
 a child process (`python -m quizcli.demo.runner`) that streams JSON lines
 back (see runner.py); a crash, a hang or a NaN in the child ends as a
 DemoOutcome with a clear message, never as an exception in the caller.
+`run_many` forks those children from one fork server per job, which imports
+torch once (see forkserver.py), where the platform allows it.
 
 The verdict follows from the checks: when every check passes it is the
 META verdict; when one fails it is NOT_REPRODUCED, never the stored verdict.
@@ -60,7 +62,7 @@ class DemoOutcome:
     message: str                      # one line for the user; "" when ok
     verdict: str | None               # META verdict, NOT_REPRODUCED, or None (no result)
     result: DemoResult | None
-    elapsed_s: float                  # wall time in the caller, torch import included
+    elapsed_s: float                  # wall time in the caller; torch's import included unless forked
     seed: int = 0
     device: str = "auto"              # as requested
     device_used: str | None = None    # as resolved by the runner
@@ -69,6 +71,7 @@ class DemoOutcome:
     info: DemoInfo | None = field(default=None, repr=False)
     stderr_tail: str = field(default="", repr=False)
     traceback: str = field(default="", repr=False)
+    forked: bool = False              # run by a fork server, torch already imported
 
     @property
     def ok(self) -> bool:
@@ -82,7 +85,7 @@ class DemoOutcome:
             "elapsed_s": round(self.elapsed_s, 3),
             "run_s": None if self.run_s is None else round(self.run_s, 3),
             "seed": self.seed, "device": self.device, "device_used": self.device_used,
-            "treatment": self.treatment,
+            "treatment": self.treatment, "forked": self.forked,
             "meta": self.info.to_dict() if self.info else None,
             "result": self.result.to_dict() if self.result else None,
         }
@@ -162,15 +165,42 @@ def timeout_for(info: DemoInfo) -> float:
     return DEFAULT_LONG_TIMEOUT_S if info.long else DEFAULT_TIMEOUT_S
 
 
-def runner_command(path: Path, *, seed: int, device: str, treatment: bool) -> list[str]:
-    cmd = [sys.executable, "-m", "quizcli.demo.runner", str(path), "--seed", str(seed), "--device", device]
+def runner_args(path: Path, *, seed: int, device: str, treatment: bool) -> list[str]:
+    args = [str(path), "--seed", str(seed), "--device", device]
     if not treatment:
-        cmd.append("--no-treatment")
-    return cmd
+        args.append("--no-treatment")
+    return args
 
 
-def _kill(proc: subprocess.Popen) -> None:
+def runner_command(path: Path, *, seed: int, device: str, treatment: bool) -> list[str]:
+    return [sys.executable, "-m", "quizcli.demo.runner", *runner_args(path, seed=seed, device=device, treatment=treatment)]
+
+
+# QUIZCLI_DEMO_FORK=0 spawns a process per demo even where a fork server
+# could run them (to compare, or to rule the server out); 1 forks even for
+# a handful of demos. Unset: fork when it saves time.
+FORK_ENV = "QUIZCLI_DEMO_FORK"
+
+
+def use_fork_server(n_demos: int, jobs: int) -> bool:
+    """Whether run_many should fork its demos from fork servers.
+
+    A server pays for one torch import and saves one per demo after its
+    first, so it pays off once a job runs two demos or more.
+    """
+    from quizcli.demo import forkserver
+
+    choice = os.environ.get(FORK_ENV, "").strip()
+    if choice == "0" or not forkserver.supported():
+        return False
+    return choice == "1" or n_demos > max(1, jobs)
+
+
+def _kill(proc: Any) -> None:
     if proc.poll() is not None:
+        return
+    if not isinstance(proc, subprocess.Popen):   # a forked child: its server stops it
+        proc.kill()
         return
     try:
         if hasattr(os, "killpg"):
@@ -194,6 +224,7 @@ def run_demo(
     timeout: float | None = None,
     on_progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    server: Any = None,
 ) -> DemoOutcome:
     """Run one demo in a child process and report how it ended.
 
@@ -201,7 +232,8 @@ def run_demo(
     untrusted user demo raises UntrustedDemoError; everything the demo
     itself does (raise, hang, NaN, missing torch) ends in the outcome.
     KeyboardInterrupt (or setting `cancel`) stops the child and ends as
-    INTERRUPTED.
+    INTERRUPTED. With a `server` (a forkserver.ForkServer) the child is
+    forked from it, and spawned as usual if the server cannot.
     """
     from quizcli.demo import registry
 
@@ -213,15 +245,21 @@ def run_demo(
     limit = timeout if timeout is not None else timeout_for(info)
     base = dict(demo_id=info.id, seed=seed, device=device, treatment=treatment, info=info)
 
-    env = dict(os.environ)
-    env["PYTHONUNBUFFERED"] = "1"
-    env.setdefault("PYTHONIOENCODING", "utf-8")
+    proc: Any = None
+    if server is not None:
+        # The server may still be importing torch: that time is not the demo's.
+        proc = server.launch(runner_args(info.path, seed=seed, device=device, treatment=treatment), cancel=cancel)
+        base["forked"] = proc is not None
     start = time.monotonic()
-    proc = subprocess.Popen(
-        runner_command(info.path, seed=seed, device=device, treatment=treatment),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=env, start_new_session=True, text=True, encoding="utf-8", errors="replace",
-    )
+    if proc is None and cancel is not None and cancel.is_set():
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user",
+                           elapsed_s=0.0, **base)
+    if proc is None:
+        proc = subprocess.Popen(
+            runner_command(info.path, seed=seed, device=device, treatment=treatment),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=child_env(), start_new_session=True, text=True, encoding="utf-8", errors="replace",
+        )
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_chunks: list[str] = []
 
@@ -316,6 +354,13 @@ def run_demo(
                        run_s=final.get("run_s"), **base)
 
 
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    return env
+
+
 def run_many(
     infos: Iterable[DemoInfo],
     *,
@@ -327,11 +372,27 @@ def run_many(
     on_start: Callable[[DemoInfo], None] | None = None,
     on_done: Callable[[DemoOutcome], None] | None = None,
 ) -> list[DemoOutcome]:
-    """Run demos side by side, `jobs` child processes at a time; outcomes in input order."""
+    """Run demos side by side, `jobs` child processes at a time; outcomes in input order.
+
+    Where it pays (see use_fork_server), each job has a fork server that
+    imports torch once and forks every demo's process from there.
+    """
     infos = list(infos)
     # The children lead their own process groups, so Ctrl-C reaches only us:
     # tell the workers to stop theirs.
     cancel = threading.Event()
+    servers: queue.Queue = queue.Queue()
+    started: list = []
+    if use_fork_server(len(infos), jobs):
+        from quizcli.demo import forkserver
+
+        for _ in range(min(max(1, jobs), len(infos))):
+            try:
+                started.append(forkserver.ForkServer(env=child_env()))
+            except OSError:
+                break   # the demos that find no server spawn their own process
+        for s in started:
+            servers.put(s)
 
     def one(info: DemoInfo) -> DemoOutcome:
         if cancel.is_set():
@@ -341,11 +402,19 @@ def run_many(
         if on_start:
             on_start(info)
         try:
-            outcome = run_demo(info, seed=seed, device=device, treatment=treatment, timeout=timeout, cancel=cancel)
+            server = servers.get_nowait()
+        except queue.Empty:
+            server = None
+        try:
+            outcome = run_demo(info, seed=seed, device=device, treatment=treatment, timeout=timeout, cancel=cancel,
+                               server=server)
         except Exception as err:   # e.g. an untrusted demo: report it like any failure
             message = getattr(err, "message", None) or f"{type(err).__name__}: {err}"
             outcome = DemoOutcome(demo_id=info.id, status=ERROR, message=message, verdict=None, result=None,
                                   elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+        finally:
+            if server is not None:
+                servers.put(server)
         if on_done:
             on_done(outcome)
         return outcome
@@ -374,3 +443,5 @@ def run_many(
         return outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for s in started:
+            s.close()

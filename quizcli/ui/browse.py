@@ -58,7 +58,7 @@ def bank_dict(bank: Bank) -> dict[str, Any]:
 
 def claim_dict(claim: Claim) -> dict[str, Any]:
     return {"id": claim.id, "verdict": claim.verdict.value, "label": claim.verdict.label,
-            "summary": _bi(claim.summary), "refs": list(claim.refs)}
+            "summary": _bi(claim.summary), "refs": list(claim.refs), "no_demo": _bi(claim.no_demo)}
 
 
 def question_summary_dict(q: Question) -> dict[str, Any]:
@@ -200,6 +200,8 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
         body.append(line)
         if claim is not None:
             body.append(Padding(bitext(claim.summary, lang, "dim"), (0, 0, 0, 2)))
+        if claim is not None and claim.no_demo is not None and not q.demo:
+            body.append(Text("no demo: ", style="bold") + bitext(claim.no_demo, lang))
     src = q.source + (f":{q.line}" if q.line else "")
     if src:
         body.append(Text("source: ", style="bold") + plain(src, "dim"))

@@ -313,4 +313,7 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
     if skipped:
         summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
     summary += Text(f" in {wall_s:.1f} s", style="dim")
+    if any(o.forked for o in outcomes):
+        # Forked from a fork server: the import was paid once per job, not per demo.
+        summary += Text("; demo times leave out torch's import, done once per job", style="dim")
     console.print(summary)

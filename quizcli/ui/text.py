@@ -9,6 +9,8 @@ which Rich never parses for markup.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from typing import Iterator
 
@@ -108,7 +110,15 @@ def _install_cjk_line_breaks() -> None:
 _install_cjk_line_breaks()
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich exits 1 here; `quizcli list | head` is no failure. Raise, so
+        # the boundary in quizcli.cli ends quietly with 0 like any other write.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def make_console(stderr: bool = False) -> Console:
     """The console for quizcli's output. Rich itself honours NO_COLOR,
     FORCE_COLOR, TERM=dumb and COLUMNS."""
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    return _Console(stderr=stderr, highlight=False, emoji=False)

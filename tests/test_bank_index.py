@@ -1,0 +1,157 @@
+"""The bank index: the same metadata as a full load, never stale, never unvalidated."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizcli.bank import load_library
+from quizcli.bank import index as index_mod
+from quizcli.bank.index import load_index
+from quizcli.errors import BankError
+from quizcli.model import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+REVIEW_BANKS = Path(__file__).parent / "fixtures" / "review" / "content"
+
+
+def fields(lib) -> list[tuple]:
+    return [(q.id, q.bank_id, q.type, q.difficulty, tuple(q.tags), q.demo, q.claim) for q in lib.questions]
+
+
+def agrees(index, lib: Library) -> None:
+    assert fields(index) == fields(lib)
+    assert [b.id for b in index.banks] == [b.id for b in lib.banks]
+    assert [(b.source, b.builtin) for b in index.banks] == [(b.source, b.builtin) for b in lib.banks]
+    for q in lib.questions:
+        assert index.question(q.id) == q          # every field, source and line included
+
+
+def age(folder: Path, seconds: float = 60) -> None:
+    """Date the files back, as files not touched just now are (see index._RACY_NS)."""
+    for p in folder.rglob("*"):
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
+
+
+@pytest.fixture
+def banks(tmp_path, monkeypatch) -> Path:
+    """A copy of the review fixtures, with no built-in content beside it."""
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
+    folder = tmp_path / "banks"
+    shutil.copytree(REVIEW_BANKS, folder)
+    age(folder)
+    return folder
+
+
+def test_agrees_with_the_builtin_content():
+    lib = load_library()
+    first = load_index()
+    assert not first.hit
+    agrees(first, lib)
+    again = load_index()
+    assert again.hit, "the second load must come from the index"
+    agrees(again, lib)
+
+
+def test_agrees_on_a_generated_corpus(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from gen_corpus import write_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 240)
+    age(corpus)
+    lib = load_library([corpus], include_builtin=False)
+    assert len(lib.questions) == 240
+    load_index([corpus], include_builtin=False)
+    index = load_index([corpus], include_builtin=False)
+    assert index.hit
+    agrees(index, lib)
+
+
+def test_a_changed_bank_is_seen(banks):
+    assert not load_index([banks]).hit
+    assert load_index([banks]).hit
+    path = banks / "rw.yaml"
+    # Same size, same modification time: only the change time (and content) differ.
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "difficulty: 2" in text
+    path.write_text(text.replace("difficulty: 2", "difficulty: 4", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    index = load_index([banks])
+    assert not index.hit
+    agrees(index, load_library([banks]))
+    assert 4 in {q.difficulty for q in index.questions if q.bank_id == "rw"}
+
+
+def test_an_added_or_removed_bank_is_seen(banks, tmp_path):
+    load_index([banks])
+    assert load_index([banks]).hit
+    text = (banks / "rw.yaml").read_text(encoding="utf-8")
+    (banks / "rx.yaml").write_text(text.replace("id: rw", "id: rx").replace("- id: rw-", "- id: rx-"),
+                                   encoding="utf-8")
+    age(banks)
+    index = load_index([banks])
+    assert not index.hit and "rx" in {b.id for b in index.banks}
+    agrees(index, load_library([banks]))
+    (banks / "rx.yaml").unlink()
+    index = load_index([banks])
+    assert not index.hit and "rx" not in {b.id for b in index.banks}
+    assert load_index([banks]).hit     # the index of the first state again
+
+
+def test_a_broken_bank_raises_bank_error_not_a_stale_index(banks):
+    load_index([banks])
+    assert load_index([banks]).hit
+    path = banks / "rv.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("type: flashcard", "type: flashcrad", 1), encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_index([banks])
+    assert [p.field for p in err.value.problems] == ["questions[0].type"]
+    # Fixed again: loads, and the old index is not trusted blindly.
+    path.write_text(good, encoding="utf-8")
+    agrees(load_index([banks]), load_library([banks]))
+
+
+def test_a_missing_bank_file_is_an_error(banks):
+    load_index([banks / "rv.yaml"])
+    (banks / "rv.yaml").unlink()
+    with pytest.raises(BankError):
+        load_index([banks / "rv.yaml"])
+
+
+def test_a_file_changed_just_now_writes_no_index(banks):
+    (banks / "rv.yaml").touch()
+    load_index([banks])
+    assert not load_index([banks]).hit
+
+
+def test_questions_fall_back_to_a_full_load_without_the_bank_cache(banks):
+    lib = load_library([banks])
+    load_index([banks])
+    index = load_index([banks])
+    assert index.hit
+    shutil.rmtree(index_mod._folder().parent / "banks")
+    agrees(index, lib)
+
+
+def test_a_damaged_index_file_is_a_miss(banks):
+    load_index([banks])
+    for p in index_mod._folder().glob("*.marshal"):
+        p.write_bytes(b"\x00garbage")
+    index = load_index([banks])
+    assert not index.hit
+    agrees(index, load_library([banks]))
