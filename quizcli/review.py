@@ -36,11 +36,14 @@ from quizcli.errors import ExitCode, QuizcliError
 from quizcli.model import Question, QuestionType
 from quizcli.scheduler import (AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState,
                                Scheduler)
-from quizcli.session import AnswerEvent, Item, choice_order
 from quizcli.store import Store, fmt_time, parse_time
 
 if TYPE_CHECKING:
     from quizcli.bank.index import QuestionInfo
+    from quizcli.session import AnswerEvent, Item
+
+# quizcli.session is imported where it is used: `quizcli stats` uses this
+# module's settings and forecast, never a session.
 
 ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
 DEFAULT_NEW_PER_DAY = 20
@@ -71,8 +74,9 @@ def now_from_env() -> Now:
 
 @contextmanager
 def bulk_objects() -> Iterator[None]:
-    """Around building the question library: no cyclic garbage collection
-    while its many small objects are made (each collection walks all of them
+    """Around building large sets of objects (the bank index or library, the
+    review queue, the stats rows): no cyclic garbage collection while its
+    many small objects are made (each collection walks all of them
     again: about 40% of the load in bench/bench_review.py), then gc.freeze()
     moves them out of the collector's sight for good; they live as long as
     the command anyway."""
@@ -156,6 +160,8 @@ class ReviewItem:
     def item(self) -> Item:
         """The question as asked, choices shuffled; made when first shown,
         so that queueing thousands of due cards stays cheap."""
+        from quizcli.session import Item, choice_order
+
         return Item(self.number, self.question, choice_order(self.question, self.seed))
 
 
@@ -502,6 +508,8 @@ class ReviewSession:
                 picked: tuple[int, ...]) -> Rated:
         started = self._shown_at if self._shown_at is not None else self.clock()
         at = self.now()
+        from quizcli.session import AnswerEvent
+
         event = AnswerEvent(question_id=item.question.id, at=at, given=raw, correct=correct, grade=grade,
                             seconds=max(0.0, self.clock() - started), mode=self.mode)
         place = self._place

@@ -103,16 +103,16 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
     light index (quizcli.bank.index) serves as well as the full library."""
     # Every loop here runs once per card (20,000 in bench/bench_review.py),
     # so each does as little as it can; SQL sums what needs no topic.
-    topic_of: dict[str, str] = {}
-    per_topic_cards: dict[str, int] = {}
-    for q in library.questions:
-        topic_of[q.id] = q.bank_id
-        per_topic_cards[q.bank_id] = per_topic_cards.get(q.bank_id, 0) + 1
+    from collections import Counter
+
+    topic_of: dict[str, str] = {q.id: q.bank_id for q in library.questions}
+    per_topic_cards: dict[str, int] = Counter(topic_of.values())    # ids are unique across banks
+    topic_get = topic_of.get
 
     # Answers per question, summed per topic: [questions seen, answers, right].
     seen: dict[str, list[int]] = {}
     for qid, n, correct in store.answer_counts():
-        topic = topic_of.get(qid, ORPHAN_TOPIC)
+        topic = topic_get(qid, ORPHAN_TOPIC)
         acc = seen.get(topic)
         if acc is None:
             seen[topic] = [1, n, correct]
@@ -128,7 +128,7 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
     recall: dict[str, list] = {}
     curve = scheduler.recall
     for qid, stability, days in store.recall_inputs(now):
-        topic = topic_of.get(qid, ORPHAN_TOPIC)
+        topic = topic_get(qid, ORPHAN_TOPIC)
         acc = recall.get(topic)
         if acc is None:
             recall[topic] = [1, curve(stability, days)]

@@ -50,8 +50,16 @@ def banks(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def test_agrees_with_the_builtin_content():
+def test_agrees_with_the_builtin_content(tmp_path, monkeypatch):
+    from quizcli import paths
+
+    # A copy, dated back: a bank being edited right now would (rightly) write no index.
+    content = tmp_path / "content"
+    shutil.copytree(paths.builtin_content_dir(), content)
+    age(content)
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
     lib = load_library()
+    assert lib.questions and all(b.builtin for b in lib.banks)
     first = load_index()
     assert not first.hit
     agrees(first, lib)

@@ -256,7 +256,7 @@ def test_a_user_banks_demo_does_not_run_until_trusted(monkeypatch, tmp_path):
         (FIXTURES / "demos" / "fx_pass.py").read_text().replace('"fx_pass"', '"my_demo"'))
     code, out, err = run(["explain", "my_demo", "--bank", str(bank), "--device", "cpu"])
     assert code == 5
-    flat = out.replace("\n", "")
+    flat = " ".join(out.split())   # the error wraps and indents long paths
     assert "you have not trusted" in flat and f"quizcli bank trust {bank}" in flat
     assert "Verdict" not in out
     code, out, _ = run(["demos", "list", "--bank", str(bank)])

@@ -29,7 +29,7 @@ def stats(
     with bulk_objects():
         library = load_index(extra=bank, include_builtin=True)
     now = now_from_env()()
-    with open_store(readonly=True) as store:
+    with open_store(readonly=True) as store, bulk_objects():   # a row per card, several times over
         scheduler = scheduler_from_settings(store, now)
         data = stats_mod.compute(library, store, now, scheduler)
         forecast = ()

@@ -64,12 +64,13 @@ def review(
     now = now_from_env()
     store = open_store()
     try:
-        scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
-        current = now()
-        queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
-                           new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
-                           resolve=index.question)
-        session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
+        with bulk_objects():      # thousands of due cards: no collection while they are queued
+            scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
+            current = now()
+            queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
+                               new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
+                               resolve=index.question)
+            session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
         summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
                          demo_banks=tuple(bank))
     finally:
