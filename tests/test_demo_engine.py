@@ -186,15 +186,20 @@ def test_curves_may_hold_nan_a_diverged_run_is_not_an_error():
     assert engine.nan_fields(r) == []
 
 
-def test_ctrl_c_in_run_many_returns_what_was_measured():
+@pytest.mark.parametrize("fork", ["0", "1"], ids=["spawned", "forked"])
+def test_ctrl_c_in_run_many_returns_what_was_measured(monkeypatch, fork):
     # Found in QA: Ctrl-C during `demos verify` ended it without a word, the
     # finished demos' results lost; now they come back with the rest INTERRUPTED.
     import os
     import signal
 
+    if fork == "1" and not forkserver.supported():
+        pytest.skip("no fork server on this platform")
+    monkeypatch.setenv(engine.FORK_ENV, fork)
     infos = [registry.load_demo(i) for i in ("fx_pass", "fx_hang", "fx_fail")]
     done = threading.Event()
-    timer = threading.Timer(0.1, lambda: done.wait(20) and os.kill(os.getpid(), signal.SIGINT))
+    # Generous: a fork server imports torch first, slow on a busy machine.
+    timer = threading.Timer(0.1, lambda: done.wait(120) and os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
         outcomes = engine.run_many(infos, jobs=2, device="cpu", timeout=30,
@@ -302,14 +307,24 @@ def test_a_crash_is_reported_alike_forked_or_spawned(forked, crash_infos, demo_i
 
 @needs_fork
 def test_a_broken_server_falls_back_to_spawning(monkeypatch):
-    def broken(self, args, cancel=None):
-        return None   # as when the server died or never started
+    class Broken:
+        closed = 0
+
+        def __init__(self, env=None):
+            pass
+
+        def launch(self, args, cancel=None):
+            return None   # as when the server died or never started
+
+        def close(self):
+            Broken.closed += 1
 
     monkeypatch.setenv(engine.FORK_ENV, "1")
-    monkeypatch.setattr(forkserver.ForkServer, "launch", broken)
+    monkeypatch.setattr(forkserver, "ForkServer", Broken)
     infos = [_fixture_info(i) for i in ("fx_pass", "fx_fail")]
     outcomes = engine.run_many(infos, jobs=1, device="cpu")
     assert [(o.status, o.forked) for o in outcomes] == [(engine.OK, False), (engine.FAILED_CHECKS, False)]
+    assert Broken.closed == 1
 
 
 def test_when_to_fork(monkeypatch):

@@ -157,7 +157,8 @@ class ForkServer:
         except OSError:
             pass
         try:
-            self.proc.wait(timeout=5)
+            # Still importing, it would notice the closed socket only afterwards.
+            self.proc.wait(timeout=5 if self.ready else 0)
         except subprocess.TimeoutExpired:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
