@@ -11,9 +11,6 @@ SGD steps at a learning rate where BN matters.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "bn_before_nonlinearity",
@@ -37,13 +34,9 @@ STEPS, LR, BATCH = 60, 0.5, 32
 
 def _common():
     """demos/_norm_common.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_norm_common"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_norm_common.py")
 
 
 def run(ctx):

@@ -13,9 +13,6 @@ variance of each BN layer's input to its running variance.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "bn_drop_dropout",
@@ -36,13 +33,9 @@ STEPS, LR, BATCH = 150, 0.1, 64
 
 def _common():
     """demos/_norm_common.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_norm_common"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_norm_common.py")
 
 
 def run(ctx):

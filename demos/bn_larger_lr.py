@@ -8,10 +8,7 @@ reached is lower (Ioffe & Szegedy 2015; Santurkar et al. 2018).
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 META = {
     "id": "bn_larger_lr",
@@ -34,13 +31,9 @@ DEPTH, WIDTH = 6, 32     # hidden layers of the MLP
 
 def _common():
     """demos/_norm_common.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_norm_common"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_norm_common.py")
 
 
 def run(ctx):

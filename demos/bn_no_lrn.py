@@ -10,9 +10,6 @@ k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "bn_no_lrn",
@@ -34,13 +31,9 @@ LRN_SIZE, LRN_ALPHA, LRN_BETA, LRN_K = 5, 1e-4, 0.75, 2.0   # AlexNet's settings
 
 def _common():
     """demos/_norm_common.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_norm_common"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_norm_common.py")
 
 
 def run(ctx):

@@ -12,9 +12,6 @@ of 4 (any value the optimizer may choose) puts units back in saturation.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "bn_sigmoid_saturation",
@@ -41,13 +38,9 @@ GAMMA = 4.0              # a gamma the optimizer is free to learn
 
 def _common():
     """demos/_norm_common.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_norm_common"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_norm_common.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_norm_common.py")
 
 
 def run(ctx):

@@ -11,9 +11,6 @@ for two values of gamma.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "gan_gradient_penalty",
@@ -34,13 +31,9 @@ GAMMAS = (0.3, 1.0)    # R1 weights tried
 
 def _dirac():
     """demos/_gan_dirac.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_gan_dirac"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_gan_dirac.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_gan_dirac.py")
 
 
 def run(ctx):

@@ -11,9 +11,6 @@ small neighbourhood, since the noise is sampled).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "gan_instance_noise",
@@ -35,13 +32,9 @@ NOISE_BATCH = 256   # noise samples per step
 
 def _dirac():
     """demos/_gan_dirac.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_gan_dirac"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_gan_dirac.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_gan_dirac.py")
 
 
 def run(ctx):

@@ -12,9 +12,6 @@ close G gets to the data in the same number of GAN steps.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "gan_noisy_label_flips",
@@ -38,13 +35,9 @@ REPLICAS = 4         # independent GAN runs per arm, trained side by side; W1 is
 
 def _toy():
     """demos/_gan_toy.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_gan_toy"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_gan_toy.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_gan_toy.py")
 
 
 def run(ctx):

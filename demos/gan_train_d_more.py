@@ -13,9 +13,6 @@ must be near-optimal, Arjovsky et al. 2017).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 META = {
     "id": "gan_train_d_more",
@@ -39,13 +36,9 @@ N_D = 5           # D steps per G step in the treatment arms
 
 def _dirac():
     """demos/_gan_dirac.py, loaded by path like the demo itself."""
-    name = "_quizcli_demos_gan_dirac"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_gan_dirac.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    from quizcli.demo import kit
+
+    return kit.sibling(__file__, "_gan_dirac.py")
 
 
 def run(ctx):

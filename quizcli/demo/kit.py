@@ -1,6 +1,7 @@
 """Helpers for demo code. Imports torch: only used inside a demo's process.
 
     kit.setup(ctx)                         seed everything, one thread; -> device
+    kit.sibling(__file__, "_helper.py")    a helper module beside the demo
     kit.generator(ctx, offset)             a seeded CPU generator for data
     with kit.fork_rng(ctx, offset): ...    the same initial weights in both arms
     for step in kit.steps(ctx, n, "msg", span=(0, .5)): ...   progress for free
@@ -48,6 +49,25 @@ def setup(ctx: DemoContext) -> torch.device:
         # CPU runs are untouched, and stay bit-for-bit reproducible.
         torch.set_default_device(device)
     return device
+
+
+def sibling(demo_file: str, name: str) -> Any:
+    """Load a helper module that sits beside a demo (`demos/_gan_toy.py`).
+
+    Demo files are loaded by path, not as a package, so a shared helper is
+    too: once per process, under a private module name.
+    """
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    key = "_quizcli_demos_" + Path(name).stem.lstrip("_")
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, Path(demo_file).with_name(name))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
 
 
 def generator(ctx: DemoContext, offset: int = 0) -> torch.Generator:
