@@ -60,50 +60,97 @@ def run(ctx):
     kit.setup(ctx)
     toy = _toy()
 
-    def train_arms(arms: dict, offset: float = 0.0, share: float = 1.0) -> dict:
-        # Every arm starts from the same D and sees the same data stream.
-        runs = {}
-        for i, (name, cfg) in enumerate(arms.items()):
-            torch.manual_seed(ctx.seed)
-            runs[name] = toy.train(cfg, kit.generator(ctx, 1))
-            ctx.progress(offset + share * (i + 1) / len(arms), name)
-        return runs
-
     article = ((0.7, 1.2), (0.0, 0.3)) if ctx.treatment else ((0.9, 0.9), (0.0, 0.0))
 
     # (1) A D that can memorize its samples, each with the label drawn for it once.
     gen = kit.generator(ctx, 2)
     real = torch.randn(MEMO_N, MEMO_DIM, generator=gen) + 0.5
     fake = torch.randn(MEMO_N, MEMO_DIM, generator=gen) - 0.5
-    memo = {}
-    for name, (real_lab, fake_lab), redraw in (("article's labels, fixed per sample", article, False),
-                                               ("article's labels, redrawn every step", article, True),
-                                               ("one-sided: real 0.9, fake 0", ((0.9, 0.9), (0.0, 0.0)), False)):
-        torch.manual_seed(ctx.seed)
-        d = torch.nn.Sequential(torch.nn.Linear(MEMO_DIM, 64), torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 1))
-        opt = toy.Optimizer("adam", d.parameters(), 0.01)
-        label_gen = kit.generator(ctx, 3)
-        y_r, y_f = toy.labels(MEMO_N, real_lab, label_gen), toy.labels(MEMO_N, fake_lab, label_gen)
-        for _ in range(MEMO_STEPS):
-            if redraw:
-                y_r, y_f = toy.labels(MEMO_N, real_lab, label_gen), toy.labels(MEMO_N, fake_lab, label_gen)
-            l_r, l_f = d(real), d(fake)
-            loss = toy.bce(l_r, y_r).mean() + toy.bce(l_f, y_f).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        memo[name] = {"loss": loss.item(), "max_logit": d(real).max().item()}
+    memo_arms = {"article's labels, fixed per sample": (article, False),
+                 "article's labels, redrawn every step": (article, True),
+                 "one-sided: real 0.9, fake 0": (((0.9, 0.9), (0.0, 0.0)), False)}
+    # The three Ds train side by side as one batched computation, each from the same initialization.
+    A = len(memo_arms)
+    torch.manual_seed(ctx.seed)
+    init = torch.nn.Sequential(torch.nn.Linear(MEMO_DIM, 64), torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 1))
+    w1_, b1_, w2_, b2_ = (t.detach().unsqueeze(0).repeat(A, 1, 1).requires_grad_()
+                          for t in (init[0].weight.T, init[0].bias[None], init[2].weight.T, init[2].bias[None]))
+
+    def d_memo(x):
+        h = torch.nn.functional.leaky_relu(torch.baddbmm(b1_, x.expand(A, -1, -1), w1_), 0.2)
+        return torch.baddbmm(b2_, h, w2_)
+
+    opt = toy.Optimizer("adam", [w1_, b1_, w2_, b2_], 0.01)
+    label_gen = kit.generator(ctx, 3)
+    ranges = [labs for labs, _ in memo_arms.values()]
+    redraw = torch.tensor([r for _, r in memo_arms.values()]).view(A, 1, 1)
+
+    def draw():
+        y_r = torch.stack([toy.labels(MEMO_N, r, label_gen) for r, _ in ranges])
+        y_f = torch.stack([toy.labels(MEMO_N, f, label_gen) for _, f in ranges])
+        return y_r, y_f
+
+    y_r, y_f = draw()
+    for _ in range(MEMO_STEPS):
+        new_r, new_f = draw()
+        y_r, y_f = torch.where(redraw, new_r, y_r), torch.where(redraw, new_f, y_f)
+        loss = toy.bce(d_memo(real), y_r).mean(dim=(1, 2)) + toy.bce(d_memo(fake), y_f).mean(dim=(1, 2))
+        opt.zero_grad()
+        loss.sum().backward()      # the arms share no parameter: each gets its own gradient
+        opt.step()
+    max_logit = d_memo(real).amax(dim=(1, 2))
+    memo = {name: {"loss": loss[i].item(), "max_logit": max_logit[i].item()} for i, name in enumerate(memo_arms)}
     ctx.progress(0.3, "memorization test")
 
     # (2) GAN training with three labelling schemes.
-    base = dict(steps=STEPS, batch=BATCH, hidden=HIDDEN, replicas=REPLICAS)
     arms = {
-        "hard: real 1, fake 0": toy.ToyConfig(**base),
-        "one-sided: real 0.9, fake 0": toy.ToyConfig(real_label=(0.9, 0.9), **base),
-        "article: real U[0.7,1.2], fake U[0,0.3]": toy.ToyConfig(real_label=article[0], fake_label=article[1], **base),
+        "hard: real 1, fake 0": ((1.0, 1.0), (0.0, 0.0)),
+        "one-sided: real 0.9, fake 0": ((0.9, 0.9), (0.0, 0.0)),
+        "article: real U[0.7,1.2], fake U[0,0.3]": article,
     }
-    runs = train_arms(arms, 0.3, 0.7)
-    w1 = {n: toy.tail_mean(r["w1"]) for n, r in runs.items()}
+    # All arms' GANs (REPLICAS each) train side by side as one batched computation: replica r
+    # belongs to arm r // REPLICAS, and each label bound is a per-replica [R, 1, 1] tensor.
+    R = REPLICAS * len(arms)
+
+    def bound(side, end):
+        return torch.tensor([labs[side][end] for labs in arms.values()]).repeat_interleave(REPLICAS).view(R, 1, 1)
+
+    real_lo, real_hi, fake_lo, fake_hi = bound(0, 0), bound(0, 1), bound(1, 0), bound(1, 1)
+    cfg = toy.ToyConfig()      # G's start and the learning rates
+    torch.manual_seed(ctx.seed)
+    d = toy.ReplicaMLP(R, HIDDEN)
+    with torch.no_grad():      # every arm starts from the same REPLICAS discriminators
+        for p in d.parameters():
+            p.copy_(p[:REPLICAS].repeat(len(arms), 1, 1))
+    g = toy.AffineG(cfg.g_mean0, cfg.g_std0, R)
+    opt_d, opt_g = toy.Optimizer("adam", d.parameters(), cfg.lr_d), toy.Optimizer("adam", g.parameters(), cfg.lr_g)
+    gen = kit.generator(ctx, 1)
+
+    def noise():
+        # One draw per replica of an arm, repeated for every arm: all arms see the same data stream.
+        return torch.randn(REPLICAS, BATCH, 1, generator=gen).repeat(len(arms), 1, 1)
+
+    curves = {n: [] for n in arms}
+    for step in range(STEPS):
+        real = toy.REAL_MEAN + toy.REAL_STD * noise()
+        with torch.no_grad():
+            fake = g(noise())
+        u_r, u_f = (torch.rand(REPLICAS, BATCH, 1, generator=gen).repeat(len(arms), 1, 1) for _ in range(2))
+        y_r, y_f = real_lo + (real_hi - real_lo) * u_r, fake_lo + (fake_hi - fake_lo) * u_f
+        d_loss = toy.bce(d(real), y_r).mean(dim=(1, 2)) + toy.bce(d(fake), y_f).mean(dim=(1, 2))
+        opt_d.zero_grad()
+        d_loss.sum().backward()    # replicas share no parameters: each gets its own gradient
+        opt_d.step()
+        logits = d(g(noise()))
+        opt_g.zero_grad()
+        toy.g_loss_fn("ns", logits).sum().backward()
+        each = [toy.w1_to_data(b, s) for b, s in zip(g.b.detach().flatten().tolist(), g.s.detach().flatten().tolist())]
+        for i, n in enumerate(arms):
+            curves[n].append(sum(each[i * REPLICAS:(i + 1) * REPLICAS]) / REPLICAS)
+        opt_g.step()
+        if (step + 1) % 50 == 0:
+            ctx.progress(0.3 + 0.7 * (step + 1) / STEPS, "GAN training")
+    w1 = {n: toy.tail_mean(c) for n, c in curves.items()}
     hard, one_sided, art = (w1[n] for n in arms)
     fixed, redrawn, os_memo = (memo[n] for n in memo)
     rows = [[f"D alone, {n}", round(m["loss"], 3), round(m["max_logit"], 1), "-"] for n, m in memo.items()]
@@ -138,5 +185,5 @@ def run(ctx):
                    "应使用单边平滑（真 0.9，假 0）。"),
         },
         curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
-                      x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
+                      x=toy.x_axis(STEPS), series={n: toy.thin(c, STEPS) for n, c in curves.items()})],
     )
