@@ -21,7 +21,7 @@ from quizcli.model import QuestionType
 from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.session import Feedback
-from quizcli.ui.quiz import (Reader, _echoing_reader, _keys, _run_demo, render_feedback, render_question,
+from quizcli.ui.quiz import (Reader, _command, _echoing_reader, _keys, _run_demo, render_feedback, render_question,
                              render_reveal)
 from quizcli.ui.text import plain
 
@@ -167,17 +167,13 @@ def render_empty(console: Console, session: ReviewSession, summary: ReviewSummar
 # The loop
 
 
-def _cmd(raw: str) -> str:
-    return answers.normalize(raw)
-
-
 def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> Rated | None:
     """Read until the card is answered (Rated) or skipped (None)."""
     q = item.question
     revealed = False
     while True:
         raw = read("> ")
-        cmd = _cmd(raw)
+        cmd = _command(raw)
         if raw.strip().startswith("\\"):
             raw = raw.strip()[1:]
         elif cmd in _QUIT:
@@ -244,7 +240,7 @@ def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -
     _demo_line(console, demo_id)
     console.print(_keys(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
     while True:
-        cmd = _cmd(read("> "))
+        cmd = _command(read("> "))
         if cmd in _QUIT:
             raise _Quit
         if cmd in _UNDO:
@@ -268,7 +264,7 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
         keys.insert(3, ("d", "run the demo"))
     console.print(_keys(*keys))
     while True:
-        cmd = _cmd(read("> "))
+        cmd = _command(read("> "))
         if cmd in _QUIT:
             raise _Quit
         if cmd in _UNDO:
