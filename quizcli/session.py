@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from quizcli import answers
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
@@ -103,7 +103,11 @@ def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[st
 
 
 def select(library: Library, filters: Filters) -> list[Question]:
-    """The matching questions in a stable order (by id)."""
+    """The matching questions in a stable order (by id).
+
+    A bank index (quizcli.bank.index.Index) serves as `library` as well: its
+    entries have the fields filters read.
+    """
     return sorted((q for q in library.questions if filters.matches(q)), key=lambda q: q.id)
 
 
@@ -198,11 +202,14 @@ def _utcnow() -> datetime:
 class QuizSession:
     """Ask `questions` in a seeded order; record answers; report each one."""
 
-    questions: Sequence[Question]
+    questions: Sequence[Question]                      # or anything with an `id`, given `resolve`
     seed: int
     count: int | None = None                           # None or 0: all
     mode: str = "quiz"
     on_answer: Callable[[AnswerEvent], None] | None = None
+    # Builds the full question of a pool entry: the quiz draws from the bank
+    # index and builds only the questions it asks (quizcli.bank.index).
+    resolve: Callable[[Any], Question] | None = None
     clock: Clock = time.monotonic
     now: Now = _utcnow
     items: list[Item] = field(init=False)
@@ -216,6 +223,8 @@ class QuizSession:
         random.Random(self.seed).shuffle(pool)
         if self.count:
             pool = pool[: self.count]
+        if self.resolve is not None:
+            pool = [self.resolve(q) for q in pool]
         self.items = [Item(i + 1, q, choice_order(q, self.seed)) for i, q in enumerate(pool)]
 
     # -- where we are

@@ -383,3 +383,30 @@ def test_demo_key_runs_a_demo_that_a_bank_given_with_bank_brings(monkeypatch, tm
     assert code == 0, out + err
     assert "no demo with the id" not in out + err
     assert "Demo: Fixture that passes  (mine_demo)" in out and "Verdict: true" in out and "Summary" in out
+
+
+def test_a_warm_quiz_builds_only_the_questions_it_asks(monkeypatch, tmp_path):
+    """From the bank index, a quiz of two builds two questions, not every bank."""
+    import os
+    import shutil
+
+    from quizcli.bank import library as library_mod
+
+    # A copy dated back: no index is written for files changed just now (index._RACY_NS).
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    for f in content.rglob("*"):
+        os.utime(f, (f.stat().st_atime - 60, f.stat().st_mtime - 60))
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
+    assert quiz("-n", "2", input="q\n")[0] == 0        # writes the bank cache and the index
+    built = []
+    real = library_mod.build_bank
+
+    def counting(b, source, builtin):
+        built.extend(q["id"] for q in b["questions"])
+        return real(b, source, builtin)
+
+    monkeypatch.setattr(library_mod, "build_bank", counting)
+    code, out, _ = quiz("-n", "2", input="\n\n")
+    assert code == 0 and "1/2 ·" in out and "2/2 ·" in out, out
+    assert len(built) == 2, built

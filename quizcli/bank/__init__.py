@@ -22,9 +22,10 @@ The format is documented in content/README.md; the checks are in
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from quizcli.bank.library import bank_files
 from quizcli.errors import BankError, Problem
@@ -34,22 +35,33 @@ __all__ = ["Report", "bank_files", "check_paths", "load_library", "validate_path
 
 
 def load_library(extra: Iterable[Path] = (), include_builtin: bool = True) -> Library:
+    return load_with_keys(extra, include_builtin)[0]
+
+
+def load_with_keys(extra: Iterable[Path] = (), include_builtin: bool = True) -> tuple[Library, dict[str, str]]:
+    """load_library, and each bank's key in the bank cache, by source (for the index)."""
+    with gc_paused():
+        return _load(extra, include_builtin)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building a library makes tens of thousands of small objects; the cyclic
+    collector would walk all of them again and again while they are made (a
+    third of a warm load of 10,000 questions). None of them form cycles worth
+    collecting, so the collector waits until the build is done."""
     import gc
 
-    # Building a library makes tens of thousands of small objects; the cyclic
-    # collector would walk all of them again and again while they are made
-    # (a third of a warm load of 10,000 questions). None of them form cycles
-    # worth collecting, so pause it for the build.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_library(extra, include_builtin)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_library(extra: Iterable[Path], include_builtin: bool) -> Library:
+def _load(extra: Iterable[Path], include_builtin: bool) -> tuple[Library, dict[str, str]]:
     from quizcli import paths
     from quizcli.bank import library
 
@@ -67,7 +79,7 @@ def _load_library(extra: Iterable[Path], include_builtin: bool) -> Library:
     problems += found_problems
     if problems:
         raise BankError(problems)
-    return library.build_library(files)
+    return library.build_library(files), {f.name: f.key for f in files if f.bank is not None}
 
 
 def validate_paths(paths_: Iterable[Path], against_builtin: bool = True) -> list[Problem]:

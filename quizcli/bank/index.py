@@ -250,26 +250,19 @@ def _from_plain(banks: tuple, questions: tuple) -> tuple[tuple[BankInfo, ...], t
             tuple([new(QuestionInfo, (q[0], q[1], types[q[2]], q[3], q[4], q[5], q[6])) for q in questions]))
 
 
-def _content_keys(lib: Library) -> dict[str, str] | None:
-    from quizcli.bank import cache, yamlio
-
-    parser = yamlio.parser_name()
-    out = {}
-    for b in lib.banks:
-        try:
-            raw = Path(b.source).read_bytes()
-        except OSError:
-            return None
-        out[b.source] = cache.key(raw, b.builtin, parser)
-    return out
-
-
 def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Index:
     """The index of what `load_library(extra, include_builtin)` loads.
 
     Raises BankError (through load_library) whenever that would.
     """
-    from quizcli.bank import load_library
+    from quizcli.bank import gc_paused
+
+    with gc_paused():
+        return _load_index(extra, include_builtin)
+
+
+def _load_index(extra: Iterable[Path], include_builtin: bool) -> Index:
+    from quizcli.bank import load_with_keys
 
     extra = tuple(Path(p) for p in extra)
     loader = (extra, include_builtin)
@@ -280,20 +273,20 @@ def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Inde
         if found is not None:
             banks, questions = _from_plain(*found)
             return Index(banks, questions, loader)
-    lib = load_library(extra=extra, include_builtin=include_builtin)
-    keys = _content_keys(lib) if k is not None else None
+    lib, keys = load_with_keys(extra, include_builtin)
     # Recorded only if no file changed while it loaded, nor just before.
-    if keys is not None and _key(sources) == k and not _racy(sources):
-        banks_plain = tuple((b.id, b.source, b.builtin, keys[b.source]) for b in lib.banks)
-        # One object for equal values (bank ids, tag lists, demo ids): marshal
-        # then writes a reference, and the index loads faster and smaller.
-        same: dict[Any, Any] = {}
-        one = same.setdefault
-        questions_plain = tuple((q.id, one(q.bank_id, q.bank_id), one(q.type.value, q.type.value), q.difficulty,
-                                 one(tuple(q.tags), tuple(q.tags)), one(q.demo, q.demo), one(q.claim, q.claim))
-                                for b in lib.banks for q in b.questions)
-        _write(k, banks_plain, questions_plain)
-    banks = tuple(BankInfo(b.id, b.source, b.builtin, keys[b.source] if keys else "") for b in lib.banks)
-    questions = tuple(QuestionInfo(q.id, q.bank_id, q.type, q.difficulty, tuple(q.tags), q.demo, q.claim)
-                      for b in lib.banks for q in b.questions)
-    return Index(banks, questions, loader, library=lib)
+    if k is not None and _key(sources) == k and not _racy(sources):
+        _write(k, tuple((b.id, b.source, b.builtin, keys[b.source]) for b in lib.banks), _plain(lib))
+    # Full questions have every field an entry has: no entries to build.
+    banks = tuple(BankInfo(b.id, b.source, b.builtin, keys[b.source]) for b in lib.banks)
+    return Index(banks, lib.questions, loader, library=lib)
+
+
+def _plain(lib: Library) -> tuple:
+    """Each question's entry as plain data (marshal takes no NamedTuple)."""
+    # Equal values share one object (tag lists, demo and claim ids): marshal
+    # then writes a reference, and the index loads faster and smaller.
+    one = {}.setdefault
+    value = {t: t.value for t in QuestionType}     # Enum.value is slow, and this runs per question
+    return tuple([(q.id, q.bank_id, value[q.type], q.difficulty, one(q.tags, q.tags), one(q.demo, q.demo),
+                   one(q.claim, q.claim)) for b in lib.banks for q in b.questions])

