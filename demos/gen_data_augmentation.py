@@ -60,14 +60,19 @@ _P = [[1, 1, 1, 1, 0],
       [1, 1, 1, 1, 0],
       [1, 0, 0, 0, 0],
       [1, 0, 0, 0, 0]]
-_b, _p = torch.tensor(_B, dtype=torch.float32), torch.tensor(_P, dtype=torch.float32)
 # b and d, p and q are mirror images: that is the whole point.
-GLYPHS = {"b": _b, "d": _b.flip(1), "p": _p, "q": _p.flip(1)}
+LETTERS = ("b", "d", "p", "q")
+
+
+def _glyphs() -> list[torch.Tensor]:
+    """The letters' pixels, made in the run (on its device), in LETTERS' order."""
+    b, p = torch.tensor(_B, dtype=torch.float32), torch.tensor(_P, dtype=torch.float32)
+    return [b, b.flip(1), p, p.flip(1)]
 
 
 def _render(labels: torch.Tensor, dr: torch.Tensor, dc: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-    glyphs = list(GLYPHS.values())
     x = NOISE * torch.randn(len(labels), CANVAS * CANVAS, generator=g)
+    glyphs = _glyphs()
     img = x.view(-1, CANVAS, CANVAS)
     for i, (k, r, c) in enumerate(zip(labels.tolist(), dr.tolist(), dc.tolist())):
         img[i, MAX_DR + r:MAX_DR + r + 7, MAX_DC + c:MAX_DC + c + 5] += glyphs[k]
@@ -95,7 +100,7 @@ def _augment(x: torch.Tensor, shift: bool, flip: bool, g: torch.Generator) -> to
 def run(ctx: DemoContext) -> DemoResult:
     kit.setup(ctx)
     g = kit.generator(ctx)
-    k = len(GLYPHS)
+    k = len(LETTERS)
     y = torch.arange(k).repeat(PER_CLASS)
     zeros = torch.zeros(len(y), dtype=torch.long)
     x = _render(y, zeros, zeros, g)
@@ -150,7 +155,7 @@ def run(ctx: DemoContext) -> DemoResult:
                "只有保持标签不变的增强才有帮助。"),
     }
     return DemoResult(
-        settings={"canvas": CANVAS, "letters": list(GLYPHS), "per_class": PER_CLASS, "n_test": N_TEST,
+        settings={"canvas": CANVAS, "letters": list(LETTERS), "per_class": PER_CLASS, "n_test": N_TEST,
                   "noise": NOISE, "steps": STEPS, "lr": LR, "treatment": ctx.treatment},
         table=Table(["augmentation", "train accuracy", "test accuracy", "read as mirror letter"], rows),
         checks=checks,

@@ -43,16 +43,16 @@ NOISE = 0.3          # pixel noise std
 STEPS = 50           # full-batch Adam steps
 LR = 0.02
 
-PLUS = torch.tensor([[0, 0, 1, 0, 0],
-                     [0, 0, 1, 0, 0],
-                     [1, 1, 1, 1, 1],
-                     [0, 0, 1, 0, 0],
-                     [0, 0, 1, 0, 0]], dtype=torch.float32)
-CROSS = torch.tensor([[1, 0, 0, 0, 1],
-                      [0, 1, 0, 1, 0],
-                      [0, 0, 1, 0, 0],
-                      [0, 1, 0, 1, 0],
-                      [1, 0, 0, 0, 1]], dtype=torch.float32)
+PLUS = [[0, 0, 1, 0, 0],
+        [0, 0, 1, 0, 0],
+        [1, 1, 1, 1, 1],
+        [0, 0, 1, 0, 0],
+        [0, 0, 1, 0, 0]]
+CROSS = [[1, 0, 0, 0, 1],
+         [0, 1, 0, 1, 0],
+         [0, 0, 1, 0, 0],
+         [0, 1, 0, 1, 0],
+         [1, 0, 0, 0, 1]]
 
 
 def _images(n: int, columns: range, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -60,9 +60,10 @@ def _images(n: int, columns: range, g: torch.Generator) -> tuple[torch.Tensor, t
     x = NOISE * torch.randn(n, 1, SIZE, SIZE, generator=g)
     rows = torch.randint(0, SIZE - 4, (n,), generator=g)
     cols = torch.randint(columns.start, columns.stop, (n,), generator=g)
+    plus, cross = torch.tensor(PLUS, dtype=x.dtype), torch.tensor(CROSS, dtype=x.dtype)   # on the run's device
     for i in range(n):
         r, c = int(rows[i]), int(cols[i])
-        x[i, 0, r:r + 5, c:c + 5] += PLUS if y[i] == 0 else CROSS
+        x[i, 0, r:r + 5, c:c + 5] += plus if y[i] == 0 else cross
     return x, y
 
 

@@ -137,3 +137,38 @@ def test_meta_verdict_equals_the_banks_verdict(demo_id):
 def test_demo_is_linked_from_a_question(demo_id):
     linked = [q.id for q in _library().questions if q.demo == demo_id]
     assert linked, f"{demo_id}: no question names it (set `demo: {demo_id}` on the questions it backs)"
+
+
+def _tensors_made_at_import(path) -> list[int]:
+    """Lines where module-level code calls into torch (torch.tensor(...), torch.randn(...)).
+
+    Such a tensor is made on the CPU when the file is imported, before
+    kit.setup makes an accelerator the default device, and a run with
+    --device cuda then mixes devices (seen on an H100: two demos failed so).
+    """
+    import ast
+
+    lines = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                root = sub.func
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id in ("torch", "nn", "F"):
+                    lines.append(sub.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("path", sorted(paths.builtin_demos_dir().glob("*.py")), ids=lambda p: p.name)
+def test_no_tensor_is_made_at_import(path):
+    """Tensors are made inside run(), after kit.setup, so they land on the run's device."""
+    assert not _tensors_made_at_import(path), f"{path.name}: move these into run() or a function it calls"
+
+
+def test_tensors_made_at_import_are_found(tmp_path):
+    demo = tmp_path / "d.py"
+    demo.write_text("import torch\nA = 2 * torch.tensor([1.0]).flip(0)\ndef run(ctx):\n    return torch.ones(1)\n")
+    assert _tensors_made_at_import(demo) == [2]
