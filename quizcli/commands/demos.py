@@ -20,8 +20,16 @@ BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; 
 demos_app = typer.Typer(
     name="demos",
     help="List the demos and verify that each one still backs its verdict.",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
+
+
+@demos_app.callback()
+def _demos(ctx: typer.Context) -> None:
+    """List the demos and verify that each one still backs its verdict."""
+    from quizcli.cli import show_help_without_arguments
+
+    show_help_without_arguments(ctx)
 
 
 def _exit_code(statuses: list[str]) -> int:
