@@ -21,6 +21,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from quizcli.demo import kit
+
 REAL_MEAN, REAL_STD = 2.0, 0.5
 
 
@@ -90,46 +92,13 @@ class AffineG(nn.Module):
         return self.b + self.s * z
 
 
-class Optimizer:
-    """Plain SGD, or Adam with DCGAN's betas (0.5, 0.999), written out.
-
-    The same update rules as torch.optim.SGD / torch.optim.Adam; written here
-    because constructing a torch.optim optimizer imports torch._dynamo, which
-    costs a second or more of start-up, longer than these demos' training.
-    """
-
-    def __init__(self, kind: str, params, lr: float, betas: tuple[float, float] = (0.5, 0.999),
-                 eps: float = 1e-8) -> None:
-        self.kind, self.lr, self.betas, self.eps = kind, lr, betas, eps
-        self.params = list(params)
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = 0
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-    @torch.no_grad()
-    def step(self) -> None:
-        self.t += 1
-        b1, b2 = self.betas
-        for p, m, v in zip(self.params, self.m, self.v):
-            if p.grad is None:
-                continue
-            g = p.grad
-            if self.kind == "sgd":
-                p.sub_(self.lr * g)
-                continue
-            m.mul_(b1).add_(g, alpha=1 - b1)
-            v.mul_(b2).addcmul_(g, g, value=1 - b2)
-            m_hat = m / (1 - b1 ** self.t)
-            v_hat = v / (1 - b2 ** self.t)
-            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))
-
-
-def optimizer(kind: str, params, lr: float) -> Optimizer:
-    return Optimizer(kind, params, lr)
+def optimizer(kind: str, params, lr: float) -> kit.SGD:
+    """Plain SGD, or Adam with DCGAN's betas (0.5, 0.999)."""
+    if kind == "sgd":
+        return kit.SGD(params, lr)
+    if kind == "adam":
+        return kit.Adam(params, lr, betas=(0.5, 0.999))
+    raise ValueError(f"optimizer must be adam or sgd, not {kind!r}")
 
 
 def w1_to_data(b: float, s: float) -> float:
@@ -174,7 +143,7 @@ def bce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return y * F.softplus(-logits) + (1 - y) * F.softplus(logits)
 
 
-def d_step(d: nn.Module, opt: Optimizer, g: nn.Module, cfg: ToyConfig,
+def d_step(d: nn.Module, opt: kit.SGD, g: nn.Module, cfg: ToyConfig,
            gen: torch.Generator) -> torch.Tensor:
     """One D step for every replica; returns D's loss per replica, [R]."""
     shape = (cfg.replicas, cfg.batch, 1)

@@ -65,8 +65,7 @@ def run(ctx):
     for ai, (name, (norm, batching)) in enumerate(arms.items()):
         d = make(norm).train()
         params = list(d.parameters())
-        m = [torch.zeros_like(p) for p in params]
-        v = [torch.zeros_like(p) for p in params]
+        opt = kit.Adam(params, LR, betas=(0.5, 0.999))
 
         def logits(r, f):
             if batching == "pure":          # two forward passes: each batch normalized on its own
@@ -74,15 +73,10 @@ def run(ctx):
             both = d(torch.cat([r, f]))     # one forward pass over the mixed batch
             return both[: len(r)], both[len(r):]
 
-        for t in range(1, STEPS + 1):
+        for _ in range(STEPS):
             l_r, l_f = logits(real(BATCH), fake(BATCH))
             loss = F.softplus(-l_r).mean() + F.softplus(l_f).mean()
-            grads = torch.autograd.grad(loss, params)
-            with torch.no_grad():   # Adam, written out (torch.optim's import costs more than this demo)
-                for p, g, mi, vi in zip(params, grads, m, v):
-                    mi.mul_(0.5).add_(g, alpha=0.5)
-                    vi.mul_(0.999).addcmul_(g, g, value=0.001)
-                    p.sub_(LR * (mi / (1 - 0.5 ** t)) / ((vi / (1 - 0.999 ** t)).sqrt() + 1e-8))
+            opt.step(torch.autograd.grad(loss, params))
         with torch.no_grad():
             # Accuracy on fresh batches, fed the way D was trained (training-mode normalization).
             correct = total = 0

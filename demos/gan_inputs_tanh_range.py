@@ -65,26 +65,17 @@ def run(ctx):
         torch.manual_seed(ctx.seed)   # the same networks for every arm
         g = nn.Sequential(nn.Linear(Z_DIM, WIDTH), nn.ReLU(), nn.Linear(WIDTH, PIXELS), nn.Tanh())
         d = nn.Sequential(nn.Linear(PIXELS, WIDTH), nn.LeakyReLU(0.2), nn.Linear(WIDTH, 1))
-        state = {}
-
-        def adam(params, grads, t):
-            # Adam, written out (torch.optim's import costs more than this demo).
-            with torch.no_grad():
-                for p, grad in zip(params, grads):
-                    m, v = state.setdefault(p, (torch.zeros_like(p), torch.zeros_like(p)))
-                    m.mul_(0.5).add_(grad, alpha=0.5)
-                    v.mul_(0.999).addcmul_(grad, grad, value=0.001)
-                    p.sub_(LR * (m / (1 - 0.5 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + 1e-8))
-
+        opt_d = kit.Adam(d.parameters(), LR, betas=(0.5, 0.999))
+        opt_g = kit.Adam(g.parameters(), LR, betas=(0.5, 0.999))
         gen = kit.generator(ctx, 1)
         dist = []
-        for t in range(1, STEPS + 1):
+        for _ in range(STEPS):
             real = scale(images(BATCH, gen))
             fake = g(torch.randn(BATCH, Z_DIM, generator=gen))
             d_loss = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
-            adam(list(d.parameters()), torch.autograd.grad(d_loss, list(d.parameters())), t)
+            opt_d.step(torch.autograd.grad(d_loss, opt_d.params))
             g_loss = F.softplus(-d(fake)).mean()
-            adam(list(g.parameters()), torch.autograd.grad(g_loss, list(g.parameters())), t)
+            opt_g.step(torch.autograd.grad(g_loss, opt_g.params))
             with torch.no_grad():
                 # Distance between the pixel-value distributions (1-D W1 of sorted values),
                 # as a share of the range the data is expressed in.

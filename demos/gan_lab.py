@@ -95,23 +95,6 @@ def run(ctx):
                 x = act(x)
         return x
 
-    class Adam:
-        """Adam written out (torch.optim's constructor imports torch._dynamo: seconds of start-up)."""
-
-        def __init__(self, params, lr):
-            self.params, self.lr, self.t = params, lr, 0
-            self.m = [torch.zeros_like(p) for p in params]
-            self.v = [torch.zeros_like(p) for p in params]
-
-        @torch.no_grad()
-        def step(self):
-            self.t += 1
-            for p, m, v in zip(self.params, self.m, self.v):
-                m.mul_(0.5).add_(p.grad, alpha=0.5)
-                v.mul_(0.999).addcmul_(p.grad, p.grad, value=0.001)
-                p.sub_(self.lr * (m / (1 - 0.5 ** self.t)) / ((v / (1 - 0.999 ** self.t)).sqrt() + 1e-8))
-                p.grad = None
-
     def score(samples: torch.Tensor) -> tuple[list[int], list[float]]:
         # VEEGAN's measures, per seed: modes with a high-quality sample, share of high-quality samples.
         dist = torch.cdist(samples, centers.expand(SEEDS, -1, -1))     # [SEEDS, N, MODES]
@@ -136,7 +119,7 @@ def run(ctx):
         sn_state = [F.normalize(torch.randn(SEEDS, w.shape[2]), dim=1) for w, _ in d_layers] if sn else None
         g_params = [p for layer in g_layers for p in layer]
         d_params = [p for layer in d_layers for p in layer]
-        opt_g, opt_d = Adam(g_params, lr_g), Adam(d_params, lr_d)
+        opt_g, opt_d = kit.Adam(g_params, lr_g, betas=(0.5, 0.999)), kit.Adam(d_params, lr_d, betas=(0.5, 0.999))
         gen = kit.generator(ctx, 1)
 
         def d_logits(x: torch.Tensor) -> torch.Tensor:
@@ -159,6 +142,7 @@ def run(ctx):
                 d_loss = d_loss + r1 / 2 * grad.pow(2).sum(dim=2).mean(dim=1)
             d_loss.sum().backward()
             opt_d.step()
+            opt_d.zero_grad()
             for p in g_params:
                 p.grad = None
             l_fake = d_logits(fake)
@@ -170,6 +154,7 @@ def run(ctx):
             for p in d_params:
                 p.grad = None
             opt_g.step()
+            opt_g.zero_grad()
             if step % 100 == 0:
                 ctx.progress((vi + step / STEPS) / len(variants), f"{name}: step {step}/{STEPS}")
         with torch.no_grad():

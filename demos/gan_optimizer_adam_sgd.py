@@ -72,7 +72,7 @@ def run(ctx):
         return torch.tensor(values).repeat_interleave(REPLICAS).view(R, 1, 1)
 
     class Mixed:
-        """Adam (betas 0.5, 0.999, as toy.Optimizer) or plain SGD, chosen per replica."""
+        """Adam (betas 0.5, 0.999, as toy.optimizer gives) or plain SGD, chosen per replica."""
 
         def __init__(self, params, kinds, lrs):
             self.params = list(params)

@@ -80,7 +80,7 @@ def run(ctx):
         h = torch.nn.functional.leaky_relu(torch.baddbmm(b1_, x.expand(A, -1, -1), w1_), 0.2)
         return torch.baddbmm(b2_, h, w2_)
 
-    opt = toy.Optimizer("adam", [w1_, b1_, w2_, b2_], 0.01)
+    opt = toy.optimizer("adam", [w1_, b1_, w2_, b2_], 0.01)
     label_gen = kit.generator(ctx, 3)
     ranges = [labs for labs, _ in memo_arms.values()]
     redraw = torch.tensor([r for _, r in memo_arms.values()]).view(A, 1, 1)
@@ -123,7 +123,7 @@ def run(ctx):
         for p in d.parameters():
             p.copy_(p[:REPLICAS].repeat(len(arms), 1, 1))
     g = toy.AffineG(cfg.g_mean0, cfg.g_std0, R)
-    opt_d, opt_g = toy.Optimizer("adam", d.parameters(), cfg.lr_d), toy.Optimizer("adam", g.parameters(), cfg.lr_g)
+    opt_d, opt_g = toy.optimizer("adam", d.parameters(), cfg.lr_d), toy.optimizer("adam", g.parameters(), cfg.lr_g)
     gen = kit.generator(ctx, 1)
 
     def noise():

@@ -74,18 +74,13 @@ def run(ctx):
     for ai, (name, sn) in enumerate(arms.items()):
         d, layers, weights = make(sn)
         params = [p for layer in layers for p in layer]
-        m = [torch.zeros_like(p) for p in params]
-        v = [torch.zeros_like(p) for p in params]
+        opt = kit.Adam(params, LR, betas=(0.5, 0.999))
         logit_gap = []
-        for t in range(1, STEPS + 1):
+        for _ in range(STEPS):
             real, fake = sample(N)
             loss = F.softplus(-d(real)).mean() + F.softplus(d(fake)).mean()
-            grads = torch.autograd.grad(loss, params)
-            with torch.no_grad():   # Adam (written out: torch.optim's import costs more than this demo)
-                for p, g, mi, vi in zip(params, grads, m, v):
-                    mi.mul_(0.5).add_(g, alpha=0.5)
-                    vi.mul_(0.999).addcmul_(g, g, value=0.001)
-                    p.sub_(LR * (mi / (1 - 0.5 ** t)) / ((vi / (1 - 0.999 ** t)).sqrt() + 1e-8))
+            opt.step(torch.autograd.grad(loss, params))
+            with torch.no_grad():
                 logit_gap.append((d(real).mean() - d(fake).mean()).item())
         # Lipschitz: largest input-gradient norm over points around and between the clusters.
         probe = torch.cat([*sample(1000), torch.rand(2000, 2, generator=gen) * 4 - 2]).requires_grad_()

@@ -69,7 +69,7 @@ def run(ctx):
     for ai, kind in enumerate(("bce", "wgan" if wgan else "bce")):
         torch.manual_seed(ctx.seed)   # the same initial network for both
         d = toy.ReplicaMLP(1, HIDDEN)
-        opt = toy.Optimizer("adam", d.parameters(), 0.01)
+        opt = toy.optimizer("adam", d.parameters(), 0.01)
         gen = kit.generator(ctx, 1)
         for _ in range(D_STEPS):
             real = SPREAD * torch.randn(BATCH, 1, generator=gen)

@@ -20,9 +20,6 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
-from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
-
 META = {
     "id": "gen_balanced_classes",
     "title": {"en": "Class balance: what reweighting buys and costs",
@@ -58,7 +55,7 @@ def _sample(n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
 def _train(x: torch.Tensor, y: torch.Tensor, pos_weight: float, seed: int) -> tuple[nn.Module, list[float]]:
     torch.manual_seed(seed)
     net = nn.Linear(2, 1)
-    opt = Adam(net.parameters(), lr=LR)
+    opt = kit.Adam(net.parameters(), lr=LR)
     # Weight w on the minority examples, 1 on the majority; normalised so
     # that the loss scale (and so the step size) is comparable across arms.
     w = torch.where(y > 0, torch.tensor(pos_weight), torch.tensor(1.0))

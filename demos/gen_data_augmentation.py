@@ -18,9 +18,6 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
-from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
-
 META = {
     "id": "gen_data_augmentation",
     "title": {"en": "Augmentation: label-preserving shifts vs label-changing flips",
@@ -118,7 +115,7 @@ def run(ctx: DemoContext) -> DemoResult:
         torch.manual_seed(ctx.seed)
         aug_g = kit.generator(ctx, offset=1)  # the same augmentation stream in every arm
         net = nn.Sequential(nn.Linear(CANVAS * CANVAS, 64), nn.ReLU(), nn.Linear(64, k))
-        opt = Adam(net.parameters(), lr=LR)
+        opt = kit.Adam(net.parameters(), lr=LR)
         curve = []
         for step in range(STEPS):
             xb = _augment(x, shift, flip, aug_g) if (shift or flip) else x

@@ -15,9 +15,6 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
-from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
-
 META = {
     "id": "gen_more_data",
     "title": {"en": "More data: the learning curve",
@@ -76,7 +73,7 @@ def run(ctx: DemoContext) -> DemoResult:
         x, y = x_all[:n], y_all[:n]
         torch.manual_seed(ctx.seed)  # same initial student for every size
         net = nn.Sequential(nn.Linear(DIM, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1))
-        opt = Adam(net.parameters(), lr=LR)
+        opt = kit.Adam(net.parameters(), lr=LR)
         for _ in range(STEPS):
             opt.zero_grad()
             nn.functional.binary_cross_entropy_with_logits(net(x).squeeze(1), y).backward()

@@ -17,9 +17,6 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
-from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
-
 META = {
     "id": "gen_suitable_architecture",
     "title": {"en": "Inductive bias: a small CNN vs an MLP on shifted shapes",
@@ -95,7 +92,7 @@ def run(ctx: DemoContext) -> DemoResult:
         ctx.progress(i / 2, f"training {name}")
         torch.manual_seed(ctx.seed)
         net = make()
-        opt = Adam(net.parameters(), lr=LR)
+        opt = kit.Adam(net.parameters(), lr=LR)
         test_acc = []
         for step in range(STEPS):
             opt.zero_grad()

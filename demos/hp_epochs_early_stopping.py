@@ -26,9 +26,6 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
-# A hand-written Adam: torch.optim's first step imports torch._dynamo (~2.5 s).
-from _gen_common import Adam  # noqa: E402  (demos/ is on sys.path while a demo runs)
-
 META = {
     "id": "hp_epochs_early_stopping",
     "title": {"en": "Epochs and early stopping: label noise, and epoch-wise double descent",
@@ -74,7 +71,7 @@ def _label_noise(ctx: DemoContext, g: torch.Generator) -> dict:
     (x, y), (xv, yv), (xt, yt) = sample(N_TRAIN, LABEL_NOISE), sample(N_VAL, LABEL_NOISE), sample(N_TEST, 0.0)
     torch.manual_seed(ctx.seed)
     net = nn.Sequential(nn.Linear(DIM, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 2))
-    opt = Adam(net.parameters(), lr=LR)
+    opt = kit.Adam(net.parameters(), lr=LR)
     err = lambda a, b: (net(a).argmax(1) != b).float().mean().item()  # noqa: E731
     hist: dict[str, list[float]] = {"train": [], "validation": [], "test (clean labels)": []}
     for step in range(1, STEPS + 1):

@@ -77,14 +77,6 @@ def run(ctx):
                     x = torch.relu(x)
             return self.scale * x
 
-    def adam_step(params: list[torch.Tensor], moments: list[tuple[torch.Tensor, torch.Tensor]], t: int) -> None:
-        # Adam written out: torch.optim would import torch._dynamo, a second of start-up.
-        with torch.no_grad():
-            for w, (m1, m2) in zip(params, moments):
-                m1.mul_(BETAS[0]).add_(w.grad, alpha=1 - BETAS[0])
-                m2.mul_(BETAS[1]).addcmul_(w.grad, w.grad, value=1 - BETAS[1])
-                w -= LR * (m1 / (1 - BETAS[0] ** t)) / ((m2 / (1 - BETAS[1] ** t)).sqrt() + 1e-8)
-
     kit.setup(ctx)
     g = kit.generator(ctx, 1)
     p = torch.randn(N, 1, generator=g)
@@ -114,10 +106,10 @@ def run(ctx):
         with kit.fork_rng(ctx, 2):    # the same initial weights for every critic
             critic = Critic(sn, scale)
         params = list(critic.parameters())
-        moments = [(torch.zeros_like(w), torch.zeros_like(w)) for w in params]
+        opt = kit.Adam(params, LR, betas=BETAS)
         value = float("nan")
         both = torch.cat([p, q])
-        for step in range(STEPS):
+        for _ in range(STEPS):
             f_both = critic(both)       # one forward pass (one power iteration) per step
             gap = f_both[:N].mean() - f_both[N:].mean()
             if not torch.isfinite(gap):
@@ -125,10 +117,9 @@ def run(ctx):
             value = gap.item()
             if not sn and value > 100 * w1:
                 break   # unbounded: no need to watch it run off to infinity
-            for w in params:
-                w.grad = None
+            opt.zero_grad()
             (-gap).backward()
-            adam_step(params, moments, step + 1)   # ascent on E_P f - E_Q f
+            opt.step()   # ascent on E_P f - E_Q f
         critic.eval()
         with torch.no_grad():
             grid = torch.linspace(-5, 5, 2001)[:, None]

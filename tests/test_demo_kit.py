@@ -94,3 +94,44 @@ def test_toy_data():
     assert torch.allclose(centers.norm(dim=1), torch.full((8,), 2.0))
     x, y = kit.spirals(50, g)
     assert x.shape == (100, 2) and y.sum() == 50
+
+
+def _problem():
+    """A small regression whose weights every optimizer below starts from."""
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 3), torch.randn(32, 1)
+    w = torch.randn(3, 1)
+    return x, y, w
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (lambda p: kit.Adam(p, lr=0.05), lambda p: torch.optim.Adam(p, lr=0.05)),
+    (lambda p: kit.Adam(p, lr=0.05, betas=(0.5, 0.999)), lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.5, 0.999))),
+    (lambda p: kit.SGD(p, lr=0.05), lambda p: torch.optim.SGD(p, lr=0.05)),
+], ids=["adam", "adam-dcgan-betas", "sgd"])
+def test_optimizers_follow_torch_optim(ours, theirs):
+    x, y, w0 = _problem()
+    runs = []
+    for make, by_grads in ((ours, False), (ours, True), (theirs, False)):
+        w = w0.clone().requires_grad_()
+        opt = make([w])
+        for _ in range(50):
+            loss = ((x @ w - y) ** 2).mean()
+            if by_grads:
+                opt.step(torch.autograd.grad(loss, [w]))
+            else:
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        runs.append(w.detach())
+    assert torch.equal(runs[0], runs[1])                       # .grad or the grads given: one rule
+    assert torch.allclose(runs[0], runs[2], rtol=1e-5, atol=1e-6)   # torch.optim orders its float ops otherwise
+    assert not torch.allclose(runs[0], w0)
+
+
+def test_a_parameter_without_a_gradient_stays():
+    a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    opt = kit.Adam([a, b], lr=0.1)
+    (a.sum() * 2).backward()
+    opt.step()
+    assert b.grad is None and torch.equal(b, torch.ones(2)) and not torch.equal(a, torch.ones(2))

@@ -2,11 +2,12 @@
 
     kit.setup(ctx)                         seed everything, one thread; -> device
     kit.sibling(__file__, "_helper.py")    a helper module beside the demo
-    kit.generator(ctx, offset)             a seeded CPU generator for data
+    kit.generator(ctx, offset)             a seeded generator for data, on the run's device
     with kit.fork_rng(ctx, offset): ...    the same initial weights in both arms
     for step in kit.steps(ctx, n, "msg", span=(0, .5)): ...   progress for free
     kit.mlp([2, 64, 1], norm="bn")         a small MLP
     kit.train(model, x, y, loss_fn, ...)   full-batch or minibatch training; -> losses
+    kit.Adam(params, lr) / kit.SGD(params, lr)   optimizers without torch.optim's start-up
     kit.curve("loss", "step", "loss", {"BN": l1, "no BN": l2}, log_y=True)
     kit.floats(tensor)                     plain floats for tables and curves
     kit.blobs / kit.ring_of_gaussians / kit.spirals   toy data made in code
@@ -17,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import random
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -144,6 +145,56 @@ def mlp(sizes: Sequence[int], act: Callable[[], nn.Module] = nn.ReLU, norm: str 
                 layers.append(nn.LayerNorm(b))
             layers.append(act())
     return nn.Sequential(*layers)
+
+
+class SGD:
+    """Plain SGD: p -= lr * grad.
+
+    This and Adam are written out because the first use of a torch.optim
+    optimizer imports torch._dynamo: one to three seconds of start-up, longer
+    than most demos' training. `step(grads)` takes gradients from
+    torch.autograd.grad; `step()` reads each parameter's .grad.
+    """
+
+    def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
+        self.params, self.lr = list(params), lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self, grads: Sequence[torch.Tensor | None] | None = None) -> None:
+        for p, g in zip(self.params, grads if grads is not None else [p.grad for p in self.params]):
+            if g is not None:
+                p.sub_(self.lr * g)
+
+
+class Adam(SGD):
+    """Adam (Kingma & Ba 2015) with bias correction: the update of torch.optim.Adam.
+
+    GANs take DCGAN's betas=(0.5, 0.999).
+    """
+
+    def __init__(self, params: Iterable[torch.Tensor], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
+        super().__init__(params, lr)
+        self.betas, self.eps, self.t = betas, eps, 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    @torch.no_grad()
+    def step(self, grads: Sequence[torch.Tensor | None] | None = None) -> None:
+        self.t += 1
+        b1, b2 = self.betas
+        c1, c2 = 1 - b1 ** self.t, 1 - b2 ** self.t
+        for p, g, m, v in zip(self.params, grads if grads is not None else [p.grad for p in self.params],
+                              self.m, self.v):
+            if g is None:
+                continue
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            p.sub_(self.lr * (m / c1) / ((v / c2).sqrt() + self.eps))
 
 
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: Callable[..., torch.Tensor], *,
