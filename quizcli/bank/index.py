@@ -67,10 +67,12 @@ class Index:
 
     Duck-compatible with Library where selection reads it: `banks` (each
     with an `id`) and `questions` (each with id, bank_id, type, difficulty,
-    tags).
+    tags). Read from the index file, `questions` are QuestionInfo entries;
+    right after a full load they are the full Questions, which have the
+    same fields.
     """
 
-    def __init__(self, banks: tuple[BankInfo, ...], questions: tuple[QuestionInfo, ...],
+    def __init__(self, banks: tuple[BankInfo, ...], questions: tuple[QuestionInfo | Question, ...],
                  loader: tuple[tuple[Path, ...], bool], library: Library | None = None) -> None:
         self.banks = banks
         self.questions = questions
