@@ -8,6 +8,7 @@ demos, torch in a separate process) is imported inside the command.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 
@@ -84,6 +85,30 @@ for module in (quiz, browse, bank, demos, review, progress, export):
     module.register(app)
 
 
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app as `argv` needs it: when argv starts with a command's name,
+    a copy of the root app that holds that command alone.
+
+    Typer turns every registered command into a Click command (inspecting
+    each function's signature) on every start, about 5% of `quizcli
+    review`'s time to its first card (bench/bench_review.py). The command
+    that runs is the only one a run needs; the root's help, an unknown
+    command's suggestions and root options (`quizcli --help`, `quizcli
+    --version`) get the whole app.
+    """
+    if not argv or argv[0].startswith("-"):
+        return app
+    name = argv[0]
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = commands
+    one.registered_groups = groups
+    return one
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every user-facing error into a message and an exit code.
 
@@ -92,8 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     from quizcli.errors import ExitCode, QuizcliError
 
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        app(args=argv, prog_name="quizcli")
+        _app_for(args)(args=args, prog_name="quizcli")
     except QuizcliError as err:
         from quizcli.ui.errors import print_error
 

@@ -25,18 +25,21 @@ import heapq
 import math
 import os
 import time
+from collections import abc
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Sequence
+from functools import cached_property
+from operator import attrgetter
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from quizcli import answers
 from quizcli.errors import ExitCode, QuizcliError
 from quizcli.model import Question, QuestionType
 from quizcli.scheduler import (AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState,
                                Scheduler)
-from quizcli.store import Store, fmt_time, parse_time
+from quizcli.store import Store, card_from_row, fmt_time, parse_time
 
 if TYPE_CHECKING:
     from quizcli.bank.index import QuestionInfo
@@ -54,6 +57,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
 
 Now = Callable[[], datetime]
+_EMPTY: Mapping = MappingProxyType({})   # a default no one can fill
 
 
 def now_from_env() -> Now:
@@ -165,12 +169,94 @@ class ReviewItem:
         return Item(self.number, self.question, choice_order(self.question, self.seed))
 
 
-@dataclass(frozen=True)
-class Queue:
-    items: tuple[ReviewItem, ...]
+class _Items(abc.Sequence):
+    """The queue's items in order, each made when first read.
+
+    A review with thousands of due cards (bench/bench_review.py: 2,000 of
+    20,000) holds their stored rows; a card's state is parsed, and its
+    ReviewItem made, only when the session reaches it. Read-only, and equal
+    to any list or tuple of the same items.
+    """
+
+    __slots__ = ("_picked", "_seed", "_resolve", "_made")
+
+    def __init__(self, picked: list[tuple[Question | QuestionInfo, CardState | tuple | None]], seed: int,
+                 resolve: Callable[[str], Question] | None) -> None:
+        self._picked = picked            # (question, its card: a CardState, a stored row, or None)
+        self._seed = seed
+        self._resolve = resolve
+        self._made: list[ReviewItem | None] = [None] * len(picked)
+
+    def __len__(self) -> int:
+        return len(self._picked)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._picked)))]
+        if index < 0:
+            index += len(self._picked)
+        item = self._made[index]        # IndexError beyond the end, as a tuple
+        if item is None:
+            ref, card = self._picked[index]
+            if type(card) is tuple:        # a stored row (a CardState is a tuple too)
+                card = card_from_row(card)
+            item = self._made[index] = ReviewItem(index + 1, ref, card, self._seed, resolve=self._resolve)
+        return item
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Items, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"_Items({list(self)!r})"
+
+
+# The records below are NamedTuples: a frozen dataclass takes about a
+# millisecond to make at import, and `quizcli review` imports this module
+# before its first card.
+
+
+class Queue(NamedTuple):
+    items: Sequence[ReviewItem]
     due: int                         # due cards among the matching ones (all of them, not only queued)
     new_available: int               # matching questions never reviewed
     new_today_left: int              # how many new ones the daily limit still allows
+
+
+_question_id = attrgetter("id")
+
+
+def _by_difficulty(q: Question | QuestionInfo) -> tuple[int, str]:
+    return q.difficulty, q.id
+
+
+def _new_left(unseen: int, now: datetime, new_per_day: int, introduced_today: int,
+              scheduler: Scheduler | None) -> int:
+    """How many new cards today still allows."""
+    left = max(0, new_per_day - introduced_today)
+    until = scheduler.until if scheduler is not None else None
+    if until is not None and now < until:
+        # Pace new cards so that every one is learned before the interview:
+        # at least (unseen at the start of today) / (days left) a day.
+        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
+        pace = math.ceil((unseen + introduced_today) / days_left)
+        left = max(left, pace - introduced_today)
+    return left
+
+
+def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
+          introduced_today: int, limit: int | None, scheduler: Scheduler | None,
+          resolve: Callable[[str], Question] | None) -> Queue:
+    """The review queue: the due cards (in order), then new ones up to the daily limit."""
+    left = _new_left(len(new), now, new_per_day, introduced_today, scheduler)
+    # nsmallest: linear in the bank size, as only `left` new cards are wanted.
+    picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
+    if limit:
+        picked = picked[:limit]
+    return Queue(_Items(picked, seed, resolve), len(due), len(new), left)
 
 
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
@@ -185,9 +271,9 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
     from its id when its card is shown.
     """
     known = cards.keys() if known is None else known
-    # One pass over the questions (20,000 in bench/bench_review.py).
-    seen: list[tuple[Question, CardState]] = []
-    new: list[Question] = []
+    # One pass over the questions.
+    seen: list[tuple[Question | QuestionInfo, CardState]] = []
+    new: list[Question | QuestionInfo] = []
     for q in questions:
         card = cards.get(q.id)
         if card is not None:
@@ -195,46 +281,53 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
         elif q.id not in known:
             new.append(q)
     due = sorted(((q, c) for q, c in seen if c.due <= now), key=lambda qc: (qc[1].due, qc[0].id))
-    left = max(0, new_per_day - introduced_today)
-    until = scheduler.until if scheduler is not None else None
-    if until is not None and now < until:
-        # Pace new cards so that every one is learned before the interview:
-        # at least (unseen at the start of today) / (days left) a day.
-        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
-        pace = math.ceil((len(new) + introduced_today) / days_left)
-        left = max(left, pace - introduced_today)
-    if cram:
-        # Weakest first: never seen, then by predicted recall now.
-        sched = scheduler or Scheduler()
-        picked = [(q, None) for q in sorted(new, key=lambda q: (q.difficulty, q.id))]
-        picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
-    else:
-        # nsmallest: linear in the bank size, as only `left` new cards are wanted.
-        picked = list(due) + [(q, None) for q in heapq.nsmallest(left, new, key=lambda q: (q.difficulty, q.id))]
+    if not cram:
+        return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced_today,
+                     limit=limit, scheduler=scheduler, resolve=resolve)
+    # Weakest first: never seen, then by predicted recall now.
+    sched = scheduler or Scheduler()
+    picked: list = [(q, None) for q in sorted(new, key=_by_difficulty)]
+    picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
     if limit:
         picked = picked[:limit]
-    items = tuple(ReviewItem(i + 1, q, c, seed, resolve=resolve) for i, (q, c) in enumerate(picked))
-    return Queue(items, len(due), len(new), left)
+    return Queue(_Items(picked, seed, resolve), len(due), len(new),
+                 _new_left(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
                new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
                scheduler: Scheduler | None = None, resolve: Callable[[str], Question] | None = None) -> Queue:
-    """`build_queue` over what the store holds. Only the due cards are read
-    for a review (a big history stays fast); cram orders everything by
-    predicted recall, so it reads every card."""
-    cards = store.cards_for(q.id for q in questions) if cram else store.due_cards(now)
-    return build_queue(questions, cards, now, known=None if cram else store.card_ids(), seed=seed,
-                       new_per_day=new_per_day, introduced_today=store.introduced_since(start_of_day(now)),
-                       cram=cram, limit=limit, scheduler=scheduler, resolve=resolve)
+    """`build_queue` over what the store holds.
+
+    A review reads the due cards only, in order (the index on due), as rows
+    that are parsed when shown, and finds the new questions as a set
+    difference: with 20,000 cards and 2,000 due (bench/bench_review.py) the
+    first card is on screen without a pass over every card. Cram orders
+    everything by predicted recall, so it reads every card.
+    """
+    introduced = store.introduced_since(start_of_day(now))
+    if cram:
+        return build_queue(questions, store.cards_for(q.id for q in questions), now, seed=seed,
+                           new_per_day=new_per_day, introduced_today=introduced, cram=True, limit=limit,
+                           scheduler=scheduler, resolve=resolve)
+    by_id = dict(zip(map(_question_id, questions), questions))
+    get = by_id.get
+    due = []
+    for row in store.due_card_rows(now):      # sorted by (due, question id), as build_queue sorts
+        q = get(row[0])
+        if q is not None:
+            due.append((q, row))
+    unseen = by_id.keys() - store.card_ids()
+    new = [by_id[qid] for qid in unseen]
+    return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced, limit=limit,
+                 scheduler=scheduler, resolve=resolve)
 
 
 # --------------------------------------------------------------------------
 # The session
 
 
-@dataclass(frozen=True)
-class Rated:
+class Rated(NamedTuple):
     """What the UI shows after an answer or a rating."""
 
     item: ReviewItem
@@ -244,13 +337,12 @@ class Rated:
     picked: tuple[int, ...] = ()     # shown positions picked, for choice questions
     due: datetime | None = None      # the next review it set
     capped: bool = False             # moved earlier to hold the interview date
-    adjustable: dict[int, timedelta] = field(default_factory=dict)  # ratings it may change to, with intervals
+    adjustable: Mapping[int, timedelta] = _EMPTY  # ratings it may change to, with intervals
     grade: int | None = None         # a flashcard's self-grade
     again_in_session: bool = False   # in a short learning step: it comes back in this session
 
 
-@dataclass(frozen=True)
-class _Place:
+class _Place(NamedTuple):
     """Where the session stands; immutable, so undo restores it exactly."""
 
     pos: int                                 # next card of the queue
@@ -260,20 +352,24 @@ class _Place:
     from_learning: bool                      # current is learning[0]
 
 
-@dataclass
 class _Done:
-    place: _Place                    # where the session stood when the card was rated
-    uid: str
-    item: ReviewItem
-    correct: bool
-    rating: int | None
-    at: datetime
-    event: AnswerEvent
-    after: _Place | None = None      # where the rating took the session
+    """A rated answer, for undo and for changing the rating."""
+
+    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after")
+
+    def __init__(self, place: _Place, uid: str, item: ReviewItem, correct: bool, rating: int | None,
+                 at: datetime, event: AnswerEvent) -> None:
+        self.place = place               # where the session stood when the card was rated
+        self.uid = uid
+        self.item = item
+        self.correct = correct
+        self.rating = rating
+        self.at = at
+        self.event = event
+        self.after: _Place | None = None  # where the rating took the session
 
 
-@dataclass(frozen=True)
-class TopicForecast:
+class TopicForecast(NamedTuple):
     topic: str
     cards: int                       # questions in the topic (matching the filters)
     seen: int                        # of them ever reviewed
@@ -281,8 +377,7 @@ class TopicForecast:
     at_target: int                   # cards predicted at or above the target
 
 
-@dataclass(frozen=True)
-class ReviewSummary:
+class ReviewSummary(NamedTuple):
     total: int                       # cards queued
     reviewed: int                    # ratings given (a card shown again in a learning step counts again)
     correct: int
@@ -313,7 +408,7 @@ class ReviewSession:
                  cram: bool = False, now: Now | None = None, clock: Callable[[], float] = time.monotonic,
                  learn_ahead: timedelta = LEARN_AHEAD, learning_steps: bool = True) -> None:
         self.queue = queue
-        self.items = list(queue.items)
+        self.items = queue.items
         self.store = store
         self.scheduler = scheduler
         self.questions = questions           # everything matching, for the summary
@@ -440,7 +535,7 @@ class ReviewSession:
 
     def summary(self) -> ReviewSummary:
         now = self.now()
-        ids = {q.id for q in self.questions}
+        ids = set(map(_question_id, self.questions))
         due_left, next_due = self.store.due_summary(ids, now)
         sched = self.scheduler
         forecast: tuple[TopicForecast, ...] = ()

@@ -30,10 +30,9 @@ with fractional days (py-fsrs rounds elapsed time to whole days).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
@@ -45,8 +44,7 @@ DEFAULT_TARGET = 0.95            # recall to aim for on the interview date
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
 
 
-@dataclass(frozen=True)
-class CardState:
+class CardState(NamedTuple):
     """Where one question stands in the schedule."""
 
     state: int                       # LEARNING, REVIEW or RELEARNING
@@ -59,8 +57,7 @@ class CardState:
     lapses: int = 0                  # Again on a card in REVIEW
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """The log of one rating."""
 
     rating: int
@@ -119,6 +116,12 @@ class Scheduler:
             return 0.0
         days = max(0.0, (_utc(at) - card.last_review).total_seconds() / 86400)
         return self.recall(card.stability, days)
+
+    @property
+    def curve(self) -> tuple[float, float]:
+        """(factor, decay) of the forgetting curve, for sums over many cards
+        in SQL (Store.topic_totals): R = (1 + factor * days / stability) ** decay."""
+        return self._factor, self._decay
 
     def recall(self, stability: float, days: float) -> float:
         """The forgetting curve: recall `days` after a review, at this stability."""

@@ -11,9 +11,8 @@ Days are the user's local days.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from quizcli.model import Library
 from quizcli.scheduler import Scheduler
@@ -28,8 +27,7 @@ FORECAST_DAYS = 14
 ORPHAN_TOPIC = "(not in a loaded bank)"
 
 
-@dataclass(frozen=True)
-class TopicStats:
+class TopicStats(NamedTuple):
     topic: str
     cards: int                        # questions in the topic (or with history, for orphans)
     seen: int                         # answered at least once, in any mode
@@ -40,16 +38,14 @@ class TopicStats:
     mean_recall: float | None         # mean retrievability now over scheduled cards
 
 
-@dataclass(frozen=True)
-class Leech:
+class Leech(NamedTuple):
     question_id: str
     topic: str
     failures: int
     answers: int
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     now: datetime
     today: date
     topics: tuple[TopicStats, ...]
@@ -98,53 +94,81 @@ def local_offsets(start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     return out
 
 
+def _topics(library: Library | Index) -> dict[str, list[str]]:
+    """Question ids per topic (bank). A library lists its questions bank by
+    bank, so each run of one bank is taken whole."""
+    from itertools import groupby
+    from operator import attrgetter
+
+    out: dict[str, list[str]] = {}
+    for topic, questions in groupby(library.questions, key=attrgetter("bank_id")):
+        ids = list(map(attrgetter("id"), questions))
+        if topic in out:
+            out[topic] += ids
+        else:
+            out[topic] = ids
+    return out
+
+
+def _topic_of(topics: dict[str, list[str]], ids: list[str]) -> list[str]:
+    """The topic of each of a few questions (ORPHAN_TOPIC: none)."""
+    found: dict[str, str] = {}
+    if ids:
+        wanted = set(ids)
+        for topic, members in topics.items():
+            for qid in wanted.intersection(members):
+                found[qid] = topic
+    return [found.get(qid, ORPHAN_TOPIC) for qid in ids]
+
+
+def day_ranges(first_day: date, last_day: date,
+               offsets: list[tuple[datetime, int]]) -> list[tuple[str, datetime, datetime]]:
+    """Each local day from `first_day` to `last_day` as ranges of UTC time
+    (label "2026-11-26", start, end), given the local UTC offset in minutes
+    from each instant on (`local_offsets`): an instant belongs to the day
+    its own offset puts it in, so a daylight-saving change splits its day
+    into two ranges."""
+    out = []
+    for i, (seg_start, minutes) in enumerate(offsets):
+        seg_end = offsets[i + 1][0] if i + 1 < len(offsets) else None
+        shift = timedelta(minutes=minutes)
+        day = max(first_day, (seg_start + shift).date())
+        while day <= last_day:
+            start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc) - shift
+            if seg_end is not None and start >= seg_end:
+                break
+            lo, hi = max(start, seg_start), start + timedelta(days=1)
+            if seg_end is not None:
+                hi = min(hi, seg_end)
+            if lo < hi:
+                out.append((day.isoformat(), lo, hi))
+            day += timedelta(days=1)
+    return out
+
+
 def compute(library: Library | Index, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
     """The stats; of the questions only ids and topics are read, so the
     light index (quizcli.bank.index) serves as well as the full library."""
-    # Every loop here runs once per card (20,000 in bench/bench_review.py),
-    # so each does as little as it can; SQL sums what needs no topic.
-    from collections import Counter
+    # The sums per topic are done in SQL (Store.topic_totals): 20,000 cards
+    # in bench/bench_review.py would otherwise be 40,000 rows read into Python.
+    topic_ids = _topics(library)
+    per_topic = store.topic_totals(topic_ids, now, scheduler.curve)
+    n_ret, c_ret = sum(t.reviews for t in per_topic), sum(t.recalled for t in per_topic)
+    failing = store.failing(LEECH_FAILURES)
+    leech_topics = _topic_of(topic_ids, [qid for qid, _, _ in failing])
+    leeches = [Leech(qid, topic, n - correct, n) for (qid, n, correct), topic in zip(failing, leech_topics)]
 
-    topic_of: dict[str, str] = {q.id: q.bank_id for q in library.questions}
-    per_topic_cards: dict[str, int] = Counter(topic_of.values())    # ids are unique across banks
-    topic_get = topic_of.get
-
-    # Answers per question, summed per topic: [questions seen, answers, right].
-    seen: dict[str, list[int]] = {}
-    for qid, n, correct in store.answer_counts():
-        topic = topic_get(qid, ORPHAN_TOPIC)
-        acc = seen.get(topic)
-        if acc is None:
-            seen[topic] = [1, n, correct]
-        else:
-            acc[0] += 1
-            acc[1] += n
-            acc[2] += correct
-    n_ret, c_ret = store.retention_totals()
-    leeches = [Leech(qid, topic_of.get(qid, ORPHAN_TOPIC), n - correct, n)
-               for qid, n, correct in store.failing(LEECH_FAILURES)]
-
-    # Predicted recall now, per topic: [cards, sum of recall].
-    recall: dict[str, list] = {}
-    curve = scheduler.recall
-    for qid, stability, days in store.recall_inputs(now):
-        topic = topic_get(qid, ORPHAN_TOPIC)
-        acc = recall.get(topic)
-        if acc is None:
-            recall[topic] = [1, curve(stability, days)]
-        else:
-            acc[0] += 1
-            acc[1] += curve(stability, days)
-
+    sums = {(t.topic if t.topic is not None else ORPHAN_TOPIC): t for t in per_topic}
     topics = []
-    for topic in sorted(set(per_topic_cards) | set(seen) | set(recall)):
-        n_seen, n, correct = seen.get(topic, (0, 0, 0))
-        n_r, sum_r = recall.get(topic, (0, 0.0))
-        cards = per_topic_cards.get(topic, n_seen)
+    for topic in sorted(set(topic_ids) | set(sums)):
+        t = sums.get(topic)
+        n_seen, n, correct, n_r, sum_r = (t.seen, t.answers, t.correct, t.scheduled, t.recall) if t else (0, 0, 0, 0, 0)
+        ids = topic_ids.get(topic)
+        cards = len(ids) if ids is not None else n_seen
         topics.append(TopicStats(topic, cards, n_seen, n, correct, correct / n if n else None,
                                  n_r, sum_r / n_r if n_r else None))
-    n_all_r = sum(v[0] for v in recall.values())
-    sum_all_r = sum(v[1] for v in recall.values())
+    n_all_r = sum(t.scheduled for t in per_topic)
+    sum_all_r = sum(t.recall for t in per_topic)
     n_all = sum(t.answers for t in topics)
     c_all = sum(t.correct for t in topics)
     total = TopicStats("all", sum(t.cards for t in topics), sum(t.seen for t in topics), n_all, c_all,
@@ -155,11 +179,8 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
     today = _local_day(now)
     first_day = today - timedelta(days=HEATMAP_DAYS - 1)
     since = datetime.combine(first_day, datetime.min.time(), tzinfo=timezone.utc) - timedelta(days=1)
-    per_day: dict[date, int] = {}
-    for day_text, n in store.activity_per_day(since, local_offsets(since, now)):
-        d = date.fromisoformat(day_text)
-        if first_day <= d <= today:
-            per_day[d] = n
+    ranges = day_ranges(first_day, today, local_offsets(since, now))
+    per_day = {date.fromisoformat(d): n for d, n in store.activity_in(ranges)}
     activity = tuple((first_day + timedelta(days=i), per_day.get(first_day + timedelta(days=i), 0))
                      for i in range(HEATMAP_DAYS))
     streak = 0
@@ -194,8 +215,8 @@ def to_json(stats: Stats, forecast: Sequence = ()) -> dict:
     return {
         "now": fmt_time(stats.now),
         "today": stats.today.isoformat(),
-        "topics": [asdict(t) for t in stats.topics],
-        "total": asdict(stats.total),
+        "topics": [t._asdict() for t in stats.topics],
+        "total": stats.total._asdict(),
         "activity": {d.isoformat(): n for d, n in stats.activity if n},
         "activity_days": len(stats.activity),
         "streak": stats.streak,
@@ -204,7 +225,7 @@ def to_json(stats: Stats, forecast: Sequence = ()) -> dict:
         "overdue": stats.overdue,
         "retention": {"true": stats.true_retention, "desired": stats.desired_retention,
                       "reviews": stats.retention_reviews},
-        "leeches": [asdict(l) for l in stats.leeches],
+        "leeches": [l._asdict() for l in stats.leeches],
         "until": fmt_time(stats.until) if stats.until else None,
-        "forecast": [asdict(f) for f in forecast],
+        "forecast": [f._asdict() for f in forecast],
     }

@@ -20,14 +20,13 @@ aggregates for stats); PRAGMA application_id marks the file as quizcli's.
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from quizcli import paths
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
@@ -203,20 +202,33 @@ def _damaged(path: Path, err: Exception) -> QuizcliError:
 # The store
 
 
-class AnswerLike(Protocol):
-    """What the quiz and review sessions report (session.AnswerEvent)."""
+if TYPE_CHECKING:     # annotations only: a Protocol class costs a few ms to make at import
+    class AnswerLike(Protocol):
+        """What the quiz and review sessions report (session.AnswerEvent)."""
 
-    question_id: str
-    at: datetime
-    given: str
-    correct: bool
-    grade: int | None
-    seconds: float
-    mode: str
+        question_id: str
+        at: datetime
+        given: str
+        correct: bool
+        grade: int | None
+        seconds: float
+        mode: str
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class TopicTotals(NamedTuple):
+    """A topic's sums, for stats (Store.topic_totals)."""
+
+    topic: str | None        # None: questions in no topic given
+    seen: int                # questions answered at least once
+    answers: int
+    correct: int
+    scheduled: int           # cards with a memory state
+    recall: float            # the sum of their predicted recall
+    reviews: int             # rated reviews of cards in the review state (true retention)
+    recalled: int            # of those, right
+
+
+class ImportResult(NamedTuple):
     added: int
     skipped: int        # already present (same uid)
     cards: int          # questions whose schedule was rebuilt
@@ -233,6 +245,7 @@ class Store:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         self.readonly = readonly
+        self._json: bool | None = None
         _check_file(path)
         if readonly and not path.exists():
             self.db = sqlite3.connect(":memory:", isolation_level=None)
@@ -408,44 +421,51 @@ class Store:
         return _cards(self._read(f"SELECT {_CARD_COLUMNS} FROM cards"))
 
     def card(self, question_id: str) -> CardState | None:
-        return self.cards_for([question_id]).get(question_id)
+        rows = self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,))
+        return card_from_row(rows[0]) if rows else None
 
     def cards_for(self, ids: Iterable[str]) -> dict[str, CardState]:
         wanted = set(ids)
         return {k: v for k, v in self.cards().items() if k in wanted}
 
-    def due_cards(self, now: datetime) -> dict[str, CardState]:
-        """The cards due at `now` (the index on due finds them)."""
-        return _cards(self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ?", (fmt_time(now),)))
+    def due_card_rows(self, now: datetime) -> list[tuple]:
+        """The cards due at `now` as stored rows (`card_from_row` makes one
+        a CardState), most overdue first, then by question id. Nothing is
+        parsed: a review with thousands due parses only the cards it shows."""
+        return self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, question_id",
+                          (fmt_time(now),))
 
-    def card_ids(self) -> set[str]:
-        """Every question that has a schedule."""
+    def card_ids(self) -> list[str]:
+        """Every question that has a schedule (a list: set operations take
+        it as it is, and a set of 20,000 would be built for nothing)."""
         # One row of text split in C: about twice as fast as a row per card.
         # Question ids never hold a line break (bank format v1).
         text = self._read("SELECT group_concat(question_id, char(10)) FROM cards")[0][0]
-        return set(text.split("\n")) if text else set()
-
-    def due_times(self, ids: Iterable[str]) -> list[str]:
-        """The due times (stored text, which sorts as time) of these questions' cards."""
-        wanted = set(ids)
-        return [due for qid, due in self._read("SELECT question_id, due FROM cards") if qid in wanted]
+        return text.split("\n") if text else []
 
     def due_summary(self, ids: Iterable[str], now: datetime) -> tuple[int, datetime | None]:
         """For these questions' cards: how many are due at `now`, and the
-        soonest due time after it. Compares the stored text, which sorts as
-        time, so only one time is parsed."""
+        soonest due time after it. Both walk the index on due (the stored
+        text sorts as time), reading question ids only: the due ones, then
+        the later ones in order until the first of these questions."""
         wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
         at = fmt_time(now)
-        due_now = 0
-        soonest: str | None = None
-        for qid, due in self._read("SELECT question_id, due FROM cards"):
-            if qid not in wanted:
-                continue
-            if due <= at:
-                due_now += 1
-            elif soonest is None or due < soonest:
-                soonest = due
-        return due_now, parse_time(soonest) if soonest else None
+        text = self._read("SELECT group_concat(question_id, char(10)) FROM cards WHERE due <= ?", (at,))[0][0]
+        # Question ids never hold a line break (bank format v1).
+        due_now = sum(1 for qid in text.split("\n") if qid in wanted) if text else 0
+        try:
+            cur = self.db.execute("SELECT question_id, due FROM cards WHERE due > ? ORDER BY due", (at,))
+            try:
+                for qid, due in cur:
+                    if qid in wanted:
+                        return due_now, parse_time(due)
+            finally:
+                cur.close()     # ends the read now, not when the cursor is collected
+        except sqlite3.DatabaseError as err:
+            if type(err) is not sqlite3.DatabaseError:
+                raise
+            raise _damaged(self.path, err) from None
+        return due_now, None
 
     # -- aggregates for stats (each one pass over an index)
 
@@ -453,15 +473,6 @@ class Store:
         """Per question: answers, right ones, rated reviews of a card in the
         review state, and of them recalled (kept by triggers; see _v3)."""
         return self._read("SELECT question_id, answers, correct, reviews, recalled FROM question_totals")
-
-    def answer_counts(self) -> list[tuple[str, int, int]]:
-        """Per question: answers and right ones (the per-topic part of answer_totals)."""
-        return self._read("SELECT question_id, answers, correct FROM question_totals")
-
-    def retention_totals(self) -> tuple[int, int]:
-        """Rated reviews of cards in the review state, and of them recalled."""
-        n, recalled = self._read("SELECT total(reviews), total(recalled) FROM question_totals")[0]
-        return int(n), int(recalled)
 
     def failing(self, failures: int) -> list[tuple[str, int, int]]:
         """Questions answered wrong `failures` times or more: id, answers, right ones."""
@@ -478,32 +489,122 @@ class Store:
                               " GROUP BY 1", (start,))
         return self._read("SELECT bucket, answers FROM activity WHERE bucket >= ?", (start,))
 
-    def activity_per_day(self, since: datetime, offsets: list[tuple[datetime, int]]) -> list[tuple[str, int]]:
-        """Answers per local day ("2026-11-26") since `since`, folded in SQL.
+    def activity_in(self, ranges: Sequence[tuple[str, datetime, datetime]]) -> list[tuple[str, int]]:
+        """Answers within each [start, end) range of time, summed per label.
 
-        `offsets` gives the local UTC offset in minutes from each instant on
-        (sorted; the first applies before the second); offsets are multiples
-        of 15 minutes and change on a quarter hour, so each quarter-hour
-        bucket falls in exactly one local day. A year is at most a few
-        hundred rows instead of thousands of hours.
+        Ranges begin and end on a quarter hour (the buckets of _v3); a label
+        (a local day) may have several, e.g. on a daylight-saving change.
+        One indexed range sum per range: a year of quarter-hour buckets is
+        read once, with no date arithmetic per bucket.
         """
-        args: list[Any] = []
-        case = "?"
-        if len(offsets) > 1:
-            case = "CASE"
-            for (_, minutes), (change, _next) in zip(offsets, offsets[1:]):
-                case += " WHEN bucket < ? THEN ?"
-                args += [fmt_time(change)[:16], f"{minutes:+d} minutes"]
-            case += " ELSE ? END"
-        args.append(f"{offsets[-1][1]:+d} minutes")
-        start = fmt_time(since)[:14] + "00"
-        return self._read(f"SELECT date(bucket, {case}), sum(answers) FROM activity WHERE bucket >= ? GROUP BY 1",
-                          (*args, start))
+        # Bucket names ("2026-11-26T09:45"), as fmt_time writes them: JSON as they are.
+        spans = [(fmt_time(start)[:16], fmt_time(end)[:16]) for _, start, end in ranges]
+        if self._has_json():
+            counts = self._read(
+                "SELECT (SELECT total(answers) FROM activity WHERE bucket >= json_extract(r.value, '$[0]')"
+                " AND bucket < json_extract(r.value, '$[1]')) FROM json_each(?) r ORDER BY r.key",
+                ("[" + ",".join(f'["{lo}","{hi}"]' for lo, hi in spans) + "]",))
+        else:
+            counts = [self._read("SELECT total(answers) FROM activity WHERE bucket >= ? AND bucket < ?", span)[0]
+                      for span in spans]
+        rows = [(label, n) for (label, _, _), (n,) in zip(ranges, counts)]
+        per: dict[str, int] = {}
+        for label, n in rows:
+            if n:
+                per[label] = per.get(label, 0) + int(n)
+        return list(per.items())
 
-    def recall_inputs(self, now: datetime) -> list[tuple[str, float, float]]:
-        """Per scheduled card: stability and days since its last review at `now`."""
-        return self._read("SELECT question_id, stability, max(0.0, julianday(?) - julianday(last_review)) FROM cards"
-                          " WHERE stability IS NOT NULL AND last_review IS NOT NULL", (fmt_time(now),))
+    def topic_totals(self, topics: Mapping[str, Sequence[str]], now: datetime,
+                     curve: tuple[float, float]) -> list[TopicTotals]:
+        """The per-topic sums that stats shows, added up in SQL.
+
+        `topics` maps each topic to its question ids. Returns a TopicTotals
+        per topic that has history, and one with topic None for questions
+        with history in none of them: questions answered, answers, right
+        ones, scheduled cards, the sum of their predicted recall at `now` on
+        the forgetting curve R = (1 + factor * days / stability) ** decay
+        (`curve` = (factor, decay), Scheduler.curve), and the reviews that
+        true retention counts.
+
+        One query per topic looks its questions up (bench/bench_review.py:
+        20,000 questions, and no row per question reaches Python); the
+        questions outside every topic are looked for only when the counts
+        say there are some.
+        """
+        self._math()
+        has_state = "c.stability IS NOT NULL AND c.last_review IS NOT NULL"
+        sums = (f"count(q.question_id), total(q.answers), total(q.correct), count(c.question_id),"
+                f" count(CASE WHEN {has_state} THEN 1 END), total(CASE WHEN {has_state} THEN"
+                f" pow(1 + ?1 * max(0.0, julianday(?2) - julianday(c.last_review)) / c.stability, ?3) END),"
+                f" total(q.reviews), total(q.recalled)")
+        args = (curve[0], fmt_time(now), curve[1])
+        out = []
+        answered = carded = 0
+        for topic, ids in topics.items():
+            if self._has_json():
+                row = self._read(f"SELECT {sums} FROM json_each(?4) j LEFT JOIN question_totals q"
+                                 f" ON q.question_id = j.value LEFT JOIN cards c ON c.question_id = j.value",
+                                 (*args, _json_strings(ids)))[0]
+            else:
+                row = self._sums_without_json(sums, args, ids)
+            answered += row[0]
+            carded += row[3]
+            if row[0] or row[3]:
+                out.append(_topic_totals(topic, row))
+        if (self._read("SELECT count(*) FROM question_totals")[0][0] > answered
+                or self._read("SELECT count(*) FROM cards")[0][0] > carded):
+            row = self._sums_outside(sums, args, topics)
+            if row[0] or row[4]:
+                out.append(_topic_totals(None, row))
+        return out
+
+    def _sums_without_json(self, sums: str, args: tuple, ids: Sequence[str]) -> tuple:
+        """`sums` over these questions, through a temporary table."""
+        self._temp_ids(ids)
+        try:
+            return self._read(f"SELECT {sums} FROM temp.ids j LEFT JOIN question_totals q ON q.question_id = j.value"
+                              f" LEFT JOIN cards c ON c.question_id = j.value", args)[0]
+        finally:
+            self.db.execute("DROP TABLE temp.ids")
+
+    def _sums_outside(self, sums: str, args: tuple, topics: Mapping[str, Sequence[str]]) -> tuple:
+        """`sums` over the questions with history in none of the topics."""
+        self._temp_ids([qid for ids in topics.values() for qid in ids])
+        try:
+            outside = "SELECT question_id AS value FROM {0} WHERE question_id NOT IN (SELECT value FROM temp.ids)"
+            return self._read(f"SELECT {sums} FROM ({outside.format('question_totals')} UNION"
+                              f" {outside.format('cards')}) j LEFT JOIN question_totals q ON q.question_id = j.value"
+                              f" LEFT JOIN cards c ON c.question_id = j.value", args)[0]
+        finally:
+            self.db.execute("DROP TABLE temp.ids")
+
+    def _temp_ids(self, ids: Sequence[str]) -> None:
+        self.db.execute("PRAGMA temp_store = MEMORY")
+        self.db.execute("DROP TABLE IF EXISTS temp.ids")
+        self.db.execute("CREATE TEMP TABLE ids (value TEXT PRIMARY KEY) WITHOUT ROWID")
+        if self._has_json():
+            self.db.execute("INSERT OR IGNORE INTO temp.ids SELECT value FROM json_each(?)", (_json_strings(ids),))
+        else:
+            self.db.executemany("INSERT OR IGNORE INTO temp.ids VALUES (?)", ((qid,) for qid in ids))
+
+    def _has_json(self) -> bool:
+        """Whether this SQLite has the JSON functions (built in since 3.38; an
+        option before): without them, the slower plain SQL is used."""
+        if self._json is None:
+            try:
+                self.db.execute("SELECT json_each.value FROM json_each('[1]')").fetchall()
+                self._json = True
+            except sqlite3.OperationalError:
+                self._json = False
+        return self._json
+
+    def _math(self) -> None:
+        """pow() in SQL: SQLite's own where it was built with its math
+        functions (3.35+), else Python's (the same C pow)."""
+        try:
+            self.db.execute("SELECT pow(2.0, 0.5)").fetchall()
+        except sqlite3.OperationalError:
+            self.db.create_function("pow", 2, math.pow, deterministic=True)
 
     def due_per_hour(self, now: datetime, horizon: datetime) -> tuple[int, list[tuple[datetime, int]]]:
         """Cards due by `now`, and the others due before `horizon` per UTC hour."""
@@ -531,6 +632,8 @@ class Store:
 
     def export(self) -> dict:
         """Every answer and card as JSON-ready data."""
+        import json
+
         cols = ("uid", "question_id", "at", "given", "correct", "grade", "seconds", "mode",
                 "rating", "state_before", "card_before", "due_after")
         answers = []
@@ -615,9 +718,31 @@ def _rebuild_card(db: sqlite3.Connection, sched: Any, qid: str) -> None:
 _CARD_COLUMNS = "question_id, state, step, stability, difficulty, due, last_review, reps, lapses"
 
 
+def _topic_totals(topic: str | None, row: tuple) -> TopicTotals:
+    """TopicTotals from a row of Store.topic_totals' sums (SQL totals are floats)."""
+    seen, n, correct, _cards, scheduled, recall, reviews, recalled = row
+    return TopicTotals(topic, seen, int(n), int(correct), scheduled, recall, int(reviews), int(recalled))
+
+
+def _json_strings(items: Sequence[str]) -> str:
+    """A JSON array of these strings, for json_each(). Question ids are plain
+    ASCII words (bank format v1), which need no escaping: joined in one C
+    call, ten times faster than json.dumps; anything else goes through it."""
+    body = '","'.join(items)
+    if body.isascii() and body.isprintable() and '"' not in body and "\\" not in body:
+        return f'["{body}"]' if items else "[]"
+    import json
+
+    return json.dumps(list(items))
+
+
+def card_from_row(r: tuple) -> CardState:
+    """A card from its stored row (the columns of _CARD_COLUMNS, question id first)."""
+    return CardState(r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6]) if r[6] else None, r[7], r[8])
+
+
 def _cards(rows: list[tuple]) -> dict[str, CardState]:
-    return {r[0]: CardState(r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6]) if r[6] else None,
-                            r[7], r[8]) for r in rows}
+    return {r[0]: card_from_row(r) for r in rows}
 
 
 
@@ -628,6 +753,8 @@ def card_to_dict(card: CardState) -> dict:
 
 
 def card_to_json(card: CardState) -> str:
+    import json     # here: the first card of a review is shown before any is written
+
     return json.dumps(card_to_dict(card), separators=(",", ":"))
 
 
@@ -637,6 +764,8 @@ def card_from_dict(d: dict) -> CardState:
 
 
 def card_from_json(text: str) -> CardState:
+    import json
+
     return card_from_dict(json.loads(text))
 
 

@@ -32,3 +32,34 @@ def test_a_reader_that_goes_away_is_no_error(args):
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0, err.decode()
     assert err == b""
+
+
+def _every_command() -> list[list[str]]:
+    """The path to each command and group of the app ([] is the root)."""
+    import typer.main
+
+    out: list[list[str]] = []
+
+    def walk(cmd, path):
+        out.append(path)
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+@pytest.mark.parametrize("path", _every_command(), ids=lambda p: " ".join(p) or "(root)")
+def test_a_run_builds_only_its_command_and_says_the_same(path):
+    """main() hands Typer only the command that argv names (building all of
+    them is a tenth of `quizcli review`'s start): help, usage errors and
+    suggestions must be what the whole app gives."""
+    from quizcli.cli import _app_for
+
+    for args in ([*path, "--help"], [*path, "--no-such-option"], [*path[:1], "no-such-command"]):
+        whole = runner.invoke(app, args, prog_name="quizcli")
+        one = runner.invoke(_app_for(args), args, prog_name="quizcli")
+        assert (one.exit_code, one.output) == (whole.exit_code, whole.output), args
+    if path:
+        assert len(_app_for(path).registered_commands) + len(_app_for(path).registered_groups) == 1
+    assert _app_for(["--version", *path]) is app and _app_for(["revie"]) is app

@@ -538,3 +538,75 @@ def test_session_invariants_with_steps_skips_and_undo(library, tmp_path_factory,
             if cur is not None:
                 assert cur.card == st_.card(cur.question.id)
             assert all(i.card == st_.card(i.question.id) for i in s.learning)
+
+
+# -- the queue as the store gives it
+
+
+def _infos(n: int):
+    from quizcli.bank.index import QuestionInfo
+
+    return [QuestionInfo(f"q{i:02d}", "b" if i % 3 else "a", QuestionType.FLASHCARD, 1 + i % 5, (), None, None)
+            for i in range(n)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reviews=st.lists(st.tuples(st.integers(0, 29), st.integers(1, 4), st.integers(0, 50).map(lambda m: 60 * m)),
+                       max_size=40),          # whole hours: cards fall due at the same time, ties are ordered by id
+       asked=st.sets(st.integers(0, 29), min_size=1), new=st.integers(0, 6), limit=st.none() | st.integers(1, 8),
+       later=st.integers(0, 60 * 24 * 30))
+def test_load_queue_is_build_queue_over_every_card(tmp_path_factory, reviews, asked, new, limit, later):
+    """load_queue reads only the due cards and the ids of the others; it must
+    queue what build_queue queues given every card."""
+    from quizcli.review import build_queue, start_of_day
+
+    sched = Scheduler()
+    questions = _infos(30)
+    with open_store(tmp_path_factory.mktemp("q") / "p.db") as store:
+        for i, rating, minutes in sorted(reviews, key=lambda r: r[2]):
+            qid, at = f"q{i:02d}", T0 + timedelta(minutes=minutes)
+            after, _ = sched.review(store.card(qid), rating, at)
+            store.record_review(answer_event(qid, at), rating, store.card(qid), after)
+        now = T0 + timedelta(minutes=3000 + later)
+        mine = [questions[i] for i in sorted(asked)]
+        got = load_queue(store, mine, now, seed=SEED, new_per_day=new, limit=limit, scheduler=sched)
+        want = build_queue(mine, store.cards(), now, seed=SEED, new_per_day=new, limit=limit, scheduler=sched,
+                           introduced_today=store.introduced_since(start_of_day(now)))
+        assert got == want
+        assert [(i.number, i.question.id, i.card) for i in got.items] == [
+            (i.number, i.question.id, i.card) for i in want.items]
+
+
+def answer_event(qid: str, at: datetime):
+    from quizcli.session import AnswerEvent
+
+    return AnswerEvent(question_id=qid, at=at, given="3", correct=True, grade=3, seconds=1.0, mode="review")
+
+
+def test_queue_items_are_made_when_read(store):
+    sched = Scheduler()
+    questions = _infos(8)
+    for i in range(8):
+        after, _ = sched.review(None, GOOD, T0 + timedelta(minutes=i))
+        store.record_review(answer_event(f"q{i:02d}", T0), GOOD, None, after)
+    queue = load_queue(store, questions, T0 + timedelta(days=30), seed=SEED, scheduler=sched)
+    items = queue.items
+    assert len(items) == 8 and not any(items._made)               # nothing parsed yet
+    first = items[0]
+    assert items[0] is first and items[-8] is first and first.number == 1
+    assert sum(m is not None for m in items._made) == 1
+    assert [i.number for i in items[2:5]] == [3, 4, 5] and items[-1].number == 8
+    with pytest.raises(IndexError):
+        items[8]
+    assert items == list(items) and items == tuple(items) and items != list(items)[1:] and items != "abc"
+    assert first.card == store.card(first.question.id)
+
+
+def test_cards_due_at_the_same_time_come_in_id_order(store):
+    sched = Scheduler()
+    questions = _infos(6)
+    for qid in ("q04", "q01", "q05", "q02"):                 # reviewed together: due together
+        after, _ = sched.review(None, GOOD, T0)
+        store.record_review(answer_event(qid, T0), GOOD, None, after)
+    queue = load_queue(store, questions, T0 + timedelta(days=1), seed=SEED, new_per_day=0, scheduler=sched)
+    assert [i.question.id for i in queue.items] == ["q01", "q02", "q04", "q05"]

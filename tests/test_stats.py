@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as hst
 from rich.console import Console
 
 from quizcli import stats as stats_mod
@@ -203,3 +204,66 @@ def test_activity_across_daylight_saving_changes(library, tmp_path, monkeypatch)
             st.record_answer(ev("rv-tf", datetime.fromisoformat(at + "+00:00")))
         s = stats_mod.compute(library, st, NOW, Scheduler())
     assert {d: n for d, n in s.activity if n} == {d: 1 for d in answered.values()}
+
+
+def _styled_chars(renderable, width=100) -> list[tuple[str, str]]:
+    """Each character shown, with its style: what the eye sees, whatever
+    the spans or segments that make it."""
+    console = Console(file=io.StringIO(), width=width, color_system="truecolor", force_terminal=True)
+    return [(ch, str(seg.style or "")) for line in console.render_lines(renderable, pad=False)
+            for seg in line for ch in seg.text]
+
+
+def test_heatmap_looks_as_drawn_a_day_at_a_time():
+    # The heatmap adds a run of days of one level as one span; drawn a day
+    # (a span) at a time, it must look the same, style for style.
+    from rich.text import Text
+
+    from quizcli.ui import stats as ui_stats
+
+    first = date(2025, 11, 27)
+    activity = [(first + timedelta(days=i), (i * 7919) % 13 if i % 5 else 0) for i in range(365)]
+    counts, top = dict(activity), max(n for _, n in activity)
+    start = first - timedelta(days=first.weekday())
+    weeks = (activity[-1][0] - start).days // 7 + 1
+    expected = ui_stats.heatmap(activity)
+    grid = Text(style="dim")         # as the heatmap: its month line sets the base style
+    for row in range(7):
+        grid.append(f"{ui_stats._DAYS[row]:<4}", style="dim")
+        for w in range(weeks):
+            day = start + timedelta(days=7 * w + row)
+            if day < first or day > activity[-1][0]:
+                grid.append(" ")
+            else:
+                glyph, style = ui_stats._LEVELS[ui_stats._level(counts.get(day, 0), top)]
+                grid.append(glyph, style=style)
+        grid.append("\n")
+    drawn = _styled_chars(expected)
+    rows = _styled_chars(grid)
+    # The month labels above and the legend below are not part of the grid.
+    month_line = len(expected.plain.split("\n")[0])
+    assert drawn[month_line:month_line + len(rows)] == rows
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tz=hst.sampled_from(["UTC", "Asia/Kolkata", "Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe",
+                           "Pacific/Chatham", "America/New_York"]),
+       minutes=hst.lists(hst.integers(0, 400 * 24 * 60), min_size=1, max_size=40))
+def test_activity_is_each_answer_on_its_local_day(library, tmp_path_factory, monkeypatch, tz, minutes):
+    # Daylight saving (an hour, or half an hour on Lord Howe) and offsets in
+    # quarter hours (Kolkata, St John's, Chatham): an answer counts on the
+    # local day of the moment it was given.
+    import time
+    from collections import Counter
+
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    start = NOW - timedelta(days=400)
+    times = [start + timedelta(minutes=m) for m in minutes]
+    with open_store(tmp_path_factory.mktemp("tz") / "p.db") as store:
+        for at in times:
+            store.record_answer(ev("rv-tf", at))
+        s = stats_mod.compute(library, store, NOW, Scheduler())
+    first = s.activity[0][0]
+    expected = Counter(d for d in (at.astimezone().date() for at in times) if first <= d <= s.today)
+    assert {d: n for d, n in s.activity if n} == dict(expected)

@@ -420,3 +420,115 @@ def test_export_import_round_trip_property(tmp_path_factory, steps):
     assert b.export() == a.export()
     assert b.import_(a.export()).added == 0 and b.count_answers() == len(steps)
     assert sorted(b.answer_totals()) == sorted(a.answer_totals())
+
+
+# -- reads for review and stats
+
+
+def _history(st, sched, n: int = 30) -> None:
+    """Reviews and quiz answers over ten questions, and one never reviewed."""
+    for i in range(n):
+        qid = f"q{i % 10}"
+        at = T0 + timedelta(days=i // 3, hours=i % 7)
+        review(st, sched, qid, AGAIN if i % 4 == 0 else GOOD, at)
+        st.record_answer(event(qid, at, correct=i % 3 > 0, mode="quiz"))
+    st.record_answer(event("quiz-only", T0, mode="quiz"))
+
+
+def _topic_sums_in_python(st, sched, topics, now):
+    """What topic_totals must return, from a row per question and per card."""
+    topic_of = {qid: t for t, ids in topics.items() for qid in ids}
+    sums = {}
+    for qid, n, correct, reviews, recalled in st.answer_totals():
+        s = sums.setdefault(topic_of.get(qid), [0, 0, 0, 0, 0.0, 0, 0])
+        s[0] += 1
+        s[1] += n
+        s[2] += correct
+        s[5] += reviews
+        s[6] += recalled
+    for qid, card in st.cards().items():
+        s = sums.setdefault(topic_of.get(qid), [0, 0, 0, 0, 0.0, 0, 0])
+        s[3] += 1
+        s[4] += sched.retrievability(card, now)
+    return {t: (s[0], s[1], s[2], s[3], pytest.approx(s[4]), s[5], s[6]) for t, s in sums.items()}
+
+
+@pytest.mark.parametrize("json1", [True, False])
+def test_topic_totals_are_the_sums_per_question(tmp_path, json1):
+    sched = Scheduler()
+    now = T0 + timedelta(days=40)
+    with open_store(tmp_path / "p.db") as st:
+        _history(st, sched)
+        st._json = json1                 # False: SQLite without its JSON functions
+        topics = {"a": ["q0", "q1", "q2", "nothing-yet"], "b": ["q3", "q4"], "c": ["never"]}
+        got = {t.topic: (t.seen, t.answers, t.correct, t.scheduled, t.recall, t.reviews, t.recalled)
+               for t in st.topic_totals(topics, now, sched.curve)}
+        # q5-q9 and quiz-only are in no topic: they come back under None.
+        assert got == _topic_sums_in_python(st, sched, topics, now)
+        assert got[None][0] == 6 and "c" not in got
+        everything = {"all": [f"q{i}" for i in range(10)] + ["quiz-only"]}
+        assert None not in {t.topic for t in st.topic_totals(everything, now, sched.curve)}
+        assert st.query("SELECT name FROM sqlite_temp_master") == []        # nothing left behind
+
+
+def test_topic_totals_with_pythons_pow(tmp_path):
+    # Where SQLite lacks its math functions, pow() is Python's (the same C pow).
+    import math
+
+    sched = Scheduler()
+    now = T0 + timedelta(days=40)
+    with open_store(tmp_path / "p.db") as st:
+        _history(st, sched)
+        builtin = st.topic_totals({"a": [f"q{i}" for i in range(10)]}, now, sched.curve)
+        st.db.create_function("pow", 2, math.pow, deterministic=True)
+        assert st.topic_totals({"a": [f"q{i}" for i in range(10)]}, now, sched.curve) == builtin
+
+
+def test_topic_totals_of_an_empty_store(tmp_path):
+    with open_store(tmp_path / "none.db", readonly=True) as st:
+        assert st.topic_totals({"a": ["q1"]}, T0, Scheduler().curve) == []
+
+
+@pytest.mark.parametrize("json1", [True, False])
+def test_activity_in_sums_each_range_per_label(tmp_path, json1):
+    with open_store(tmp_path / "p.db") as st:
+        st._json = json1
+        for minutes in (0, 14, 15, 59, 60, 24 * 60 - 1, 24 * 60):
+            st.record_answer(event("q1", T0 + timedelta(minutes=minutes), mode="quiz"))
+        day = timedelta(days=1)
+        ranges = [("d1", T0, T0 + timedelta(minutes=15)), ("d2", T0 + timedelta(minutes=15), T0 + timedelta(hours=1)),
+                  ("d1", T0 + timedelta(hours=1), T0 + day), ("d3", T0 + day, T0 + 2 * day),
+                  ("empty", T0 - day, T0)]
+        assert sorted(st.activity_in(ranges)) == [("d1", 4), ("d2", 2), ("d3", 1)]
+
+
+def test_due_card_rows_in_review_order(tmp_path):
+    sched = Scheduler()
+    with open_store(tmp_path / "p.db") as st:
+        _history(st, sched)
+        now = T0 + timedelta(days=30)
+        rows = st.due_card_rows(now)
+        cards = {qid: c for qid, c in st.cards().items() if c.due <= now}
+        assert [r[0] for r in rows] == sorted(cards, key=lambda qid: (cards[qid].due, qid))
+        assert {r[0]: store_mod.card_from_row(r) for r in rows} == cards
+        assert st.card("q3") == st.cards()["q3"] and st.card("quiz-only") is None
+        assert sorted(st.card_ids()) == sorted(st.cards())
+
+
+def test_due_summary_counts_only_the_questions_asked_for(tmp_path):
+    sched = Scheduler()
+    with open_store(tmp_path / "p.db") as st:
+        _history(st, sched)
+        cards = st.cards()
+        now = sorted(c.due for c in cards.values())[4]
+        for ids in ({"q1", "q2", "q3"}, set(cards), {"q9"}, {"gone"}, set()):
+            due = [c.due for qid, c in cards.items() if qid in ids]
+            later = [d for d in due if d > now]
+            assert st.due_summary(ids, now) == (sum(d <= now for d in due), min(later) if later else None)
+
+
+@pytest.mark.parametrize("ids", [["a-q1", "b.q2", "c_3"], [], ['odd "quote"', "back\\slash", "tab\there", "中文"]])
+def test_json_strings(ids):
+    import json
+
+    assert json.loads(store_mod._json_strings(ids)) == ids

@@ -144,7 +144,8 @@ def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
     if s.due_left:
         body.append(Text(f"Still due now: {s.due_left} (run `quizcli review` again)", style="yellow"))
     body += _forecast(s, now)
-    console.print(Panel(Group(*body), title="Review summary", title_align="left", border_style="magenta",
+    # A Text title: a str one is parsed as markup, which loads Rich's emoji table (bench/bench_review.py).
+    console.print(Panel(Group(*body), title=Text("Review summary"), title_align="left", border_style="magenta",
                         expand=True))
 
 

@@ -78,23 +78,44 @@ def bitext(text: model.Text | None, lang: str, style: str = "") -> Text:
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CLOSE_WIDE = "，。！？；：、）」』》】〉〕”’…～"
 _OPEN_WIDE = "（「『《【〈〔“‘"
-_HAS_CJK = re.compile(f"[{_CJK}{_CLOSE_WIDE}{_OPEN_WIDE}\u3000\uff01-\uff5e]")
+# The patterns below see the text with every character of the _CJK ranges
+# folded to one of them, _CJK_ONE (same length, so the same positions): a
+# character class of the 40,000 code points themselves costs the regex
+# compiler about 20 ms on every start, near a tenth of `quizcli review`'s
+# time to its first card (bench/bench_review.py).
+_CJK_ONE = "\u4e00"
+_CJK_RANGES = tuple((ord(_CJK[i]), ord(_CJK[i + 2])) for i in range(0, len(_CJK), 3))
+
+
+class _FoldCJK(dict):
+    """A str.translate table that folds the _CJK ranges to _CJK_ONE,
+    filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int:
+        folded = ord(_CJK_ONE) if any(lo <= code <= hi for lo, hi in _CJK_RANGES) else code
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldCJK()
+_HAS_CJK = re.compile(f"[{_CJK_ONE}{_CLOSE_WIDE}{_OPEN_WIDE}\u3000\uff01-\uff5e]")
 # One unit that may not be broken: opening marks, then one CJK character (or
 # a run of other non-space characters), then closing marks and spaces.
 _UNIT = re.compile(
-    f"\\s*[{_OPEN_WIDE}]*(?:[{_CJK}\u3000\uff01-\uff5e]|[^\\s{_CJK}{_OPEN_WIDE}{_CLOSE_WIDE}\u3000\uff01-\uff5e]+)"
+    f"\\s*[{_OPEN_WIDE}]*(?:[{_CJK_ONE}\u3000\uff01-\uff5e]|[^\\s{_CJK_ONE}{_OPEN_WIDE}{_CLOSE_WIDE}\u3000\uff01-\uff5e]+)"
     f"[{_CLOSE_WIDE},.;:!?)\\]]*\\s*"
 )
 
 
 def _words(text: str) -> Iterator[tuple[int, int, str]]:
     """rich._wrap.words, with a break opportunity between Chinese characters."""
-    if not _HAS_CJK.search(text):
+    folded = "" if text.isascii() else text.translate(_FOLD)     # ASCII has none of the marks
+    if not folded or not _HAS_CJK.search(folded):
         yield from _rich_words(text)
         return
     pos, end_of_text = 0, len(text)
     while pos < end_of_text:
-        match = _UNIT.match(text, pos)
+        match = _UNIT.match(folded, pos)
         end = match.end() if match and match.end() > pos else pos + 1
         yield pos, end, text[pos:end]
         pos = end
