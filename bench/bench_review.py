@@ -132,6 +132,18 @@ def time_command(env: dict[str, str], args: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def time_reference(env: dict[str, str]) -> tuple[float, float]:
+    """The machine's speed at the moment: the bare imports every command pays
+    (about 0.09 s on this 2-core machine when it is not slowed down; the same
+    reference as bench/bench_startup.py)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import typer, rich.console, yaml"], check=True, env=env)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
 _PARTS = r"""
 import sys, time
 t_start = time.process_time()
@@ -205,9 +217,13 @@ def main() -> None:
         # Untimed: writes the bytecode and the bank index the timed runs read.
         time_first_card(env, corpus)
         time_command(env, ["stats", "--bank", str(corpus)])
-        review_runs = [time_first_card(env, corpus) for _ in range(args.repeat)]
-        stats_runs = [time_command(env, ["stats", "--bank", str(corpus)]) for _ in range(args.repeat)]
-        json_runs = [time_command(env, ["stats", "--json", "--bank", str(corpus)]) for _ in range(args.repeat)]
+        # Interleaved, so that a machine slowed down for a while slows every row alike.
+        review_runs, stats_runs, json_runs, reference = [], [], [], []
+        for _ in range(args.repeat):
+            reference.append(time_reference(env))
+            review_runs.append(time_first_card(env, corpus))
+            stats_runs.append(time_command(env, ["stats", "--bank", str(corpus)]))
+            json_runs.append(time_command(env, ["stats", "--json", "--bank", str(corpus)]))
         parts = []
         for _ in range(args.repeat):
             out = subprocess.run([sys.executable, "-c", _PARTS, str(corpus)], capture_output=True, text=True,
@@ -225,6 +241,8 @@ def main() -> None:
           f"   (CPU to the end, summary included: {med(review_runs, 2):.3f})")
     print(f"  {'quizcli stats (target < 0.5 s)':<52} {med(stats_runs, 0):6.3f}  {med(stats_runs, 1):6.3f}")
     print(f"  {'quizcli stats --json':<52} {med(json_runs, 0):6.3f}  {med(json_runs, 1):6.3f}")
+    print(f"  {'reference: import typer, rich.console, yaml':<52} {med(reference, 0):6.3f}  {med(reference, 1):6.3f}"
+          "   (about 0.09 s when the machine is not slowed down)")
     print("  in-process parts (CPU seconds):")
     print(f"    {'imports (quizcli.cli, review, ui.review)':<50} {med(parts, 0):.3f}")
     print(f"    {'load the bank index (GC paused, as the commands do)':<50} {med(parts, 1):.3f}")

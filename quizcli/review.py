@@ -152,13 +152,13 @@ class ReviewItem:
     repeat: int = 0                  # times already rated in this session (a learning step shown again)
     # Builds the full question from an index entry's id (quizcli.bank.index);
     # None when `ref` is the full question already.
-    resolve: Callable[[str], Question] | None = field(default=None, compare=False, repr=False)
+    resolve: Callable[[str, str], Question] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def question(self) -> Question:
         """The full question, built when first needed: a queue of thousands
         of due cards holds index entries, and only the cards shown are built."""
-        return self.ref if self.resolve is None else self.resolve(self.ref.id)  # type: ignore[return-value]
+        return self.ref if self.resolve is None else self.resolve(self.ref.id, self.ref.bank_id)  # type: ignore[return-value]
 
     @cached_property
     def item(self) -> Item:
@@ -181,7 +181,7 @@ class _Items(abc.Sequence):
     __slots__ = ("_picked", "_seed", "_resolve", "_made")
 
     def __init__(self, picked: list[tuple[Question | QuestionInfo, CardState | tuple | None]], seed: int,
-                 resolve: Callable[[str], Question] | None) -> None:
+                 resolve: Callable[[str, str], Question] | None) -> None:
         self._picked = picked            # (question, its card: a CardState, a stored row, or None)
         self._seed = seed
         self._resolve = resolve
@@ -249,7 +249,7 @@ def _new_left(unseen: int, now: datetime, new_per_day: int, introduced_today: in
 
 def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
           introduced_today: int, limit: int | None, scheduler: Scheduler | None,
-          resolve: Callable[[str], Question] | None) -> Queue:
+          resolve: Callable[[str, str], Question] | None) -> Queue:
     """The review queue: the due cards (in order), then new ones up to the daily limit."""
     left = _new_left(len(new), now, new_per_day, introduced_today, scheduler)
     # nsmallest: linear in the bank size, as only `left` new cards are wanted.
@@ -262,7 +262,7 @@ def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed:
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
                 seed: int, new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
                 limit: int | None = None, scheduler: Scheduler | None = None,
-                known: Collection[str] | None = None, resolve: Callable[[str], Question] | None = None) -> Queue:
+                known: Collection[str] | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
     """The cards to review, in order.
 
     `cards` must hold every card due at `now` (all cards, for cram); `known`
@@ -296,7 +296,7 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
                new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
-               scheduler: Scheduler | None = None, resolve: Callable[[str], Question] | None = None) -> Queue:
+               scheduler: Scheduler | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
     """`build_queue` over what the store holds.
 
     A review reads the due cards only, in order (the index on due), as rows

@@ -8,13 +8,11 @@ callback, which is where progress is stored.
 
 from __future__ import annotations
 
-import difflib
-
 import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from quizcli import answers
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
@@ -33,8 +31,7 @@ TYPE_ALIASES = {t.value: t for t in QuestionType} | {t.value.replace("_", "-"): 
 # Selection
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """What to ask. Within one kind the values are alternatives (any topic
     given); different kinds must all hold."""
 
@@ -95,6 +92,8 @@ def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[st
     unknown = [t for t in tags if t not in known_tags]
     if unknown:
         # The banks have ~170 tags: a typo gets its near matches, not all of them.
+        import difflib
+
         close = sorted({m for t in unknown for m in difflib.get_close_matches(t, known_tags, n=3, cutoff=0.7)})
         hint = (f"did you mean: {', '.join(close)}?" if close
                 else "known tags: " + (", ".join(known_tags) or "(none)"))
@@ -130,8 +129,7 @@ def new_seed() -> int:
 # The session
 
 
-@dataclass(frozen=True)
-class AnswerEvent:
+class AnswerEvent(NamedTuple):
     """One answer, as the progress store records it."""
 
     question_id: str
@@ -143,8 +141,7 @@ class AnswerEvent:
     mode: str                    # "quiz", later "review"
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """A question as asked: with its choices in the order shown."""
 
     number: int                  # 1-based position in the session
@@ -155,8 +152,7 @@ class Item:
         return [self.question.choices[i] for i in self.order]
 
 
-@dataclass(frozen=True)
-class Feedback:
+class Feedback(NamedTuple):
     """What the UI shows after an answer."""
 
     item: Item
@@ -173,8 +169,7 @@ class TopicScore:
     skipped: int = 0
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     total: int                              # questions in the session
     answered: int
     correct: int

@@ -29,6 +29,9 @@ def agrees(index, lib: Library) -> None:
     assert [(b.source, b.builtin) for b in index.banks] == [(b.source, b.builtin) for b in lib.banks]
     for q in lib.questions:
         assert index.question(q.id) == q          # every field, source and line included
+    fresh = load_index(index._loader[0], index._loader[1])
+    for q in lib.questions:
+        assert fresh.question(q.id, q.bank_id) == q       # the entry's bank given: the same question
 
 
 def age(folder: Path, seconds: float = 60) -> None:

@@ -5,28 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import sys
-
 import pytest
-from typer.testing import CliRunner
 
-from quizcli.cli import main
+from cli_run import run  # tests/ is on sys.path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 USER = FIXTURES / "user"
 
 
-def run(args: list[str], env: dict | None = None) -> tuple[int, str, str]:
-    """Run the real entry point (error boundary included) in CliRunner's isolation."""
-    with CliRunner().isolation(env=env) as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ runner = CliRunner()
 
 @pytest.mark.parametrize("args, usage", [([], "Usage: quizcli [OPTIONS] COMMAND"),
                                          (["bank"], "Usage: quizcli bank [OPTIONS] COMMAND"),
-                                         (["demos"], "Usage: quizcli demos [OPTIONS] COMMAND")])
+                                         (["demos"], "Usage: quizcli demos [OPTIONS] COMMAND"),
+                                         (["progress"], "Usage: quizcli progress [OPTIONS] COMMAND")])
 def test_no_arguments_shows_the_help_and_exits_0(args, usage):
     result = runner.invoke(app, args)
     assert result.exit_code == 0

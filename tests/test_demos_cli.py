@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from quizcli import paths
 from quizcli.cli import main
 
+from cli_run import run  # tests/ is on sys.path
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -25,17 +27,6 @@ def _fixtures(monkeypatch):
     monkeypatch.setenv("LANG", "en_US.UTF-8")
 
 
-def run(args: list[str]) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def test_explain_a_demo_shows_table_checks_verdict_and_curves():

@@ -15,13 +15,13 @@ import types
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from quizcli import answers
 from quizcli.bank import load_library
-from quizcli.cli import main
 from quizcli.session import choice_order
 from quizcli.store import db_path, open_store
+
+from cli_run import run  # tests/ is on sys.path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,17 +42,6 @@ def _env(monkeypatch):
     time.tzset()
 
 
-def run(args: list[str], input: str = "", env: dict | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation(input=input, env=env) as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def review(*args: str, input: str = "", env: dict | None = None) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
 from quizcli import paths
-from quizcli.cli import main
+
+from cli_run import run  # tests/ is on sys.path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 USER = FIXTURES / "user"
@@ -27,18 +27,6 @@ def _fixture_content(monkeypatch):
     monkeypatch.setenv("LANG", "en_US.UTF-8")
 
 
-def run(args: list[str], input: str = "", env: dict | None = None) -> tuple[int, str, str]:
-    """Run the real entry point (error boundary included) in CliRunner's isolation."""
-    runner = CliRunner()
-    with runner.isolation(input=input, env=env) as (out, err, _):
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def quiz(*args: str, input: str = "", env: dict | None = None) -> tuple[int, str, str]:

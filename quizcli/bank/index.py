@@ -90,25 +90,38 @@ class Index:
             self._info = {q.id: q for q in self.questions}
         return self._info.get(qid)
 
-    def question(self, qid: str) -> Question:
-        """The full question; KeyError if no loaded bank has it."""
+    def question(self, qid: str, bank_id: str | None = None) -> Question:
+        """The full question; KeyError if no loaded bank has it.
+
+        `bank_id`, where the caller knows it (an entry's), spares looking
+        the id up among all entries.
+        """
         q = self._built.get(qid)
         if q is not None:
             return q
+        from quizcli.bank import gc_paused
+
+        with gc_paused():     # unpacking a bank's cache entry makes thousands of objects
+            q = self._build(qid, bank_id)
+        self._built[qid] = q
+        return q
+
+    def _build(self, qid: str, bank_id: str | None) -> Question:
         if self._library is not None:
             if self._by_id is None:
                 self._by_id = {q.id: q for q in self._library.questions}
             q = self._by_id.get(qid)
         else:
-            info = self.info(qid)
-            if info is None:
-                raise KeyError(qid)
-            q = self._from_bank_cache(self._bank_of[info.bank_id], qid)
+            if bank_id is None:
+                info = self.info(qid)
+                if info is None:
+                    raise KeyError(qid)
+                bank_id = info.bank_id
+            q = self._from_bank_cache(self._bank_of[bank_id], qid)
             if q is None:   # the cache entry is gone or the file changed: load (and validate) it all
                 q = self.library().question(qid)
         if q is None:
             raise KeyError(qid)
-        self._built[qid] = q
         return q
 
     def library(self) -> Library:

@@ -9,8 +9,16 @@ import typer
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    invoke_without_command=True, add_completion=False, rich_markup_mode=None,
 )
+
+
+@progress_app.callback()
+def _progress(ctx: typer.Context) -> None:
+    """Your progress: start a question over, back it up, move it to another machine."""
+    from quizcli.cli import show_help_without_arguments
+
+    show_help_without_arguments(ctx)
 
 
 def stats(

@@ -61,7 +61,7 @@ def quiz(
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=recorder(),
-        resolve=lambda info: library.question(info.id),
+        resolve=lambda info: library.question(info.id, info.bank_id),
     )
     summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
     if summary.ended_by == "interrupt":

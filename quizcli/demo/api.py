@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from quizcli.model import Verdict
+
 OPS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -22,7 +24,7 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 
 # The verdict words shared with the banks' claims, plus the engine's own
 # word for a run whose checks did not all pass.
-VERDICTS = ("true", "nuanced", "false")
+VERDICTS = tuple(v.value for v in Verdict)
 NOT_REPRODUCED = "not_reproduced"
 
 

@@ -20,13 +20,16 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli import paths
-from quizcli.demo.api import VERDICTS
 from quizcli.errors import ExitCode, Problem, QuizcliError
+from quizcli.model import Verdict
 
 LANG_KEYS = ("en", "zh")
+# The verdicts a demo may state: those of the banks (quizcli.demo.api, whose
+# classes cost start-up time, is not imported for this).
+VERDICTS = tuple(v.value for v in Verdict)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # key -> (required, what it must be). Unknown keys are errors: a typo such
@@ -100,8 +103,7 @@ class DemoInfo:
         }
 
 
-@dataclass(frozen=True)
-class DemoDir:
+class DemoDir(NamedTuple):
     path: Path
     builtin: bool
     trusted: bool
