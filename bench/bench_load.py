@@ -52,6 +52,13 @@ else:
 print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
+_REFERENCE = """
+import time
+t0, c0 = time.perf_counter(), time.process_time()
+import typer, rich.console, yaml
+print(time.perf_counter() - t0, time.process_time() - c0)
+"""
+
 _PARSE = """
 import sys, time, glob
 files = sorted(glob.glob(sys.argv[1] + "/*.yaml"))
@@ -116,6 +123,11 @@ def main() -> None:
             _time(_LOAD, str(corpus), str(args.questions), how, "cold",
                   env={**base_env, "QUIZCLI_HOME": str(tmp_path / f"warmup-{how}"), "QUIZCLI_CONTENT": str(empty)})
         for i in range(args.repeat):
+            # The machine's speed at the moment (about 0.09 s when it is not
+            # slowed down), interleaved so that a slow spell hits every row.
+            t = _time(_REFERENCE, env=base_env)
+            if t is not None:
+                results.setdefault("reference", []).append(t)
             for how in ("library", "index"):
                 env = {**base_env, "QUIZCLI_HOME": str(tmp_path / f"home-{how}{i}"), "QUIZCLI_CONTENT": str(empty)}
                 for phase in ("cold", "warm"):
@@ -148,7 +160,8 @@ def main() -> None:
     labels = {"cold library": "cold: validate + load all (target < 1 s)",
               "warm library": "warm: cache hit, load all (target < 0.3 s)",
               "cold index": "cold, as quiz loads: index + 10 questions",
-              "warm index": "warm, as quiz loads: index + 10 questions"}
+              "warm index": "warm, as quiz loads: index + 10 questions",
+              "reference": "reference: import typer, rich.console, yaml"}
     for key in summary:
         label = labels.get(key, key)
         (mw, mc), (bw, bc) = summary[key], best[key]
