@@ -7,8 +7,8 @@ Any other exception is a bug and is shown as one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -39,8 +39,7 @@ class NotFoundError(QuizcliError):
     exit_code = ExitCode.NOT_FOUND
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found in a bank file, located as precisely as we can."""
 
     file: str

@@ -15,8 +15,8 @@ def _isolated_user_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     # `--bank` registers the bank's demos/ folder for the rest of the process
-    # (quizcli.demo.registry.use_banks); no test sees those of an earlier one.
-    from quizcli.demo import registry
+    # (quizcli.demo.folders.use_banks); no test sees those of an earlier one.
+    from quizcli.demo import folders
 
-    monkeypatch.setattr(registry, "_extra_banks", [])
+    monkeypatch.setattr(folders, "_extra_banks", [])
     return home

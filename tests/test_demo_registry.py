@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import paths
-from quizcli.demo import registry
+from quizcli.demo import folders, registry
 from quizcli.errors import NotFoundError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,7 +118,7 @@ def _user_bank(tmp_path: Path) -> Path:
 def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
     monkeypatch.setitem(sys.modules, "fake_trust", types.SimpleNamespace(is_trusted=lambda p: False))
     assert "my_demo" in registry.demo_ids()
     info = registry.load_demo("my_demo")
@@ -130,7 +130,7 @@ def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypa
 def test_trusted_user_demos_may_run(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank / "bank.yaml"))   # a bank file: demos/ beside it
-    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
     monkeypatch.setitem(sys.modules, "fake_trust",
                         types.SimpleNamespace(is_trusted=lambda p: Path(p) == bank / "bank.yaml"))
     info = registry.load_demo("my_demo")
@@ -140,7 +140,7 @@ def test_trusted_user_demos_may_run(fixture_demos, monkeypatch, tmp_path):
 def test_without_a_trust_module_user_demos_are_untrusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust",))
+    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
     monkeypatch.setitem(sys.modules, "fake_trust", None)   # import raises ImportError
     assert registry.load_demo("my_demo").blocked
 
@@ -155,7 +155,7 @@ def test_builtin_demo_wins_over_a_user_demo_with_the_same_id(fixture_demos, monk
 
 def test_use_banks_adds_the_demos_of_command_line_banks(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
-    monkeypatch.setattr(registry, "_extra_banks", [])
+    monkeypatch.setattr(folders, "_extra_banks", [])
     assert "my_demo" not in registry.demo_ids()
     registry.use_banks([bank])
     assert "my_demo" in registry.demo_ids()

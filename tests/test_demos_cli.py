@@ -236,10 +236,10 @@ def test_explain_in_a_real_terminal():
 
 
 def test_a_user_banks_demo_does_not_run_until_trusted(monkeypatch, tmp_path):
-    from quizcli.demo import registry
+    from quizcli.demo import folders
 
-    monkeypatch.setattr(registry, "_extra_banks", [])
-    monkeypatch.setattr(registry, "TRUST_MODULES", ("fake_trust_missing",))
+    monkeypatch.setattr(folders, "_extra_banks", [])
+    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust_missing",))
     monkeypatch.setitem(sys.modules, "fake_trust_missing", None)
     bank = tmp_path / "mine"
     (bank / "demos").mkdir(parents=True)
@@ -297,9 +297,9 @@ def test_explain_plot_that_cannot_be_saved_fails_the_command(tmp_path):
 def test_a_trusted_demo_that_changed_says_so(monkeypatch, tmp_path):
     # Found in QA: after a trusted demo file changed, the message said "which
     # you have not trusted", though the user had; it now says what changed.
-    from quizcli.demo import registry
+    from quizcli.demo import folders
 
-    monkeypatch.setattr(registry, "_extra_banks", [])
+    monkeypatch.setattr(folders, "_extra_banks", [])
     bank = tmp_path / "mine"
     (bank / "demos").mkdir(parents=True)
     demo = bank / "demos" / "my_demo.py"

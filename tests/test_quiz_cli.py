@@ -357,9 +357,9 @@ def test_unknown_tag_suggests_near_matches_only():
 def test_demo_key_runs_a_demo_that_a_bank_given_with_bank_brings(monkeypatch, tmp_path):
     # Found in QA: `quiz --bank mine.yaml` validated the bank's own demo, but
     # `d` said "no demo with the id" (only `explain` looked beside --bank).
-    from quizcli.demo import registry
+    from quizcli.demo import folders
 
-    monkeypatch.setattr(registry, "_extra_banks", [])
+    monkeypatch.setattr(folders, "_extra_banks", [])
     demos = Path(__file__).parent / "fixtures" / "demos"
     (tmp_path / "demos").mkdir()
     (tmp_path / "demos" / "mine_demo.py").write_text(

@@ -23,9 +23,8 @@ The format is documented in content/README.md; the checks are in
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from quizcli.bank.library import bank_files
 from quizcli.errors import BankError, Problem
@@ -86,8 +85,7 @@ def validate_paths(paths_: Iterable[Path], against_builtin: bool = True) -> list
     return check_paths(paths_, against_builtin).problems
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """What `quizcli bank validate` found."""
 
     problems: list[Problem]

@@ -206,7 +206,7 @@ def _racy(sources) -> bool:
 def _key(sources) -> str | None:
     """The combined key of the sources, or None when one cannot be read."""
     from quizcli.bank import cache, library, yamlio
-    from quizcli.demo.registry import demo_ids
+    from quizcli.demo.folders import demo_ids
 
     h = hashlib.sha256()
     h.update(f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}\0".encode())

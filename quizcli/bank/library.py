@@ -8,7 +8,6 @@ second time, with positions, so every problem names its line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -40,23 +39,26 @@ def bank_files(path: Path) -> list[Path]:
     return [path]
 
 
-@dataclass
 class Source:
-    path: Path
-    builtin: bool
-    report: bool = True       # False: loaded only as context for cross-bank checks
+    __slots__ = ("path", "builtin", "report")
+
+    def __init__(self, path: Path, builtin: bool, report: bool = True) -> None:
+        self.path, self.builtin = path, builtin
+        self.report = report      # False: loaded only as context for cross-bank checks
 
 
-@dataclass
 class _File:
-    source: Source
-    text: str | None = None
-    raw: bytes | None = None          # kept for a cached file, decoded only if needed
-    key: str | None = None            # the file's entry in the bank cache (quizcli.bank.cache)
-    bank: dict[str, Any] | None = None
-    problems: list[Problem] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    _located: yamlio.Parsed | None = None
+    """One bank file as the checks go: what was read, parsed, found."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.text: str | None = None
+        self.raw: bytes | None = None          # kept for a cached file, decoded only if needed
+        self.key: str | None = None            # the file's entry in the bank cache (quizcli.bank.cache)
+        self.bank: dict[str, Any] | None = None
+        self.problems: list[Problem] = []
+        self.issues: list[Issue] = []
+        self._located: yamlio.Parsed | None = None
 
     @property
     def name(self) -> str:
@@ -251,7 +253,7 @@ def _ensure_text(f: _File) -> None:
 
 def _cross_checks(files: list[_File]) -> None:
     """Checks across banks: ids unique, claims recorded once and referenced, demos known."""
-    from quizcli.demo.registry import demo_ids
+    from quizcli.demo.folders import demo_ids
 
     loaded = [f for f in files if f.bank is not None]
     known_demos = demo_ids()

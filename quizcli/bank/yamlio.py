@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Limits, documented in content/README.md.
 MAX_FILE_BYTES = 16 * 1024 * 1024     # a real bank is well under 1 MiB
@@ -34,8 +33,7 @@ MAX_DEPTH = 64                        # nesting levels; a bank needs 6
 Path_ = tuple  # a field path: ("questions", 3, "choices", 1)
 
 
-@dataclass
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """A problem found while parsing, before any field is known."""
 
     line: int | None
@@ -45,13 +43,21 @@ class SyntaxProblem:
     path: Path_ | None = None        # set for problems that belong to a field (duplicate key)
 
 
-@dataclass
 class Parsed:
-    data: Any = None
-    problems: list[SyntaxProblem] = field(default_factory=list)
-    # path -> (line, column) of the node, and of its key for mapping values.
-    positions: dict[Path_, tuple[int, int]] | None = None
-    key_positions: dict[Path_, tuple[int, int]] | None = None
+    """What a parse gave: the data, the problems, and where nodes are when asked."""
+
+    # Plain classes here and in quizcli.bank.library, not dataclasses: the
+    # dataclasses module imports inspect, a tenth of a warm load's time.
+    __slots__ = ("data", "problems", "positions", "key_positions")
+
+    def __init__(self, data: Any = None, problems: list[SyntaxProblem] | None = None,
+                 positions: dict[Path_, tuple[int, int]] | None = None,
+                 key_positions: dict[Path_, tuple[int, int]] | None = None) -> None:
+        self.data = data
+        self.problems = [] if problems is None else problems
+        # path -> (line, column) of the node, and of its key for mapping values.
+        self.positions = positions
+        self.key_positions = key_positions
 
 
 # --- scalars: the YAML 1.2 core schema -------------------------------------------------
@@ -172,16 +178,18 @@ class _Stop(Exception):
     """Parsing cannot usefully go on (the problem is already recorded)."""
 
 
-@dataclass
 class _Frame:
-    container: Any                  # list or dict
-    path: Path_ | None              # None inside a complex key (not addressable)
-    key: Any = None
-    has_key: bool = False
-    key_mark: tuple[int, int] | None = None
-    nodes: int = 1                  # nodes in this subtree, for alias accounting
-    anchor: str | None = None
-    is_key: bool = False            # this collection is itself a mapping key
+    __slots__ = ("container", "path", "key", "has_key", "key_mark", "nodes", "anchor", "is_key")
+
+    def __init__(self, container: Any, path: Path_ | None, anchor: str | None = None, is_key: bool = False) -> None:
+        self.container = container      # list or dict
+        self.path = path                # None inside a complex key (not addressable)
+        self.key: Any = None
+        self.has_key = False
+        self.key_mark: tuple[int, int] | None = None
+        self.nodes = 1                  # nodes in this subtree, for alias accounting
+        self.anchor = anchor
+        self.is_key = is_key            # this collection is itself a mapping key
 
 
 def parse_with_positions(text: str) -> Parsed:

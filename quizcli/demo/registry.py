@@ -4,12 +4,8 @@ A demo is `demos/<id>.py` (files starting with `_` are helpers, not demos).
 Its `META` literal is read with `ast`, never by importing the file, so
 listing demos and validating banks stays cheap and runs no demo code.
 
-Demo folders, in order (the first one that has an id wins):
-  1. the built-in `demos/`;
-  2. a `demos/` folder beside each user bank ($QUIZCLI_BANKS, and the banks
-     passed to `use_banks`, i.e. a command's --bank paths): a folder bank
-     `P` brings `P/demos`, a bank file `P/x.yaml` brings `P/demos`. A user's
-     demos are code, so they run only once their bank is trusted
+Where demos are found is quizcli.demo.folders (re-exported here). A user's
+demos are code, so they run only once their bank is trusted
      (`quizcli bank trust PATH`); until then they are listed, and running one
      says why it did not run.
 """
@@ -20,9 +16,11 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from quizcli import paths
+from quizcli.demo.folders import (  # noqa: F401  (re-exported: the registry's public names)
+    DemoDir, demo_dirs, demo_folders, demo_ids, use_banks, _files)
 from quizcli.errors import ExitCode, Problem, QuizcliError
 from quizcli.model import Verdict
 
@@ -103,78 +101,6 @@ class DemoInfo:
         }
 
 
-class DemoDir(NamedTuple):
-    path: Path
-    builtin: bool
-    trusted: bool
-    bank: Path | None = None   # the user bank it came with
-
-
-# Where `is_trusted(path) -> bool` may live (the trust commands own it).
-TRUST_MODULES = ("quizcli.authoring.trust", "quizcli.bank.trust")
-
-
-def _is_trusted(bank: Path, demos: Path) -> bool:
-    # Without a trust module (or if it fails), user demos are untrusted:
-    # running unknown code is the one thing we must not do by accident.
-    import importlib
-
-    for name in TRUST_MODULES:
-        try:
-            is_trusted = getattr(importlib.import_module(name), "is_trusted", None)
-        except ImportError:
-            continue
-        if callable(is_trusted):
-            try:
-                return bool(is_trusted(bank)) or bool(is_trusted(demos))
-            except Exception:
-                return False
-    return False
-
-
-# Banks given on the command line (`--bank PATH`) in this process; their
-# demos/ folders count like those of $QUIZCLI_BANKS.
-_extra_banks: list[Path] = []
-
-
-def use_banks(banks: list[Path] | tuple[Path, ...]) -> None:
-    """Also look for demos beside these banks (call it with a command's --bank paths)."""
-    for b in banks:
-        if Path(b) not in _extra_banks:
-            _extra_banks.append(Path(b))
-
-
-def _user_demo_dirs(check_trust: bool = True) -> list[DemoDir]:
-    found: list[DemoDir] = []
-    seen: set[Path] = set()
-    for bank in [*paths.user_bank_paths(), *_extra_banks]:
-        folder = bank if bank.is_dir() else bank.parent
-        demos = folder / "demos"
-        key = demos.resolve()
-        if key in seen or not demos.is_dir():
-            continue
-        seen.add(key)
-        trusted = _is_trusted(bank, demos) if check_trust else False
-        found.append(DemoDir(demos, builtin=False, trusted=trusted, bank=bank))
-    return found
-
-
-def demo_folders(check_trust: bool = True) -> list[DemoDir]:
-    """Every demo folder with where it comes from and whether it may run."""
-    return [DemoDir(paths.builtin_demos_dir(), builtin=True, trusted=True), *_user_demo_dirs(check_trust)]
-
-
-def demo_dirs() -> list[Path]:
-    """The demo folders, built-in first (trusted or not: see DemoInfo.blocked)."""
-    return [d.path for d in demo_folders(check_trust=False)]
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
-
-
 def demo_paths() -> dict[str, tuple[Path, DemoDir]]:
     """id -> (file, folder); the first folder that has an id wins."""
     found: dict[str, tuple[Path, DemoDir]] = {}
@@ -182,14 +108,6 @@ def demo_paths() -> dict[str, tuple[Path, DemoDir]]:
         for p in _files(folder.path):
             found.setdefault(p.stem, (p, folder))
     return found
-
-
-def demo_ids() -> set[str]:
-    """The ids of every known demo: cheap (directory listings, nothing parsed)."""
-    ids: set[str] = set()
-    for d in demo_dirs():
-        ids.update(p.stem for p in _files(d))
-    return ids
 
 
 # --- reading and validating META -------------------------------------------------
