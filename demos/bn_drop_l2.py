@@ -41,7 +41,6 @@ def _common():
 
 def run(ctx):
     import torch
-    from torch import nn
 
     from quizcli.demo import kit
     from quizcli.demo.api import Check, DemoResult, Table

@@ -35,7 +35,7 @@ def run(ctx):
     from torch import nn
 
     from quizcli.demo import kit
-    from quizcli.demo.api import Check, Curve, DemoResult, Table
+    from quizcli.demo.api import Check, DemoResult, Table
 
     kit.setup(ctx)
     g = kit.generator(ctx, 1)

@@ -135,7 +135,7 @@ def run(ctx: DemoContext) -> DemoResult:
     ctx.progress(1.0, "done")
 
     gd, mom, adam = best["GD"][-1], best["momentum"][-1], best["Adam"][-1]
-    (gd_tr, gd_tests), (ad_tr, ad_tests) = results["GD"], results["Adam"]
+    (_, gd_tests), (ad_tr, ad_tests) = results["GD"], results["Adam"]
     gd_te, ad_te = gd_tests.mean().item(), ad_tests.mean().item()
     worse = int((ad_tests > gd_tests).sum())
     checks = [

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizcli import paths
 from quizcli.demo.folders import (  # noqa: F401  (re-exported: the registry's public names)
     DemoDir, demo_dirs, demo_folders, demo_ids, use_banks, _files)
 from quizcli.errors import ExitCode, Problem, QuizcliError
