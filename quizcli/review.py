@@ -84,13 +84,12 @@ def bulk_objects() -> Iterator[None]:
     again: about 40% of the load in bench/bench_review.py), then gc.freeze()
     moves them out of the collector's sight for good; they live as long as
     the command anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
+    from quizcli.bank import gc_paused
+
     try:
-        yield
+        with gc_paused():
+            yield
     finally:
-        if enabled:
-            gc.enable()
         gc.freeze()
 
 

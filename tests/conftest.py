@@ -20,3 +20,17 @@ def _isolated_user_dir(tmp_path, monkeypatch):
 
     monkeypatch.setattr(folders, "_extra_banks", [])
     return home
+
+
+@pytest.fixture
+def local_tz(monkeypatch):
+    """set_tz(name): the process's local time zone for this test (TZ, then time.tzset); restored after."""
+    import time
+
+    def set_tz(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_tz
+    monkeypatch.undo()
+    time.tzset()

@@ -105,20 +105,11 @@ def test_validate_shows_escape_sequences_as_text(tmp_path):
 
 def test_new_and_schema_to_a_path_that_cannot_be_written_are_clear_errors(tmp_path):
     # Found in QA: a folder or a path through a file ended in "internal error (a bug)".
-    import sys
-
-    from quizcli.cli import main
+    from cli_run import run
 
     def run_main(*args: str) -> tuple[int, str]:
-        with runner.isolation() as (out, err, _):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-            sys.stdout.flush()
-            sys.stderr.flush()
-            return code, out.getvalue().decode() + err.getvalue().decode()
+        code, out, err = run(list(args))
+        return code, out + err
 
     blocker = tmp_path / "a-file"
     blocker.write_text("x")

@@ -216,20 +216,11 @@ def test_json_round_trip_for_any_text(prompt, answer, accept, tag, number):
 
 
 def _main(*args: str) -> tuple[int, str]:
-    """The real entry point, error boundary included."""
-    import sys
+    """The real entry point, error boundary included; stdout and stderr together."""
+    from cli_run import run
 
-    from quizcli.cli import main
-
-    with runner.isolation() as (out, err, _):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return code, out.getvalue().decode() + err.getvalue().decode()
+    code, out, err = run(list(args))
+    return code, out + err
 
 
 def test_export_to_a_folder_or_through_a_file_is_a_clear_error(example, tmp_path):

@@ -29,17 +29,13 @@ NOW = "2026-11-26T09:00:00Z"
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch):
+def _env(monkeypatch, local_tz):
     monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES))
     monkeypatch.setenv("QUIZCLI_NOW", NOW)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+    local_tz("UTC")
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 

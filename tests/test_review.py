@@ -23,14 +23,8 @@ SEED = 1
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch):
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(local_tz):
+    local_tz("UTC")
 
 
 @pytest.fixture(scope="module")

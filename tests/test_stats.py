@@ -22,14 +22,8 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(autouse=True)
-def _utc(monkeypatch):
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _utc(local_tz):
+    local_tz("UTC")
 
 
 @pytest.fixture(scope="module")
@@ -162,37 +156,27 @@ def test_render_heatmap_and_tables(library, filled):
     ("Europe/Berlin", "2026-03-29T00:30:00", date(2026, 3, 29)),         # the day summer time starts
     ("Europe/Berlin", "2026-03-28T22:30:00", date(2026, 3, 28)),
 ])
-def test_activity_falls_on_the_local_day(library, tmp_path, monkeypatch, tz, answered_utc, local_day):
-    import time
-
-    monkeypatch.setenv("TZ", tz)
-    time.tzset()
+def test_activity_falls_on_the_local_day(library, tmp_path, local_tz, tz, answered_utc, local_day):
+    local_tz(tz)
     with open_store(tmp_path / "p.db") as st:
         st.record_answer(ev("rv-tf", datetime.fromisoformat(answered_utc + "+00:00")))
         s = stats_mod.compute(library, st, NOW, Scheduler())
     assert [d for d, n in s.activity if n] == [local_day]
 
 
-def test_local_offsets_find_both_daylight_saving_changes(monkeypatch):
-    import time
-
+def test_local_offsets_find_both_daylight_saving_changes(local_tz):
     from quizcli.stats import local_offsets
 
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
+    local_tz("Europe/Berlin")
     start = datetime(2025, 11, 26, 9, 0, tzinfo=timezone.utc)
     assert local_offsets(start, NOW) == [(start, 60), (datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc), 120),
                                          (datetime(2026, 10, 25, 1, 0, tzinfo=timezone.utc), 60)]
-    monkeypatch.setenv("TZ", "Asia/Kolkata")
-    time.tzset()
+    local_tz("Asia/Kolkata")
     assert local_offsets(start, NOW) == [(start, 330)]
 
 
-def test_activity_across_daylight_saving_changes(library, tmp_path, monkeypatch):
-    import time
-
-    monkeypatch.setenv("TZ", "Europe/Berlin")
-    time.tzset()
+def test_activity_across_daylight_saving_changes(library, tmp_path, local_tz):
+    local_tz("Europe/Berlin")
     answered = {"2026-03-28T22:59:00": date(2026, 3, 28),     # 23:59 in winter time
                 "2026-03-28T23:00:00": date(2026, 3, 29),
                 "2026-07-01T21:59:00": date(2026, 7, 1),      # 23:59 in summer time

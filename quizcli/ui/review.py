@@ -233,6 +233,19 @@ def _demo_line(console: Console, demo_id: str) -> None:
                   + Text(" measures this claim in a small PyTorch run.", style="dim"))
 
 
+def _next_key(console: Console, read: Reader) -> str | None:
+    """A key after an answer: q quits and u undoes (by raising), ? shows the help (None)."""
+    cmd = _command(read("> "))
+    if cmd in _QUIT:
+        raise _Quit
+    if cmd in _UNDO:
+        raise _Undo
+    if cmd in _HELP:
+        console.print(Text(HELP, style="dim"))
+        return None
+    return cmd
+
+
 def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -> None:
     """After a wrong answer or a flashcard's rating: d runs the question's demo."""
     demo_id = item.question.demo
@@ -241,13 +254,8 @@ def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -
     _demo_line(console, demo_id)
     console.print(_keys(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
     while True:
-        cmd = _command(read("> "))
-        if cmd in _QUIT:
-            raise _Quit
-        if cmd in _UNDO:
-            raise _Undo
-        if cmd in _HELP:
-            console.print(Text(HELP, style="dim"))
+        cmd = _next_key(console, read)
+        if cmd is None:
             continue
         if cmd == "d":
             demo.run(console, demo_id)
@@ -265,13 +273,8 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
         keys.insert(3, ("d", "run the demo"))
     console.print(_keys(*keys))
     while True:
-        cmd = _command(read("> "))
-        if cmd in _QUIT:
-            raise _Quit
-        if cmd in _UNDO:
-            raise _Undo
-        if cmd in _HELP:
-            console.print(Text(HELP, style="dim"))
+        cmd = _next_key(console, read)
+        if cmd is None:
             continue
         if cmd == "d" and demo_id:
             demo.run(console, demo_id)
