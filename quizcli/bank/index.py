@@ -99,7 +99,7 @@ class Index:
         q = self._built.get(qid)
         if q is not None:
             return q
-        from quizcli.bank import gc_paused
+        from quizcli.gcpause import gc_paused
 
         with gc_paused():     # unpacking a bank's cache entry makes thousands of objects
             q = self._build(qid, bank_id)
@@ -270,7 +270,7 @@ def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Inde
 
     Raises BankError (through load_library) whenever that would.
     """
-    from quizcli.bank import gc_paused
+    from quizcli.gcpause import gc_paused
 
     with gc_paused():
         return _load_index(extra, include_builtin)

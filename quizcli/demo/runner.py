@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any, Callable, TextIO
 
 from quizcli.demo.api import DemoContext, DemoResult
-from quizcli.demo.engine import DEVICES, INSTALL_HINT, result_problems
+from quizcli.demo.contract import DEVICES, INSTALL_HINT, result_problems
 
 # Packages of the `demos` extra: a demo that cannot import one of these
 # needs the extra, which is the user's to install, not a bug in the demo.
