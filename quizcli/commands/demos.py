@@ -104,29 +104,25 @@ def explain(
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
         raise typer.Exit(_exit_code([outcome.status]))
 
-    from quizcli.ui.demo import show_demo, show_question_answer
+    from quizcli.ui.demo import note, show_demo, show_question_answer
     from quizcli.ui.text import make_console
 
     console = make_console()
     if question is not None:
         show_question_answer(console, question, lang=lang_)
         if not question.demo:
-            from rich.text import Text
-
-            console.print(Text("This question has no demo; its references are above.", style="dim"))
+            note(console, "This question has no demo; its references are above.")
             return
     outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device,
                         treatment=not no_treatment, timeout=timeout)
     if plot is not None and outcome.result is not None:
         # Saved here, not in show_demo: a figure asked for and not written
         # (a demo without curves, an unwritable path) must fail the command.
-        from rich.text import Text
-
         from quizcli.ui.plot import save_figure
 
         saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
-        console.print(Text(f"Saved the figure to {saved}", style="dim"))
+        note(console, f"Saved the figure to {saved}")
     raise typer.Exit(_exit_code([outcome.status]))
 
 
@@ -232,12 +228,14 @@ def verify(
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        from quizcli.ui.demo import render_verify
+        from quizcli.ui.demo import render_verify, verify_progress
         from quizcli.ui.errors import print_error
         from quizcli.ui.text import make_console
 
         console = make_console()
-        outcomes = _run_with_progress(console, chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+        with verify_progress(console, len(chosen)) as (on_start, on_done):
+            outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout,
+                                       on_start=on_start, on_done=on_done)
         wall = time.monotonic() - start
         render_verify(console, outcomes, wall_s=wall, skipped=skipped)
         if problems:
@@ -248,31 +246,6 @@ def verify(
 
         code = ExitCode.BAD_INPUT
     raise typer.Exit(code)
-
-
-def _run_with_progress(console, infos, **kwargs):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from quizcli.demo import engine
-
-    running: list[str] = []
-    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
-    task = progress.add_task("", total=len(infos))
-
-    def on_start(info) -> None:
-        running.append(info.id)
-        progress.update(task, description=", ".join(running))
-
-    def on_done(outcome) -> None:
-        if outcome.demo_id in running:
-            running.remove(outcome.demo_id)
-        progress.update(task, advance=1, description=", ".join(running))
-
-    if not console.is_terminal:   # a live display would only leave a blank line
-        return engine.run_many(infos, **kwargs)
-    with progress:
-        return engine.run_many(infos, on_start=on_start, on_done=on_done, **kwargs)
 
 
 def register(app: typer.Typer) -> None:
