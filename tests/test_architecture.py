@@ -122,3 +122,20 @@ def test_no_module_over_500_lines_without_a_reason():
             if "Longer than" not in doc:
                 long.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
     assert long == [], "split these, or say in the docstring why not (a sentence starting 'Longer than'): " + ", ".join(long)
+
+
+def test_references_to_readme_sections_exist():
+    """A comment or message that sends the reader to a README section
+    ('the README, "Exit status"') names a heading the README has."""
+    import re
+
+    headings = {re.sub(r"^#+\s*", "", line).strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")}
+    pattern = re.compile(r'README(?:\.md)?,? (?:section )?\\?"([A-Za-z][^"\\\n{}()]*)\\?"')
+    missing = []
+    for path in sorted([*PACKAGE.rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        for name in pattern.findall(path.read_text(encoding="utf-8")):
+            if not any(name in h for h in headings):
+                missing.append(f"{path.relative_to(ROOT)}: {name!r}")
+    assert missing == []
+    assert pattern.findall('see the README, \\"Quick start\\"') == ["Quick start"]
