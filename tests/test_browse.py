@@ -83,7 +83,9 @@ def test_show_json_has_both_languages_and_verdict():
     assert data["claim_verdict"]["verdict"] == "true"
     assert data["explanation"]["zh"].startswith("每个通道")
     data = json.loads(run(["show", "fx-multi", "--json"])[1])
-    assert data["answer"] == ["a", "b"] and [c["correct"] for c in data["choices"]] == [True, True, False, False]
+    # Choices in the stable shuffled order `show` prints them in; `answer` names them by those letters.
+    assert data["answer"] == [c["letter"] for c in data["choices"] if c["correct"]]
+    assert sorted(c["correct"] for c in data["choices"]) == [False, False, True, True]
     data = json.loads(run(["show", "fx-short", "--json"])[1])
     assert data["accept"] == ["H, W", "HW"]
 
@@ -146,3 +148,17 @@ def test_show_gives_the_question_line():
                 if text.strip() == "- id: fx-num")
     assert json.loads(run(["show", "fx-num", "--json"])[1])["line"] == line
     assert f"fx.yaml:{line}" in run(["show", "fx-num"])[1]
+
+
+def test_show_lists_choices_in_the_stable_shuffled_order():
+    """The fixture lists the correct choices first; `show` prints them in the order seeded by the id,
+    the same on every run, with the ✓ and the answer's letters on the right choices."""
+    from quizcli.model import stable_choice_order
+
+    code, out, _ = run(["show", "fx-multi", "--lang", "en"])
+    assert code == 0 and out == run(["show", "fx-multi", "--lang", "en"])[1]
+    data = json.loads(run(["show", "fx-multi", "--json"])[1])
+    order = stable_choice_order("fx-multi", len(data["choices"]))
+    assert order != tuple(range(len(order)))          # this id's order differs from the bank's
+    marked = [line.split(")")[0].split()[-1] for line in out.splitlines() if "✓" in line]
+    assert marked == data["answer"] and data["answer"] != ["a", "b"]

@@ -131,3 +131,110 @@ def _with_no_demo(text: str) -> str:
     indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
     reason = f"{indent}no_demo: {{en: Needs image-scale models., zh: 需要图像规模的模型。}}\n"
     return "".join(lines[: i + 1] + [reason] + lines[i + 1:])
+
+
+def _choice_bank(questions: list[tuple[str, list[tuple[str, bool]]]], bank_id: str = "fx_choice") -> str:
+    """A bank of choice questions: (type, [(text, correct), ...]) each; the same text in both languages."""
+    lines = ["format_version: 1", f"id: {bank_id}", "title: {en: Choices, zh: 选项}",
+             "description: {en: Choice habits., zh: 选项习惯。}", "questions:"]
+    for i, (qtype, choices) in enumerate(questions):
+        lines += [f"  - id: {bank_id.replace('_', '-')}-{i}", f"    type: {qtype}",
+                  f"    prompt: {{en: \"Question number {i} about topic {i * 7}?\", zh: \"第 {i} 题，关于主题 {i * 7}？\"}}",
+                  "    choices:"]
+        for text, correct in choices:
+            lines.append(f"      - {{text: {{en: \"{text}\", zh: \"{text}\"}}, correct: {str(correct).lower()}}}")
+        lines += ["    explanation: {en: Because the reason is given here., zh: 原因在这里给出。}",
+                  "    tags: []", "    difficulty: 1"]
+    return "\n".join(lines) + "\n"
+
+
+LONG = "a detailed and carefully qualified correct statement"     # 52 characters
+SHORT = ["a short wrong one", "another wrong one", "a third wrong one"]
+
+
+def test_long_correct_choice_fires_per_question(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_choice_bank([("single_choice", [(SHORT[0], False), (LONG, True), (SHORT[1], False)]),
+                                 ("multiple_choice", [(LONG, True), (LONG + " too", True), (SHORT[2], False)])]),
+                   encoding="utf-8")
+    found = _by_rule(lint_paths([bad]))["long-correct-choice"]
+    assert [p.field for p in found] == ["questions[0].choices", "questions[1].choices"]
+    assert "in en (52 against 17 characters)" in found[0].message and found[0].line == 10
+    # Wrong choices as specific as the right one: no finding; nor for short numbers ("0.02" against "2").
+    good = tmp_path / "good.yaml"
+    good.write_text(_choice_bank([
+        ("single_choice", [("a wrong statement with plausible but wrong detail", False), (LONG, True),
+                           (SHORT[1], False)]),
+        ("single_choice", [("0.02", True), ("2", False)])]), encoding="utf-8")
+    assert "long-correct-choice" not in _by_rule(lint_paths([good]))
+
+
+def test_correct_longest_too_often_and_fixed_position_fire_per_bank(tmp_path):
+    # Four single-choice questions, the correct choice longest (but under 1.5x) and always first.
+    same = "a correct choice that is a bit longer"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_choice_bank([("single_choice", [(same, True), ("a wrong choice, a bit shorter", False),
+                                                    ("a wrong choice that is shorter", False)])] * 4), encoding="utf-8")
+    rules = _by_rule(lint_paths([bad]))
+    assert "long-correct-choice" not in rules
+    longest = rules["correct-longest-too-often"]
+    assert {p.message.split(" (")[0] for p in longest} == {
+        f"in 4 of 4 single-choice questions the correct choice is the longest in {lang}" for lang in ("en", "zh")}
+    assert "fx-choice-0" in longest[0].hint
+    [position] = rules["correct-position-fixed"]
+    assert "choice a in 4 of 4" in position.message
+    # The same questions with the correct choice the longest in one of four and at varied positions: clean.
+    good = tmp_path / "good.yaml"
+    wrong_long = "a wrong choice that is much longer than the right one"
+    good.write_text(_choice_bank([
+        ("single_choice", [(same, True), ("short wrong", False), (wrong_long, False)]),
+        ("single_choice", [("short wrong", False), (same, True), (wrong_long, False)]),
+        ("single_choice", [("short wrong", False), (wrong_long, False), (same, True)]),
+        ("single_choice", [(same, True), ("a wrong choice, a bit shorter", False), ("other wrong", False)])]),
+        encoding="utf-8")
+    rules = _by_rule(lint_paths([good]))
+    assert not {"correct-longest-too-often", "correct-position-fixed", "long-correct-choice"} & set(rules), rules
+
+
+def test_multiple_choice_habits(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    q = ("multiple_choice", [("correct choice number one", True), ("correct choice number two", True),
+                             ("wrong choice", False), ("wrong again", False)])
+    bad.write_text(_choice_bank([q] * 3), encoding="utf-8")
+    rules = _by_rule(lint_paths([bad]))
+    assert "every correct choice is longer than every wrong one" in rules["correct-longest-too-often"][0].message
+    assert "correct choices come first in 3 of 3" in rules["correct-position-fixed"][0].message
+    mixed = ("multiple_choice", [("wrong choice with enough words", False), ("correct choice number one", True),
+                                 ("wrong again", False), ("correct choice number two", True)])
+    good = tmp_path / "good.yaml"
+    good.write_text(_choice_bank([mixed] * 3), encoding="utf-8")
+    assert not {"correct-longest-too-often", "correct-position-fixed"} & set(_by_rule(lint_paths([good])))
+
+
+def test_builtin_choices_do_not_give_the_answer_away():
+    """Measured over the built-in banks: the correct choice is the longest in at most 1/3 of single-choice
+    questions (each language), no multiple-choice question has every correct choice longer than every wrong
+    one in more than 1/3, and no position holds most correct answers."""
+    from collections import Counter
+
+    import yaml
+
+    singles, multis, positions = [], [], Counter()
+    for path in sorted((ROOT / "content").glob("*.yaml")):
+        for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            if q["type"] == "single_choice":
+                singles.append(q)
+                positions[[c.get("correct", False) for c in q["choices"]].index(True)] += 1
+            elif q["type"] == "multiple_choice":
+                multis.append(q)
+
+    def longer(q, lang):
+        right = [len(c["text"][lang]) for c in q["choices"] if c.get("correct")]
+        wrong = [len(c["text"][lang]) for c in q["choices"] if not c.get("correct")]
+        return min(right) > max(wrong)
+
+    assert len(singles) >= 50 and len(multis) >= 20
+    for lang in ("en", "zh"):
+        assert sum(longer(q, lang) for q in singles) <= len(singles) / 3, lang
+        assert sum(longer(q, lang) for q in multis) <= len(multis) / 3, lang
+    assert max(positions.values()) <= len(singles) / 2 and len(positions) >= 3, positions

@@ -69,9 +69,11 @@ def question_summary_dict(q: Question) -> dict[str, Any]:
 def question_dict(q: Question, library: Library) -> dict[str, Any]:
     data = question_summary_dict(q)
     if q.choices:
+        # In the stable order `show` prints them in (letters as shown).
+        shown = [q.choices[i] for i in q.display_order]
         data["choices"] = [{"letter": answers.LETTERS[i], "text": _bi(c.text), "correct": c.correct, "why": _bi(c.why)}
-                           for i, c in enumerate(q.choices)]
-        data["answer"] = [answers.LETTERS[i] for i in q.correct_indices]
+                           for i, c in enumerate(shown)]
+        data["answer"] = [answers.LETTERS[i] for i, c in enumerate(shown) if c.correct]
     elif q.type is QuestionType.TRUE_FALSE:
         data["answer"] = q.answer_bool
     elif q.type is QuestionType.NUMERIC:
@@ -170,14 +172,14 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
-        for i, choice in enumerate(q.choices):
+        for i, choice in enumerate(q.choices[k] for k in q.display_order):
             mark = Text("✓", style="green") if choice.correct else Text(" ")
             text = bitext(choice.text, lang)
             if choice.why is not None:
                 text += Text("\n") + bitext(choice.why, lang, "dim")
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
-    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
+    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))
