@@ -162,3 +162,56 @@ def test_show_lists_choices_in_the_stable_shuffled_order():
     assert order != tuple(range(len(order)))          # this id's order differs from the bank's
     marked = [line.split(")")[0].split()[-1] for line in out.splitlines() if "✓" in line]
     assert marked == data["answer"] and data["answer"] != ["a", "b"]
+
+
+def _content_with_article(tmp_path, quote: str = "那么做BN的参数量为") -> Path:
+    """The fixture banks plus an article file that quotes claim bn_param_count_2c."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    (content / "article").mkdir()
+    (content / "article" / "claims.yaml").write_text(
+        "format_version: 1\ntitle: 神经网络：深度学习优化方法\nwhat: {en: An article., zh: 一篇文章。}\n"
+        "sections:\n  - {id: bn, number: 2, title: {en: BN questions, zh: BN层面试高频问题大汇总}}\n"
+        f"claims:\n  - id: bn_param_count_2c\n    section: bn\n    statement: \"a BN layer over C channels has 2C "
+        f"parameters [red]x[/red]\"\n    quotes: [{json.dumps(quote, ensure_ascii=False)}]\n", encoding="utf-8")
+    return content
+
+
+def test_show_quotes_the_article_beside_the_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(_content_with_article(tmp_path)))
+    code, out, _ = run(["show", "fx-num", "--lang", "zh"])
+    assert code == 0 and "「那么做BN的参数量为」" in out and "BN层面试高频问题大汇总" in out
+    assert "in English" not in out
+    code, out, _ = run(["show", "fx-num", "--lang", "en"])
+    said = next(line for line in out.splitlines() if "the article said" in line)
+    assert "「那么做BN的参数量为」" in said
+    # English mode: the quote, then the English statement, shown literally (markup and all).
+    assert "(in English: a BN layer over C channels has 2C parameters [red]x[/red])" in out
+    data = json.loads(run(["show", "fx-num", "--json"])[1])
+    assert data["article"]["quotes"] == ["那么做BN的参数量为"] and data["article"]["section"] == 2
+    assert data["claim_verdict"]["verdict"] == "true"
+
+
+def test_explain_quotes_the_article_with_the_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(_content_with_article(tmp_path, "[bold]引文\x1b[2J[/bold]")))
+    code, out, _ = run(["explain", "fx-num", "--lang", "en"], env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert code == 0, out
+    said = next(line for line in out.splitlines() if "the article said" in line)
+    assert "[bold]引文" in said and "\x1b[2J" not in out and "\\x1b[2J" in said and "true" in said
+
+
+def test_show_without_an_article_file_shows_no_quote():
+    code, out, _ = run(["show", "fx-num", "--lang", "en"])
+    assert code == 0 and "the article said" not in out
+    assert json.loads(run(["show", "fx-num", "--json"])[1])["article"] is None
+
+
+def test_a_malformed_article_file_is_exit_3(tmp_path, monkeypatch):
+    content = _content_with_article(tmp_path)
+    path = content / "article" / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("section: bn", "section: nope"), encoding="utf-8")
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
+    code, _, err = run(["show", "fx-num"])
+    assert code == 3 and "claims[0].section" in err and "Traceback" not in err
