@@ -215,3 +215,16 @@ def test_a_malformed_article_file_is_exit_3(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
     code, _, err = run(["show", "fx-num"])
     assert code == 3 and "claims[0].section" in err and "Traceback" not in err
+
+
+def test_unknown_tag_says_did_you_mean_not_every_tag(monkeypatch):
+    """With the built-in banks' 40-odd tags: an old spelling gets the tag it became, a typo its near
+    matches, nonsense a pointer; never the whole list. Same exit status as an unknown topic (4)."""
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(Path(__file__).resolve().parent.parent / "content"))
+    topic_code = run(["list", "--topic", "nope"])[0]
+    code, _, err = run(["list", "--tag", "batchnorm"])
+    assert code == topic_code == 4 and "unknown tag: batchnorm" in err and "did you mean: bn?" in err
+    code, _, err = run(["quiz", "--tag", "activations", "-n", "1"])
+    assert code == 4 and "did you mean: activation" in err
+    code, _, err = run(["list", "--tag", "zzzq"])
+    assert code == 4 and "no tag is close" in err and "pytorch" not in err and "Traceback" not in err

@@ -117,3 +117,23 @@ def test_a_malformed_article_file_is_a_clear_error(tmp_path):
     assert err.value.exit_code == ExitCode.BAD_INPUT
     assert "claims[" in err.value.message and ".section" in err.value.message and str(bad) in err.value.message
     assert load_article(tmp_path / "missing.yaml") is None
+
+
+def test_tags_come_from_the_documented_vocabulary(library):
+    """The vocabulary is data (content/vocabulary/tags.yaml), listed in content/README.md, and every
+    built-in question uses only its tags; none is used only once."""
+    import re
+
+    from quizcli.bank.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(ROOT / "content" / "vocabulary" / "tags.yaml")
+    readme = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Tags", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| tag | what it marks | 含义 |", 1)[1]
+    documented = re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M)
+    assert documented == list(vocabulary.tags)
+    assert 20 <= len(vocabulary.tags) <= 60
+    used = Counter(t for q in library.questions for t in q.tags)
+    assert set(used) <= set(vocabulary.tags), sorted(set(used) - set(vocabulary.tags))
+    assert min(used.values()) >= 2, [t for t, n in used.items() if n < 2]
+    assert all(q.tags for q in library.questions)

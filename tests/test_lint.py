@@ -238,3 +238,64 @@ def test_builtin_choices_do_not_give_the_answer_away():
         assert sum(longer(q, lang) for q in singles) <= len(singles) / 3, lang
         assert sum(longer(q, lang) for q in multis) <= len(multis) / 3, lang
     assert max(positions.values()) <= len(singles) / 2 and len(positions) >= 3, positions
+
+
+def _tagged_bank(tags_per_question: list[list[str]], bank_id: str = "fx_tags") -> str:
+    lines = ["format_version: 1", f"id: {bank_id}", "title: {en: Tags, zh: 标签}",
+             "description: {en: Tag habits., zh: 标签习惯。}", "questions:"]
+    for i, tags in enumerate(tags_per_question):
+        lines += [f"  - id: {bank_id.replace('_', '-')}-{i}", "    type: true_false",
+                  f"    prompt: {{en: \"Statement number {i} on subject {i * 7} holds.\", zh: \"第 {i} 条关于主题 {i * 7} 的说法成立。\"}}",
+                  "    answer: true",
+                  "    explanation: {en: Because the reason is given here., zh: 原因在这里给出。}",
+                  f"    tags: [{', '.join(tags)}]", "    difficulty: 1"]
+    return "\n".join(lines) + "\n"
+
+
+VOCAB = """format_version: 1
+tags:
+  - {id: bn, means: {en: Batch Normalization, zh: 批归一化}, aliases: [batchnorm]}
+  - {id: activation, means: {en: activation functions, zh: 激活函数}, aliases: [relu]}
+  - {id: pytorch, means: {en: PyTorch, zh: PyTorch}}
+"""
+
+
+def test_tag_rules_in_built_in_banks(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    (content / "vocabulary").mkdir(parents=True)
+    (content / "vocabulary" / "tags.yaml").write_text(VOCAB, encoding="utf-8")
+    bank = content / "bank.yaml"
+    bank.write_text(_tagged_bank([["bn", "activations"], ["batchnorm", "pytorch"], ["pytroch"], ["kitchen-sink"],
+                                  ["activation_s"]]), encoding="utf-8")
+    monkeypatch.setenv(paths.ENV_CONTENT, str(content))
+    rules = _by_rule(lint_paths([content]))
+    near = {p.message.split("`")[1]: p for p in rules["near-duplicate-tag"]}
+    assert set(near) == {"activations", "activation_s"} and "spells `activation` differently" in near["activations"].message
+    assert near["activations"].field == "questions[0].tags" and "--tag activation" in near["activations"].hint
+    unknown = {p.message.split("`")[1]: p for p in rules["unknown-tag"]}
+    assert set(unknown) == {"batchnorm", "pytroch", "kitchen-sink"}
+    assert "merges it into `bn`" in unknown["batchnorm"].message and unknown["batchnorm"].hint.startswith("use `bn`")
+    assert "did you mean `pytorch`" in unknown["pytroch"].hint
+    assert unknown["kitchen-sink"].line == bank.read_text(encoding="utf-8").splitlines().index(
+        "    tags: [kitchen-sink]") + 1
+    # Retagged with the vocabulary: clean.
+    bank.write_text(_tagged_bank([["bn", "activation"], ["bn", "pytorch"], ["pytorch"]]), encoding="utf-8")
+    assert not {"near-duplicate-tag", "unknown-tag"} & set(_by_rule(lint_paths([content])))
+
+
+def test_user_banks_get_near_duplicates_but_no_vocabulary(tmp_path):
+    bank = tmp_path / "mine.yaml"
+    bank.write_text(_tagged_bank([["gradient", "my-own-tag"], ["gradients"], ["gradients"]]), encoding="utf-8")
+    rules = _by_rule(lint_paths([bank]))
+    assert "unknown-tag" not in rules
+    [near] = rules["near-duplicate-tag"]
+    assert near.message.startswith("tag `gradient` (1 question) spells `gradients` differently")
+
+
+def test_spelling_key():
+    from quizcli.bank.vocabulary import spelling_key
+
+    assert spelling_key("Activations") == spelling_key("activation")
+    assert spelling_key("weight_decay") == spelling_key("weight-decay")
+    assert spelling_key("losses") == spelling_key("loss") == "loss" and spelling_key("bias") == "bias"
+    assert spelling_key("bn") != spelling_key("in")

@@ -30,7 +30,7 @@ MIN_CHOICE_QUESTIONS = 3    # per-bank choice rules need this many questions of 
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
-         "correct-position-fixed", *DEMO_RULES)
+         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", *DEMO_RULES)
 LANGS = ("en", "zh")
 
 
@@ -222,6 +222,51 @@ class _Linter:
                          f"the correct choices come first in {len(leading)} of {len(multis)} multiple-choice questions",
                          "mix correct and wrong choices in the list")
 
+    def tags(self, banks: list[tuple[Any, dict[str, Any]]], vocabulary: Any) -> None:
+        """Tags of the built-in banks come from the vocabulary; no tag anywhere spells another differently."""
+        from quizcli.bank.vocabulary import spelling_key
+
+        uses: dict[str, list[tuple[Any, tuple]]] = {}
+        for f, bank in banks:
+            for q in bank["questions"]:
+                for tag in q["tags"]:
+                    uses.setdefault(tag, []).append((f, ("questions", q["index"], "tags")))
+        # One spelling per tag: group by the spelling key (or the vocabulary entry an alias belongs to).
+        # Spellings of one tag: the same spelling key, among the tags used and the vocabulary's.
+        by_key = {spelling_key(t): t for t in vocabulary.tags} if vocabulary is not None else {}
+        groups: dict[str, set[str]] = {}
+        for tag in uses:
+            key = spelling_key(tag)
+            groups.setdefault(by_key.get(key, key), set()).add(tag)
+        for key, spellings in groups.items():
+            preferred = key if vocabulary is not None and key in vocabulary.tags else \
+                max(spellings, key=lambda t: (len(uses[t]), -len(t)))
+            if spellings == {preferred}:
+                continue
+            for tag in sorted(spellings - {preferred}):
+                f, path = uses[tag][0]
+                self.add(f, path, "near-duplicate-tag",
+                         f"tag `{tag}` ({len(uses[tag])} question{'s' if len(uses[tag]) != 1 else ''}) "
+                         f"spells `{preferred}` differently",
+                         f"use `{preferred}`, so that `--tag {preferred}` finds these questions too")
+        if vocabulary is None:
+            return
+        import difflib
+
+        for tag, where in sorted(uses.items()):
+            builtin = [(f, path) for f, path in where if f.source.builtin]
+            if not builtin or tag in vocabulary.tags or spelling_key(tag) in by_key:
+                continue     # a known tag, or a spelling of one (reported above)
+            target = vocabulary.canonical(tag)
+            close = [target] if target else difflib.get_close_matches(tag, list(vocabulary.tags), n=3, cutoff=0.6)
+            f, path = builtin[0]
+            self.add(f, path, "unknown-tag",
+                     f"tag `{tag}` ({len(builtin)} question{'s' if len(builtin) != 1 else ''}) is not in the "
+                     "vocabulary of the built-in banks" + (f" (the vocabulary merges it into `{target}`)" if target else ""),
+                     (f"use `{target}`; " if target else f"did you mean {', '.join(f'`{c}`' for c in close)}? " if close
+                      else "") + "built-in banks use only the tags of content/vocabulary/tags.yaml (listed in "
+                     "content/README.md); add a tag there only for a concept none of them covers")
+
     def explanation(self, f: Any, q: dict[str, Any]) -> None:
         answers = _answer_texts(q)
         for lang_i, lang in enumerate(("en", "zh")):
@@ -339,6 +384,9 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
     linter.prompts(banks)
+    from quizcli.bank.vocabulary import load_vocabulary
+
+    linter.tags(banks, load_vocabulary() if any(f.source.builtin for f, _ in banks) or against_builtin else None)
     linter.demos(banks, [f.bank for f in files if f.bank is not None])
     report.findings = sorted(linter.findings, key=lambda fi: (fi.problem.file, fi.problem.line or 0,
                                                                fi.problem.column or 0))
