@@ -126,16 +126,21 @@ def test_no_module_over_500_lines_without_a_reason():
 
 def test_references_to_readme_sections_exist():
     """A comment or message that sends the reader to a README section
-    ('the README, "Exit status"') names a heading the README has."""
+    ('the README, "Exit status"', 'content/README.md, "Tags"') names a
+    heading that README has."""
     import re
 
-    headings = {re.sub(r"^#+\s*", "", line).strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    def headings(readme: Path) -> set[str]:
+        return {re.sub(r"^#+\s*", "", line).strip() for line in readme.read_text(encoding="utf-8").splitlines()
                 if line.startswith("#")}
-    pattern = re.compile(r'README(?:\.md)?,? (?:section )?\\?"([A-Za-z][^"\\\n{}()]*)\\?"')
+
+    pattern = re.compile(r'((?:[\w-]+/)*)README(?:\.md)?,? (?:section )?\\?"([A-Za-z][^"\\\n{}()]*)\\?"')
     missing = []
     for path in sorted([*PACKAGE.rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
-        for name in pattern.findall(path.read_text(encoding="utf-8")):
-            if not any(name in h for h in headings):
-                missing.append(f"{path.relative_to(ROOT)}: {name!r}")
+        for folder, name in pattern.findall(path.read_text(encoding="utf-8")):
+            readme = ROOT / folder / "README.md"
+            if not readme.is_file() or not any(name in h for h in headings(readme)):
+                missing.append(f"{path.relative_to(ROOT)}: {folder}README.md, {name!r}")
     assert missing == []
-    assert pattern.findall('see the README, \\"Quick start\\"') == ["Quick start"]
+    assert pattern.findall('see the README, \\"Quick start\\"') == [("", "Quick start")]
+    assert pattern.findall('see content/README.md, "Tags"') == [("content/", "Tags")]
