@@ -23,7 +23,7 @@ MIN_ANSWER_CHARS = 4        # shorter answers ("H, W", "2") appear in prompts by
 # Rules whose findings depend on demos, which are written apart from banks.
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
-         "explanation-repeats-answer", "answer-in-prompt", *DEMO_RULES)
+         "explanation-repeats-answer", "answer-in-prompt", "redundant-accept", *DEMO_RULES)
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,26 @@ class _Linter:
                              "say why the answer is right: the reason, the formula, the source")
                     return
 
+    def accepts(self, f: Any, q: dict[str, Any]) -> None:
+        """An accepted answer that the comparison already folds into an earlier
+        one (spacing, width, 、 or −, and for a set answer the order)."""
+        if q["type"] != "short_answer":
+            return
+        from quizcli.answers import normalize_text_answer, same_set
+
+        unordered = q.get("unordered")
+        kept: list[str] = []
+        for i, accept in enumerate(q["accept"]):
+            norm = normalize_text_answer(accept)
+            first = next((k for k in kept if normalize_text_answer(k) == norm
+                          or (unordered and same_set(accept, k))), None)
+            if first is None:
+                kept.append(accept)
+                continue
+            why = "in any order, as the answer is a set" if unordered else "spacing, width, 、 and − do not matter"
+            self.add(f, ("questions", q["index"], "accept", i), "redundant-accept",
+                     f"{accept!r} is already accepted as {first!r} ({why})", "remove it")
+
     def answer_in_prompt(self, f: Any, q: dict[str, Any]) -> None:
         prompts = {lang: normalize(p) for lang, p in zip(("en", "zh"), q["prompt"]) if p}
         for alang, answer in _answer_texts(q):
@@ -256,6 +276,7 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
             linter.choices(f, q)
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
+            linter.accepts(f, q)
     linter.prompts(banks)
     linter.demos(banks, [f.bank for f in files if f.bank is not None])
     report.findings = sorted(linter.findings, key=lambda fi: (fi.problem.file, fi.problem.line or 0,

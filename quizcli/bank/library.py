@@ -435,7 +435,7 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             q["id"], types[q["type"]], make(Text, q["prompt"]), make(Text, q["explanation"]), bank_id,
             tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
             q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
-            None if answer is None else make(Text, answer), source, q.get("line"),
+            None if answer is None else make(Text, answer), source, q.get("line"), q.get("unordered", False),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])
