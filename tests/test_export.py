@@ -252,3 +252,28 @@ def test_import_asks_for_an_id_when_the_file_name_gives_none(tmp_path, no_builti
     _invoke("import", str(source), "-o", str(tmp_path / "笔记.yaml"), "--id", "notes")
     [bank] = load_library(extra=[tmp_path / "笔记.yaml"], include_builtin=False).banks
     assert bank.id == "notes"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "json"])
+def test_export_to_stdout_with_dash(example, tmp_path, monkeypatch, fmt):
+    from cli_run import run
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["export", "-f", fmt, "-o", "-", "--bank", str(example), "--lang", "en"])
+    assert code == 0, err
+    assert not (tmp_path / "-").exists()
+    assert "example-bn-eval" in out or "BatchNorm" in out
+    if fmt == "json":
+        assert json.loads(out)           # nothing but the export on stdout
+    assert "wrote" in err and "to standard output" in err
+
+
+def test_anki_export_to_stdout_is_the_deck(example, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["export", "-f", "anki", "-o", "-", "--bank", str(example)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(io.BytesIO(result.stdout_bytes))
+    assert not (tmp_path / "-").exists()
