@@ -223,6 +223,7 @@ class Queue(NamedTuple):
     due: int                         # due cards among the matching ones (all of them, not only queued)
     new_available: int               # matching questions never reviewed
     new_today_left: int              # how many new ones the daily limit still allows
+    limit: int | None = None         # at most this many cards this session (-n)
 
 
 _question_id = attrgetter("id")
@@ -255,7 +256,7 @@ def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed:
     picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
     if limit:
         picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new), left)
+    return Queue(_Items(picked, seed, resolve), len(due), len(new), left, limit or None)
 
 
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
@@ -290,7 +291,7 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
     if limit:
         picked = picked[:limit]
     return Queue(_Items(picked, seed, resolve), len(due), len(new),
-                 _new_left(len(new), now, new_per_day, introduced_today, scheduler))
+                 _new_left(len(new), now, new_per_day, introduced_today, scheduler), limit or None)
 
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
@@ -349,6 +350,13 @@ class _Place(NamedTuple):
     skipped: int
     current: ReviewItem | None
     from_learning: bool                      # current is learning[0]
+    # Cards of the store that fell due during the session (rated in an earlier
+    # one), asked after the queue: how many so far, and the current one is one.
+    caught_up: int = 0
+    catching_up: bool = False
+    # Questions this session has rated or skipped: a card that falls due again
+    # comes back through the learning list, or in another session.
+    handled: frozenset = frozenset()
 
 
 class _Done:
@@ -421,6 +429,7 @@ class ReviewSession:
         self._shown_at: float | None = None
         self._done: list[_Done] = []
         self._ended_by: str | None = None
+        self._by_id: dict[str, Question | QuestionInfo] | None = None
         self._place = self._next(0, (), 0)
 
     # -- where we are
@@ -429,11 +438,32 @@ class ReviewSession:
     def current(self) -> ReviewItem | None:
         if self._ended_by is not None:
             return None
+        self._refresh()
         return self._place.current
+
+    def _refresh(self) -> None:
+        """Decide again where the last decision was only for lack of anything
+        due (a learning step taken early, or the end): time has passed since,
+        and a card may have fallen due."""
+        place = self._place
+        cur = place.current
+        if cur is not None and not (place.from_learning and _due(cur) > self.now()):
+            return
+        fresh = self._next(place.pos, place.learning, place.skipped, place.caught_up, place.handled)
+        if fresh.current is cur:
+            return
+        if self._done and self._done[-1].after is place:
+            self._done[-1].after = fresh        # the last rating may still be changed
+        self._place = fresh
 
     @property
     def finished(self) -> bool:
         return self.current is None
+
+    @property
+    def total(self) -> int:
+        """Cards in the session so far: the queue, and those that fell due since it was made."""
+        return len(self.items) + self._place.caught_up
 
     @property
     def can_undo(self) -> bool:
@@ -507,10 +537,11 @@ class ReviewSession:
 
     def skip(self) -> None:
         """Leave the current card for another session (a learning card too)."""
-        self._require()
+        item = self._require()
         place = self._place
         pos, learning = self._without_current(place)
-        self._place = self._next(pos, learning, place.skipped + 1)
+        self._place = self._next(pos, learning, place.skipped + 1, place.caught_up,
+                                 place.handled | {item.question.id})
         self._shown_at = None
 
     def undo(self) -> ReviewItem | None:
@@ -565,22 +596,52 @@ class ReviewSession:
             raise RuntimeError("the session has no current card")
         return item
 
-    def _next(self, pos: int, learning: tuple[ReviewItem, ...], skipped: int) -> _Place:
+    def _next(self, pos: int, learning: tuple[ReviewItem, ...], skipped: int, caught_up: int = 0,
+              handled: frozenset = frozenset()) -> _Place:
         """Pick the next card: a learning step that is due, else the queue,
+        else a card of the store that fell due since the queue was made,
         else a learning step due within the learn-ahead limit."""
         now = self.now()
         if learning and _due(learning[0]) <= now:
-            return _Place(pos, learning, skipped, learning[0], True)
+            return _Place(pos, learning, skipped, learning[0], True, caught_up, False, handled)
         if pos < len(self.items):
-            return _Place(pos, learning, skipped, self.items[pos], False)
+            return _Place(pos, learning, skipped, self.items[pos], False, caught_up, False, handled)
+        fallen = self._fallen_due(now, len(self.items) + caught_up + 1, handled)
+        if fallen is not None:
+            return _Place(pos, learning, skipped, fallen, False, caught_up + 1, True, handled)
         if learning and _due(learning[0]) <= now + self.learn_ahead:
-            return _Place(pos, learning, skipped, learning[0], True)
-        return _Place(pos, learning, skipped, None, False)
+            return _Place(pos, learning, skipped, learning[0], True, caught_up, False, handled)
+        return _Place(pos, learning, skipped, None, False, caught_up, False, handled)
+
+    def _fallen_due(self, now: datetime, number: int, handled: frozenset) -> ReviewItem | None:
+        """The most overdue card of the store, matching this session's
+        questions, that the session has not rated or skipped: one that fell
+        due after the queue was made, rated in an earlier session (a learning
+        step left when it ended, or a review that came due)."""
+        if self.cram:
+            return None
+        limit = self.queue.limit
+        if limit is not None and number > limit:
+            return None          # -n: no more cards than asked for
+        if self._by_id is None:
+            self._by_id = {q.id: q for q in self.questions}
+        by_id = self._by_id
+        for row in self.store.due_card_rows(now):
+            qid = row[0]
+            ref = by_id.get(qid)
+            if ref is not None and qid not in handled:
+                items = self.items
+                seed = getattr(items, "_seed", items[0].seed if items else 0)
+                resolve = getattr(items, "_resolve", items[0].resolve if items else None)
+                return ReviewItem(number, ref, card_from_row(row), seed, resolve=resolve)
+        return None
 
     @staticmethod
     def _without_current(place: _Place) -> tuple[int, tuple[ReviewItem, ...]]:
         if place.from_learning:
             return place.pos, place.learning[1:]
+        if place.catching_up:
+            return place.pos, place.learning
         return place.pos + 1, place.learning
 
     def _leave(self, place: _Place, item: ReviewItem, after: CardState | None) -> bool:
@@ -594,7 +655,8 @@ class ReviewSession:
             back = replace(item, card=after, repeat=item.repeat + 1)
             # Soonest first; among equals, queue order, so a fixed clock gives a fixed order.
             learning = tuple(sorted((*learning, back), key=lambda i: (_due(i), i.number)))
-        self._place = self._next(pos, learning, place.skipped)
+        self._place = self._next(pos, learning, place.skipped, place.caught_up,
+                                 place.handled | {item.question.id})
         self._shown_at = None
         return again
 
