@@ -117,6 +117,11 @@ def parse_until(raw: str, now: datetime) -> datetime:
     return end.astimezone(timezone.utc)
 
 
+def interview_day(until: datetime) -> str:
+    """The day an `until` time (the end of that local day) stands for."""
+    return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
+
+
 def scheduler_from_settings(store: Store, now: datetime, *, retention: float | None = None,
                             until: str | None = None, target: float | None = None) -> Scheduler:
     """The scheduler with the remembered retention and interview date; new
@@ -129,7 +134,15 @@ def scheduler_from_settings(store: Store, now: datetime, *, retention: float | N
         if until.strip().lower() in ("off", "none", ""):
             store.set_setting("until", None)
         else:
-            store.set_setting("until", fmt_time(parse_until(until, now)))
+            end = parse_until(until, now)
+            if end <= now:
+                saved = store.setting("until")
+                kept = (f"the interview date stays {interview_day(parse_time(saved))}" if saved
+                        else "no interview date is kept")
+                raise QuizcliError(f"--until {until.strip()}: that date has passed; {kept}",
+                                   hint="give today or a later date, or `--until off` to forget the date",
+                                   exit_code=ExitCode.USAGE)
+            store.set_setting("until", fmt_time(end))
     saved_r = store.setting("retention")
     saved_u = store.setting("until")
     saved_t = store.setting("target")
@@ -224,6 +237,7 @@ class Queue(NamedTuple):
     new_available: int               # matching questions never reviewed
     new_today_left: int              # how many new ones the daily limit still allows
     limit: int | None = None         # at most this many cards this session (-n)
+    paced: int | None = None         # new cards a day that --until needs, where that is more than --new
 
 
 _question_id = attrgetter("id")
@@ -237,14 +251,26 @@ def _new_left(unseen: int, now: datetime, new_per_day: int, introduced_today: in
               scheduler: Scheduler | None) -> int:
     """How many new cards today still allows."""
     left = max(0, new_per_day - introduced_today)
-    until = scheduler.until if scheduler is not None else None
-    if until is not None and now < until:
-        # Pace new cards so that every one is learned before the interview:
-        # at least (unseen at the start of today) / (days left) a day.
-        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
-        pace = math.ceil((unseen + introduced_today) / days_left)
+    pace = _pace(unseen, now, introduced_today, scheduler)
+    if pace is not None:
         left = max(left, pace - introduced_today)
     return left
+
+
+def _pace(unseen: int, now: datetime, introduced_today: int, scheduler: Scheduler | None) -> int | None:
+    """New cards a day that learn every one before the interview date: at
+    least (unseen at the start of today) / (days left). None without a date."""
+    until = scheduler.until if scheduler is not None else None
+    if until is None or now >= until:
+        return None
+    days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
+    return math.ceil((unseen + introduced_today) / days_left)
+
+
+def _paced(unseen: int, now: datetime, new_per_day: int, introduced_today: int,
+           scheduler: Scheduler | None) -> int | None:
+    pace = _pace(unseen, now, introduced_today, scheduler)
+    return pace if pace is not None and pace > new_per_day else None
 
 
 def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
@@ -256,7 +282,8 @@ def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed:
     picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
     if limit:
         picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new), left, limit or None)
+    return Queue(_Items(picked, seed, resolve), len(due), len(new), left, limit or None,
+                 _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
@@ -291,7 +318,8 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
     if limit:
         picked = picked[:limit]
     return Queue(_Items(picked, seed, resolve), len(due), len(new),
-                 _new_left(len(new), now, new_per_day, introduced_today, scheduler), limit or None)
+                 _new_left(len(new), now, new_per_day, introduced_today, scheduler), limit or None,
+                 _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
@@ -340,6 +368,7 @@ class Rated(NamedTuple):
     adjustable: Mapping[int, timedelta] = _EMPTY  # ratings it may change to, with intervals
     grade: int | None = None         # a flashcard's self-grade
     again_in_session: bool = False   # in a short learning step: it comes back in this session
+    interval: timedelta | None = None  # the interval the rating gave (due - the time of the rating)
 
 
 class _Place(NamedTuple):
@@ -533,7 +562,7 @@ class ReviewSession:
         again = self._leave(done.place, done.item, after)
         done.after = self._place
         return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped,
-                     again_in_session=again)
+                     again_in_session=again, interval=log.interval)
 
     def skip(self) -> None:
         """Leave the current card for another session (a learning card too)."""
@@ -682,7 +711,8 @@ class ReviewSession:
             if correct and grade is None:
                 adjustable = {r: self.scheduler.review(item.card, r, at)[1].interval for r in (HARD, GOOD, EASY)}
             again = self._leave(place, item, after)
-            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again)
+            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again,
+                           log.interval)
         done.after = self._place
         self._done.append(done)
         return result

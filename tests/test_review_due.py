@@ -159,3 +159,70 @@ def test_nothing_matching_is_due_at_the_end_of_a_session_not_cut_short(library, 
             due_now, _ = st_.due_summary(ids, clock())
             assert due_now == 0
             assert s.summary().due_left == 0
+
+
+class Ticking(Clock):
+    """Real time as a user spends it: every look at the clock is 7 s later."""
+
+    def __call__(self) -> datetime:
+        self.at += timedelta(seconds=7)
+        return self.at
+
+
+def test_the_interval_given_is_the_one_shown_on_the_key(library, store):
+    import io
+    import re
+
+    from rich.console import Console
+
+    from quizcli.ui import review as ui
+
+    clock = Ticking(T0)
+    s = start(library, store, clock, new=1)                # rv-card, a new flashcard
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    keys = iter(["", "2", "", "q"])
+    ui.run(s, console, lang="en", read=lambda prompt: next(keys))
+    out = console.file.getvalue()
+    shown = re.search(r"2 hard (\S+)", out).group(1)
+    given = re.search(r"Rated hard · next review in (\S+)", out)
+    assert given, out
+    assert given.group(1) == shown == "6m"
+
+
+# -- --until (#14)
+
+
+def test_a_past_until_is_refused_and_the_kept_date_named(store):
+    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.review import scheduler_from_settings
+
+    kept = scheduler_from_settings(store, T0, until="2026-12-15").until
+    with pytest.raises(QuizcliError) as err:
+        scheduler_from_settings(store, T0, until="2026-11-01")
+    assert err.value.exit_code == ExitCode.USAGE
+    assert "2026-11-01" in err.value.message and "passed" in err.value.message
+    assert "the interview date stays 2026-12-15" in err.value.message
+    assert scheduler_from_settings(store, T0).until == kept           # unchanged
+    assert scheduler_from_settings(store, T0, until="2026-11-26").until is not None   # today is not past
+
+
+def test_a_past_until_through_the_cli(monkeypatch):
+    from cli_run import run
+
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-26T09:00:00Z")
+    code, out, err = run(["review", "--until", "2025-01-01"], input="q\n")
+    assert code == 2
+    assert err.startswith("error: ") and "2025-01-01" in err and "no interview date is kept" in err
+    assert "Traceback" not in err
+
+
+def test_until_says_when_it_raises_the_daily_new_limit(monkeypatch):
+    from cli_run import run
+
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-26T09:00:00Z")
+    code, out, err = run(["review", "--until", "2026-11-27", "--topic", "bn", "--new", "5"], input="q\n")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if "new cards a day until 2026-11-27" in line]
+    assert lines == ["26 new cards a day until 2026-11-27; 51 cards unseen"], out[:2000]
+    code, out, err = run(["review", "--topic", "bn", "--new", "40"], input="q\n")
+    assert "new cards a day until" not in out                          # the limit given is enough

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from quizcli import answers
 from quizcli.model import QuestionType
-from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
+from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary, interview_day
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.session import Feedback
 from quizcli.ui.quiz import (Reader, _command, _echoing_reader, _keys, _run_demo, render_feedback, render_question,
@@ -83,8 +83,11 @@ def render_rated(console: Console, rated: Rated, session: ReviewSession) -> None
     if rated.rating is None:
         return
     line = Text("  Rated ") + Text(RATING_NAMES[rated.rating], style="bold")
-    if rated.due is not None:
-        line += Text(" · next review ") + _when(rated.due, session.now())
+    if rated.due is not None and rated.interval is not None:
+        # The interval the rating gave, as its key showed it (format_interval
+        # is the one rounding); not `due - now`, which is seconds later.
+        line += Text(f" · next review in {format_interval(rated.interval)}")
+        line += Text(" (" + rated.due.astimezone().strftime("%Y-%m-%d %H:%M") + ")", style="dim")
     if rated.again_in_session:
         line += Text(" · back in this session", style="cyan")
     if rated.capped and session.scheduler.until is not None:
@@ -95,7 +98,15 @@ def render_rated(console: Console, rated: Rated, session: ReviewSession) -> None
 
 def _day(until: datetime) -> str:
     # `until` is the end of the interview day: show the day itself.
-    return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
+    return interview_day(until)
+
+
+def render_pace(console: Console, session: ReviewSession) -> None:
+    """One line when --until raises the daily limit of new cards above --new."""
+    q = session.queue
+    if q.paced is not None and session.scheduler.until is not None:
+        console.print(Text(f"{q.paced} new cards a day until {_day(session.scheduler.until)}; "
+                           f"{q.new_available} cards unseen", style="cyan"))
 
 
 def _forecast(s: ReviewSummary, now: datetime) -> list:
@@ -311,6 +322,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
                 pass
         else:
             read = _echoing_reader(console)
+    render_pace(console, session)
     total = len(session.items)
     if total == 0:
         summary = session.summary()
