@@ -55,6 +55,7 @@ DEFAULT_NEW_PER_DAY = 20
 # early when nothing else is left to review.
 LEARN_AHEAD = timedelta(minutes=20)
 SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
+LEECH_LAPSES = 8                 # a card forgotten this often is suspended: rewrite it in your own words
 
 Now = Callable[[], datetime]
 _EMPTY: Mapping = MappingProxyType({})   # a default no one can fill
@@ -334,6 +335,9 @@ def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: 
     everything by predicted recall, so it reads every card.
     """
     introduced = store.introduced_since(start_of_day(now))
+    held = store.held_ids(now)          # suspended, or buried until later: not asked
+    if held:
+        questions = [q for q in questions if q.id not in held]
     if cram:
         return build_queue(questions, store.cards_for(q.id for q in questions), now, seed=seed,
                            new_per_day=new_per_day, introduced_today=introduced, cram=True, limit=limit,
@@ -369,6 +373,8 @@ class Rated(NamedTuple):
     grade: int | None = None         # a flashcard's self-grade
     again_in_session: bool = False   # in a short learning step: it comes back in this session
     interval: timedelta | None = None  # the interval the rating gave (due - the time of the rating)
+    leech: bool = False              # this lapse made it a leech: it is suspended
+    overridden: bool = False         # the user said "I was right" after a wrong auto-grade
 
 
 class _Place(NamedTuple):
@@ -391,7 +397,7 @@ class _Place(NamedTuple):
 class _Done:
     """A rated answer, for undo and for changing the rating."""
 
-    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after")
+    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after", "leech", "overridden")
 
     def __init__(self, place: _Place, uid: str, item: ReviewItem, correct: bool, rating: int | None,
                  at: datetime, event: AnswerEvent) -> None:
@@ -403,6 +409,8 @@ class _Done:
         self.at = at
         self.event = event
         self.after: _Place | None = None  # where the rating took the session
+        self.leech = False                # the rating suspended the card as a leech
+        self.overridden = False
 
 
 class TopicForecast(NamedTuple):
@@ -564,6 +572,64 @@ class ReviewSession:
         return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped,
                      again_in_session=again, interval=log.interval)
 
+    def override(self) -> Rated:
+        """"I was right": the last answer, auto-graded wrong, counts as right
+        (rated good), recorded as overridden in the log and the schedule; only
+        before the next card is answered or skipped."""
+        if not self._done:
+            raise ValueError("nothing to override")
+        done = self._done[-1]
+        if done.correct or done.event.grade is not None:
+            raise ValueError("only a wrong auto-graded answer can be overridden")
+        if done.after is not self._place:
+            raise ValueError("an answer can only be overridden before the next card")
+        done.correct = True
+        done.overridden = True
+        if self.cram:
+            self.store.override(done.uid)
+            return Rated(done.item, True, done.event.given, None, overridden=True)
+        after, log = self.scheduler.review(done.item.card, GOOD, done.at)
+        self.store.override(done.uid, GOOD, after)
+        if done.leech:                  # it was no lapse after all
+            self.store.hold(done.item.question.id, suspended=0)
+            done.leech = False
+        done.rating = GOOD
+        again = self._leave(done.place, done.item, after)
+        done.after = self._place
+        adjustable = {r: self.scheduler.review(done.item.card, r, done.at)[1].interval for r in (HARD, GOOD, EASY)}
+        return Rated(done.item, True, done.event.given, GOOD, due=after.due, capped=log.capped,
+                     adjustable=adjustable, again_in_session=again, interval=log.interval, overridden=True)
+
+    def suspend(self) -> None:
+        """Take the current card out of review until `quizcli progress unsuspend ID`."""
+        item = self._require()
+        self.store.hold(item.question.id, suspended=1, at=self.now())
+        self._drop_current()
+
+    def bury(self) -> datetime:
+        """Leave the current card until tomorrow (the start of the next local day)."""
+        item = self._require()
+        until = start_of_day(self.now()) + timedelta(days=1)
+        until = start_of_day(until + timedelta(hours=3))   # a day of 23 or 25 hours
+        self.store.hold(item.question.id, buried_until=until)
+        self._drop_current()
+        return until
+
+    def flag(self) -> bool:
+        """Flag the current card (or take its flag away); it stays the current card."""
+        item = self._require()
+        flagged = not self.store.holds().get(item.question.id, (0, None, None, False))[3]
+        self.store.hold(item.question.id, flagged=flagged)
+        return flagged
+
+    def _drop_current(self) -> None:
+        place = self._place
+        pos, learning = self._without_current(place)
+        item = place.current
+        assert item is not None
+        self._place = self._next(pos, learning, place.skipped, place.caught_up, place.handled | {item.question.id})
+        self._shown_at = None
+
     def skip(self) -> None:
         """Leave the current card for another session (a learning card too)."""
         item = self._require()
@@ -582,6 +648,8 @@ class ReviewSession:
             return None
         done = self._done.pop()
         self.store.undo(done.uid)
+        if done.leech:
+            self.store.hold(done.item.question.id, suspended=0)
         self._place = done.place
         self._shown_at = None
         return done.item
@@ -710,9 +778,20 @@ class ReviewSession:
             adjustable = {}
             if correct and grade is None:
                 adjustable = {r: self.scheduler.review(item.card, r, at)[1].interval for r in (HARD, GOOD, EASY)}
-            again = self._leave(place, item, after)
+            before_lapses = item.card.lapses if item.card is not None else 0
+            if after.lapses >= LEECH_LAPSES > before_lapses:
+                # A leech, as Anki calls it: forgotten 8 times, it is suspended.
+                self.store.hold(item.question.id, suspended=2, at=at)
+                done.leech = True
+                pos, learning = self._without_current(place)
+                self._place = self._next(pos, learning, place.skipped, place.caught_up,
+                                         place.handled | {item.question.id})
+                self._shown_at = None
+                again = False
+            else:
+                again = self._leave(place, item, after)
             result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again,
-                           log.interval)
+                           log.interval, done.leech)
         done.after = self._place
         self._done.append(done)
         return result

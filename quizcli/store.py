@@ -176,7 +176,24 @@ def recount_aggregates(db: sqlite3.Connection) -> None:
     db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    # v4: an answer the user overrode ("I was right" after a wrong auto-grade),
+    # and cards held out of review: suspended (by hand, or as a leech), buried
+    # until a time, flagged. A table of its own: a card never reviewed can be
+    # held too, and the cards table stays a pure function of the ratings.
+    db.execute("ALTER TABLE answers ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0")
+    db.execute("""
+        CREATE TABLE holds (
+            question_id  TEXT PRIMARY KEY,
+            suspended    INTEGER NOT NULL DEFAULT 0,   -- 0 no, 1 by hand, 2 a leech (suspended automatically)
+            suspended_at TEXT,
+            buried_until TEXT,                         -- UTC; not asked before
+            flagged      INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+SUSPENDED_BY_HAND, SUSPENDED_LEECH = 1, 2
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -388,6 +405,55 @@ class Store:
 
         self._write(write)
 
+    def override(self, uid: str, rating: int | None = None, after: CardState | None = None) -> None:
+        """Mark a logged answer right, as the user said ("I was right"), and
+        recorded as overridden; a rated one gets `rating` and its card `after`."""
+
+        def write(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT question_id, at FROM answers WHERE uid = ?", (uid,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no answer {uid}")
+            if rating is None or after is None:
+                db.execute("UPDATE answers SET correct = 1, overridden = 1 WHERE uid = ?", (uid,))
+                return
+            db.execute("UPDATE answers SET correct = 1, overridden = 1, rating = ?, due_after = ? WHERE uid = ?",
+                       (rating, fmt_time(after.due), uid))
+            first = db.execute("SELECT first_review FROM cards WHERE question_id = ?", (row[0],)).fetchone()
+            _put_card(db, row[0], after, parse_time(first[0]) if first else parse_time(row[1]))
+
+        self._write(write)
+
+    def hold(self, question_id: str, *, suspended: int | None = None, buried_until: datetime | None = None,
+             unbury: bool = False, flagged: bool | None = None, at: datetime | None = None) -> None:
+        """Suspend (1 by hand, 2 a leech; 0 lifts it), bury until a time, or flag a card."""
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR IGNORE INTO holds (question_id) VALUES (?)", (question_id,))
+            if suspended is not None:
+                db.execute("UPDATE holds SET suspended = ?, suspended_at = ? WHERE question_id = ?",
+                           (suspended, fmt_time(at or datetime.now(timezone.utc)) if suspended else None,
+                            question_id))
+            if buried_until is not None or unbury:
+                db.execute("UPDATE holds SET buried_until = ? WHERE question_id = ?",
+                           (fmt_time(buried_until) if buried_until is not None else None, question_id))
+            if flagged is not None:
+                db.execute("UPDATE holds SET flagged = ? WHERE question_id = ?", (int(flagged), question_id))
+            db.execute("DELETE FROM holds WHERE question_id = ? AND suspended = 0 AND buried_until IS NULL"
+                       " AND flagged = 0", (question_id,))
+
+        self._write(write)
+
+    def holds(self) -> dict[str, tuple[int, datetime | None, datetime | None, bool]]:
+        """Every held card: (suspended, since when, buried until, flagged), by question id."""
+        return {qid: (s, parse_time(at) if at else None, parse_time(b) if b else None, bool(f))
+                for qid, s, at, b, f in self._read(
+                    "SELECT question_id, suspended, suspended_at, buried_until, flagged FROM holds")}
+
+    def held_ids(self, now: datetime) -> set[str]:
+        """Cards not to ask at `now`: suspended, or buried until later."""
+        return {r[0] for r in self._read(
+            "SELECT question_id FROM holds WHERE suspended != 0 OR buried_until > ?", (fmt_time(now),))}
+
     def reset(self, question_id: str) -> tuple[int, bool]:
         """Start a question over: forget its answers and its schedule.
 
@@ -432,8 +498,9 @@ class Store:
         """The cards due at `now` as stored rows (`card_from_row` makes one
         a CardState), most overdue first, then by question id. Nothing is
         parsed: a review with thousands due parses only the cards it shows."""
-        return self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, question_id",
-                          (fmt_time(now),))
+        at = fmt_time(now)
+        return self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? AND NOT EXISTS ({_HELD})"
+                          " ORDER BY due, question_id", (at, at))
 
     def card_ids(self) -> list[str]:
         """Every question that has a schedule (a list: set operations take
@@ -450,11 +517,14 @@ class Store:
         the later ones in order until the first of these questions."""
         wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
         at = fmt_time(now)
-        text = self._read("SELECT group_concat(question_id, char(10)) FROM cards WHERE due <= ?", (at,))[0][0]
+        text = self._read("SELECT group_concat(question_id, char(10)) FROM cards WHERE due <= ?"
+                          f" AND NOT EXISTS ({_HELD})", (at, at))[0][0]
         # Question ids never hold a line break (bank format v1).
         due_now = sum(1 for qid in text.split("\n") if qid in wanted) if text else 0
         try:
-            cur = self.db.execute("SELECT question_id, due FROM cards WHERE due > ? ORDER BY due", (at,))
+            cur = self.db.execute("SELECT question_id, due FROM cards WHERE due > ? AND NOT EXISTS"
+                                  " (SELECT 1 FROM holds h WHERE h.question_id = cards.question_id"
+                                  " AND h.suspended != 0) ORDER BY due", (at,))
             try:
                 for qid, due in cur:
                     if qid in wanted:
@@ -635,11 +705,12 @@ class Store:
         import json
 
         cols = ("uid", "question_id", "at", "given", "correct", "grade", "seconds", "mode",
-                "rating", "state_before", "card_before", "due_after")
+                "rating", "state_before", "card_before", "due_after", "overridden")
         answers = []
         for row in self._read(f"SELECT {', '.join(cols)} FROM answers ORDER BY at, id"):
             item = dict(zip(cols, row))
             item["correct"] = bool(item["correct"])
+            item["overridden"] = bool(item["overridden"])
             item["card_before"] = json.loads(item["card_before"]) if item["card_before"] else None
             answers.append(item)
         cards = {qid: card_to_dict(card) for qid, card in sorted(self.cards().items())}
@@ -667,7 +738,8 @@ class Store:
             for r in rows:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO answers (uid, question_id, at, given, correct, grade, seconds, mode,"
-                    " rating, state_before, card_before, due_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", r)
+                    " rating, state_before, card_before, due_after, overridden) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    r)
                 if cur.rowcount:
                     added += 1
                     if r[8] is not None:
@@ -716,6 +788,9 @@ def _rebuild_card(db: sqlite3.Connection, sched: Any, qid: str) -> None:
 # Card <-> row, JSON
 
 _CARD_COLUMNS = "question_id, state, step, stability, difficulty, due, last_review, reps, lapses"
+# A card held out of review at the time bound to the second parameter (see Store.hold).
+_HELD = ("SELECT 1 FROM holds h WHERE h.question_id = cards.question_id"
+         " AND (h.suspended != 0 OR h.buried_until > ?)")
 
 
 def _topic_totals(topic: str | None, row: tuple) -> TopicTotals:
@@ -813,7 +888,7 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
         except (TypeError, ValueError) as err:
             raise bad(where, str(err)) from None
         rows.append((uid, qid, at, given, int(bool(a.get("correct"))), grade, seconds, mode, rating,
-                     state_before, before_json, due_after))
+                     state_before, before_json, due_after, int(bool(a.get("overridden")))))
     return rows
 
 
@@ -868,11 +943,18 @@ def open_store(path: Path | None = None, *, readonly: bool = False) -> Store:
     return Store(path or db_path(), readonly=readonly)
 
 
-def recorder(mode: str = "quiz") -> Callable[[AnswerLike], None]:
-    """An `on_answer` callback that logs each answer the moment it is given."""
+def recorder(mode: str = "quiz") -> Callable[[AnswerLike], str]:
+    """An `on_answer` callback that logs each answer the moment it is given
+    and returns its uid (for `overrider`)."""
     store = open_store()
 
-    def record(event: AnswerLike) -> None:
-        store.record_answer(event)
+    def record(event: AnswerLike) -> str:
+        return store.record_answer(event)
 
+    record.store = store  # type: ignore[attr-defined]
     return record
+
+
+def overrider(record: Callable[[AnswerLike], str]) -> Callable[[str], None]:
+    """An `on_override` callback over the store a `recorder` writes to."""
+    return record.store.override  # type: ignore[attr-defined]

@@ -226,3 +226,90 @@ def test_until_says_when_it_raises_the_daily_new_limit(monkeypatch):
     assert lines == ["26 new cards a day until 2026-11-27; 51 cards unseen"], out[:2000]
     code, out, err = run(["review", "--topic", "bn", "--new", "40"], input="q\n")
     assert "new cards a day until" not in out                          # the limit given is enough
+
+
+# -- "I was right", suspend, bury, flag, leeches (#14)
+
+
+def _answers(store):
+    return store.query("SELECT question_id, correct, rating, overridden FROM answers ORDER BY id")
+
+
+def test_i_was_right_rates_good_and_is_recorded_as_overridden(library, store):
+    clock = Clock(T0)
+    s = start(library, store, clock, new=2)
+    s.show()
+    s.grade("3")                                     # rv-card (a flashcard) first
+    item = s.show()
+    assert item.question.id == "rv-single"
+    wrong = s.answer(next(answers.LETTERS[p] for p, i in enumerate(choice_order(item.question, SEED))
+                                       if not item.question.choices[i].correct))
+    assert not wrong.correct and wrong.rating == 1
+    fixed = s.override()
+    assert fixed.correct and fixed.overridden and fixed.rating == 3
+    good, _ = Scheduler().review(None, 3, T0)
+    assert store.card("rv-single") == good            # the schedule as if rated good
+    assert _answers(store)[-1] == ("rv-single", 1, 3, 1)
+    assert s.summary().correct == 2
+    with pytest.raises(ValueError):
+        s.override()                                  # once
+
+
+def test_override_only_for_a_wrong_auto_grade(library, store):
+    s = start(library, store, Clock(T0), new=1)
+    s.show()
+    s.grade("1")                                      # a flashcard graded again by the user
+    with pytest.raises(ValueError):
+        s.override()
+
+
+def test_suspend_and_bury_take_the_card_out(library, store):
+    clock = Clock(T0)
+    s = start(library, store, clock, new=3)
+    first = s.show().question.id
+    s.suspend()
+    second = s.show().question.id
+    until = s.bury()
+    assert until == datetime(2026, 11, 27, tzinfo=timezone.utc)
+    assert s.current.question.id not in (first, second)
+    assert s.flag() is True and s.flag() is False
+    s.end("quit")
+    again = start(library, store, clock, new=10)
+    ids = {i.question.id for i in again.items}
+    assert first not in ids and second not in ids
+    clock.at = until
+    tomorrow = start(library, store, clock, new=10)
+    ids = {i.question.id for i in tomorrow.items}
+    assert second in ids and first not in ids
+    holds = store.holds()
+    assert holds[first][0] == 1
+
+
+def test_a_leech_is_suspended_after_8_lapses(library, store):
+    clock = Clock(T0)
+    sched = Scheduler()
+    lapses = 0
+    card = None
+    while lapses < 7:                                # rv-card: learned, then forgotten 7 times
+        for rating in (3, 3, 3, 1):
+            card, _ = sched.review(card, rating, clock.at)
+            clock.at = max(clock.at, card.due)
+        lapses = card.lapses
+    from quizcli.session import AnswerEvent
+
+    store.record_review(AnswerEvent("rv-card", clock.at, "3", True, 3, 1.0, "review"), 3, None, card)
+    clock.at = card.due + timedelta(days=1)
+    s = start(library, store, clock, new=0)
+    # Get it to the review state and due.
+    while store.card("rv-card").state != 2:
+        s.show()
+        s.grade("3")
+        clock.at = store.card("rv-card").due
+        s = start(library, store, clock, new=0)
+    s.show()
+    rated = s.grade("1")                             # the 8th lapse
+    assert store.card("rv-card").lapses == 8 and rated.leech
+    assert store.holds()["rv-card"][0] == 2
+    assert s.current is None or s.current.question.id != "rv-card"
+    s.undo()                                          # undo takes the suspension back too
+    assert "rv-card" not in store.holds()
