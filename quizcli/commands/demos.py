@@ -57,6 +57,36 @@ def _check_device(device: str) -> None:
                            exit_code=ExitCode.USAGE)
 
 
+def _check_device_present(device: str) -> None:
+    """A device named (cuda, mps) must be there: refused before anything is
+    printed. This imports torch here, once, where `auto` and `cpu` leave it to
+    the demo's own process."""
+    if device not in ("cuda", "mps"):
+        return
+    from quizcli.demo.runner import DemoFailure, resolve_device
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        resolve_device(device)
+    except DemoFailure as err:
+        missing = err.kind == "missing-torch"
+        message, _, hint = err.message.partition("; ")
+        raise QuizcliError(message, hint=hint or None,
+                           exit_code=ExitCode.MISSING_EXTRA if missing else ExitCode.USAGE) from None
+
+
+def _check_plot(demo_id: str) -> None:
+    """`--plot` on a demo measured to draw nothing is refused before it runs."""
+    from quizcli.demo import timings
+    from quizcli.errors import ExitCode, QuizcliError
+
+    m = timings.measured(demo_id)
+    if m is not None and m.plots == 0:
+        raise QuizcliError(f"demo {demo_id} has no curves or scatter plots, so --plot would save nothing",
+                           hint="leave out --plot; its numbers are in its table (or use --json)",
+                           exit_code=ExitCode.USAGE)
+
+
 def explain(
     item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
@@ -81,6 +111,7 @@ def explain(
     from quizcli.errors import NotFoundError
 
     _check_device(device)
+    _check_device_present(device)
     lang_ = resolve_lang(lang)
     registry.use_banks(bank)
     question = None
@@ -93,6 +124,8 @@ def explain(
             raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
                                 hint="see `quizcli list` for questions and `quizcli demos list` for demos")
         demo_id = question.demo or ""
+    if plot is not None and demo_id:
+        _check_plot(demo_id)
 
     if as_json:
         if question is not None and not question.demo:
@@ -201,6 +234,7 @@ def verify(
     from quizcli.demo import engine, registry
 
     _check_device(device)
+    _check_device_present(device)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     by_id = {i.id: i for i in infos}
