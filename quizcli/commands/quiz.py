@@ -22,22 +22,24 @@ def quiz(
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
     count: Optional[int] = typer.Option(None, "-n", "--count", min=0, metavar="N",
                                         help="How many questions; 0 for all. Default: `count` in the config file, else 10."),
-    seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz. Demos (`d`) keep their own default seed."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
 ) -> None:
     """Start a quiz in the terminal.
 
-    After each answer you see whether it was right, the answer, the
-    explanation and references; where a demo backs the answer, `d` runs it.
-    Enter or `s` skips, `q` quits; Ctrl-C and Ctrl-D also end the quiz with
-    the summary.
+    After each answer you see whether it was right, the answer (every
+    choice with why it is right or wrong), the explanation and references;
+    where a demo backs the answer, `d` runs it; after an answer marked wrong,
+    `r` says "I was right" (it counts as right, stored as overridden).
+    Enter or `s` skips and shows the answer, `q` quits, `?` shows the keys;
+    Ctrl-C and Ctrl-D also end the quiz with the summary.
     """
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.session import QuizSession, make_filters, new_seed, select
-    from quizcli.store import recorder
+    from quizcli.store import overrider, recorder
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
 
@@ -56,14 +58,17 @@ def quiz(
     if not questions:
         raise NotFoundError("no questions match these filters",
                             hint="loosen them; `quizcli list` with the same filters shows what matches")
+    record = recorder()
     session = QuizSession(
         questions, seed=seed if seed is not None else new_seed(),
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
-        on_answer=recorder(),
+        on_answer=record, on_override=overrider(record),
         resolve=lambda info: library.question(info.id, info.bank_id),
     )
-    summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
+    # The seed orders the questions only: demos run with their own default
+    # seed, the numbers `quizcli explain ID` shows (its --seed changes them).
+    summary = ui.run(session, make_console(), lang=lang_)
     if summary.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

@@ -71,9 +71,10 @@ def _answer_keys(item: Item) -> Text:
 # each to the terminal's width (hard breaks at ~90 columns wrapped twice).
 HELP = "\n".join((
     "Answer with a choice letter (a; a,c for several), t/f, a number or text.",
-    "Enter or s skips a question (on a flashcard Enter shows the answer).",
+    "Enter or s skips and shows the answer (on a flashcard Enter shows the answer).",
     "q quits and shows the summary, as do Ctrl-C and Ctrl-D.",
-    "After an answer with a demo, d runs the demo.",
+    "After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);",
+    "r after a wrong answer: \"I was right\" (counted right, stored as overridden).",
     "To answer literally \"q\" or \"s\", type \\q or \\s.",
 ))
 
@@ -103,7 +104,7 @@ def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int
         if reveal and choice.correct and picked and pos not in picked and item.question.type is QuestionType.MULTIPLE_CHOICE:
             # Which correct choices the user left out: the ✓ alone does not say.
             text += Text("  (missed)", style="yellow")
-        if reveal and choice.why is not None and (choice.correct or pos in picked):
+        if reveal and choice.why is not None:
             text += Text("\n") + bitext(choice.why, lang, "dim")
         grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
     return grid
@@ -190,6 +191,11 @@ def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     console.print(Panel(Group(*body), border_style="green" if fb.correct else "red", expand=True))
 
 
+def render_skipped(console: Console, item: Item, lang: str) -> None:
+    """A skipped question's answer: skipping is no reason not to learn it."""
+    console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(item.question, lang, item.order))
+
+
 def render_reveal(console: Console, item: Item, lang: str) -> None:
     """The back of a flashcard, before the user grades it."""
     q = item.question
@@ -271,7 +277,7 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
             continue
         elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
             session.skip()
-            console.print(Text("  skipped", style="yellow"))
+            render_skipped(console, item, lang)
             return None
         if q.type is QuestionType.FLASHCARD:
             if not revealed:
@@ -303,18 +309,48 @@ def _run_demo(console: Console, demo_id: str, lang: str, seed: int) -> None:
         console.print(Text("\n  demo interrupted", style="yellow"))
 
 
-def _after(item: Item, console: Console, read: Reader, lang: str, demo_seed: int, last: bool) -> None:
-    """Offer the demo of an answered question."""
+_RIGHT = {"r", "right", "i was right", "我答对了", "对了"}
+
+
+def _after(session: QuizSession, item: Item, console: Console, read: Reader, lang: str, demo_seed: int,
+           last: bool) -> None:
+    """After an answer: offer the demo behind it and, after a wrong auto-grade,
+    "I was right"; read keys until Enter. Nothing to offer: no prompt."""
     demo = item.question.demo
-    if not demo:
+    if not demo and not session.can_override:
         return
-    console.print(Text("  Demo: ", style="bold") + plain(demo) + Text(" measures this claim in a small PyTorch run.", style="dim"))
-    console.print(_keys(("d", "run the demo"), ("Enter", "finish" if last else "next question"), ("q", "quit")))
-    cmd = _command(read("> "))
-    if cmd in _QUIT:
-        raise _Quit
-    if cmd == "d":
-        _run_demo(console, demo, lang, demo_seed)
+    if demo:
+        console.print(Text("  Demo: ", style="bold") + plain(demo)
+                      + Text(" measures this claim in a small PyTorch run.", style="dim"))
+    go_on = ("Enter", "finish" if last else "next question")
+    while True:
+        keys = [go_on]
+        if demo:
+            keys.append(("d", "run the demo"))
+        if session.can_override:
+            keys.append(("r", "I was right"))
+        console.print(_keys(*keys, ("q", "quit"), ("?", "help")))
+        raw = read("> ")
+        cmd = _command(raw)
+        if cmd in _QUIT:
+            raise _Quit
+        if cmd == "":
+            return
+        if cmd in _HELP:
+            console.print(Text(HELP, style="dim"))
+        elif cmd == "d" and demo:
+            _run_demo(console, demo, lang, demo_seed)
+            demo = None          # shown once; then Enter goes on, so its output stays on screen
+        elif cmd in _RIGHT and session.can_override:
+            session.override()
+            console.print(Text("  Counted as right (you said you were right; stored as overridden).", style="green"))
+            if not demo:
+                return
+        else:
+            console.print(Text(f"  {raw.strip()!r} is not a key here; ", style="yellow")
+                          + Text("Enter goes on" + (", d runs the demo" if demo else "")
+                                 + (", r says you were right" if session.can_override else "") + ", ? shows help",
+                                 style="yellow"))
 
 
 def _default_reader(prompt: str) -> str:
@@ -354,7 +390,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
             if feedback is None:
                 continue
             render_feedback(console, feedback, lang)
-            _after(item, console, read, lang, demo_seed, last=session.finished)
+            _after(session, item, console, read, lang, demo_seed, last=session.finished)
     except _Quit:
         session.end("quit")
     except EOFError:
