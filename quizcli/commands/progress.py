@@ -74,6 +74,24 @@ def reset(
                + ("; its schedule starts over" if scheduled else "") + ".")
 
 
+@progress_app.command("unsuspend")
+def unsuspend(
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended)."),
+) -> None:
+    """Bring a suspended (or buried) card back into review; a leech too, once
+    you have rewritten it in your own words."""
+    from quizcli.errors import NotFoundError
+    from quizcli.store import open_store
+
+    with open_store() as store:
+        held = store.holds().get(question_id)
+        if held is None or not (held[0] or held[2]):
+            raise NotFoundError(f"{question_id!r} is not suspended or buried",
+                                hint="`quizcli stats` lists the suspended cards; ids are case-sensitive")
+        store.hold(question_id, suspended=0, unbury=True)
+    typer.echo(f"{question_id} is back in review.")
+
+
 @progress_app.command("export")
 def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write the JSON backup; `-` for stdout.")) -> None:
     """Write every answer and the schedule to FILE (JSON), for a backup or another machine."""
