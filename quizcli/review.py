@@ -635,6 +635,7 @@ class ReviewSession:
         item = self._require()
         place = self._place
         pos, learning = self._without_current(place)
+        self.store.record_skip(item.question.id, self.now())
         self._place = self._next(pos, learning, place.skipped + 1, place.caught_up,
                                  place.handled | {item.question.id})
         self._shown_at = None

@@ -204,6 +204,7 @@ class QuizSession:
     # Stores an answer; may return its id, which `on_override` is given.
     on_answer: Callable[[AnswerEvent], Any] | None = None
     on_override: Callable[[str], None] | None = None
+    on_skip: Callable[[str, datetime], None] | None = None    # question id, when
     # Builds the full question of a pool entry: the quiz draws from the bank
     # index and builds only the questions it asks (quizcli.bank.index).
     resolve: Callable[[Any], Question] | None = None
@@ -288,6 +289,8 @@ class QuizSession:
         self._results.append((item, "skipped"))
         self._can_override = False
         self._advance()
+        if self.on_skip is not None:
+            self.on_skip(item.question.id, self.now())
 
     def end(self, how: str) -> None:
         """Stop early: "quit", "eof" or "interrupt"."""

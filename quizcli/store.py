@@ -190,6 +190,8 @@ def _v4(db: sqlite3.Connection) -> None:
             buried_until TEXT,                         -- UTC; not asked before
             flagged      INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID""")
+    # The last time each question was skipped (`quiz --missed`: wrong or skipped last time).
+    db.execute("CREATE TABLE skips (question_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
@@ -448,6 +450,27 @@ class Store:
         return {qid: (s, parse_time(at) if at else None, parse_time(b) if b else None, bool(f))
                 for qid, s, at, b, f in self._read(
                     "SELECT question_id, suspended, suspended_at, buried_until, flagged FROM holds")}
+
+    def record_skip(self, question_id: str, at: datetime) -> None:
+        """Remember that a question was skipped (its last skip only)."""
+        self._write(lambda db: db.execute("INSERT OR REPLACE INTO skips (question_id, at) VALUES (?, ?)",
+                                          (question_id, fmt_time(at))))
+
+    def missed_ids(self) -> set[str]:
+        """Questions answered wrong or skipped the last time they were asked."""
+        last = {qid: (at, correct) for qid, correct, at in self._read(
+            "SELECT question_id, correct, max(at) FROM answers GROUP BY question_id")}
+        out = {qid for qid, (_, correct) in last.items() if not correct}
+        for qid, at in self._read("SELECT question_id, at FROM skips"):
+            answered = last.get(qid)
+            if answered is None or at >= answered[0]:
+                out.add(qid)
+        return out
+
+    def seen_ids(self) -> set[str]:
+        """Questions ever answered (in a quiz or a review), skipped or scheduled."""
+        return ({r[0] for r in self._read("SELECT DISTINCT question_id FROM answers UNION SELECT question_id FROM skips")}
+                | set(self.card_ids()))
 
     def held_ids(self, now: datetime) -> set[str]:
         """Cards not to ask at `now`: suspended, or buried until later."""
@@ -958,3 +981,8 @@ def recorder(mode: str = "quiz") -> Callable[[AnswerLike], str]:
 def overrider(record: Callable[[AnswerLike], str]) -> Callable[[str], None]:
     """An `on_override` callback over the store a `recorder` writes to."""
     return record.store.override  # type: ignore[attr-defined]
+
+
+def skipper(record: Callable[[AnswerLike], str]) -> Callable[[str, datetime], None]:
+    """An `on_skip` callback over the store a `recorder` writes to."""
+    return record.store.record_skip  # type: ignore[attr-defined]

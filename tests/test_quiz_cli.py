@@ -440,3 +440,32 @@ def test_unknown_key_after_an_answer_asks_again_and_help_shows_the_keys():
 
     with open_store() as store:
         assert store.query("SELECT correct, overridden FROM answers") == [(0, 0)]
+
+
+def test_missed_unseen_and_due():
+    from datetime import datetime, timedelta, timezone
+
+    from quizcli.scheduler import Scheduler
+    from quizcli.session import AnswerEvent
+    from quizcli.store import open_store
+
+    quiz("--topic", "fx", "--type", "true_false", input="f\n\n")       # fx-tf wrong (it is true)
+    quiz("--topic", "fx", "--type", "numeric", input="s\n")            # fx-num skipped
+    quiz("--topic", "fx", "--type", "short_answer", input="H, W\n")    # fx-short right
+    code, out, _ = quiz("--topic", "fx", "--missed", input="q\n")
+    assert code == 0 and "1/2 · fx" in out
+    asked = set(re.findall(r"· (true or false|number|short answer) ·", out))
+    assert asked <= {"true or false", "number"}
+    code, out, _ = quiz("--topic", "fx", "--unseen", input="q\n")
+    assert "1/3 · fx" in out                                             # single, multiple, flashcard
+    # A right answer takes it off the missed list; a skip puts it back.
+    quiz("--topic", "fx", "--type", "true_false", input="t\n")
+    code, out, _ = quiz("--topic", "fx", "--missed", input="q\n")
+    assert "1/1 · fx · number" in out
+    code, out, err = quiz("--topic", "fx", "--due", input="q\n")
+    assert code == 4 and "--due" in err
+    card, _ = Scheduler().review(None, 3, datetime.now(timezone.utc) - timedelta(days=30))
+    with open_store() as store:
+        store.record_review(AnswerEvent("fx-multi", card.last_review, "a", True, None, 1.0, "review"), 3, None, card)
+    code, out, _ = quiz("--topic", "fx", "--due", input="q\n")
+    assert code == 0 and "1/1 · fx · multiple choice" in out

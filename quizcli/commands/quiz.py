@@ -25,6 +25,9 @@ def quiz(
     seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz. Demos (`d`) keep their own default seed."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    missed: bool = typer.Option(False, "--missed", help="Only questions answered wrong or skipped the last time."),
+    unseen: bool = typer.Option(False, "--unseen", help="Only questions never asked (never answered nor skipped)."),
+    due: bool = typer.Option(False, "--due", help="Only questions due for review (practice them without moving the schedule)."),
 ) -> None:
     """Start a quiz in the terminal.
 
@@ -39,7 +42,7 @@ def quiz(
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.session import QuizSession, make_filters, new_seed, select
-    from quizcli.store import overrider, recorder
+    from quizcli.store import overrider, recorder, skipper
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
 
@@ -55,15 +58,19 @@ def quiz(
         registry.use_banks(bank)
     filters = make_filters(library, topic, tag, type_, difficulty)
     questions = select(library, filters)
+    record = recorder()
+    if missed or unseen or due:
+        questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due)
     if not questions:
         raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches")
-    record = recorder()
+                            hint="loosen them; `quizcli list` with the same filters shows what matches"
+                                 + ("; --missed, --unseen and --due look at your progress (`quizcli stats`)"
+                                    if missed or unseen or due else ""))
     session = QuizSession(
         questions, seed=seed if seed is not None else new_seed(),
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
-        on_answer=record, on_override=overrider(record),
+        on_answer=record, on_override=overrider(record), on_skip=skipper(record),
         resolve=lambda info: library.question(info.id, info.bank_id),
     )
     # The seed orders the questions only: demos run with their own default
@@ -71,6 +78,21 @@ def quiz(
     summary = ui.run(session, make_console(), lang=lang_)
     if summary.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool) -> list:
+    """The questions that are any of: missed last time, never answered, due for review."""
+    from quizcli.review import now_from_env
+
+    wanted: set[str] = set()
+    if missed:
+        wanted |= store.missed_ids()
+    if unseen:
+        seen = store.seen_ids()
+        wanted |= {q.id for q in questions if q.id not in seen}
+    if due:
+        wanted |= {row[0] for row in store.due_card_rows(now_from_env()())}
+    return [q for q in questions if q.id in wanted]
 
 
 def _examples(*lines: str) -> str:
@@ -85,4 +107,5 @@ def register(app: typer.Typer) -> None:
         "quizcli quiz --topic gan --lang zh -n 5   five GAN questions in Chinese",
         "quizcli quiz --type numeric -d 3-5        the harder numeric questions",
         "quizcli quiz --bank my_notes.yaml         your bank beside the built-in ones",
+        "quizcli quiz --missed                     what you got wrong or skipped last time",
     ))(quiz)
