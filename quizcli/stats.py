@@ -166,7 +166,7 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
     leech_topics = _topic_of(topic_ids, [qid for qid, _, _ in failing])
     leeches = [Leech(qid, topic, n - correct, n) for (qid, n, correct), topic in zip(failing, leech_topics)]
 
-    from quizcli.store import SUSPENDED_LEECH
+    from quizcli.store.schema import SUSPENDED_LEECH
 
     held = sorted((qid, h) for qid, h in store.holds().items() if h[0])
     held_topics = _topic_of(topic_ids, [qid for qid, _ in held])

@@ -89,7 +89,7 @@ def test_click_usage_errors_look_like_every_other_error(args, says):
 def test_a_declined_confirmation_is_an_error_message_and_changes_nothing():
     from datetime import datetime, timezone
 
-    from quizcli.session import AnswerEvent
+    from quizcli.sessions.quiz import AnswerEvent
     from quizcli.store import open_store
     from cli_run import run
 

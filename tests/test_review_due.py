@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from quizcli import answers
 from quizcli.bank import load_library
 from quizcli.model import QuestionType
-from quizcli.review import ReviewSession, load_queue
+from quizcli.sessions.queue import load_queue
+from quizcli.sessions.review import ReviewSession
 from quizcli.scheduler import Scheduler
-from quizcli.session import choice_order
+from quizcli.selection import choice_order
 from quizcli.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
@@ -194,7 +195,7 @@ def test_the_interval_given_is_the_one_shown_on_the_key(library, store):
 
 def test_a_past_until_is_refused_and_the_kept_date_named(store):
     from quizcli.errors import ExitCode, QuizcliError
-    from quizcli.review import scheduler_from_settings
+    from quizcli.sessions.settings import scheduler_from_settings
 
     kept = scheduler_from_settings(store, T0, until="2026-12-15").until
     with pytest.raises(QuizcliError) as err:
@@ -295,7 +296,7 @@ def test_a_leech_is_suspended_after_8_lapses(library, store):
             card, _ = sched.review(card, rating, clock.at)
             clock.at = max(clock.at, card.due)
         lapses = card.lapses
-    from quizcli.session import AnswerEvent
+    from quizcli.sessions.quiz import AnswerEvent
 
     store.record_review(AnswerEvent("rv-card", clock.at, "3", True, 3, 1.0, "review"), 3, None, card)
     clock.at = card.due + timedelta(days=1)

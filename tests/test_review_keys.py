@@ -12,7 +12,7 @@ import pytest
 from cli_run import run
 from quizcli import answers
 from quizcli.bank import load_library
-from quizcli.session import choice_order
+from quizcli.selection import choice_order
 from quizcli.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
@@ -81,7 +81,7 @@ def test_a_leech_is_suspended_with_a_message_and_listed(monkeypatch):
     from datetime import timedelta
 
     from quizcli.scheduler import Scheduler
-    from quizcli.session import AnswerEvent
+    from quizcli.sessions.quiz import AnswerEvent
 
     sched = Scheduler()
     at = datetime(2026, 1, 1, tzinfo=timezone.utc)
