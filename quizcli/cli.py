@@ -47,7 +47,10 @@ app = typer.Typer(
     help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
     cls=_Group,
     invoke_without_command=True,
-    add_completion=False,
+    # Typer's completion: `quizcli --install-completion` (bash, zsh, fish,
+    # PowerShell) completes commands, options, topics, tags, question and
+    # demo ids (quizcli.commands.complete).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help: Typer's Rich help imports markdown-it and friends, which
     # makes `quizcli --help` ~1.7x slower than importing typer and rich

@@ -12,6 +12,7 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, Lang, examples, show_help_without_arguments
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
@@ -85,7 +86,8 @@ def _check_plot(demo_id: str) -> None:
 
 
 def explain(
-    item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id."),
+    item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id.",
+                                  autocompletion=complete.question_or_demo_ids),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
     device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
@@ -207,7 +209,8 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
 
 @demos_app.command("verify", short_help="Run the demos; exit non-zero if one fails.")
 def verify(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo)."),
+    ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo).",
+                                              autocompletion=complete.demo_ids),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),

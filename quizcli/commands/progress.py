@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, show_help_without_arguments
 
 progress_app = typer.Typer(
@@ -58,7 +59,8 @@ def stats(
 
 @progress_app.command("reset")
 def reset(
-    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`).",
+                                      autocompletion=complete.question_ids),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Start a question over: forget its answers and its schedule."""
@@ -78,7 +80,8 @@ def reset(
 
 @progress_app.command("unsuspend")
 def unsuspend(
-    question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended).",
+                                      autocompletion=complete.question_ids),
 ) -> None:
     """Bring a suspended (or buried) card back into review; a leech too, once
     you have rewritten it in your own words."""
