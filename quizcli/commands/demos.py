@@ -114,11 +114,13 @@ def explain(
     lang_ = resolve_lang(lang)
     registry.use_banks(bank)
     question = None
+    library = None
     demo_id = item_id
     if item_id not in registry.demo_ids():
         from quizcli.bank import load_library
 
-        question = load_library(extra=bank).question(item_id)
+        library = load_library(extra=bank)
+        question = library.question(item_id)
         if question is None:
             raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
                                 hint="see `quizcli list` for questions and `quizcli demos list` for demos")
@@ -145,6 +147,16 @@ def explain(
     console = make_console()
     if question is not None:
         show_question_answer(console, question, lang=lang_)
+        if question.claim and library is not None:
+            from quizcli.bank.article import load_article
+            from quizcli.ui.browse import article_lines
+
+            article = load_article()
+            said = article.claim(question.claim) if article is not None else None
+            if said is not None:
+                for line in article_lines(said, lang_, library.claim(question.claim)):
+                    console.print(line)
+                console.print()
         if not question.demo:
             note(console, "This question has no demo; its references are above.")
             return
