@@ -195,16 +195,18 @@ def trust(
     """Allow the demos that a user bank brings (its demos/ folder) to run.
 
     Demos are Python code from the bank's author, so quizcli runs a user
-    bank's demos only once you trust their folder. The trust covers the
-    files as they are now: if they change, quizcli asks again.
+    bank's demos only once you trust their folder. The trust covers every
+    file in that folder and below it, as they are now (each is listed): if
+    any changes, quizcli asks again.
     """
     from quizcli.authoring import trust as store
     from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.ui.text import safe
 
     if list_:
         entries = store.trusted()
         for entry in entries:
-            typer.echo(f"{entry.folder}: {entry.reason}")
+            typer.echo(safe(f"{entry.folder}: {entry.reason}"))
         if not entries:
             typer.echo("no demo folder is trusted")
         return
@@ -212,7 +214,9 @@ def trust(
         raise QuizcliError("give the PATH of a bank or of its demos folder", hint="or use --list",
                            exit_code=ExitCode.USAGE)
     result = store.untrust(path) if remove else store.trust(path)
-    typer.echo(f"{result.folder}: {result.reason}")
+    for line in result.files:
+        typer.echo(safe(f"  {line}"))
+    typer.echo(safe(f"{result.folder}: {result.reason}"))
 
 
 def register(app: typer.Typer) -> None:
