@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.escaping import echo
+
 bank_app = typer.Typer(
     name="bank",
     help="Check and write question banks (format: content/README.md).",
@@ -109,12 +111,12 @@ def new(
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
     _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
-    typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
+    echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")
-        typer.echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
-    typer.echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
+        echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
+    echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
 
 @bank_app.command("lint", short_help="Point out what makes a valid bank worse.")
@@ -183,7 +185,7 @@ def schema(
         typer.echo(text, nl=False)
     else:
         _write(output, text)
-        typer.echo(f"wrote {output}")
+        echo(f"wrote {output}")
 
 
 @bank_app.command("trust", short_help="Allow the demos that a user bank brings to run.")
@@ -201,12 +203,11 @@ def trust(
     """
     from quizcli.authoring import trust as store
     from quizcli.errors import ExitCode, QuizcliError
-    from quizcli.ui.text import safe
 
     if list_:
         entries = store.trusted()
         for entry in entries:
-            typer.echo(safe(f"{entry.folder}: {entry.reason}"))
+            echo(f"{entry.folder}: {entry.reason}")
         if not entries:
             typer.echo("no demo folder is trusted")
         return
@@ -215,8 +216,8 @@ def trust(
                            exit_code=ExitCode.USAGE)
     result = store.untrust(path) if remove else store.trust(path)
     for line in result.files:
-        typer.echo(safe(f"  {line}"))
-    typer.echo(safe(f"{result.folder}: {result.reason}"))
+        echo(f"  {line}")
+    echo(f"{result.folder}: {result.reason}")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.escaping import echo
+
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
@@ -123,13 +125,12 @@ def explain(
     if plot is not None and outcome.result is not None:
         # Saved here, not in show_demo: a figure asked for and not written
         # (a demo without curves, an unwritable path) must fail the command.
-        from rich.text import Text
-
         from quizcli.ui.plot import save_figure
+        from quizcli.ui.text import plain
 
         saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
-        console.print(Text(f"Saved the figure to {saved}", style="dim"))
+        console.print(plain(f"Saved the figure to {saved}", style="dim"))
     raise typer.Exit(_exit_code([outcome.status]))
 
 
@@ -158,7 +159,7 @@ def list_demos(
 
         render_demo_list(make_console(), infos, links, lang=lang_)
     if warning:
-        typer.echo(warning, err=True)
+        echo(warning, err=True)
     if problems:
         raise registry.DemoMetaError(problems)
 

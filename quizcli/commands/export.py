@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+from quizcli.escaping import echo
 
 
 def export(
@@ -58,7 +59,7 @@ def export(
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
 
 
 def import_(
@@ -106,13 +107,13 @@ def import_(
             raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
                                hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
-        typer.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def _examples(*lines: str) -> str:

@@ -7,6 +7,8 @@ from typing import List
 
 import typer
 
+from quizcli.escaping import echo
+
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
     invoke_without_command=True, add_completion=False, rich_markup_mode=None,
@@ -70,7 +72,7 @@ def reset(
         if not yes and not typer.confirm(f"Forget every answer and the schedule of {question_id}?"):
             raise typer.Abort()
         removed, scheduled = store.reset(question_id)
-    typer.echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
+    echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
                + ("; its schedule starts over" if scheduled else "") + ".")
 
 
@@ -99,7 +101,7 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
         raise QuizcliError(f"cannot write {file}: {err.strerror}", hint="check the folder exists and is writable",
                            exit_code=ExitCode.BAD_INPUT) from None
     n = len(data["answers"])
-    typer.echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
+    echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
 
 
 @progress_app.command("import")
@@ -126,7 +128,7 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
                            exit_code=ExitCode.BAD_INPUT) from None
     with open_store() as store:
         result = store.import_(data, source=str(file))
-    typer.echo(f"Imported {result.added} answer{'s' if result.added != 1 else ''}"
+    echo(f"Imported {result.added} answer{'s' if result.added != 1 else ''}"
                f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''} rebuilt.")
 
 
