@@ -158,7 +158,7 @@ def test_trust_and_progress_commands_escape_file_names(tmp_path):
     for args in (["bank", "trust", str(folder)], ["bank", "trust", "--list"],
                  ["progress", "export", str(folder / ("p" + CSI_CLEAR + ".json"))],
                  ["progress", "import", str(folder / ("missing" + CSI_CLEAR + ".json"))],
-                 ["bank", "new", str(folder / ("n" + CSI_CLEAR + ".yaml"))]):
+                 ["bank", "new", "n", "-o", str(folder / ("n" + CSI_CLEAR + ".yaml"))]):
         code, out, err = run(args)
         _check(code, out, err, " ".join(args[:2]))
 
