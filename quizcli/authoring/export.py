@@ -27,12 +27,49 @@ from quizcli.escaping import json_safe, safe
 from quizcli.model import Bank, Library, Question, QuestionType, Text
 
 FORMATS = ("anki", "csv", "markdown", "json")
+# The most an export writes. Banks are bounded once their aliases are
+# expanded (quizcli.bank.yamlio.MAX_EXPANDED_CHARS), but an export joins
+# many banks; a real one is a few MiB.
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
 _LETTERS = "ABCDEFGH"
 _WORDS = {"en": {"true": "true", "false": "false", "answer": "Answer", "refs": "Refs", "demo": "Demo",
                  "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions"},
           "zh": {"true": "对", "false": "错", "answer": "答案", "refs": "参考", "demo": "演示",
                  "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题"}}
+
+
+def _text_chars(t: Text | None) -> int:
+    return 0 if t is None else len(t.en or "") + len(t.zh or "")
+
+
+def check_export_size(questions: list[Question]) -> None:
+    """Refuse, before writing anything, an export that would pass MAX_EXPORT_BYTES.
+
+    Counts the characters of every text of the questions in both languages
+    (what JSON writes; the other formats write about half), times a margin
+    for the markup, bytes per character and repeated fields.
+    """
+    from quizcli.errors import ExitCode, QuizcliError
+
+    total = 0
+    for q in questions:
+        total += _text_chars(q.prompt) + _text_chars(q.explanation) + _text_chars(q.answer_text)
+        total += sum(_text_chars(c.text) + _text_chars(c.why) for c in q.choices)
+        total += sum(map(len, q.accept)) + sum(map(len, q.refs)) + sum(map(len, q.tags)) + 64
+        if total * 2 > MAX_EXPORT_BYTES:
+            raise QuizcliError(f"the export would be larger than {MAX_EXPORT_BYTES // 2 ** 20} MiB, "
+                               "the most quizcli writes", hint="export fewer questions (--topic, --tag, --type)",
+                               exit_code=ExitCode.BAD_INPUT)
+
+
+def check_written_size(text: str) -> None:
+    from quizcli.errors import ExitCode, QuizcliError
+
+    if len(text) > MAX_EXPORT_BYTES // 4 and len(text.encode("utf-8")) > MAX_EXPORT_BYTES:
+        raise QuizcliError(f"the export would be larger than {MAX_EXPORT_BYTES // 2 ** 20} MiB, "
+                           "the most quizcli writes", hint="export fewer questions (--topic, --tag, --type)",
+                           exit_code=ExitCode.BAD_INPUT)
 
 
 # --- bank format as data (JSON, and import's YAML) -------------------------------------

@@ -47,6 +47,7 @@ def export(
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
+    ex.check_export_size(questions)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "anki":
@@ -55,7 +56,9 @@ def export(
             writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
                       "markdown": lambda: ex.export_markdown(library, questions, lang_),
                       "json": lambda: ex.export_json(library, questions)}[fmt]
-            output.write_text(writer(), encoding="utf-8")
+            text = writer()
+            ex.check_written_size(text)
+            output.write_text(text, encoding="utf-8")
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
