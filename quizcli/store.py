@@ -20,16 +20,18 @@ aggregates for stats); PRAGMA application_id marks the file as quizcli's.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from quizcli import paths
-from quizcli.errors import ExitCode, NotFoundError, QuizcliError
+from quizcli.errors import ExitCode, NotFoundError, QuizcliError, StorageError
 from quizcli.scheduler import CardState
 
 ENV_DB = "QUIZCLI_DB"                # the progress file itself (overrides QUIZCLI_HOME)
@@ -56,14 +58,28 @@ def fmt_time(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
+# Times a progress store holds: answers are given now, and schedules reach
+# a century ahead at most; a year-1 date (from an edited backup) would
+# overflow the scheduler's date arithmetic.
+MIN_YEAR, MAX_YEAR = 1970, 9000
+
+
 def parse_time(text: str) -> datetime:
+    """A time written by fmt_time (or any ISO 8601 time); ValueError if it is not one, or out of range."""
     # Fast path for what fmt_time writes (a review reads thousands of them).
     if len(text) == 24 and text[-1] == "Z":
-        return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
+    else:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError(f"time {text!r} is out of range") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"time {text!r} is out of range (years {MIN_YEAR} to {MAX_YEAR})")
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -191,6 +207,58 @@ def _not_ours(path: Path, why: str) -> QuizcliError:
         exit_code=ExitCode.BAD_INPUT)
 
 
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_OS_FAULTS = {errno.ENOSPC: "no space is left on the device", errno.EROFS: "the file system is read-only",
+              errno.EIO: "the disk reported an I/O error", errno.EACCES: "permission denied",
+              errno.EPERM: "permission denied"}
+if hasattr(errno, "EDQUOT"):
+    _OS_FAULTS[errno.EDQUOT] = "the disk quota is exceeded"
+
+
+def _storage(path: Path, what: str) -> StorageError:
+    return StorageError(
+        f"cannot write the progress database {path}: {what}",
+        hint="free some space or make its folder writable (or point $QUIZCLI_HOME elsewhere), then run "
+             "the command again; the progress already saved is intact",
+    )
+
+
+def _fault(path: Path, err: BaseException) -> QuizcliError | None:
+    """What a failed SQLite call or file operation means for the user, if it is a fault of the
+    machine (disk full, read-only, I/O) or a store with a missing table; None for anything else."""
+    if isinstance(err, OSError):
+        what = _OS_FAULTS.get(err.errno or -1)
+        return _storage(path, what) if what else None
+    if not isinstance(err, sqlite3.DatabaseError):
+        return None
+    code = getattr(err, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(err).lower()
+    if primary == _SQLITE_FULL or "disk is full" in text:
+        return _storage(path, "no space is left on the device")
+    if primary == _SQLITE_READONLY or "readonly database" in text:
+        return _storage(path, "the file or its folder is read-only")
+    if primary == _SQLITE_IOERR or "disk i/o error" in text:
+        return _storage(path, "a disk I/O error (the disk may be full, read-only or failing)")
+    if primary == _SQLITE_CANTOPEN or "unable to open database" in text:
+        return _storage(path, "it cannot be opened (its folder may be read-only or missing)")
+    if "no such table" in text or "no such column" in text:
+        return _damaged(path, f"a part of it is missing: {err}")
+    return None
+
+
+@contextmanager
+def _keeping(event: AnswerLike) -> Iterator[None]:
+    """A StorageError says which answer was not saved, so the candidate still sees it."""
+    try:
+        yield
+    except StorageError as err:
+        verdict = "right" if event.correct else "wrong"
+        raise StorageError(f"{err.message}. Your answer to {event.question_id} was NOT saved: "
+                           f"{event.given!r} ({verdict}, at {fmt_time(event.at)})", hint=err.hint) from None
+
+
 def _damaged(path: Path, err: Exception) -> QuizcliError:
     return QuizcliError(
         f"the progress database {path} is damaged ({err}); it was left unchanged",
@@ -251,7 +319,10 @@ class Store:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
             self._migrate()
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise _fault(path, err) or err from None
         try:
             self.db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -262,9 +333,11 @@ class Store:
             if "locked" in str(err) or "busy" in str(err):
                 raise QuizcliError(f"the progress database {path} is busy ({err})",
                                    hint="another quizcli is setting it up; try again") from None
-            raise _damaged(path, err) from None
+            raise _fault(path, err) or _damaged(path, err) from None
         except sqlite3.DatabaseError as err:
-            raise _damaged(path, err) from None
+            raise _fault(path, err) or _damaged(path, err) from None
+        except OSError as err:   # the migration's backup copy, the folder
+            raise _fault(path, err) or err from None
 
     # -- lifecycle
 
@@ -322,8 +395,14 @@ class Store:
             if "locked" in str(err) or "busy" in str(err):
                 raise QuizcliError(f"the progress database {self.path} is busy ({err})",
                                    hint="another quizcli is writing to it; try again") from None
-            raise
+            fault = _fault(self.path, err)
+            if fault is None:
+                raise
+            raise fault from None
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:    # IntegrityError and the like: a bug
                 raise
             raise _damaged(self.path, err) from None
@@ -333,6 +412,9 @@ class Store:
         try:
             return self.db.execute(sql, tuple(args)).fetchall()
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:
                 raise
             raise _damaged(self.path, err) from None
@@ -342,7 +424,8 @@ class Store:
     def record_answer(self, event: AnswerLike) -> str:
         """Log an answer that does not touch the schedule (quiz, cram). Returns its uid."""
         uid = uuid.uuid4().hex
-        self._write(lambda db: _insert(db, uid, event, None, None, None, None))
+        with _keeping(event):
+            self._write(lambda db: _insert(db, uid, event, None, None, None, None))
         return uid
 
     def record_review(self, event: AnswerLike, rating: int, before: CardState | None, after: CardState) -> str:
@@ -353,7 +436,8 @@ class Store:
             _insert(db, uid, event, rating, before, after.due, before.state if before else None)
             _put_card(db, event.question_id, after, event.at)
 
-        self._write(write)
+        with _keeping(event):
+            self._write(write)
         return uid
 
     def rerate(self, uid: str, rating: int, after: CardState) -> None:
@@ -462,6 +546,9 @@ class Store:
             finally:
                 cur.close()     # ends the read now, not when the cursor is collected
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:
                 raise
             raise _damaged(self.path, err) from None
@@ -810,7 +897,7 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
                 raise ValueError(f"state_before {state_before!r} is not 1-3")
         except KeyError as err:
             raise bad(where, f"missing field {err.args[0]!r}") from None
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             raise bad(where, str(err)) from None
         rows.append((uid, qid, at, given, int(bool(a.get("correct"))), grade, seconds, mode, rating,
                      state_before, before_json, due_after))

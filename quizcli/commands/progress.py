@@ -57,6 +57,19 @@ def stats(
 
 
 @progress_app.command("reset")
+def _confirm(question: str) -> bool:
+    """typer.confirm, where Ctrl-C exits 130 like Ctrl-C anywhere else (click makes it an abort, exit 1)."""
+    from quizcli.errors import ExitCode
+    from quizcli.escaping import safe
+
+    try:
+        return typer.confirm(safe(question))
+    except typer.Abort as err:
+        if isinstance(err.__context__, KeyboardInterrupt):
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        raise
+
+
 def reset(
     question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
@@ -69,7 +82,7 @@ def reset(
         if not store.has_history(question_id):
             raise NotFoundError(f"no progress recorded for {question_id!r}",
                                 hint="check the id with `quizcli list`; ids are case-sensitive")
-        if not yes and not typer.confirm(f"Forget every answer and the schedule of {question_id}?"):
+        if not yes and not _confirm(f"Forget every answer and the schedule of {question_id}?"):
             raise typer.Abort()
         removed, scheduled = store.reset(question_id)
     echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
@@ -113,8 +126,10 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
     from quizcli.errors import ExitCode, NotFoundError, QuizcliError
     from quizcli.store import open_store
 
+    from quizcli.files import read_regular
+
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_regular(file).decode("utf-8")
     except FileNotFoundError:
         raise NotFoundError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
@@ -124,6 +139,10 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise QuizcliError(f"{file}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}",
+                           hint="import a file written by `quizcli progress export`",
+                           exit_code=ExitCode.BAD_INPUT) from None
+    except RecursionError:   # JSON nested thousands of levels deep: no backup looks like that
+        raise QuizcliError(f"{file}: nested too deeply to be a progress backup",
                            hint="import a file written by `quizcli progress export`",
                            exit_code=ExitCode.BAD_INPUT) from None
     with open_store() as store:

@@ -333,10 +333,21 @@ def _echoing_reader(console: Console) -> Reader:
     return read
 
 
+def _need_stdin() -> None:
+    """A closed standard input (`<&-`) is a clear error, not a crash."""
+    if sys.stdin is None or sys.stdin.closed:
+        from quizcli.errors import ExitCode, QuizcliError
+
+        raise QuizcliError("standard input is closed, and the quiz reads your answers from it",
+                           hint="run it in a terminal, or pipe the answers in (one per line)",
+                           exit_code=ExitCode.USAGE)
+
+
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
         read: Reader | None = None) -> Summary:
     """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
     if read is None:
+        _need_stdin()
         if sys.stdin.isatty():
             read = _default_reader
             try:

@@ -295,6 +295,16 @@ def _default_reader(prompt: str) -> str:
     return input(prompt)
 
 
+def _need_stdin() -> None:
+    """A closed standard input (`<&-`) is a clear error, not a crash."""
+    if sys.stdin is None or sys.stdin.closed:
+        from quizcli.errors import ExitCode, QuizcliError
+
+        raise QuizcliError("standard input is closed, and the review reads your answers from it",
+                           hint="run it in a terminal, or pipe the answers in (one per line)",
+                           exit_code=ExitCode.USAGE)
+
+
 def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | None = None, demo_seed: int = 0,
         demo_banks: tuple[Path, ...] = ()) -> ReviewSummary:
     """Run the review to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
@@ -303,6 +313,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
     """
     demo = _Demo(lang, demo_seed, tuple(demo_banks))
     if read is None:
+        _need_stdin()
         if sys.stdin.isatty():
             read = _default_reader
             try:
