@@ -253,7 +253,10 @@ def test_progress_import_of_json_nested_very_deep(tmp_path):
 
 def test_ctrl_c_at_the_reset_confirmation_exits_130():
     pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(sys.executable, ["-m", "quizcli", "progress", "reset", "bn-ics-main-reason"],
+    code, out, err = run(["quiz", "--bank", str(USER / "mine.yaml"), "--topic", "mine", "--lang", "en", "--seed", "1"],
+                         input="t\nq\n")
+    assert code == 0, err
+    child = pexpect.spawn(sys.executable, ["-m", "quizcli", "progress", "reset", "mine-relu"],
                           encoding="utf-8", timeout=60, env={**os.environ})
     child.expect(r"\[y/N\]")
     child.sendintr()
@@ -263,7 +266,8 @@ def test_ctrl_c_at_the_reset_confirmation_exits_130():
 
 
 def test_ctrl_d_at_the_reset_confirmation_still_aborts(monkeypatch):
-    code, out, err = run(["progress", "reset", "bn-ics-main-reason"], input="")
+    run(["quiz", "--bank", str(USER / "mine.yaml"), "--topic", "mine", "--lang", "en", "--seed", "1"], input="t\nq\n")
+    code, out, err = run(["progress", "reset", "mine-relu"], input="")
     assert code == 1
 
 

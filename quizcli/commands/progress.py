@@ -56,7 +56,6 @@ def stats(
     render_stats(make_console(), data, forecast)
 
 
-@progress_app.command("reset")
 def _confirm(question: str) -> bool:
     """typer.confirm, where Ctrl-C exits 130 like Ctrl-C anywhere else (click makes it an abort, exit 1)."""
     from quizcli.errors import ExitCode
@@ -70,6 +69,7 @@ def _confirm(question: str) -> bool:
         raise
 
 
+@progress_app.command("reset")
 def reset(
     question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
