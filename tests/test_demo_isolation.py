@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import paths
-from quizcli.authoring import trust
+from quizcli.demo import trust
 from quizcli.demo import engine, registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -199,7 +199,7 @@ def test_no_doc_or_message_promises_a_trust_switch(tmp_path):
     for doc in (root / "README.md", root / "content" / "README.md"):
         assert "--trust" not in doc.read_text(encoding="utf-8").replace("bank trust --", ""), doc
     assert "--trust" not in trust.status(tmp_path).reason
-    from quizcli.authoring import trust as module
+    from quizcli.demo import trust as module
 
     assert "--trust" not in (module.__doc__ or "")
 

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.commands.options import show_help_without_arguments
 from quizcli.escaping import echo
 
 bank_app = typer.Typer(
@@ -19,8 +20,6 @@ bank_app = typer.Typer(
 @bank_app.callback()
 def _bank(ctx: typer.Context) -> None:
     """Check and write question banks (format: content/README.md)."""
-    from quizcli.cli import show_help_without_arguments
-
     show_help_without_arguments(ctx)
 
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
@@ -201,7 +200,7 @@ def trust(
     file in that folder and below it, as they are now (each is listed): if
     any changes, quizcli asks again.
     """
-    from quizcli.authoring import trust as store
+    from quizcli.demo import trust as store
     from quizcli.errors import ExitCode, QuizcliError
 
     if list_:

@@ -2,11 +2,11 @@
 
 A user bank may bring demos in a `demos/` folder beside it. That is code
 from whoever wrote the bank, so quizcli runs it only after the user trusts
-that folder, explicitly: `quizcli bank trust PATH` (recorded here). A recorded trust covers the folder's whole
-tree as it was when trusted (every file in every subfolder: sources,
-bytecode, extension modules, data files; see `fingerprint`): if anything
-is added, removed or changed, the folder is no longer trusted and the user
-is told why.
+that folder, explicitly: `quizcli bank trust PATH` (recorded here). A
+recorded trust covers the folder's whole tree as it was when trusted
+(every file in every subfolder: sources, bytecode, extension modules, data
+files; see `fingerprint`): if anything is added, removed or changed, the
+folder is no longer trusted and the user is told why.
 
 The store is JSON under the user folder (`trusted-demos.json`), read and
 written only by this module.
