@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
-from quizcli.model import Bank, Choice, Claim, Library, Question, QuestionType, Text, Verdict
+from quizcli.model import (Bank, Choice, Claim, FollowUp, KeyPoint, Library, Phrases, Question, QuestionType, Text,
+                           Verdict)
 
 if TYPE_CHECKING:
     from quizcli.bank.validate import Issue
@@ -331,6 +332,53 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, ("questions", q["index"], "demo"), f"there is no demo `{demo}`",
                       (f"did you mean `{close}`? " if close else "")
                       + "see `quizcli demos list`, or remove the key")
+    _follow_up_checks(loaded, issue)
+
+
+def _follow_up_checks(loaded: list[_File], issue: Callable[[_File, tuple, str, str], None]) -> None:
+    """Open questions (#17): each follow-up names an open question; no cycle of follow-ups."""
+    types: dict[str, str | None] = {}
+    edges: dict[str, list[tuple[str, _File, tuple]]] = {}
+    for f in loaded:
+        for q in f.bank.get("questions", ()):
+            if q is None or not q.get("id"):
+                continue
+            types.setdefault(q["id"], q.get("type"))
+            for i, (fid, _when, _point) in enumerate(q.get("follow_ups") or ()):
+                edges.setdefault(q["id"], []).append((fid, f, ("questions", q["index"], "follow_ups", i, "id")))
+    if not edges:
+        return
+    for qid, targets in edges.items():
+        for fid, f, path in targets:
+            if fid not in types:
+                from quizcli.bank.validate import closest
+
+                close = closest(fid, sorted(i for i, t in types.items() if t == "open"))
+                issue(f, path, f"follow-up to a missing id `{fid}`",
+                      (f"did you mean `{close}`? " if close else "") + "name an open question of a loaded bank")
+            elif types[fid] != "open":
+                issue(f, path, f"the follow-up `{fid}` is a {types[fid]} question, not an open one",
+                      "follow-ups are open questions (type: open)")
+    # Cycles: a depth-first walk; each cycle is reported once, at the edge that closes it.
+    state: dict[str, int] = {}          # 1: on the current path, 2: done
+    stack: list[str] = []
+
+    def walk(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for fid, f, path in edges.get(node, ()):
+            if state.get(fid) == 1:
+                cycle = stack[stack.index(fid):] + [fid]
+                issue(f, path, "a cycle of follow-ups: " + " -> ".join(cycle),
+                      "follow-ups must lead on, never back: remove one of these follow-ups")
+            elif fid in edges and state.get(fid) is None:
+                walk(fid)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if state.get(node) is None:
+            walk(node)
 
 
 def user_demo_ids(bank_folder: Path) -> set[str]:
@@ -436,12 +484,27 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
             q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
             None if answer is None else make(Text, answer), source, q.get("line"),
+            _key_points(q.get("key_points")), _follow_ups(q.get("follow_ups")),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])
     return Bank(id=b["id"], title=_text(b["title"]), description=_text(b["description"]),
                 questions=tuple(qs), claims=claims, format_version=b["format_version"],
                 source=source, builtin=builtin)
+
+
+def _key_points(points: tuple | None) -> tuple[KeyPoint, ...]:
+    """Open questions (#17): (id, text, (phrases en, zh), (avoid en, zh)) -> KeyPoint."""
+    if not points:
+        return ()
+    make = _make
+    return tuple([make(KeyPoint, (pid, make(Text, text), make(Phrases, (tuple(ph[0]), tuple(ph[1]))),
+                                  make(Phrases, (tuple(av[0]), tuple(av[1])))))
+                  for pid, text, ph, av in points])
+
+
+def _follow_ups(items: tuple | None) -> tuple[FollowUp, ...]:
+    return tuple([_make(FollowUp, tuple(item)) for item in items]) if items else ()
 
 
 def build_library(files: list[_File]) -> Library:

@@ -30,6 +30,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.OPEN: "open",
 }
 
 
@@ -80,6 +81,11 @@ def question_dict(q: Question, library: Library) -> dict[str, Any]:
         data.update(accept=list(q.accept), answer=_bi(q.answer_text))
     else:
         data["answer"] = _bi(q.answer_text)
+    if q.type is QuestionType.OPEN:
+        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
+                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
+                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
+        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
                 claim_verdict=claim_dict(claim) if claim else None, source=q.source, line=q.line)
@@ -178,6 +184,16 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
     body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
+    if q.key_points:
+        points = Table.grid(padding=(0, 1))
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
+        for p in q.key_points:
+            points.add_row(Text("  •"), bitext(p.text, lang) + Text("  ") + plain(p.id, "dim"))
+        body += [Text(""), Text("Key points", style="bold"), points]
+    if q.follow_ups:
+        ups = [f.id + (f" (when {f.point} is {f.when})" if f.when else "") for f in q.follow_ups]
+        body += [Text("follow-ups: ", style="bold") + plain(", ".join(ups), "dim")]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))

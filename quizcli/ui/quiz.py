@@ -29,6 +29,7 @@ TYPE_LABEL = {
     QuestionType.NUMERIC: "number",
     QuestionType.SHORT_ANSWER: "short answer",
     QuestionType.FLASHCARD: "flashcard",
+    QuestionType.OPEN: "open question",
 }
 
 _QUIT = {"q", "quit", "exit", ":q", "退出"}
@@ -62,8 +63,9 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.NUMERIC: ("", "type a number"),
         QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
+        QuestionType.OPEN: ("Enter", "answer in your head, then see the key points"),
     }[q.type]
-    skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
+    skip = ("s", "skip") if q.type.self_graded else ("Enter/s", "skip")
     return _keys(how, skip, ("q", "quit"), ("?", "help"))
 
 
@@ -156,6 +158,16 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
     return bitext(q.answer_text, lang, "bold")
 
 
+def key_point_lines(q: Question, lang: str) -> list:
+    """An open question's key points, as bullets (nothing for other types)."""
+    if not q.key_points:
+        return []
+    grid = _grid({"no_wrap": True}, {"ratio": 1})
+    for point in q.key_points:
+        grid.add_row(Text("  •"), bitext(point.text, lang))
+    return [Text(""), Text("Key points", style="bold"), grid]
+
+
 def _details(q: Question, lang: str) -> list:
     lines: list = [bitext(q.explanation, lang)]
     if q.refs:
@@ -171,7 +183,7 @@ def _details(q: Question, lang: str) -> list:
 def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     q = fb.item.question
     body: list = []
-    if q.type is QuestionType.FLASHCARD:
+    if q.type.self_graded:
         grade_name = {1: "again", 2: "hard", 3: "good", 4: "easy"}[fb.grade or 1]
         head = Text(f"Graded: {grade_name}", style="bold " + ("green" if fb.correct else "yellow"))
         console.print(Text("  ") + head)
@@ -193,7 +205,8 @@ def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
 def render_reveal(console: Console, item: Item, lang: str) -> None:
     """The back of a flashcard, before the user grades it."""
     q = item.question
-    body = [Text("Answer", style="bold"), correct_answer(q, lang), Text(""), *_details(q, lang)]
+    body = [Text("Answer", style="bold"), correct_answer(q, lang), *key_point_lines(q, lang), Text(""),
+            *_details(q, lang)]
     console.print(Panel(Group(*body), border_style="cyan", expand=True))
 
 
@@ -269,11 +282,11 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         elif cmd in _HELP:
             console.print(Text(HELP, style="dim"))
             continue
-        elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in _SKIP or (cmd == "" and not q.type.self_graded):
             session.skip()
             console.print(Text("  skipped", style="yellow"))
             return None
-        if q.type is QuestionType.FLASHCARD:
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item, lang)
                 console.print(_keys(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))

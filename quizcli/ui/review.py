@@ -17,7 +17,6 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import QuestionType
 from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.session import Feedback
@@ -187,11 +186,11 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
                 raise _Undo
             console.print(Text("  nothing to undo", style="yellow"))
             continue
-        elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in _SKIP or (cmd == "" and not q.type.self_graded):
             session.skip()
             console.print(Text("  skipped", style="yellow"))
             return None
-        if q.type is QuestionType.FLASHCARD:
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item.item, lang)
                 if session.cram:
@@ -325,7 +324,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
                     continue
-                if item.question.type is not QuestionType.FLASHCARD or rated.rating is None:
+                if not item.question.type.self_graded or rated.rating is None:
                     render_feedback(console, Feedback(item.item, rated.correct, rated.given, rated.grade, rated.picked),
                                     lang)
                 render_rated(console, rated, session)
