@@ -15,7 +15,7 @@ Safety, in order of importance:
 
 The schema has a version (PRAGMA user_version) and a list of migrations
 applied in order (v1 the answer log, v2 the FSRS schedule and undo data, v3
-aggregates for stats); PRAGMA application_id marks the file as quizcli's.
+aggregates for stats, then the interview answers of #17); PRAGMA application_id marks the file as quizcli's.
 """
 
 from __future__ import annotations
@@ -176,7 +176,30 @@ def recount_aggregates(db: sqlite3.Connection) -> None:
     db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _interview(db: sqlite3.Connection) -> None:
+    # Interview answers (#17): what was typed to an open question, each key
+    # point as the matcher marked it and as the candidate confirmed it. Its
+    # row in `answers` (mode "interview") carries the rating and the card.
+    db.execute("""
+        CREATE TABLE interview_answers (
+            id          INTEGER PRIMARY KEY,
+            answer_uid  TEXT NOT NULL,      -- answers.uid of the same answer
+            interview   TEXT NOT NULL,      -- one interview (a session id)
+            question_id TEXT NOT NULL,
+            at          TEXT NOT NULL,      -- UTC, ISO 8601
+            lang        TEXT NOT NULL,
+            text        TEXT NOT NULL,      -- as typed
+            points      TEXT NOT NULL,      -- JSON [{"id", "auto", "covered"}], in the question's order
+            covered     INTEGER NOT NULL,
+            total       INTEGER NOT NULL,
+            seconds     REAL,
+            follow_up_of TEXT               -- the question whose answer led here; NULL: a main question
+        )""")
+    db.execute("CREATE INDEX interview_answers_at ON interview_answers (at)")
+    db.execute("CREATE INDEX interview_answers_question ON interview_answers (question_id, at)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _interview]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -213,6 +236,18 @@ if TYPE_CHECKING:     # annotations only: a Protocol class costs a few ms to mak
         grade: int | None
         seconds: float
         mode: str
+
+
+    class InterviewLike(Protocol):
+        """What an interview answer adds (quizcli.sessions.interview.Confirmed)."""
+
+        interview: str
+        lang: str
+        text: str
+        point_ids: tuple[str, ...]
+        auto: frozenset[str]
+        covered: frozenset[str]
+        follow_up_of: str | None
 
 
 class TopicTotals(NamedTuple):
@@ -356,6 +391,36 @@ class Store:
         self._write(write)
         return uid
 
+    def record_interview(self, event: AnswerLike, answer: InterviewLike, rating: int, before: CardState | None,
+                         after: CardState) -> str:
+        """An interview answer (#17): the log entry, the card and the typed text with its
+        points, in one transaction, the moment the candidate confirms the points."""
+        import json
+
+        uid = uuid.uuid4().hex
+        points = json.dumps([{"id": pid, "auto": pid in answer.auto, "covered": pid in answer.covered}
+                             for pid in answer.point_ids], ensure_ascii=False)
+
+        def write(db: sqlite3.Connection) -> None:
+            _insert(db, uid, event, rating, before, after.due, before.state if before else None)
+            _put_card(db, event.question_id, after, event.at)
+            db.execute(
+                "INSERT INTO interview_answers (answer_uid, interview, question_id, at, lang, text, points, covered,"
+                " total, seconds, follow_up_of) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (uid, answer.interview, event.question_id, fmt_time(event.at), answer.lang, answer.text, points,
+                 len(answer.covered), len(answer.point_ids), event.seconds, answer.follow_up_of))
+
+        self._write(write)
+        return uid
+
+    def interview_answers(self, since: datetime | None = None) -> list[tuple]:
+        """(at, interview, question_id, lang, text, points JSON, covered, total, seconds, follow_up_of), oldest first."""
+        sql = ("SELECT at, interview, question_id, lang, text, points, covered, total, seconds, follow_up_of"
+               " FROM interview_answers")
+        if since is not None:
+            return self._read(sql + " WHERE at >= ? ORDER BY at, id", (fmt_time(since),))
+        return self._read(sql + " ORDER BY at, id")
+
     def rerate(self, uid: str, rating: int, after: CardState) -> None:
         """Change the rating of a logged review (the user raised Good to Easy)."""
 
@@ -378,6 +443,7 @@ class Store:
                 raise NotFoundError(f"no answer {uid} to undo")
             qid, rating, before = row
             db.execute("DELETE FROM answers WHERE uid = ?", (uid,))
+            db.execute("DELETE FROM interview_answers WHERE answer_uid = ?", (uid,))
             if rating is None:
                 return
             if before is None:
@@ -396,6 +462,7 @@ class Store:
 
         def write(db: sqlite3.Connection) -> tuple[int, bool]:
             n = db.execute("DELETE FROM answers WHERE question_id = ?", (question_id,)).rowcount
+            db.execute("DELETE FROM interview_answers WHERE question_id = ?", (question_id,))
             c = db.execute("DELETE FROM cards WHERE question_id = ?", (question_id,)).rowcount
             return n, bool(c)
 

@@ -22,9 +22,11 @@ FORMATS = ("anki", "csv", "markdown", "json")
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
 _LETTERS = "ABCDEFGH"
 _WORDS = {"en": {"true": "true", "false": "false", "answer": "Answer", "refs": "Refs", "demo": "Demo",
-                 "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions"},
+                 "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions",
+                 "points": "Key points"},
           "zh": {"true": "对", "false": "错", "answer": "答案", "refs": "参考", "demo": "演示",
-                 "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题"}}
+                 "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题",
+                 "points": "要点"}}
 
 
 # --- bank format as data (JSON, and import's YAML) -------------------------------------
@@ -63,12 +65,24 @@ def question_data(q: Question) -> dict[str, Any]:
             out["answer"] = _text(q.answer_text)
     else:
         out["answer"] = _text(q.answer_text)
+    if q.type is QuestionType.OPEN:        # #17
+        out["key_points"] = [_key_point_data(p) for p in q.key_points]
+        if q.follow_ups:
+            out["follow_ups"] = [{k: v for k, v in f._asdict().items() if v is not None} for f in q.follow_ups]
     out.update(explanation=_text(q.explanation), tags=list(q.tags), difficulty=q.difficulty)
     for key in ("demo", "claim"):
         if getattr(q, key) is not None:
             out[key] = getattr(q, key)
     if q.refs:
         out["refs"] = list(q.refs)
+    return out
+
+
+def _key_point_data(p: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "text": _text(p.text),
+                           "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)}}
+    if p.avoid.en or p.avoid.zh:
+        out["avoid"] = {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}
     return out
 
 
@@ -116,7 +130,10 @@ def answer_text(q: Question, lang: str) -> str:
         main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
         others = [a for a in q.accept if a != main]
         return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
-    return q.answer_text.get(lang) if q.answer_text else ""
+    main = q.answer_text.get(lang) if q.answer_text else ""
+    if q.key_points:      # open questions (#17): the model answer, then its key points
+        main += "\n" + "\n".join(f"- {p.text.get(lang)}" for p in q.key_points)
+    return main
 
 
 def question_text(q: Question, lang: str) -> str:
@@ -157,7 +174,12 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
                 lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
             if q.choices:
                 lines.append("")
-            lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
+            if q.key_points:
+                lines += [f"**{words['answer']}:** {q.answer_text.get(lang) if q.answer_text else ''}", "",
+                          f"**{words['points']}:**", "", *(f"- {p.text.get(lang)}" for p in q.key_points), "",
+                          q.explanation.get(lang), ""]
+            else:
+                lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
             if q.refs:
                 lines += [f"*{words['refs']}:* " + "; ".join(q.refs), ""]
             if q.demo:
