@@ -117,3 +117,40 @@ def build_report(results: Sequence[Confirmed], skipped: Sequence[Asked], ended_b
         seconds=sum(r.seconds for r in results),
         ended_by=ended_by,
     )
+
+
+# --------------------------------------------------------------------------
+# Over time, for `quizcli stats`
+
+
+class TopicTrend(NamedTuple):
+    topic: str
+    interviews: tuple[tuple[str, int, int], ...]   # (local date, points covered, points asked), oldest first
+
+    @property
+    def covered(self) -> int:
+        return sum(c for _, c, _ in self.interviews)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, _, n in self.interviews)
+
+
+def trends(rows: Sequence[tuple], topic_of: dict[str, str]) -> tuple[TopicTrend, ...]:
+    """Per topic, the share of key points covered in each interview (store.interview_answers() rows)."""
+    from quizcli.store import parse_time
+
+    per: dict[str, dict[str, list]] = {}
+    for at, interview, qid, *_rest in rows:
+        covered, total = _rest[3], _rest[4]
+        topic = topic_of.get(qid)
+        if topic is None:          # its bank is not loaded now
+            continue
+        entry = per.setdefault(topic, {}).setdefault(interview, [parse_time(at), 0, 0])
+        entry[1] += covered
+        entry[2] += total
+    out = []
+    for topic in sorted(per):
+        items = sorted(per[topic].values(), key=lambda e: e[0])
+        out.append(TopicTrend(topic, tuple((e[0].astimezone().date().isoformat(), e[1], e[2]) for e in items)))
+    return tuple(out)

@@ -510,3 +510,24 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
             _debrief(console, chain, _Lines(lambda p: "", False), lang, demo_seed)
         except (_Quit, EOFError, KeyboardInterrupt):
             pass
+
+
+# --------------------------------------------------------------------------
+# `quizcli stats`: interview results per topic over time
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def render_trends(console: Console, trends: tuple) -> None:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for col, just in (("topic", "left"), ("interviews", "right"), ("points", "right"), ("first", "right"),
+                      ("last", "right"), ("trend", "left")):
+        table.add_column(col, justify=just)
+    for tr in trends:
+        shares = [c / n if n else 0.0 for _, c, n in tr.interviews]
+        bars = "".join(_BARS[min(7, int(s * 8))] for s in shares[-24:])
+        first, last = tr.interviews[0], tr.interviews[-1]
+        table.add_row(plain(tr.topic), str(len(tr.interviews)), f"{tr.covered}/{tr.total}",
+                      f"{first[0]} {100 * shares[0]:.0f}%", f"{last[0]} {100 * shares[-1]:.0f}%", Text(bars))
+    console.print(Panel(table, title=Text("Interviews: key points covered per topic"), title_align="left",
+                        border_style="blue", expand=True))
