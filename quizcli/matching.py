@@ -13,7 +13,8 @@ The contract (content/README.md, "Open questions"):
   A Chinese term (any term with CJK in it) matches as a substring; an English
   term matches whole words, a hyphenated one ("mini-batch") the words in a
   row or joined ("minibatch"), and a long word (6 letters or more) also with
-  one typo.
+  one typo. Symbols alone ("x - mu = 0": `-`, `=`) are not terms: the
+  phrase is x, mu and 0.
 - An `avoid` pattern uses the same syntax: a sentence it matches earns no
   point from its phrases.
 - Negation: a term negated in its clause ("BN does not use the batch mean",
@@ -186,10 +187,8 @@ def phrase_problem(phrase: str) -> str | None:
         alts = term.split("|")
         if any(not a for a in alts):
             return f"has an empty alternative in `{term}` (write `a|b`, no `|` at an end or doubled)"
-        for a in alts:
-            norm = normalize(a)
-            if not _CJK.search(norm) and not _WORD.search(norm):
-                return f"has a term `{a}` with no letters, digits or Chinese characters to match"
+    if not _compile(phrase).terms:
+        return "has nothing to match: no letters, digits or Chinese characters"
     return None
 
 
@@ -252,7 +251,8 @@ def _word_eq(want: str, got: str) -> bool:
     if want == got:
         return True
     # One typo in a long word (insert, delete, substitute or swap), same first letter.
-    if len(want) < 6 or want[0] != got[0] or abs(len(want) - len(got)) > 1 or not got.isalpha():
+    if (len(want) < 6 or want[0] != got[0] or abs(len(want) - len(got)) > 1 or not got.isalpha()
+            or not want.isalpha()):
         return False
     return _within_one(want, got)
 

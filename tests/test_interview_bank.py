@@ -105,7 +105,7 @@ def test_valid_open_questions(tmp_path, no_builtin):
      "questions[0].key_points", "needs 1 to 8 key points, not 0"),
     (question(phrases="{en: [], zh: []}"), "questions[0].key_points[0].phrases", "gives no phrase"),
     (question(phrases='{en: ["a||b"]}'), "questions[0].key_points[0].phrases.en[0]", "empty alternative"),
-    (question(phrases='{en: ["-- ..."]}'), "questions[0].key_points[0].phrases.en[0]", "no letters, digits"),
+    (question(phrases='{en: ["-- ..."]}'), "questions[0].key_points[0].phrases.en[0]", "nothing to match"),
     (question(phrases='{en: ["x"], fr: ["y"]}'), "questions[0].key_points[0].phrases.fr", "unknown language `fr`"),
     (question(phrases='["x"]'), "questions[0].key_points[0].phrases", "must be a mapping"),
     (question(extra_point="      - id: p9\n        text: {en: Again., zh: 又。}\n        phrases: {en: [x]}\n        hint: no\n"),

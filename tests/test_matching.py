@@ -93,7 +93,7 @@ def test_mixed_language_answer_matches_either_language():
 
 @pytest.mark.parametrize("phrase, bad", [("batch mean", None), ("a|b c", None), ("批 均值", None), ("", "empty"),
                                          ("a||b", "empty alternative"), ("|a", "empty alternative"),
-                                         ("-- ...", "no letters")])
+                                         ("-- ...", "nothing to match"), ("x - mu = 0", None)])
 def test_phrase_problem(phrase, bad):
     problem = phrase_problem(phrase)
     assert (problem is None) if bad is None else (bad in problem)
@@ -141,3 +141,9 @@ def test_labelled_answers_floors(monkeypatch):
     assert result["answers"] >= 150 and result["questions"] >= 30
     assert o["precision"] >= PRECISION_FLOOR, (o, result["errors"][:10])
     assert o["recall"] >= RECALL_FLOOR, (o, result["errors"][:10])
+
+
+def test_typo_tolerance_is_for_words_only():
+    assert says("one batch=1 run", point(["batch=1"]))
+    assert not says("small batches are noisy", point(["batch=1"]))      # "batch1" is not "batch" with a typo
+    assert not says("the variant", point(["variance"]))                 # a different ending is another word
