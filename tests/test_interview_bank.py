@@ -196,3 +196,47 @@ def test_export_formats_carry_the_model_answer_and_key_points(tmp_path, monkeypa
     a, b = lib.question("norm-iv-train-vs-test"), lib.question("copy-iv-train-vs-test")
     assert a.key_points == b.key_points and a.answer_text == b.answer_text
     assert [f.id for f in b.follow_ups] == ["copy-iv-batch-one", "copy-iv-why-not-ics"]
+
+
+def test_json_schema_knows_open_questions():
+    import jsonschema
+    import yaml
+
+    from quizcli.authoring.schema import build
+
+    validator = jsonschema.Draft201909Validator(build())
+    data = yaml.safe_load((FIXTURE / "norm.yaml").read_text(encoding="utf-8"))
+    assert list(validator.iter_errors(data)) == []
+    q = data["questions"][1]
+    q["key_points"][0]["phrases"]["fr"] = ["x"]
+    q["follow_ups"][0].pop("point")
+    q["key_points"][1]["hint"] = "x"
+    errors = [e.message for e in validator.iter_errors(data)]
+    assert any("'fr'" in e for e in errors) and any("'point' is a dependency of 'when'" in e for e in errors)
+    assert any("'hint'" in e for e in errors)
+
+
+def test_lint_checks_key_points(tmp_path, no_builtin):
+    from quizcli.authoring.lint import lint_paths
+
+    body = question(points=0, extra_point="""      - id: unmatched
+        text: {en: The running average is used., zh: 用滑动平均。}
+        phrases: {en: ["batch mean"], zh: ["滑动平均"]}
+      - id: blocked
+        text: {en: BN smooths the landscape., zh: BN 让曲面平滑。}
+        phrases: {en: ["smooth landscape"], zh: ["平滑"]}
+        avoid: {en: ["smooth"]}
+      - id: one-language
+        text: {en: Use GroupNorm., zh: 用 GroupNorm。}
+        phrases: {en: ["groupnorm"]}
+""").replace("    key_points:\n", "    key_points:\n")
+    f = tmp_path / "lint.yaml"
+    f.write_text(HEAD + body, encoding="utf-8")
+    report = lint_paths([f], against_builtin=False)
+    assert report.errors == []
+    found = {(fi.rule, fi.problem.field) for fi in report.findings}
+    assert ("key-point-unmatched", "questions[0].key_points[0].phrases") in found      # the en text
+    assert ("avoid-blocks-key-point", "questions[0].key_points[1].avoid") in found
+    assert ("phrases-one-language", "questions[0].key_points[2].phrases") in found
+    assert not any(field.startswith("questions[0].key_points[2]") and rule == "key-point-unmatched"
+                   for rule, field in found)           # "GroupNorm" matches, in both texts
