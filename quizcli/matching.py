@@ -48,7 +48,7 @@ _GREEK = {
 _GREEK_RE = re.compile("[" + "".join(_GREEK) + "]")
 # Word forms that are the same thing (after stemming).
 _ALIASES = {"eps": "epsilon", "var": "variance", "stddev": "deviation", "inf": "infinity"}
-_ABBREV = re.compile(r"\b(e\.g|i\.e|vs|etc|cf)\.")
+_ABBREV_ANY_CASE = re.compile(r"\b(e\.g|i\.e|vs|etc|cf)\.", re.I)
 
 
 def normalize(text: str) -> str:
@@ -110,9 +110,20 @@ def sentences(text: str) -> list[str]:
     A line break alone is no sentence end (a long sentence typed over two
     lines is one sentence); a blank line or a list item is.
     """
+    return [s for _, s in _split(text)]
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """(as written, normalized) for each sentence."""
     text = _BREAK.sub("\n。", text).replace("\n。", "\0").replace("\n", " ").replace("\0", "。")
-    norm = _ABBREV.sub(lambda m: m[1].replace(".", ""), normalize(text))
-    return [s.strip() for s in _SENTENCE_END.split(norm) if s.strip()]
+    text = unicodedata.normalize("NFKC", text)          # full-width 。！？ are split on as . ! ?
+    text = _ABBREV_ANY_CASE.sub(lambda m: m[1].replace(".", ""), text)
+    out = []
+    for raw in _SENTENCE_END.split(text):
+        norm = normalize(raw).strip()
+        if norm:
+            out.append((" ".join(raw.split()), norm))
+    return out
 
 
 def _clause_starts(sentence: str) -> list[int]:
@@ -215,10 +226,11 @@ def _compile(phrase: str) -> _Phrase:
 class _Sentence:
     """One normalized sentence, with its stemmed words and clauses."""
 
-    __slots__ = ("text", "tokens", "clauses", "negations")
+    __slots__ = ("text", "raw", "tokens", "clauses", "negations")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, raw: str | None = None) -> None:
         self.text = text
+        self.raw = raw if raw is not None else text     # as the candidate wrote it, for showing
         self.tokens = [(stem(m[0]), m.start(), m.end()) for m in _WORD.finditer(text)]
         self.clauses = _clause_starts(text)
         self.negations = _negation_spans(text, [(m[0], m.start(), m.end()) for m in _WORD.finditer(text)])
@@ -310,7 +322,7 @@ class PointLike(Protocol):
 class PointMatch(NamedTuple):
     id: str
     covered: bool
-    evidence: str | None = None      # the sentence that earned it (normalized)
+    evidence: str | None = None      # the sentence that earned it, as written
     blocked: str | None = None       # a sentence that said it the wrong way (an `avoid` pattern matched)
 
 
@@ -325,15 +337,15 @@ def match_point(point: PointLike, answer: str | Sequence[_Sentence]) -> PointMat
     blocked = None
     for s in sents:
         if any(_phrase_in(a, s) for a in avoid):
-            blocked = blocked or s.text
+            blocked = blocked or s.raw
             continue
         if any(_phrase_in(p, s) for p in phrases):
-            return PointMatch(point.id, True, s.text, blocked)
+            return PointMatch(point.id, True, s.raw, blocked)
     return PointMatch(point.id, False, None, blocked)
 
 
 def _prepare(answer: str) -> list[_Sentence]:
-    return [_Sentence(s) for s in sentences(answer)]
+    return [_Sentence(norm, raw) for raw, norm in _split(answer)]
 
 
 def match(answer: str, points: Iterable[PointLike]) -> tuple[PointMatch, ...]:

@@ -174,6 +174,8 @@ def test_a_whole_interview_in_a_terminal(_isolated_user_dir):
     child.sendline("")
     child.expect("1/3 key points")
     child.expect("Model answer")
+    child.expect("d run the demo")              # train-vs-test has a demo; Enter goes on
+    child.sendline("")
     child.expect("Interview report")
     child.expect(pexpect.EOF)
     child.close()

@@ -106,7 +106,8 @@ def test_a_whole_interview_records_every_confirmed_answer(library, tmp_path):
     report = session.report(store.interview_answers())
     assert report.covered == 4 and report.total == 6
     assert [w.point.id for w in report.weakest] == ["running-avg", "independent"]
-    assert report.weakest[0].commands == ("quizcli review --tag bn", "quizcli show norm-iv-train-vs-test")
+    # It has a demo: `explain` runs it (a question without one gets `show`).
+    assert report.weakest[0].commands == ("quizcli review --tag bn", "quizcli explain norm-iv-train-vs-test")
     assert {(t.topic, t.covered, t.total) for t in report.topics} == {("norm", 4, 6)}
 
 
@@ -181,3 +182,11 @@ def test_weakest_points_use_earlier_interviews(library, tmp_path):
     report = second.report(store.interview_answers())
     # `sync` was missed in the earlier interview too: it is the weakest.
     assert report.weakest[0].point.id == "sync" and report.weakest[0].asked_before == 1
+
+
+def test_study_commands():
+    from quizcli.sessions.interview_report import study_commands
+
+    q = _q("a-1", "a")._replace(tags=("bn", "x"))
+    assert study_commands(q) == ("quizcli review --tag bn", "quizcli show a-1")
+    assert study_commands(q._replace(demo="bn_train_vs_test", tags=())) == ("quizcli explain a-1",)

@@ -78,7 +78,7 @@ def test_avoid_blocks_the_wrong_version_but_not_its_negation():
     marks = {m.id: m.covered for m in match(answer, [NOT_ICS._replace(id="ics"), SMOOTH._replace(id="smooth")])}
     assert marks == {"ics": True, "smooth": True}
     m = match("BN reduces ICS.", [NOT_ICS])[0]
-    assert not m.covered and m.blocked == "bn reduces ics"
+    assert not m.covered and m.blocked == "BN reduces ICS"
 
 
 def test_greek_written_either_way():

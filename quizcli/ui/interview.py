@@ -102,9 +102,10 @@ class _Quit(Exception):
     """The candidate asked to stop."""
 
 
-def t(lang: str, key: str, **kw: object) -> str:
+def t(lang: str, name: str, **kw: object) -> str:
+    """The interface string `name` in `lang`, filled in."""
     table = STRINGS.get(lang, STRINGS["en"])
-    return table[key].format(**kw) if kw else table[key]
+    return table[name].format(**kw) if kw else table[name]
 
 
 def clock(seconds: float) -> str:
@@ -433,7 +434,9 @@ def confirm_marks(console: Console, read: _Lines, marked: Marked, lang: str) -> 
 
 
 def _debrief(console: Console, done: list[Confirmed], read: _Lines, lang: str, demo_seed: int) -> None:
-    for result in done:
+    """Each answered question of the chain, in order; taken off the list as shown (q stops here)."""
+    while done:
+        result = done.pop(0)
         render_debrief(console, result, lang)
         demo = result.asked.question.demo
         if demo and read.interactive:
@@ -446,7 +449,6 @@ def _debrief(console: Console, done: list[Confirmed], read: _Lines, lang: str, d
                 from quizcli.ui.quiz import _run_demo
 
                 _run_demo(console, demo, lang, demo_seed)
-    done.clear()
 
 
 def _pipe_read(prompt: str) -> str:
