@@ -329,10 +329,14 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
     from quizcli.bank import yamlio
     from quizcli.bank.library import build_bank
     from quizcli.bank.validate import check_bank
-    from quizcli.model import Choice, Question, QuestionType, Text
+    from quizcli.model import Choice, FollowUp, KeyPoint, Phrases, Question, QuestionType, Text
 
     def text(t):
         return None if t is None else Text(en=t[0], zh=t[1])
+
+    def points(ps):    # open questions (#17)
+        return tuple(KeyPoint(id=p[0], text=text(p[1]), phrases=Phrases(en=tuple(p[2][0]), zh=tuple(p[2][1])),
+                              avoid=Phrases(en=tuple(p[3][0]), zh=tuple(p[3][1]))) for p in ps or ())
 
     content = sorted((Path(__file__).resolve().parents[1] / "content").glob("*.yaml"))   # every type
     for path in [FIXTURES / "valid" / "single_language.yaml", FIXTURES / "valid" / "with_demo" / "notes.yaml",
@@ -348,7 +352,9 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
             choices=tuple(Choice(text=text(c[0]), correct=c[1], why=text(c[2])) for c in q["choices"]),
             answer_bool=q["answer_bool"], answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0,
             unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]), source=str(path),
-            line=7) for q in data["questions"])
+            line=7, key_points=points(q["key_points"]),
+            follow_ups=tuple(FollowUp(id=f[0], when=f[1], point=f[2]) for f in q["follow_ups"] or ()))
+            for q in data["questions"])
         assert built == expected
         # Equal as tuples is not enough: the records are the model's own types all the way down.
         for q in built:
@@ -438,3 +444,38 @@ def test_question_lines_for_banks_written_in_other_styles(tmp_path, no_builtin):
         encoding="utf-8")
     library = load_library(extra=[bank], include_builtin=False)
     assert [q.line for q in library.questions] == [6, 13]
+
+
+def test_a_changed_loader_does_not_trust_the_cache(no_builtin, monkeypatch):
+    """The key covers the code that made the cached value: another
+    fingerprint (an edited validator) is a miss, and the bank is checked again."""
+    from quizcli.bank import cache
+
+    bank = FIXTURES / "valid" / "single_language.yaml"
+    first = load_library(extra=[bank], include_builtin=False)
+    monkeypatch.setattr(cache, "_code", None)
+    assert cache.code_fingerprint() and "bank/validate.py" in cache.code_fingerprint()
+    old_key = cache.key(bank.read_bytes(), False, "p")
+    monkeypatch.setattr(cache, "_code", cache.code_fingerprint() + ";validate edited")
+    assert cache.key(bank.read_bytes(), False, "p") != old_key
+    assert load_library(extra=[bank], include_builtin=False) == first
+    assert len(list((paths.cache_dir() / "banks").glob("*.marshal"))) == 2   # a miss: checked and stored again
+
+
+def test_build_bank_fills_every_question_field_by_name(no_builtin):
+    """build_bank fills Questions by position, for speed: its order is pinned
+    to the model's, and each field holds what the bank says."""
+    from quizcli.bank import library
+    from quizcli.model import Choice, Question, QuestionType, Text
+
+    assert library.QUESTION_FIELDS == Question._fields, "update bank/library.py QUESTION_FIELDS and build_bank"
+    lib = load_library(extra=[FIXTURES / "valid"], include_builtin=False)
+    banks = {b.id for b in lib.banks}
+    for q in lib.questions:
+        assert isinstance(q.id, str) and isinstance(q.type, QuestionType) and q.bank_id in banks
+        assert isinstance(q.prompt, Text) and isinstance(q.explanation, Text)
+        assert isinstance(q.tags, tuple) and isinstance(q.refs, tuple) and isinstance(q.accept, tuple)
+        assert isinstance(q.difficulty, int) and 1 <= q.difficulty <= 5 and isinstance(q.tolerance, float)
+        assert all(isinstance(c, Choice) for c in q.choices)
+        assert q.answer_text is None or isinstance(q.answer_text, Text)
+        assert q.source.endswith((".yaml", ".yml")) and (q.line is None or isinstance(q.line, int))

@@ -14,6 +14,7 @@ from quizcli.scheduler import Scheduler
 from quizcli.sessions.interview import InterviewSession
 from quizcli.store import open_store
 from quizcli.ui import interview as ui
+from quizcli.ui import interview_report as ui_report
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "interview" / "content"
 
@@ -86,5 +87,5 @@ def test_apply_keys(keys, want):
 
 
 def test_markdown_escape():
-    assert ui.md("[x](http://e) <b>*y*</b> | `z` & #") == "\\[x\\](http://e) &lt;b&gt;\\*y\\*&lt;/b&gt; \\| \\`z\\` &amp; \\#"
-    assert ui.md("a\x1b[31mb\nc") == "a\\\\x1b\\[31mb c"      # shown as the text \x1b, as on the terminal
+    assert ui_report.md("[x](http://e) <b>*y*</b> | `z` & #") == "\\[x\\](http://e) &lt;b&gt;\\*y\\*&lt;/b&gt; \\| \\`z\\` &amp; \\#"
+    assert ui_report.md("a\x1b[31mb\nc") == "a\\\\x1b\\[31mb c"      # shown as the text \x1b, as on the terminal

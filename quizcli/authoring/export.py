@@ -22,11 +22,9 @@ FORMATS = ("anki", "csv", "markdown", "json")
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
 _LETTERS = "ABCDEFGH"
 _WORDS = {"en": {"true": "true", "false": "false", "answer": "Answer", "refs": "Refs", "demo": "Demo",
-                 "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions",
-                 "points": "Key points"},
+                 "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions"},
           "zh": {"true": "对", "false": "错", "answer": "答案", "refs": "参考", "demo": "演示",
-                 "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题",
-                 "points": "要点"}}
+                 "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题"}}
 
 
 # --- bank format as data (JSON, and import's YAML) -------------------------------------
@@ -174,12 +172,7 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
                 lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
             if q.choices:
                 lines.append("")
-            if q.key_points:
-                lines += [f"**{words['answer']}:** {q.answer_text.get(lang) if q.answer_text else ''}", "",
-                          f"**{words['points']}:**", "", *(f"- {p.text.get(lang)}" for p in q.key_points), "",
-                          q.explanation.get(lang), ""]
-            else:
-                lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
+            lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
             if q.refs:
                 lines += [f"*{words['refs']}:* " + "; ".join(q.refs), ""]
             if q.demo:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
@@ -332,53 +332,9 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, ("questions", q["index"], "demo"), f"there is no demo `{demo}`",
                       (f"did you mean `{close}`? " if close else "")
                       + "see `quizcli demos list`, or remove the key")
-    _follow_up_checks(loaded, issue)
+    from quizcli.bank.open_checks import follow_up_checks
 
-
-def _follow_up_checks(loaded: list[_File], issue: Callable[[_File, tuple, str, str], None]) -> None:
-    """Open questions (#17): each follow-up names an open question; no cycle of follow-ups."""
-    types: dict[str, str | None] = {}
-    edges: dict[str, list[tuple[str, _File, tuple]]] = {}
-    for f in loaded:
-        for q in f.bank.get("questions", ()):
-            if q is None or not q.get("id"):
-                continue
-            types.setdefault(q["id"], q.get("type"))
-            for i, (fid, _when, _point) in enumerate(q.get("follow_ups") or ()):
-                edges.setdefault(q["id"], []).append((fid, f, ("questions", q["index"], "follow_ups", i, "id")))
-    if not edges:
-        return
-    for qid, targets in edges.items():
-        for fid, f, path in targets:
-            if fid not in types:
-                from quizcli.bank.validate import closest
-
-                close = closest(fid, sorted(i for i, t in types.items() if t == "open"))
-                issue(f, path, f"follow-up to a missing id `{fid}`",
-                      (f"did you mean `{close}`? " if close else "") + "name an open question of a loaded bank")
-            elif types[fid] != "open":
-                issue(f, path, f"the follow-up `{fid}` is a {types[fid]} question, not an open one",
-                      "follow-ups are open questions (type: open)")
-    # Cycles: a depth-first walk; each cycle is reported once, at the edge that closes it.
-    state: dict[str, int] = {}          # 1: on the current path, 2: done
-    stack: list[str] = []
-
-    def walk(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for fid, f, path in edges.get(node, ()):
-            if state.get(fid) == 1:
-                cycle = stack[stack.index(fid):] + [fid]
-                issue(f, path, "a cycle of follow-ups: " + " -> ".join(cycle),
-                      "follow-ups must lead on, never back: remove one of these follow-ups")
-            elif fid in edges and state.get(fid) is None:
-                walk(fid)
-        stack.pop()
-        state[node] = 2
-
-    for node in sorted(edges):
-        if state.get(node) is None:
-            walk(node)
+    follow_up_checks(loaded, issue)
 
 
 def user_demo_ids(bank_folder: Path) -> set[str]:
@@ -471,8 +427,17 @@ def _text(t: tuple | list | None) -> Text | None:
 _make = tuple.__new__
 
 
+# The order in which build_bank fills a Question, by position (see _make).
+# tests/test_bank.py pins it to Question._fields: a field added to the model
+# must be added here and in build_bank's tuple, in the same place.
+QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "bank_id", "tags", "difficulty", "demo", "refs", "claim",
+                   "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text", "source",
+                   "line", "key_points", "follow_ups")
+
+
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
-    """Model objects from a checked (or cached) bank; every field in order."""
+    """Model objects from a checked (or cached) bank; every field in order
+    (QUESTION_FIELDS)."""
     make, types, bank_id = _make, _QUESTION_TYPES, b["id"]
     qs = []
     for q in b["questions"]:

@@ -14,15 +14,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Shared with the open questions' checks (#17), which live in their own module.
+from quizcli.bank.checkkit import LANGS, QUESTION_ID, Path_, Spec, _filled, closest, kind, suggest
+from quizcli.bank.open_checks import (FOLLOW_UP_KEYS, FOLLOW_UP_SPEC, FOLLOW_UP_WHEN, KEY_POINT_ID,  # noqa: F401
+                                      KEY_POINT_KEYS, KEY_POINT_SPEC, KEY_POINTS_BUILTIN, KEY_POINTS_USER,
+                                      open_question)
+
 FORMAT_VERSION = 1
 
 BANK_ID = re.compile(r"[a-z][a-z0-9_]*")
-QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 CLAIM_ID = re.compile(r"[a-z][a-z0-9_]*")
 TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
 TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
-LANGS = ("en", "zh")
 TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard",
          "open")
 VERDICTS = ("true", "nuanced", "false")
@@ -44,15 +48,6 @@ ANSWER_KEYS = {                                           # type -> {key: requir
 }
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
-# -- open interview questions (#17) --
-KEY_POINT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
-KEY_POINT_KEYS = {"id": True, "text": True, "phrases": True, "avoid": False}
-FOLLOW_UP_KEYS = {"id": True, "when": False, "point": False}
-FOLLOW_UP_WHEN = ("missed", "covered")
-KEY_POINTS_BUILTIN, KEY_POINTS_USER = (3, 6), (1, 8)
-
-Path_ = tuple
-
 
 @dataclass
 class Issue:
@@ -68,25 +63,11 @@ class Checked:
     issues: list[Issue] = field(default_factory=list)
 
 
-class Spec(dict):
-    """The keys allowed in a mapping, each with whether it is required."""
-
-    def __init__(self, keys: dict[str, bool]):
-        super().__init__(keys)
-        self.required = frozenset(k for k, req in keys.items() if req)
-
-
 # Per question type: its keys, and the answer keys that belong to other types.
 QUESTION_SPECS = {t: Spec({**COMMON_KEYS, **ANSWER_KEYS[t]}) for t in TYPES}
 OTHER_TYPES_KEYS = {t: {k: f"{t} questions" for k in ALL_ANSWER_KEYS if k not in ANSWER_KEYS[t]} for t in TYPES}
 ANY_QUESTION_SPEC = Spec({**COMMON_KEYS, **{k: False for k in ALL_ANSWER_KEYS}})
 TOP_SPEC, CLAIM_SPEC, CHOICE_SPEC = Spec(TOP_KEYS), Spec(CLAIM_KEYS), Spec(CHOICE_KEYS)
-KEY_POINT_SPEC, FOLLOW_UP_SPEC = Spec(KEY_POINT_KEYS), Spec(FOLLOW_UP_KEYS)
-
-
-def _filled(value: Any) -> bool:
-    """Non-empty text, without copying it (str.strip would)."""
-    return type(value) is str and value != "" and not value.isspace()
 
 
 def path_str(path: Path_) -> str:
@@ -97,40 +78,6 @@ def path_str(path: Path_) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-def kind(value: Any) -> str:
-    """What a value is, in words, for messages (never its whole repr)."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        try:
-            text = repr(value)
-        except ValueError:   # an int too long to print
-            return "a number with thousands of digits"
-        return f"the number {text if len(text) <= 40 else text[:37] + '...'}"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {short!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def closest(word: str, known: list[str] | tuple[str, ...]) -> str | None:
-    import difflib   # only when there is a problem to suggest a fix for
-
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def suggest(key: Any, known: list[str] | tuple[str, ...]) -> str:
-    close = closest(str(key), known)
-    return f"did you mean `{close}`?" if close else f"the keys allowed here are {', '.join(known)}"
 
 
 class _Checker:
@@ -425,148 +372,7 @@ class _Checker:
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
         elif qtype == "open":
-            self.open_question(raw, path, q)
-
-    # -- open interview questions (#17) ----------------------------------------------
-
-    def open_question(self, raw: dict, path: Path_, q: dict) -> None:
-        if "answer" in raw:
-            q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the model answer")
-        points: tuple | None = None
-        if "key_points" in raw:
-            points = self.key_points(raw["key_points"], path + ("key_points",))
-            q["key_points"] = points
-        if "follow_ups" in raw:
-            ids = {p[0] for p in points} if points is not None else None
-            q["follow_ups"] = self.follow_ups(raw["follow_ups"], path + ("follow_ups",), ids)
-
-    def key_points(self, raw: Any, path: Path_) -> tuple | None:
-        low, high = KEY_POINTS_BUILTIN if self.builtin else KEY_POINTS_USER
-        if not isinstance(raw, list):
-            self.issue(path, f"key_points must be a list, not {kind(raw)}",
-                       "write each key point as a `- id: ...` item with `text:` and `phrases:`")
-            return None
-        if not low <= len(raw) <= high:
-            where = "a built-in bank" if self.builtin else "a user bank"
-            self.issue(path, f"an open question in {where} needs {low} to {high} key points, not {len(raw)}",
-                       "add or remove key points")
-        out, seen, ok = [], set(), True
-        for i, item in enumerate(raw):
-            point = self.key_point(item, path + (i,))
-            if point is None:
-                ok = False
-                continue
-            if point[0] in seen:
-                self.issue(path + (i, "id"), f"the key point id `{point[0]}` is used twice in this question",
-                           "give each key point of a question its own id")
-                ok = False
-            seen.add(point[0])
-            out.append(point)
-        return tuple(out) if ok else None
-
-    def key_point(self, raw: Any, path: Path_) -> tuple | None:
-        raw = self.mapping(raw, path, "a key point")
-        if raw is None:
-            return None
-        self.keys(raw, path, KEY_POINT_SPEC, "a key point")
-        pid = (self.string(raw["id"], path + ("id",), "the key point id", KEY_POINT_ID, "[a-z0-9][a-z0-9_-]*")
-               if "id" in raw else None)
-        text = self.text(raw["text"], path + ("text",), "the key point's text") if "text" in raw else None
-        phrases = self.phrases(raw["phrases"], path + ("phrases",), "phrases", required=True) if "phrases" in raw else None
-        avoid: tuple | None = ((), ())
-        if "avoid" in raw:
-            avoid = self.phrases(raw["avoid"], path + ("avoid",), "avoid", required=False)
-        if pid is None or text is None or phrases is None or avoid is None:
-            return None
-        return pid, text, phrases, avoid
-
-    def phrases(self, raw: Any, path: Path_, what: str, required: bool) -> tuple | None:
-        """`{en: [...], zh: [...]}` -> ((en...), (zh...)); each phrase checked for its syntax."""
-        from quizcli.matching import phrase_problem
-
-        if not isinstance(raw, dict):
-            self.issue(path, f"`{what}` must be a mapping with `en:` and `zh:` lists, not {kind(raw)}",
-                       f'write it as `{what}: {{en: ["..."], zh: ["..."]}}`')
-            return None
-        ok = True
-        out: dict[str, tuple[str, ...]] = {"en": (), "zh": ()}
-        for key, value in raw.items():
-            if key not in LANGS:
-                self.issue(path + (key,) if isinstance(key, str) else path,
-                           f"unknown language `{key}` in `{what}`", "use `en` and `zh`", at_key=True)
-                ok = False
-                continue
-            items = self.strings(value, path + (key,), f"`{what}` in `{key}`")
-            if items is None:
-                ok = False
-                continue
-            for i, phrase in enumerate(items):
-                problem = phrase_problem(phrase)
-                if problem:
-                    self.issue(path + (key, i), f"the phrase {phrase!r} {problem}",
-                               "a phrase is terms separated by spaces; `a|b` is either a or b")
-                    ok = False
-            out[key] = items
-        if not ok:
-            return None
-        if required:
-            if self.builtin:
-                for lang in LANGS:
-                    if not out[lang]:
-                        self.issue(path, f"`{what}` has no `{lang}` phrases; built-in banks need both languages",
-                                   f"add `{lang}: [...]` with the words a candidate would use")
-                        ok = False
-            elif not out["en"] and not out["zh"]:
-                self.issue(path, f"`{what}` gives no phrase", "add at least one phrase under `en:` or `zh:`")
-                ok = False
-        return (out["en"], out["zh"]) if ok else None
-
-    def follow_ups(self, raw: Any, path: Path_, point_ids: set[str] | None) -> tuple | None:
-        if not isinstance(raw, list):
-            self.issue(path, f"follow_ups must be a list, not {kind(raw)}",
-                       "write each follow-up as a `- id: ...` item")
-            return None
-        out, ok = [], True
-        for i, item in enumerate(raw):
-            item = self.mapping(item, path + (i,), "a follow-up")
-            if item is None:
-                ok = False
-                continue
-            self.keys(item, path + (i,), FOLLOW_UP_SPEC, "a follow-up")
-            fid = (self.string(item["id"], path + (i, "id"), "the follow-up's question id", QUESTION_ID,
-                               "[a-z0-9][a-z0-9_.-]*") if "id" in item else None)
-            when = item.get("when")
-            point = item.get("point")
-            if when is not None and when not in FOLLOW_UP_WHEN:
-                self.issue(path + (i, "when"), f"`when` must be missed or covered, not {kind(when)}",
-                           "write `when: missed` (ask it when the point was missed) or `when: covered`")
-                ok = False
-            if "when" in item and when is None:
-                self.issue(path + (i, "when"), "`when` is empty", "write `when: missed` or `when: covered`, or remove it")
-                ok = False
-            if when is not None and point is None:
-                self.issue(path + (i,), "a follow-up with `when` needs `point`",
-                           "add `point: ID`, the key point of this question whose absence or presence triggers it")
-                ok = False
-            if point is not None and when is None and "when" not in item:
-                self.issue(path + (i, "point"), "`point` is given without `when`",
-                           "add `when: missed` or `when: covered`, or remove `point`")
-                ok = False
-            if point is not None:
-                if not isinstance(point, str):
-                    self.issue(path + (i, "point"), f"`point` must be a key point id, not {kind(point)}",
-                               "write the id of a key point of this question")
-                    ok = False
-                elif point_ids is not None and point not in point_ids:
-                    close = closest(point, sorted(point_ids))
-                    self.issue(path + (i, "point"), f"`{point}` is not a key point of this question",
-                               (f"did you mean `{close}`? " if close else "")
-                               + "the key points are " + (", ".join(sorted(point_ids)) or "(none)"))
-                    ok = False
-            if fid is None:
-                ok = False
-            out.append((fid, when, point))
-        return tuple(out) if ok else None
+            open_question(self, raw, path, q)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

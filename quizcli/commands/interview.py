@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS."
+from quizcli.commands.options import Bank, Lang, Tag, Topic, examples
 
 
 def interview(
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help="Bank id to ask from; repeat for several (default: all, mixed)."),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help="Only questions with this tag; repeat for any of several."),
+    topic: Topic = [],
+    tag: Tag = [],
     minutes: float = typer.Option(20.0, "--minutes", "-m", min=1, metavar="MIN", help="The time budget: about one main question (with its follow-ups) per 4 minutes; no new question once it is spent."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help="Interview language, en or zh. Default: `lang` in the config file, else the locale."),
+    lang: Lang = None,
     seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the choice and order of questions."),
     report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", help="Also write the report as Markdown to FILE."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    bank: Bank = [],
 ) -> None:
     """A mock interview: open questions answered in your own words.
 
@@ -34,11 +34,13 @@ def interview(
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError, QuizcliError
-    from quizcli.review import now_from_env, scheduler_from_settings
-    from quizcli.session import make_filters, new_seed, select
+    from quizcli.clock import now_from_env
+    from quizcli.selection import make_filters, new_seed, select
     from quizcli.sessions.interview import InterviewSession, plan
+    from quizcli.sessions.settings import scheduler_from_settings
     from quizcli.store import open_store
     from quizcli.ui import interview as ui
+    from quizcli.ui import interview_report as ui_report
     from quizcli.ui.text import make_console
 
     cfg = config_mod.load()
@@ -69,11 +71,11 @@ def interview(
     console = make_console()
     ui.run(session, console, lang=lang_, demo_seed=seed if seed is not None else 0)
     result = session.report(history=store.interview_answers())
-    ui.render_report(console, result, lang_)
+    ui_report.render_report(console, result, lang_)
     if report is not None:
         texts = {r.question_id: r.text for r in session.results}
         try:
-            report.write_text(ui.report_markdown(result, lang_, texts), encoding="utf-8")
+            report.write_text(ui_report.report_markdown(result, lang_, texts), encoding="utf-8")
         except OSError as err:
             raise QuizcliError(f"cannot write the report to {report}: {err.strerror or err}",
                                hint="check the folder exists and is writable; your answers are saved",
@@ -85,9 +87,9 @@ def interview(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("interview", epilog="\b\nExamples:\n" + "\n".join("  " + line for line in (
+    app.command("interview", epilog=examples(
         "quizcli interview                                 about 20 minutes, mixed topics",
         "quizcli interview --topic bn --minutes 10 --lang zh",
         "quizcli interview --report interview.md           also write the report as Markdown",
         "printf 'my answer\\n\\n' | quizcli interview -m 4   answers from a pipe",
-    )))(interview)
+    ))(interview)

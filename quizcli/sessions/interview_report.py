@@ -138,7 +138,7 @@ class TopicTrend(NamedTuple):
 
 def trends(rows: Sequence[tuple], topic_of: dict[str, str]) -> tuple[TopicTrend, ...]:
     """Per topic, the share of key points covered in each interview (store.interview_answers() rows)."""
-    from quizcli.store import parse_time
+    from quizcli.clock import parse_time
 
     per: dict[str, dict[str, list]] = {}
     for at, interview, qid, *_rest in rows:
