@@ -56,7 +56,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_DASHES)
     text = _GREEK_RE.sub(lambda m: f" {_GREEK[m[0]]} ", text)
     text = re.sub(r"n[’'`]t\b", " not", text)        # doesn't -> does not
-    text = re.sub(r"[’'`]", "", text)                  # model's -> models
+    text = re.sub(r"(?<=\w)[’'`]s\b", "", text)          # ReLU's -> relu (a possessive)
+    text = re.sub(r"[’'`]", "", text)
     return _SPACE_NEAR_CJK.sub("", text)
 
 
@@ -98,7 +99,8 @@ def stem(word: str) -> str:
 
 _SENTENCE_END = re.compile(r"[!?;。！？；…]+|(?<!\d)\.|\.(?!\d)")
 _CLAUSE_EN = re.compile(r"[,:、，：()（）\[\]]|\b(?:but|however|whereas|while|instead|rather|although|though|yet)\b")
-_CLAUSE_ZH = re.compile("但是|但|而是|然而|不过|却|反而|只是|否则")
+# "A 而不是 B": the negation that starts the second clause is B's, not A's.
+_CLAUSE_ZH = re.compile("但是|但|而不是|而非|而是|然而|不过|却|反而|只是|否则")
 
 
 _BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)、]))")

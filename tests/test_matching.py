@@ -147,3 +147,10 @@ def test_typo_tolerance_is_for_words_only():
     assert says("one batch=1 run", point(["batch=1"]))
     assert not says("small batches are noisy", point(["batch=1"]))      # "batch1" is not "batch" with a typo
     assert not says("the variant", point(["variance"]))                 # a different ending is another word
+
+
+def test_possessive_and_chinese_contrast():
+    assert says("ReLU's derivative is 1 for positive inputs", point(["relu derivative 1"]))
+    p = point([], ["五分之一"])
+    assert says("只是把 L2 减小到五分之一而不是去掉", p)             # 而不是 negates what follows it
+    assert not says("不是减小到五分之一，而是去掉", p)
