@@ -406,8 +406,9 @@ def _id_lines(path: Path) -> dict[str, int]:
     """Question id -> the line of its `- id:` (under `questions:`), read plainly."""
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(n for n, line in enumerate(lines, 1) if line.startswith("questions:"))
-    return {line.split("id:", 1)[1].strip(): n for n, line in enumerate(lines, 1)
-            if n > start and line.lstrip().startswith("- id:")}
+    items = [(n, line) for n, line in enumerate(lines, 1) if n > start and line.lstrip().startswith("- id:")]
+    indent = items[0][1].index("-")     # the questions' items; deeper ones are key points and follow-ups (#17)
+    return {line.split("id:", 1)[1].strip(): n for n, line in items if line.index("-") == indent}
 
 
 def test_each_question_knows_its_line_cold_and_warm(no_builtin):

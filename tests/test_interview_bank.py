@@ -240,3 +240,11 @@ def test_lint_checks_key_points(tmp_path, no_builtin):
     assert ("phrases-one-language", "questions[0].key_points[2].phrases") in found
     assert not any(field.startswith("questions[0].key_points[2]") and rule == "key-point-unmatched"
                    for rule, field in found)           # "GroupNorm" matches, in both texts
+
+
+def test_question_lines_skip_key_point_and_follow_up_ids(monkeypatch):
+    # A follow-up names a question before the question itself: its `- id:` line is not the question's.
+    monkeypatch.setenv(paths.ENV_CONTENT, str(FIXTURE))
+    lines = (FIXTURE / "norm.yaml").read_text(encoding="utf-8").splitlines()
+    for q in load_library().questions:
+        assert lines[q.line - 1] == f"  - id: {q.id}", (q.id, q.line)

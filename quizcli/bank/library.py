@@ -213,7 +213,7 @@ def _check_parsed(f: _File, k: str, text: str, parsed: yamlio.Parsed) -> None:
 
 # A question item as banks are written: `- id: ...` on the item's first line.
 # The leading newline is a literal `re` scans for at C speed (`^` with re.M is not).
-_ITEM_ID = re.compile(r"\n[ \t]*- id:[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s#]+))")
+_ITEM_ID = re.compile(r"\n([ \t]*)- id:[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s#]+))")
 
 
 def _record_lines(f: _File, bank: dict[str, Any]) -> None:
@@ -235,10 +235,14 @@ def _record_lines(f: _File, bank: dict[str, Any]) -> None:
     lines: dict[str, int] = {}
     if start >= 0:
         line, last = text.count("\n", 0, start) + 1, start
+        indent = None     # the questions' own items; deeper `- id:` lines are key points or follow-ups (#17)
         for m in _ITEM_ID.finditer(text, start):
             line += text.count("\n", last, m.start()) + 1    # + 1: the newline the match starts with
             last = m.start() + 1
-            lines.setdefault(m[m.lastindex], line)      # the one alternative that matched
+            if indent is None:
+                indent = m[1]
+            if m[1] == indent:
+                lines.setdefault(m[m.lastindex], line)      # the one alternative that matched
     if any(q["id"] not in lines for q in questions):
         for q in questions:
             q["line"] = f.locate(("questions", q["index"]))[0]
