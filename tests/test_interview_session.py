@@ -13,6 +13,7 @@ from quizcli.bank import load_library
 from quizcli.model import FollowUp, KeyPoint, Phrases, Question, QuestionType, Text
 from quizcli.scheduler import AGAIN, GOOD, HARD, Scheduler
 from quizcli.sessions.interview import InterviewSession, next_follow_up, plan, rating_for
+from quizcli.store import interview as interview_store
 from quizcli.store import open_store
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "interview" / "content"
@@ -86,7 +87,7 @@ def test_a_whole_interview_records_every_confirmed_answer(library, tmp_path):
     result = session.confirm({"batch-stats"})
     assert result.rating == AGAIN and result.covered == {"batch-stats"} and result.auto == marked.auto
     assert result.next_id is None       # batch-stats covered, running-avg missed: neither has a follow-up
-    rows = store.interview_answers()
+    rows = interview_store.answers(store)
     assert len(rows) == 1
     at, interview, qid, lang, text, points, covered, total, seconds, parent = rows[0]
     assert (qid, lang, covered, total, seconds, parent) == ("norm-iv-train-vs-test", "en", 1, 3, 75.0, None)
@@ -103,7 +104,7 @@ def test_a_whole_interview_records_every_confirmed_answer(library, tmp_path):
     result = session.confirm({"noisy", "alternatives", "sync"})
     assert result.rating == GOOD
     assert session.finished
-    report = session.report(store.interview_answers())
+    report = session.report(interview_store.answers(store))
     assert report.covered == 4 and report.total == 6
     assert [w.point.id for w in report.weakest] == ["running-avg", "independent"]
     # It has a demo: `explain` runs it (a question without one gets `show`).
@@ -123,7 +124,7 @@ def test_missed_point_leads_to_its_follow_up_and_depth_is_recorded(library, tmp_
     session.submit("no idea")
     session.confirm(set())
     assert session.finished
-    assert store.interview_answers()[1][-1] == "norm-iv-train-vs-test"
+    assert interview_store.answers(store)[1][-1] == "norm-iv-train-vs-test"
 
 
 def test_covered_point_may_lead_deeper(library, tmp_path):
@@ -149,7 +150,7 @@ def test_skip_and_quit_record_nothing(library, tmp_path):
     session.show()
     session.submit("typed but never confirmed")
     session.end("quit")
-    assert session.finished and store.interview_answers() == [] and store.count_answers() == 0
+    assert session.finished and interview_store.answers(store) == [] and store.count_answers() == 0
     report = session.report()
     assert report.rows == () and [q.id for q in report.skipped] == ["norm-iv-train-vs-test"]
 
@@ -179,7 +180,7 @@ def test_weakest_points_use_earlier_interviews(library, tmp_path):
     second.show()
     second.submit("x")
     second.confirm({"noisy", "alternatives"})
-    report = second.report(store.interview_answers())
+    report = second.report(interview_store.answers(store))
     # `sync` was missed in the earlier interview too: it is the weakest.
     assert report.weakest[0].point.id == "sync" and report.weakest[0].asked_before == 1
 
@@ -190,3 +191,16 @@ def test_study_commands():
     q = _q("a-1", "a")._replace(tags=("bn", "x"))
     assert study_commands(q) == ("quizcli review --tag bn", "quizcli show a-1")
     assert study_commands(q._replace(demo="bn_train_vs_test", tags=())) == ("quizcli explain a-1",)
+
+
+def test_undo_and_reset_forget_the_interview_record(library, tmp_path):
+    session, store, _ = make(library, ["norm-iv-train-vs-test", "norm-iv-batch-one"], tmp_path)
+    for _ in range(2):
+        session.show()
+        session.submit("batch mean")
+        session.confirm({"batch-stats"} if session.results == [] else set())
+    [uid] = [r[0] for r in store.query("SELECT uid FROM answers WHERE question_id = 'norm-iv-batch-one'")]
+    store.undo(uid)
+    assert [r[2] for r in interview_store.answers(store)] == ["norm-iv-train-vs-test"]
+    store.reset("norm-iv-train-vs-test")
+    assert interview_store.answers(store) == []

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from quizcli.model import Bank, Library, Question, QuestionType, Text
+from quizcli.model import Bank, Choice, Library, Question, QuestionType, Text
 
 FORMATS = ("anki", "csv", "markdown", "json")
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
@@ -59,6 +59,8 @@ def question_data(q: Question) -> dict[str, Any]:
             out["unit"] = q.unit
     elif q.type is QuestionType.SHORT_ANSWER:
         out["accept"] = list(q.accept)
+        if q.unordered:
+            out["unordered"] = True
         if q.answer_text is not None:
             out["answer"] = _text(q.answer_text)
     else:
@@ -113,10 +115,16 @@ def export_json(library: Library, questions: list[Question]) -> str:
 # --- one language, for studying ---------------------------------------------------------
 
 
+def shown_choices(q: Question) -> list[tuple[str, Choice]]:
+    """The choices lettered in the question's stable shuffled order (`Question.display_order`):
+    the bank's order would make every answer "A" where authors list the right choice first."""
+    return [(_LETTERS[pos], q.choices[i]) for pos, i in enumerate(q.display_order)]
+
+
 def answer_text(q: Question, lang: str) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        return "; ".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices) if c.correct)
+        return "; ".join(f"{letter}. {c.text.get(lang)}" for letter, c in shown_choices(q) if c.correct)
     if q.type is QuestionType.TRUE_FALSE:
         return words["true"] if q.answer_bool else words["false"]
     if q.type is QuestionType.NUMERIC:
@@ -135,10 +143,10 @@ def answer_text(q: Question, lang: str) -> str:
 
 
 def question_text(q: Question, lang: str) -> str:
-    """The prompt, with the choices lettered in bank order."""
+    """The prompt, with the choices lettered in their stable shuffled order."""
     text = q.prompt.get(lang)
     if q.choices:
-        text += "\n" + "\n".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices))
+        text += "\n" + "\n".join(f"{letter}. {c.text.get(lang)}" for letter, c in shown_choices(q))
     elif q.type is QuestionType.TRUE_FALSE:
         words = _WORDS.get(lang, _WORDS["en"])
         text += f" ({words['true']} / {words['false']})"
@@ -168,8 +176,8 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
             lines.append(f"<sub>`{q.id}` · {q.type.value} · {'★' * q.difficulty}"
                          + (f" · {' '.join('#' + t for t in q.tags)}" if q.tags else "") + "</sub>")
             lines.append("")
-            for i, c in enumerate(q.choices):
-                lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
+            for letter, c in shown_choices(q):
+                lines.append(f"- {letter}. {c.text.get(lang)}")
             if q.choices:
                 lines.append("")
             lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
@@ -218,7 +226,7 @@ def anki_model(lang: str) -> Any:
 def anki_note(q: Question, lang: str, model: Any) -> Any:
     import genanki
 
-    choices = "<br>".join(_html(f"{_LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(q.choices))
+    choices = "<br>".join(_html(f"{letter}. {c.text.get(lang)}") for letter, c in shown_choices(q))
     prompt = q.prompt.get(lang)
     if q.type is QuestionType.TRUE_FALSE:
         words = _WORDS.get(lang, _WORDS["en"])

@@ -130,7 +130,9 @@ def lint(
 
     Missing translations, duplicate or near-duplicate prompts, identical
     choices, explanations that only repeat the answer, answers given away
-    by their own prompt, claims no demo backs, demos no question links.
+    by their own prompt, correct choices given away by their length or
+    position, near-duplicate or (built-in) unknown tags, claims no demo
+    backs, demos no question links.
     Banks that do not validate get their validation problems instead.
     Exit status: 1 for validation problems, or for findings with --strict;
     else 0.

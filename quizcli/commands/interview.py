@@ -38,6 +38,7 @@ def interview(
     from quizcli.selection import make_filters, new_seed, select
     from quizcli.sessions.interview import InterviewSession, plan
     from quizcli.sessions.settings import scheduler_from_settings
+    from quizcli.store import interview as interview_store
     from quizcli.store import open_store
     from quizcli.ui import interview as ui
     from quizcli.ui import interview_report as ui_report
@@ -70,7 +71,7 @@ def interview(
                                lang=lang_, minutes=minutes, now=now)
     console = make_console()
     ui.run(session, console, lang=lang_, demo_seed=seed if seed is not None else 0)
-    result = session.report(history=store.interview_answers())
+    result = session.report(history=interview_store.answers(store))
     ui_report.render_report(console, result, lang_)
     if report is not None:
         texts = {r.question_id: r.text for r in session.results}

@@ -33,6 +33,7 @@ from quizcli.model import Question, QuestionType
 
 if TYPE_CHECKING:
     from quizcli.scheduler import CardState, Scheduler
+    from quizcli.store import Store
     from quizcli.sessions.interview_report import InterviewReport
 
 DEFAULT_MINUTES = 20
@@ -160,7 +161,7 @@ class InterviewSession:
     """One interview. `store` and `scheduler` as in quizcli.review.ReviewSession."""
 
     questions: Sequence[Question]            # the main questions, in order (see `plan`)
-    store: object                            # quizcli.store.Store: record_interview, card
+    store: Store
     scheduler: Scheduler
     resolve: Callable[[str], Question | None]   # any question by id (follow-ups may be in any bank)
     lang: str = "en"
@@ -269,9 +270,11 @@ class InterviewSession:
         result = Confirmed(self.interview, asked, at, self.lang, marked.text, marked.seconds, ids, marked.auto,
                            covered_set, rating, follow.id if follow else None)
         event = _Event(q.id, at, marked.text, rating == GOOD, None, marked.seconds, "interview")
-        before: CardState | None = self.store.card(q.id)          # type: ignore[attr-defined]
+        from quizcli.store import interview as interview_store
+
+        before: CardState | None = self.store.card(q.id)
         after, _log = self.scheduler.review(before, rating, at, marked.seconds)
-        self.store.record_interview(event, result, rating, before, after)   # type: ignore[attr-defined]
+        interview_store.record(self.store, event, result, rating, before, after)
         self.results.append(result)
         self._pending = None
         self._marked = None
@@ -297,7 +300,7 @@ class InterviewSession:
         return self._pending
 
     def report(self, history: Sequence[tuple] = ()) -> InterviewReport:
-        """The report; `history` is the store's interview_answers() rows, for the weakest points."""
+        """The report; `history` is store.interview.answers() rows, for the weakest points."""
         from quizcli.sessions.interview_report import build_report
 
         return build_report(self.results, self.skipped, self.ended_by or "done", history)

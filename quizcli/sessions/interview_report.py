@@ -137,7 +137,7 @@ class TopicTrend(NamedTuple):
 
 
 def trends(rows: Sequence[tuple], topic_of: dict[str, str]) -> tuple[TopicTrend, ...]:
-    """Per topic, the share of key points covered in each interview (store.interview_answers() rows)."""
+    """Per topic, the share of key points covered in each interview (store.interview.answers() rows)."""
     from quizcli.clock import parse_time
 
     per: dict[str, dict[str, list]] = {}

@@ -1,13 +1,16 @@
 """Interview answers (#17) in the progress database: written with their log entry and card.
 
-The table is made by the `_interview` migration (quizcli/store/schema.py).
-Store.record_interview and Store.interview_answers call these.
+The table and a trigger that forgets an interview answer with its log entry
+(undo, `progress reset`) are made by the `_interview` migration
+(quizcli/store/schema.py). Functions of an open Store, beside its class
+(store/connection.py) rather than in it.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +20,7 @@ from quizcli.store.cards import _insert, _put_card
 
 if TYPE_CHECKING:
     from quizcli.store.cards import AnswerLike
+    from quizcli.store.connection import Store
 
 
 class InterviewLike(Protocol):
@@ -32,6 +36,19 @@ class InterviewLike(Protocol):
 
 
 COLUMNS = "at, interview, question_id, lang, text, points, covered, total, seconds, follow_up_of"
+
+
+def record(store: Store, event: AnswerLike, answer: InterviewLike, rating: int, before: CardState | None,
+           after: CardState) -> str:
+    """Store a confirmed interview answer, its log entry and its card, in one transaction. Returns its uid."""
+    uid = uuid.uuid4().hex
+    store._write(lambda db: write(db, uid, event, answer, rating, before, after))
+    return uid
+
+
+def answers(store: Store, since: datetime | None = None) -> list[tuple]:
+    """The interview answers, oldest first, as COLUMNS."""
+    return store._read(*select(since))
 
 
 def write(db: sqlite3.Connection, uid: str, event: AnswerLike, answer: InterviewLike, rating: int,
