@@ -46,15 +46,29 @@ def stats(
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
+        from quizcli.store import interview as interview_store
+
+        interview_rows = interview_store.answers(store)      # #17
+    from quizcli.sessions.interview_report import trends
+
+    interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
     if json_:
         import json
 
-        typer.echo(json.dumps(stats_mod.to_json(data, forecast), ensure_ascii=False, indent=2))
+        out = stats_mod.to_json(data, forecast)
+        out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
+                                                              for d, c, n in t.interviews]} for t in interviews]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     from quizcli.ui.stats import render_stats
     from quizcli.ui.text import make_console
 
-    render_stats(make_console(), data, forecast)
+    console = make_console()
+    render_stats(console, data, forecast)
+    if interviews:
+        from quizcli.ui.interview_report import render_trends
+
+        render_trends(console, interviews)
 
 
 def _confirm(question: str) -> bool:
