@@ -20,6 +20,7 @@ def complete(*words: str) -> list[str]:
     (("qu",), ["quiz"]),
     (("progress", "uns"), ["unsuspend"]),
     (("quiz", "--topic", "spec"), ["spectral_norm"]),
+    (("review", "--tag", "train-vs"), ["train-vs-eval"]),
     (("list", "--type", "tr"), ["true_false"]),
     (("show", "bn-param-count-c"), ["bn-param-count-conv-block"]),
     (("explain", "sn_power"), ["sn_power_iteration"]),
