@@ -131,7 +131,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(ExitCode.INTERRUPTED)
         from quizcli.ui.errors import print_error
 
-        print_error(QuizcliError("not confirmed; nothing was changed", hint="answer y to go ahead, or pass --yes"))
+        from quizcli.i18n import _
+
+        print_error(QuizcliError(_("not confirmed; nothing was changed"), hint=_("answer y to go ahead, or pass --yes")))
         sys.exit(ExitCode.FAILURE)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
@@ -169,4 +171,6 @@ def _usage_hint(err: Exception) -> str:
     """Where to read how a command is used."""
     ctx = getattr(err, "ctx", None)
     path = ctx.command_path if ctx is not None else "quizcli"
-    return f"see `{path} --help`"
+    from quizcli.i18n import _
+
+    return _("see `{command} --help`").format(command=path)

@@ -57,7 +57,7 @@ def test_explain_a_question_without_demo():
 
 def test_explain_in_chinese():
     code, out, _ = run(["explain", "fx_pass", "--lang", "zh", "--device", "cpu", "--seed", "1"])
-    assert code == 0 and "通过的测试样例" in out and "均值从" in out and "seed 1" in out
+    assert code == 0 and "通过的测试样例" in out and "均值从" in out and "随机种子 1" in out
 
 
 def test_explain_json():

@@ -31,6 +31,7 @@ from quizcli.demo.api import NOT_REPRODUCED, DemoResult
 from quizcli.demo.contract import (DEVICES, ERROR, FAILED_CHECKS, INSTALL_HINT, INTERRUPTED, MISSING_TORCH,  # noqa: F401
                                    MISSING_TORCH_MESSAGE, NAN, OK, STATUSES, TIMEOUT, nan_fields, result_problems)
 from quizcli.demo.registry import DemoInfo
+from quizcli.i18n import _, lang_text
 
 # Generous: a quick demo takes about 5 s alone, but `verify --jobs N` on a
 # busy 2-core machine can stretch that several times over.
@@ -97,11 +98,12 @@ def judge(info: DemoInfo | None, result: DemoResult) -> tuple[str, str, str]:
     """(status, verdict, message) for a valid result."""
     nans = nan_fields(result)
     if nans:
-        return NAN, NOT_REPRODUCED, "the demo produced NaN in " + "; ".join(nans[:5])
+        return NAN, NOT_REPRODUCED, _("the demo produced NaN in {fields}").format(fields="; ".join(nans[:5]))
     if result.all_passed:
         return OK, info.verdict if info else "", ""
-    failed = [c.name for c in result.checks if not c.passed]
-    return FAILED_CHECKS, NOT_REPRODUCED, "not reproduced in this run: failed " + "; ".join(repr(n) for n in failed)
+    failed = [lang_text(c.name) for c in result.checks if not c.passed]
+    return FAILED_CHECKS, NOT_REPRODUCED, _("not reproduced in this run: failed {checks}").format(
+        checks=_("; ").join(repr(n) for n in failed))
 
 
 # --- running in a child process ---------------------------------------------------
@@ -202,7 +204,7 @@ def run_demo(
         base["forked"] = proc is not None
     start = time.monotonic()
     if proc is None and cancel is not None and cancel.is_set():
-        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user",
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message=_("stopped by the user"),
                            elapsed_s=0.0, **base)
     if proc is None:
         proc = subprocess.Popen(
@@ -280,9 +282,9 @@ def run_demo(
 
     if status == TIMEOUT:
         return DemoOutcome(status=TIMEOUT, verdict=None, result=None,
-                           message=f"the demo did not finish within {limit:g} s and was stopped", **base)
+                           message=_("the demo did not finish within {limit} s and was stopped").format(limit=f"{limit:g}"), **base)
     if status == INTERRUPTED:
-        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user", **base)
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message=_("stopped by the user"), **base)
     if final is None:
         code = proc.returncode
         last = tail.strip().splitlines()[-1:] or ["no output"]
@@ -336,7 +338,7 @@ def run_many(
     if use_fork_server(len(infos), jobs):
         from quizcli.demo import forkserver
 
-        for _ in range(min(max(1, jobs), len(infos))):
+        for _job in range(min(max(1, jobs), len(infos))):
             try:
                 started.append(forkserver.ForkServer(env=child_env()))
             except OSError:
@@ -346,7 +348,7 @@ def run_many(
 
     def one(info: DemoInfo) -> DemoOutcome:
         if cancel.is_set():
-            return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
+            return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message=_("not run: stopped by the user"),
                                verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
                                treatment=treatment, info=info)
         if on_start:
@@ -370,7 +372,7 @@ def run_many(
         return outcome
 
     def not_run(info: DemoInfo) -> DemoOutcome:
-        return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
+        return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message=_("not run: stopped by the user"),
                            verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
                            treatment=treatment, info=info)
 

@@ -24,7 +24,8 @@ from quizcli.demo.api import NOT_REPRODUCED
 from quizcli.demo.engine import DemoOutcome
 from quizcli.demo.registry import DemoInfo
 from quizcli.errors import QuizcliError
-from quizcli.model import Question, QuestionType, Verdict
+from quizcli.i18n import _, lang_text, ngettext, pgettext
+from quizcli.model import Question, QuestionType
 from quizcli.ui.text import plain
 
 VERDICT_STYLE = {"true": "bold green", "nuanced": "bold yellow", "false": "bold red", NOT_REPRODUCED: "bold magenta"}
@@ -32,11 +33,16 @@ STATUS_STYLE = {engine.OK: "green", engine.FAILED_CHECKS: "magenta"}
 
 
 def verdict_label(verdict: str | None) -> str:
+    """A verdict in words, in the interface's language (成立 / 部分成立 / 按原文表述不成立)."""
     if verdict == NOT_REPRODUCED:
-        return "not reproduced in this run"
-    if verdict in ("true", "nuanced", "false"):
-        return Verdict(verdict).label
-    return "none"
+        return _("not reproduced in this run")
+    if verdict == "true":
+        return pgettext("verdict", "true")
+    if verdict == "nuanced":
+        return pgettext("verdict", "nuanced")
+    if verdict == "false":
+        return pgettext("verdict", "false as stated")
+    return _("none")
 
 
 def fmt_number(v: Any) -> str:
@@ -84,7 +90,7 @@ def _announce_time(console: Console, info) -> None:
         return
     note = usual_time_note(info.id)
     if note:
-        console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
+        console.print(Text(_("This demo {note} (measured: demos/timings.json).").format(note=note), style="dim"))
 
 
 def show_demo(
@@ -119,10 +125,10 @@ def show_demo(
     _announce_time(console, info)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                         TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
-    task = progress.add_task("starting (importing PyTorch)", total=1.0)
+    task = progress.add_task(_("starting (importing PyTorch)"), total=1.0)
 
     def on_progress(done: float, message: str) -> None:
-        progress.update(task, completed=done, description=message or "running")
+        progress.update(task, completed=done, description=message or _("running"))
 
     # Without a terminal (a pipe, a test) a live display only leaves blank lines.
     live = console.is_terminal
@@ -135,7 +141,7 @@ def show_demo(
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     except Exception as err:   # a bug in the engine must not end a quiz session either
-        console.print(plain(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
+        console.print(plain(_("the demo could not be started: {error}").format(error=f"{type(err).__name__}: {err}"), style="red"))
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     render_outcome(console, outcome, lang=lang)
@@ -145,19 +151,19 @@ def show_demo(
         try:
             saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
                                 fallback_title=info.text("title", "en"))
-            console.print(plain(f"Saved the figure to {saved}", style="dim"))
+            console.print(plain(_("Saved the figure to {path}").format(path=saved), style="dim"))
         except QuizcliError as err:
             print_error(err, console)
     return outcome
 
 
 def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
-    console.print(Text("Demo: ", style="bold") + plain(info.text("title", lang), style="bold") +
+    console.print(Text(_("Demo: "), style="bold") + plain(info.text("title", lang), style="bold") +
                   plain(f"  ({info.id})", style="dim"))
-    console.print(Text("Claim: ", style="bold") + plain(info.text("claim", lang)))
-    line = Text("Treatment: ", style="bold") + plain(info.text("treatment", lang))
+    console.print(Text(_("Claim: "), style="bold") + plain(info.text("claim", lang)))
+    line = Text(_("Treatment: "), style="bold") + plain(info.text("treatment", lang))
     if not treatment:
-        line += Text("  (switched off: --no-treatment)", style="magenta")
+        line += Text(_("  (switched off: --no-treatment)"), style="magenta")
     console.print(line)
     console.print()
 
@@ -169,35 +175,36 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
         _render_failure(console, outcome)
         return
     if result.settings:
-        settings = ", ".join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
-        console.print(plain("Settings: " + settings, style="dim"))
+        settings = _(", ").join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
+        console.print(plain(_("Settings: ") + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i, col in enumerate(result.table.columns):
         # Numbers line up on the right; words ("N, H, W (per channel)") read
         # from the left, also in the later columns.
         numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
-        table.add_column(plain(str(col)), justify="right" if numeric else "left")
+        table.add_column(plain(lang_text(col, lang)), justify="right" if numeric else "left")
     for row in result.table.rows:
-        table.add_row(*(plain(fmt_number(v)) for v in row))
+        table.add_row(*(plain(lang_text(v, lang) if isinstance(v, dict) else fmt_number(v)) for v in row))
     console.print(table)
 
-    console.print(Text("Checks", style="bold"))
+    console.print(Text(_("Checks"), style="bold"))
     # A grid, so a long check name wraps inside its own column.
     checks = RichTable.grid(padding=(0, 2))   # 2: a long name must not run into its numbers
     checks.add_column(no_wrap=True)
     checks.add_column(ratio=1)
     checks.add_column(no_wrap=True, justify="right")
     for check in result.checks:
-        mark = Text("  ✓ pass", style="green") if check.passed else Text("  ✗ FAIL", style="bold red")
+        mark = Text(_("  ✓ pass"), style="green") if check.passed else Text(_("  ✗ FAIL"), style="bold red")
         numbers = Text(f"{fmt_number(check.value)} {check.op} {fmt_number(check.threshold)}", style="dim")
-        checks.add_row(mark, plain(check.name), numbers)
+        checks.add_row(mark, plain(lang_text(check.name, lang)), numbers)
     console.print(checks)
     console.print()
 
     label = verdict_label(outcome.verdict)
-    line = Text("Verdict: ", style="bold") + Text(label, style=VERDICT_STYLE.get(outcome.verdict or "", "bold"))
+    line = Text(_("Verdict: "), style="bold") + Text(label, style=VERDICT_STYLE.get(outcome.verdict or "", "bold"))
     if outcome.verdict == NOT_REPRODUCED and outcome.info is not None:
-        line += Text(f"  (the literature's verdict, {verdict_label(outcome.info.verdict)}, is not backed by this run)",
+        line += Text(_("  (the literature's verdict, {verdict}, is not backed by this run)").format(
+            verdict=verdict_label(outcome.info.verdict)),
                      style="dim")
     console.print(line)
     if outcome.status == engine.OK:
@@ -214,34 +221,35 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
 
 
 def _footer(console: Console, outcome: DemoOutcome) -> None:
-    parts = [f"seed {outcome.seed}", f"device {outcome.device_used or outcome.device}",
-             f"{outcome.elapsed_s:.1f} s"]
+    parts = [_("seed {seed}").format(seed=outcome.seed),
+             _("device {device}").format(device=outcome.device_used or outcome.device), f"{outcome.elapsed_s:.1f} s"]
     if outcome.run_s is not None:
-        parts[-1] += f" (the experiment itself {outcome.run_s:.1f} s)"
+        parts[-1] += _(" (the experiment itself {seconds} s)").format(seconds=f"{outcome.run_s:.1f}")
     if not outcome.treatment:
-        parts.append("treatment off")
+        parts.append(_("treatment off"))
     console.print(Text(" · ".join(parts), style="dim"))
 
 
 def _render_failure(console: Console, outcome: DemoOutcome) -> None:
     titles = {
-        engine.TIMEOUT: "The demo timed out",
-        engine.MISSING_TORCH: "The demo cannot run here",
-        engine.INTERRUPTED: "The demo was stopped",
-        engine.NAN: "The demo produced NaN",
+        engine.TIMEOUT: _("The demo timed out"),
+        engine.MISSING_TORCH: _("The demo cannot run here"),
+        engine.INTERRUPTED: _("The demo was stopped"),
+        engine.NAN: _("The demo produced NaN"),
     }
-    title = titles.get(outcome.status, "The demo failed")
+    title = titles.get(outcome.status, _("The demo failed"))
     if outcome.status == engine.INTERRUPTED:   # its message only repeats the title
-        console.print(Text(f"{title} (Ctrl-C).", style="bold yellow"))
+        console.print(Text(_("{title} (Ctrl-C).").format(title=title), style="bold yellow"))
         return
-    console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
+    console.print(Text(title + _(": "), style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
         console.print(plain(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
         # Only where there is a traceback to see: an unavailable --device is
         # a plain message, with its fix already in it.
-        console.print(plain(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
-                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+        console.print(plain(_("To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                              "`python -m quizcli.demo.runner {path} --device cpu`").format(path=outcome.info.path),
+                            style="dim"))
 
 
 # --- a question's answer (for `explain QUESTION_ID`) ----------------------------------
@@ -251,7 +259,7 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
     """The question, its answer and its explanation (all text shown literally)."""
     console.print(Text(f"{question.id}", style="dim"))
     console.print(plain(question.prompt.get(lang), style="bold"))
-    answer = Text("Answer: ", style="bold")
+    answer = Text(_("Answer: "), style="bold")
     t = question.type
     if t in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         console.print(answer)
@@ -263,7 +271,7 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
             console.print(line)
     else:
         if t is QuestionType.TRUE_FALSE:
-            answer += Text("true" if question.answer_bool else "false")
+            answer += Text(_("true") if question.answer_bool else _("false"))
         elif t is QuestionType.NUMERIC:
             value = fmt_number(question.answer_number)
             if question.tolerance:
@@ -274,9 +282,9 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
         elif question.accept:
             answer += plain(question.accept[0])
         console.print(answer)
-    console.print(Text("Why: ", style="bold") + plain(question.explanation.get(lang)))
+    console.print(Text(_("Why: "), style="bold") + plain(question.explanation.get(lang)))
     for ref in question.refs:
-        console.print(plain("  ref: " + ref, style="dim"))
+        console.print(plain(_("  ref: ") + ref, style="dim"))
     console.print()
 
 
@@ -293,23 +301,23 @@ def render_demo_list(console: Console, infos: Sequence[DemoInfo], links: dict[st
     for info in infos:
         text = plain(info.text("title", lang))
         if info.long:
-            text += Text("  (long)", style="dim")
+            text += Text(_("  (long)"), style="dim")
         if info.blocked:
-            text += Text("  (untrusted: will not run)", style="magenta")
-        text += plain("\nclaims: " + ", ".join(info.claims), style="dim")
-        text += plain("\nquestions: " + (", ".join(links.get(info.id, [])) or "none yet"), style="dim")
+            text += Text(_("  (untrusted: will not run)"), style="magenta")
+        text += plain("\n" + _("claims: ") + ", ".join(info.claims), style="dim")
+        text += plain("\n" + _("questions: ") + (", ".join(links.get(info.id, [])) or _("none yet")), style="dim")
         grid.add_row(plain(info.id), text)
     console.print(grid)
-    console.print(Text(f"{len(infos)} demo{'s' if len(infos) != 1 else ''}", style="dim"))
+    console.print(Text(ngettext("{n} demo", "{n} demos", len(infos)).format(n=len(infos)), style="dim"))
 
 
 def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: float, skipped: Sequence[str] = ()) -> None:
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("demo", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("verdict")
-    table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("note")
+    table.add_column(_("demo"), no_wrap=True)
+    table.add_column(_("status"), no_wrap=True)
+    table.add_column(_("verdict"))
+    table.add_column(_("time"), justify="right", no_wrap=True)
+    table.add_column(_("note"))
     for o in outcomes:
         status = Text(o.status, style=STATUS_STYLE.get(o.status, "bold red"))
         verdict = Text(verdict_label(o.verdict) if o.verdict else "-",
@@ -319,17 +327,17 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
     ok = sum(o.ok for o in outcomes)
     stopped = sum(o.status == engine.INTERRUPTED for o in outcomes)
     bad = len(outcomes) - ok - stopped
-    summary = Text(f"{ok} passed", style="green" if ok else "")
+    summary = Text(_("{n} passed").format(n=ok), style="green" if ok else "")
     if bad:
-        summary += Text(", ") + Text(f"{bad} failed", style="bold red")
+        summary += Text(_(", ")) + Text(_("{n} failed").format(n=bad), style="bold red")
     if stopped:   # Ctrl-C: not a failure of the demo
-        summary += Text(", ") + Text(f"{stopped} stopped", style="yellow")
+        summary += Text(_(", ")) + Text(_("{n} stopped").format(n=stopped), style="yellow")
     if skipped:
-        summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
-    summary += Text(f" in {wall_s:.1f} s", style="dim")
+        summary += Text(_(", {n} long skipped (--all runs them)").format(n=len(skipped)), style="dim")
+    summary += Text(_(" in {seconds} s").format(seconds=f"{wall_s:.1f}"), style="dim")
     if any(o.forked for o in outcomes):
         # Forked from a fork server: the import was paid once per job, not per demo.
-        summary += Text("; demo times leave out torch's import, done once per job", style="dim")
+        summary += Text(_("; demo times leave out torch's import, done once per job"), style="dim")
     console.print(summary)
 
 
@@ -347,7 +355,7 @@ def verify_progress(console: Console, total: int) -> Iterator[tuple[Callable | N
         yield None, None
         return
     running: list[str] = []
-    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
+    progress = Progress(TextColumn(_("verifying")), BarColumn(bar_width=24), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
     task = progress.add_task("", total=total)
 

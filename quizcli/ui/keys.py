@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from quizcli import answers
+from quizcli.i18n import _
 from quizcli.ui.text import plain
 
 Reader = Callable[[str], str]
@@ -61,8 +62,8 @@ def reader_for(console: Console) -> Reader:
     if sys.stdin is None or sys.stdin.closed:
         from quizcli.errors import ExitCode, QuizcliError
 
-        raise QuizcliError("standard input is closed, and the answers are read from it",
-                           hint="run it in a terminal, or pipe the answers in (one per line)",
+        raise QuizcliError(_("standard input is closed, and the answers are read from it"),
+                           hint=_("run it in a terminal, or pipe the answers in (one per line)"),
                            exit_code=ExitCode.USAGE)
     if sys.stdin.isatty():
         try:
@@ -78,10 +79,10 @@ def run_demo(console: Console, demo_id: str, lang: str, seed: int) -> None:
     try:
         from quizcli.ui.demo import show_demo
     except ImportError as err:
-        console.print(Text(f"Demos cannot run in this installation ({err}).", style="yellow"))
+        console.print(Text(_("Demos cannot run in this installation ({error}).").format(error=err), style="yellow"))
         return
     try:
         show_demo(console, demo_id, lang=lang, seed=seed)
     except KeyboardInterrupt:
         # Ctrl-C during a demo stops the demo, not the quiz.
-        console.print(Text("\n  demo interrupted", style="yellow"))
+        console.print(Text("\n" + _("  demo interrupted"), style="yellow"))
