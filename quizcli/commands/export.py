@@ -17,15 +17,20 @@ def export(
     tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
     type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both; an Anki deck also takes `both`."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    with_progress: bool = typer.Option(False, "--with-progress", help="Anki only: carry each card's schedule and review log, to continue in Anki or AnkiDroid."),
 ) -> None:
     """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
 
     The Anki deck has one note per question (choices on the front; answer,
     explanation and refs on the back), the question's tags and bank id as
-    tags, and one deck per bank. Exporting again and re-importing into Anki
-    updates the notes instead of duplicating them.
+    tags, and one deck per bank. One note type holds both languages and
+    shows the one chosen with --lang (or `both`), so exporting again, in
+    either language or after a content change, and importing into Anki
+    updates the notes instead of duplicating them. --with-progress adds each
+    card's schedule (due date, interval, FSRS memory state) and the review
+    log; tick "Import any learning progress" in Anki's import dialog.
     """
     from quizcli import config
     from quizcli.authoring import export as ex
@@ -37,7 +42,13 @@ def export(
     if fmt not in ex.FORMATS:
         raise QuizcliError(f"unknown format `{format_}`", hint=f"use one of {', '.join(ex.FORMATS)}",
                            exit_code=ExitCode.USAGE)
-    lang_ = config.resolve_lang(lang)
+    if with_progress and fmt != "anki":
+        raise QuizcliError("--with-progress is for the Anki format only", hint="add -f anki",
+                           exit_code=ExitCode.USAGE)
+    if lang == "both" and fmt != "anki":
+        raise QuizcliError("--lang both is for the Anki format only", hint="use --lang en or --lang zh",
+                           exit_code=ExitCode.USAGE)
+    lang_ = "both" if lang == "both" else config.resolve_lang(lang)
     library = load_library(extra=bank)
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
@@ -49,7 +60,7 @@ def export(
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "anki":
-            ex.export_anki(library, questions, lang_, output)
+            result = _export_anki(library, questions, lang_, output, with_progress)
         else:
             writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
                       "markdown": lambda: ex.export_markdown(library, questions, lang_),
@@ -59,6 +70,28 @@ def export(
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
     typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    if with_progress:
+        typer.echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
+                   f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
+                   f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
+                   " (they never moved the schedule). In Anki, tick \"Import any learning progress\".")
+
+
+def _export_anki(library, questions, show: str, output: Path, with_progress: bool):  # type: ignore[no-untyped-def]
+    from quizcli.authoring.anki_export import Progress, export_anki
+    from quizcli.review import now_from_env
+
+    now = now_from_env()()
+    progress, retention = None, 0.9
+    if with_progress:
+        from quizcli.review import scheduler_from_settings
+        from quizcli.store import open_store
+
+        with open_store(readonly=True) as store:
+            data = store.export()
+            retention = scheduler_from_settings(store, now).desired_retention
+        progress = Progress(data["cards"], data["answers"])
+    return export_anki(library, questions, show, output, now, progress, retention)
 
 
 def import_(
