@@ -95,14 +95,20 @@ def _export_anki(library, questions, show: str, output: Path, with_progress: boo
 
 
 def import_(
-    source: Path = typer.Argument(..., metavar="FILE", help="A .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
+    source: Path = typer.Argument(..., metavar="FILE", help="A .apkg/.colpkg (Anki package), .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="BANK.yaml", help="The bank file to write (a folder for a JSON export of several banks)."),
     bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The new bank's id. Default: from the output file name."),
     title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: the file name."),
     lang: str = typer.Option("en", "--lang", metavar="en|zh", help="The language the cards are written in, en or zh."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    with_progress: bool = typer.Option(False, "--with-progress", help="Anki packages: also add their review log to your progress, so the schedule continues."),
 ) -> None:
     """Turn cards from elsewhere into a bank that validates.
+
+    Anki packages (.apkg, .colpkg; Anki's current and older formats): each
+    note becomes a flashcard with its tags, HTML as plain text, images and
+    sounds as markers; what cannot be carried is listed. Notes that quizcli
+    exported come back in both languages with their question ids.
 
     CSV/TSV: a question, an answer and a tags column (a header row may name
     them: question/front, answer/back, tags, explanation), as Anki exports
@@ -121,6 +127,13 @@ def import_(
     if bid is None:
         raise QuizcliError(f"cannot make a bank id from {bank_id or output.stem!r}: ids hold only a-z, 0-9 and _",
                            hint="give one with --id, e.g. --id notes", exit_code=ExitCode.USAGE)
+    if source.suffix.lower() in (".apkg", ".colpkg"):
+        _import_apkg(source, output, bid, title or source.stem, lang, force, with_progress)
+        return
+    if with_progress:
+        raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg)",
+                           hint="quizcli's own progress moves with `quizcli progress export/import`",
+                           exit_code=ExitCode.USAGE)
     result = import_file(source, bid, title or source.stem, lang)
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]
@@ -148,6 +161,43 @@ def import_(
     typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
+def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, force: bool,
+                 with_progress: bool) -> None:
+    from quizcli.authoring.apkg import read_package
+    from quizcli.authoring.importer import bank_yaml
+    from quizcli.bank import validate_paths
+    from quizcli.errors import BankError, ExitCode, QuizcliError
+    from quizcli.ui.text import safe
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise QuizcliError(f"{output}: the bank file must end in .yaml", hint="e.g. -o my_deck.yaml",
+                           exit_code=ExitCode.USAGE)
+    if output.exists() and not force:
+        raise QuizcliError(f"{output} already exists", hint="choose another -o, or add --force")
+    package = read_package(source, bid, title, lang, with_progress)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(bank_yaml(package.bank, source.name), encoding="utf-8")
+    except OSError as err:
+        raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
+                           hint="choose another -o path, in a folder you can write to") from err
+    for line in package.not_carried:
+        typer.echo(f"not carried: {safe(line)}", err=True)
+    problems = validate_paths([output], against_builtin=False)
+    if problems:
+        raise BankError(problems)
+    n = len(package.bank["questions"])
+    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} from {package.collection} to {output}; it validates")
+    if package.progress is not None:
+        from quizcli.store import open_store
+
+        with open_store() as store:
+            result = store.import_(package.progress, source=str(source))
+        typer.echo(f"progress: {result.added} review{'s' if result.added != 1 else ''} added"
+                   f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''}"
+                   " rebuilt with FSRS")
+
+
 def _examples(*lines: str) -> str:
     """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
     return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
@@ -159,9 +209,11 @@ def register(app: typer.Typer) -> None:
         "quizcli export -f anki -o dl-interview.apkg --lang zh",
         "quizcli export -f markdown -o gan.md --topic gan",
         "quizcli export -f json -o all.json         every bank, both languages",
+        "quizcli export -f anki -o all.apkg --lang both --with-progress",
     ))(export)
     app.command("import", epilog=_examples(
         "quizcli import anki-notes.txt -o my_cards.yaml",
         "quizcli import notes.md -o my_notes.yaml --lang zh",
         "quizcli import all.json -o banks/          a JSON export of several banks",
+        "quizcli import deck.apkg -o my_deck.yaml --with-progress",
     ))(import_)
