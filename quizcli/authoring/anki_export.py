@@ -35,7 +35,6 @@ LANG_CHOICES = ("en", "zh", "both")
 MODEL_NAME = "quizcli question"
 FIELDS = ("Id", "ShowEn", "ShowZh", "QuestionEn", "QuestionZh", "ChoicesEn", "ChoicesZh", "AnswerEn", "AnswerZh",
           "ExplanationEn", "ExplanationZh", "Refs", "Bank")
-_LETTERS = "ABCDEFGH"
 # Anki's day starts at 4 am local time (its default "next day starts at").
 ROLLOVER_HOUR = 4
 # FSRS's default learning steps in py-fsrs (1 and 10 minutes) and relearning step (10 minutes).
@@ -110,7 +109,9 @@ def _prompt(q: Question, lang: str) -> str:
 
 
 def _choices(q: Question, lang: str) -> str:
-    return "<br>".join(_html(f"{_LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(q.choices))
+    from quizcli.authoring.export import shown_choices
+
+    return "<br>".join(_html(f"{letter}. {c.text.get(lang)}") for letter, c in shown_choices(q))
 
 
 def note_fields(q: Question, show: str) -> list[str]:
@@ -216,7 +217,7 @@ def _anki_day(at: datetime) -> int:
 
 
 def _parse(text: str) -> datetime:
-    from quizcli.store import parse_time
+    from quizcli.clock import parse_time
 
     return parse_time(text)
 

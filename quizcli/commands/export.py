@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
 
 
 def export(
     format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    topic: Topic = [],
+    tag: Tag = [],
+    type_: Type = [],
+    difficulty: Difficulty = None,
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both; an Anki deck also takes `both`."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    bank: Bank = [],
     with_progress: bool = typer.Option(False, "--with-progress", help="Anki only: carry each card's schedule and review log, to continue in Anki or AnkiDroid."),
 ) -> None:
     """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
@@ -36,7 +36,7 @@ def export(
     from quizcli.authoring import export as ex
     from quizcli.bank import load_library
     from quizcli.errors import ExitCode, QuizcliError
-    from quizcli.session import make_filters, select
+    from quizcli.selection import make_filters, select
 
     fmt = format_.lower()
     if fmt not in ex.FORMATS:
@@ -79,12 +79,12 @@ def export(
 
 def _export_anki(library, questions, show: str, output: Path, with_progress: bool):  # type: ignore[no-untyped-def]
     from quizcli.authoring.anki_export import Progress, export_anki
-    from quizcli.review import now_from_env
+    from quizcli.clock import now_from_env
 
     now = now_from_env()()
     progress, retention = None, 0.9
     if with_progress:
-        from quizcli.review import scheduler_from_settings
+        from quizcli.sessions.settings import scheduler_from_settings
         from quizcli.store import open_store
 
         with open_store(readonly=True) as store:
@@ -198,20 +198,15 @@ def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, fo
                    " rebuilt with FSRS")
 
 
-def _examples(*lines: str) -> str:
-    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
-    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=_examples(
+    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=examples(
         "quizcli export -f anki -o dl-interview.apkg --lang zh",
         "quizcli export -f markdown -o gan.md --topic gan",
         "quizcli export -f json -o all.json         every bank, both languages",
         "quizcli export -f anki -o all.apkg --lang both --with-progress",
     ))(export)
-    app.command("import", epilog=_examples(
+    app.command("import", epilog=examples(
         "quizcli import anki-notes.txt -o my_cards.yaml",
         "quizcli import notes.md -o my_notes.yaml --lang zh",
         "quizcli import all.json -o banks/          a JSON export of several banks",
