@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 from quizcli.fit import Review
 
-# FSRS-6 defaults with the initial stabilities, the recall-growth and the decay moved.
-TRUE_PARAMETERS = (0.6, 2.4, 6.5, 20.0, 6.4133, 0.8334, 3.0194, 0.001, 1.35, 0.18, 0.9, 1.4, 0.0658,
-                   0.3, 1.6, 0.55, 1.8729, 0.5425, 0.0912, 0.0658, 0.35)
+# FSRS-6 defaults with the initial stabilities, the growth of stability on recall (w8) and the decay moved.
+TRUE_PARAMETERS = (1.5, 4.0, 12.0, 30.0, 6.4133, 0.8334, 3.0194, 0.001, 0.9, 0.18, 0.9, 1.4, 0.0658,
+                   0.3, 1.6, 0.55, 1.8729, 0.5425, 0.0912, 0.0658, 0.5)
 
 
 def synthetic_reviews(cards: int, per_card: int, seed: int = 0, parameters=TRUE_PARAMETERS) -> list[Review]:
