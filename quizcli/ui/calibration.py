@@ -53,10 +53,14 @@ def render_calibration(console: Console, bins: Sequence[Bin], total: int) -> Non
         console.print(render_curve(curve, width=min(console.width, MAX_WIDTH), height=12, color=uses_color(console)))
     predicted = sum(b.predicted * b.reviews for b in bins) / total
     actual = sum(b.actual * b.reviews for b in bins) / total
-    verdict = ("about right" if abs(actual - predicted) < 0.03 else
+    rmse = (sum(b.reviews * (b.predicted - b.actual) ** 2 for b in bins) / total) ** 0.5
+    verdict = ("about right" if abs(actual - predicted) < 0.03 and rmse < 0.05 else
+               "right on average but off in some bins (`quizcli progress optimize` may help)"
+               if abs(actual - predicted) < 0.03 else
                "too hard on you: you remember more than it expects (longer intervals would do)" if actual > predicted
                else "too easy on you: you forget more than it expects (`quizcli progress optimize` may help)")
-    console.print(f"{total} reviews: predicted {predicted:.1%} recalled, {actual:.1%} passed; the schedule is {verdict}.")
+    console.print(f"{total} reviews: predicted {predicted:.1%} recalled, {actual:.1%} passed, RMSE over bins"
+                  f" {rmse:.3f}; the schedule is {verdict}.")
 
 
 def save_calibration(path: Path, bins: Sequence[Bin]) -> Path:
