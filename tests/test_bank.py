@@ -348,7 +348,7 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
             choices=tuple(Choice(text=text(c[0]), correct=c[1], why=text(c[2])) for c in q["choices"]),
             answer_bool=q["answer_bool"], answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0,
             unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]), source=str(path),
-            line=7) for q in data["questions"])
+            line=7, unordered=q["unordered"]) for q in data["questions"])
         assert built == expected
         # Equal as tuples is not enough: the records are the model's own types all the way down.
         for q in built:
@@ -440,6 +440,18 @@ def test_question_lines_for_banks_written_in_other_styles(tmp_path, no_builtin):
     assert [q.line for q in library.questions] == [6, 13]
 
 
+def test_a_set_answer_loads_and_takes_any_order(no_builtin):
+    from quizcli import answers
+
+    library = load_library(extra=[FIXTURES / "valid" / "set_answer.yaml"], include_builtin=False)
+    q = library.question("fx-set-axes")
+    assert q.unordered is True
+    assert answers.check(q, "W和H").correct
+    # Loaded again from the cache, it is still a set.
+    again = load_library(extra=[FIXTURES / "valid" / "set_answer.yaml"], include_builtin=False)
+    assert again.question("fx-set-axes").unordered is True
+
+
 def test_a_changed_loader_does_not_trust_the_cache(no_builtin, monkeypatch):
     """The key covers the code that made the cached value: another
     fingerprint (an edited validator) is a miss, and the bank is checked again."""
@@ -473,3 +485,4 @@ def test_build_bank_fills_every_question_field_by_name(no_builtin):
         assert all(isinstance(c, Choice) for c in q.choices)
         assert q.answer_text is None or isinstance(q.answer_text, Text)
         assert q.source.endswith((".yaml", ".yml")) and (q.line is None or isinstance(q.line, int))
+        assert isinstance(q.unordered, bool) and (not q.unordered or q.type is QuestionType.SHORT_ANSWER)

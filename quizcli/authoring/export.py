@@ -56,6 +56,8 @@ def question_data(q: Question) -> dict[str, Any]:
             out["unit"] = q.unit
     elif q.type is QuestionType.SHORT_ANSWER:
         out["accept"] = list(q.accept)
+        if q.unordered:
+            out["unordered"] = True
         if q.answer_text is not None:
             out["answer"] = _text(q.answer_text)
     else:

@@ -48,7 +48,9 @@ def build() -> dict[str, Any]:
         "true_false": {"answer": {"type": "boolean"}},
         "numeric": {"answer": {"type": "number"}, "tolerance": {"type": "number", "minimum": 0},
                     "unit": {"$ref": "#/$defs/nonempty"}},
-        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"}},
+        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"},
+                         "unordered": {"type": "boolean", "description":
+                                       "The answer is a set (axes, a list): its items may come in any order."}},
         "flashcard": {"answer": {"$ref": "#/$defs/text"}},
     }
     assert set(answers) == set(v.TYPES) and all(set(answers[t]) == set(v.ANSWER_KEYS[t]) for t in v.TYPES)

@@ -428,7 +428,7 @@ _make = tuple.__new__
 # must be added here and in build_bank's tuple, in the same place.
 QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "bank_id", "tags", "difficulty", "demo", "refs", "claim",
                    "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text", "source",
-                   "line")
+                   "line", "unordered")
 
 
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
@@ -444,7 +444,7 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             q["id"], types[q["type"]], make(Text, q["prompt"]), make(Text, q["explanation"]), bank_id,
             tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
             q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
-            None if answer is None else make(Text, answer), source, q.get("line"),
+            None if answer is None else make(Text, answer), source, q.get("line"), q.get("unordered", False),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])

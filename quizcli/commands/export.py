@@ -12,7 +12,7 @@ from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Ty
 
 def export(
     format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write; `-` for standard output."),
     topic: Topic = [],
     tag: Tag = [],
     type_: Type = [],
@@ -35,7 +35,7 @@ def export(
     from quizcli import config
     from quizcli.authoring import export as ex
     from quizcli.bank import load_library
-    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.errors import ExitCode, NotFoundError, QuizcliError
     from quizcli.selection import make_filters, select
 
     fmt = format_.lower()
@@ -52,29 +52,41 @@ def export(
     library = load_library(extra=bank)
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
-        raise QuizcliError("no question matches these filters", hint="loosen the filters (see `quizcli list`)")
-    if output.is_dir():
+        raise NotFoundError("no questions match these filters",
+                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.is_dir():
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
+    n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+    if to_stdout:
+        # The export alone on stdout, so that it can be piped; the note goes to stderr.
+        data, result = _export_bytes(ex, fmt, library, questions, lang_, with_progress)
+        typer.echo(data, nl=False)
+        typer.echo(f"wrote {n} to standard output ({fmt})", err=True)
+        if with_progress:
+            _progress_note(result, err=True)
+        return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "anki":
+        if fmt == "anki":      # straight to its file: genanki writes to a path
             result = _export_anki(library, questions, lang_, output, with_progress)
         else:
-            writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
-                      "markdown": lambda: ex.export_markdown(library, questions, lang_),
-                      "json": lambda: ex.export_json(library, questions)}[fmt]
-            output.write_text(writer(), encoding="utf-8")
+            output.write_bytes(_export_bytes(ex, fmt, library, questions, lang_, with_progress)[0])
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    typer.echo(f"wrote {n} to {output} ({fmt})")
     if with_progress:
-        typer.echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
-                   f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
-                   f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
-                   " (they never moved the schedule). In Anki, tick \"Import any learning progress\".")
+        _progress_note(result, err=False)
+
+
+def _progress_note(result, err: bool) -> None:  # type: ignore[no-untyped-def]
+    typer.echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
+               f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
+               f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
+               " (they never moved the schedule). In Anki, tick \"Import any learning progress\".", err=err)
 
 
 def _export_anki(library, questions, show: str, output: Path, with_progress: bool):  # type: ignore[no-untyped-def]
@@ -92,6 +104,22 @@ def _export_anki(library, questions, show: str, output: Path, with_progress: boo
             retention = scheduler_from_settings(store, now).desired_retention
         progress = Progress(data["cards"], data["answers"])
     return export_anki(library, questions, show, output, now, progress, retention)
+
+
+def _export_bytes(ex, fmt: str, library, questions: list, lang: str, with_progress: bool = False):  # type: ignore[no-untyped-def]
+    """The export as the bytes of its file, and the Anki export's result (None for the others)."""
+    if fmt == "anki":
+        import tempfile
+
+        # genanki writes to a path only: a private temporary file, read back.
+        with tempfile.TemporaryDirectory(prefix="quizcli-export-") as tmp:
+            deck = Path(tmp) / "deck.apkg"
+            result = _export_anki(library, questions, lang, deck, with_progress)
+            return deck.read_bytes(), result
+    writer = {"csv": lambda: ex.export_csv(library, questions, lang),
+              "markdown": lambda: ex.export_markdown(library, questions, lang),
+              "json": lambda: ex.export_json(library, questions)}[fmt]
+    return writer().encode("utf-8"), None
 
 
 def import_(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, show_help_without_arguments
 
 progress_app = typer.Typer(
@@ -150,7 +151,8 @@ def optimize() -> None:
 
 @progress_app.command("reset")
 def reset(
-    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`).",
+                                      autocompletion=complete.question_ids),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Start a question over: forget its answers and its schedule."""
@@ -166,6 +168,25 @@ def reset(
         removed, scheduled = store.reset(question_id)
     typer.echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
                + ("; its schedule starts over" if scheduled else "") + ".")
+
+
+@progress_app.command("unsuspend")
+def unsuspend(
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended).",
+                                      autocompletion=complete.question_ids),
+) -> None:
+    """Bring a suspended (or buried) card back into review; a leech too, once
+    you have rewritten it in your own words."""
+    from quizcli.errors import NotFoundError
+    from quizcli.store import open_store
+
+    with open_store() as store:
+        held = store.holds().get(question_id)
+        if held is None or not (held[0] or held[2]):
+            raise NotFoundError(f"{question_id!r} is not suspended or buried",
+                                hint="`quizcli stats` lists the suspended cards; ids are case-sensitive")
+        store.hold(question_id, suspended=0, unbury=True)
+    typer.echo(f"{question_id} is back in review.")
 
 
 @progress_app.command("export")

@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, 
 from quizcli.clock import fmt_time, parse_time
 from quizcli.errors import NotFoundError, QuizcliError
 from quizcli.scheduler import CardState
-from quizcli.store.cards import (_CARD_COLUMNS, _cards, _insert, _json_strings, _put_card, card_from_json,
+from quizcli.store.cards import (_CARD_COLUMNS, _HELD, _cards, _insert, _json_strings, _put_card, card_from_json,
                                  card_from_row)
 from quizcli.store.files import BUSY_TIMEOUT_MS, _check_file, _damaged, db_path
+from quizcli.store.holds import Holds
 from quizcli.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class TopicTotals(NamedTuple):
 
 
 
-class Store:
+class Store(Holds):
     """An open progress database. Use `open_store()`.
 
     `readonly` is for commands that only read (stats, export): when there is
@@ -251,8 +252,9 @@ class Store:
         """The cards due at `now` as stored rows (`card_from_row` makes one
         a CardState), most overdue first, then by question id. Nothing is
         parsed: a review with thousands due parses only the cards it shows."""
-        return self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? ORDER BY due, question_id",
-                          (fmt_time(now),))
+        at = fmt_time(now)
+        return self._read(f"SELECT {_CARD_COLUMNS} FROM cards WHERE due <= ? AND NOT EXISTS ({_HELD})"
+                          " ORDER BY due, question_id", (at, at))
 
     def card_ids(self) -> list[str]:
         """Every question that has a schedule (a list: set operations take
@@ -269,11 +271,14 @@ class Store:
         the later ones in order until the first of these questions."""
         wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
         at = fmt_time(now)
-        text = self._read("SELECT group_concat(question_id, char(10)) FROM cards WHERE due <= ?", (at,))[0][0]
+        text = self._read("SELECT group_concat(question_id, char(10)) FROM cards WHERE due <= ?"
+                          f" AND NOT EXISTS ({_HELD})", (at, at))[0][0]
         # Question ids never hold a line break (bank format v1).
         due_now = sum(1 for qid in text.split("\n") if qid in wanted) if text else 0
         try:
-            cur = self.db.execute("SELECT question_id, due FROM cards WHERE due > ? ORDER BY due", (at,))
+            cur = self.db.execute("SELECT question_id, due FROM cards WHERE due > ? AND NOT EXISTS"
+                                  " (SELECT 1 FROM holds h WHERE h.question_id = cards.question_id"
+                                  " AND h.suspended != 0) ORDER BY due", (at,))
             try:
                 for qid, due in cur:
                     if qid in wanted:
@@ -472,11 +477,23 @@ def open_store(path: Path | None = None, *, readonly: bool = False) -> Store:
     return Store(path or db_path(), readonly=readonly)
 
 
-def recorder(mode: str = "quiz") -> Callable[[AnswerLike], None]:
-    """An `on_answer` callback that logs each answer the moment it is given."""
+def recorder(mode: str = "quiz") -> Callable[[AnswerLike], str]:
+    """An `on_answer` callback that logs each answer the moment it is given
+    and returns its uid (for `overrider`)."""
     store = open_store()
 
-    def record(event: AnswerLike) -> None:
-        store.record_answer(event)
+    def record(event: AnswerLike) -> str:
+        return store.record_answer(event)
 
+    record.store = store  # type: ignore[attr-defined]
     return record
+
+
+def overrider(record: Callable[[AnswerLike], str]) -> Callable[[str], None]:
+    """An `on_override` callback over the store a `recorder` writes to."""
+    return record.store.override  # type: ignore[attr-defined]
+
+
+def skipper(record: Callable[[AnswerLike], str]) -> Callable[[str, datetime], None]:
+    """An `on_skip` callback over the store a `recorder` writes to."""
+    return record.store.record_skip  # type: ignore[attr-defined]

@@ -105,7 +105,7 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
     elif q.type is QuestionType.NUMERIC:
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
-        data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+        data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
     else:
         data["answer"] = _bi(q.answer_text)
     claim = library.claim(q.claim) if q.claim else None

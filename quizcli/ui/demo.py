@@ -75,6 +75,18 @@ def _numeric_cell(v: Any) -> bool:
 # --- the run --------------------------------------------------------------------
 
 
+def _announce_time(console: Console, info) -> None:
+    """Before a built-in demo that was measured at more than 5 s: how long it usually takes."""
+    from quizcli import paths
+    from quizcli.demo.timings import usual_time_note
+
+    if Path(info.path).parent != paths.builtin_demos_dir():
+        return
+    note = usual_time_note(info.id)
+    if note:
+        console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
+
+
 def show_demo(
     console: Console,
     demo_id: str,
@@ -104,6 +116,7 @@ def show_demo(
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
 
     show_header(console, info, lang=lang, treatment=treatment)
+    _announce_time(console, info)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                         TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
     task = progress.add_task("starting (importing PyTorch)", total=1.0)
