@@ -171,12 +171,3 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
 
 
 # --- Anki: quizcli/authoring/anki_export.py (one bilingual note type, the schedule) ---
-
-
-def export_anki(library: Library, questions: list[Question], lang: str, path: Any) -> None:
-    """The deck without progress, written now (`anki_export.export_anki` takes the clock and progress)."""
-    from datetime import datetime, timezone
-
-    from quizcli.authoring.anki_export import export_anki as write
-
-    write(library, questions, lang, path, datetime.now(timezone.utc))
