@@ -20,7 +20,7 @@ def complete(*words: str) -> list[str]:
     (("qu",), ["quiz"]),
     (("progress", "uns"), ["unsuspend"]),
     (("quiz", "--topic", "spec"), ["spectral_norm"]),
-    (("review", "--tag", "wgan-g"), ["wgan-gp"]),
+    (("review", "--tag", "train-vs"), ["train-vs-eval"]),
     (("list", "--type", "tr"), ["true_false"]),
     (("show", "bn-param-count-c"), ["bn-param-count-conv-block"]),
     (("explain", "sn_power"), ["sn_power_iteration"]),
@@ -29,6 +29,15 @@ def complete(*words: str) -> list[str]:
 ])
 def test_completion(words, expected):
     assert complete(*words) == expected
+
+
+def test_tags_complete_from_the_banks():
+    from quizcli.bank.index import load_index
+
+    tags = sorted({t for q in load_index(extra=[], include_builtin=True).questions for t in q.tags})
+    tag = tags[len(tags) // 2]
+    assert tag in complete("review", "--tag", tag[:-1])
+    assert all(t.startswith(tag[:-1]) for t in complete("review", "--tag", tag[:-1]))
 
 
 def test_the_root_offers_completion_install():

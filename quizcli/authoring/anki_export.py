@@ -57,7 +57,10 @@ def note_guid(question_id: str) -> str:
 
 
 def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    """Bank text in a field: control characters shown as escapes, then HTML-escaped."""
+    from quizcli.escaping import safe
+
+    return html.escape(safe(text)).replace("\n", "<br>")
 
 
 def _side(lang: str, front: bool) -> str:
@@ -116,9 +119,9 @@ def _choices(q: Question, lang: str) -> str:
 
 def note_fields(q: Question, show: str) -> list[str]:
     """The note's fields (FIELDS order); `show` is en, zh or both."""
-    out = {"Id": html.escape(q.id), "ShowEn": "1" if show in ("en", "both") else "",
+    out = {"Id": _html(q.id), "ShowEn": "1" if show in ("en", "both") else "",
            "ShowZh": "1" if show in ("zh", "both") else "", "Refs": _html("; ".join(q.refs)),
-           "Bank": html.escape(q.bank_id)}
+           "Bank": _html(q.bank_id)}
     for lang, suffix in (("en", "En"), ("zh", "Zh")):
         out["Question" + suffix] = _html(_prompt(q, lang))
         out["Choices" + suffix] = _choices(q, lang)
@@ -132,7 +135,9 @@ def deck_name(bank: Any) -> str:
     both titles where they differ. `::` would make a sub-deck."""
     en, zh = bank.title.en, bank.title.zh
     title = en if not zh or zh == en else zh if not en else f"{en} · {zh}"
-    return "quizcli::" + " ".join(title.replace("::", ":").split())
+    from quizcli.escaping import safe
+
+    return "quizcli::" + " ".join(safe(title).replace("::", ":").split())
 
 
 class Progress(NamedTuple):

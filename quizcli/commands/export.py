@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, echo, examples
 
 
 def export(
@@ -60,11 +60,12 @@ def export(
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
     n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+    ex.check_export_size(questions)
     if to_stdout:
         # The export alone on stdout, so that it can be piped; the note goes to stderr.
         data, result = _export_bytes(ex, fmt, library, questions, lang_, with_progress)
         typer.echo(data, nl=False)
-        typer.echo(f"wrote {n} to standard output ({fmt})", err=True)
+        echo(f"wrote {n} to standard output ({fmt})", err=True)
         if with_progress:
             _progress_note(result, err=True)
         return
@@ -77,13 +78,13 @@ def export(
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {n} to {output} ({fmt})")
+    echo(f"wrote {n} to {output} ({fmt})")
     if with_progress:
         _progress_note(result, err=False)
 
 
 def _progress_note(result, err: bool) -> None:  # type: ignore[no-untyped-def]
-    typer.echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
+    echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
                f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
                f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
                " (they never moved the schedule). In Anki, tick \"Import any learning progress\".", err=err)
@@ -107,7 +108,8 @@ def _export_anki(library, questions, show: str, output: Path, with_progress: boo
 
 
 def _export_bytes(ex, fmt: str, library, questions: list, lang: str, with_progress: bool = False):  # type: ignore[no-untyped-def]
-    """The export as the bytes of its file, and the Anki export's result (None for the others)."""
+    """The export as the bytes of its file (at most the exporter's MAX_EXPORT_BYTES), and the Anki
+    export's result (None for the others)."""
     if fmt == "anki":
         import tempfile
 
@@ -119,7 +121,9 @@ def _export_bytes(ex, fmt: str, library, questions: list, lang: str, with_progre
     writer = {"csv": lambda: ex.export_csv(library, questions, lang),
               "markdown": lambda: ex.export_markdown(library, questions, lang),
               "json": lambda: ex.export_json(library, questions)}[fmt]
-    return writer().encode("utf-8"), None
+    text = writer()
+    ex.check_written_size(text)
+    return text.encode("utf-8"), None
 
 
 def import_(
@@ -180,13 +184,13 @@ def import_(
             raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
                                hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
-        typer.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, force: bool,
@@ -195,7 +199,6 @@ def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, fo
     from quizcli.authoring.importer import bank_yaml
     from quizcli.bank import validate_paths
     from quizcli.errors import BankError, ExitCode, QuizcliError
-    from quizcli.ui.text import safe
 
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise QuizcliError(f"{output}: the bank file must end in .yaml", hint="e.g. -o my_deck.yaml",
@@ -210,18 +213,18 @@ def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, fo
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
     for line in package.not_carried:
-        typer.echo(f"not carried: {safe(line)}", err=True)
+        echo(f"not carried: {line}", err=True)
     problems = validate_paths([output], against_builtin=False)
     if problems:
         raise BankError(problems)
     n = len(package.bank["questions"])
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} from {package.collection} to {output}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} from {package.collection} to {output}; it validates")
     if package.progress is not None:
         from quizcli.store import open_store
 
         with open_store() as store:
             result = store.import_(package.progress, source=str(source))
-        typer.echo(f"progress: {result.added} review{'s' if result.added != 1 else ''} added"
+        echo(f"progress: {result.added} review{'s' if result.added != 1 else ''} added"
                    f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''}"
                    " rebuilt with FSRS")
 

@@ -19,7 +19,7 @@ BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; 
 TOPIC_HELP = "Bank id to ask from; repeat for several (see `quizcli topics`)."
 TAG_HELP = "Only questions with this tag; repeat for any of several."
 TYPE_HELP = ("Only this question type: single_choice, multiple_choice, true_false, numeric, short_answer, "
-             "flashcard; repeatable.")
+             "flashcard, open; repeatable.")
 DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
 
@@ -45,3 +45,11 @@ def show_help_without_arguments(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+
+
+def echo(message: str, err: bool = False, nl: bool = True) -> None:
+    """typer.echo for a line that may quote a file name, an id or a bank's text: escaped
+    by quizcli.escaping.safe, the one escaping function (imported here, when a line is printed)."""
+    from quizcli.escaping import safe
+
+    typer.echo(safe(message), err=err, nl=nl)

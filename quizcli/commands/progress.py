@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, show_help_without_arguments
+from quizcli.commands.options import Bank, echo, show_help_without_arguments
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
@@ -56,15 +56,42 @@ def stats(
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
+        from quizcli.store import interview as interview_store
+
+        interview_rows = interview_store.answers(store)      # #17
+    from quizcli.sessions.interview_report import trends
+
+    interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
     if json_:
         import json
 
-        typer.echo(json.dumps(stats_mod.to_json(data, forecast), ensure_ascii=False, indent=2))
+        out = stats_mod.to_json(data, forecast)
+        out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
+                                                              for d, c, n in t.interviews]} for t in interviews]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     from quizcli.ui.stats import render_stats
     from quizcli.ui.text import make_console
 
-    render_stats(make_console(), data, forecast)
+    console = make_console()
+    render_stats(console, data, forecast)
+    if interviews:
+        from quizcli.ui.interview_report import render_trends
+
+        render_trends(console, interviews)
+
+
+def _confirm(question: str) -> bool:
+    """typer.confirm, where Ctrl-C exits 130 like Ctrl-C anywhere else (click makes it an abort, exit 1)."""
+    from quizcli.errors import ExitCode
+    from quizcli.escaping import safe
+
+    try:
+        return typer.confirm(safe(question))
+    except typer.Abort as err:
+        if isinstance(err.__context__, KeyboardInterrupt):
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        raise
 
 
 def _calibration(plot: Path | None, json_: bool) -> None:
@@ -96,7 +123,7 @@ def _calibration(plot: Path | None, json_: bool) -> None:
     if plot is not None:
         from quizcli.ui.calibration import save_calibration
 
-        typer.echo(f"saved {save_calibration(plot, bins)}")
+        echo(f"saved {save_calibration(plot, bins)}")
 
 
 @progress_app.command("optimize")
@@ -163,10 +190,10 @@ def reset(
         if not store.has_history(question_id):
             raise NotFoundError(f"no progress recorded for {question_id!r}",
                                 hint="check the id with `quizcli list`; ids are case-sensitive")
-        if not yes and not typer.confirm(f"Forget every answer and the schedule of {question_id}?"):
+        if not yes and not _confirm(f"Forget every answer and the schedule of {question_id}?"):
             raise typer.Abort()
         removed, scheduled = store.reset(question_id)
-    typer.echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
+    echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
                + ("; its schedule starts over" if scheduled else "") + ".")
 
 
@@ -214,7 +241,7 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
         raise QuizcliError(f"cannot write {file}: {err.strerror}", hint="check the folder exists and is writable",
                            exit_code=ExitCode.BAD_INPUT) from None
     n = len(data["answers"])
-    typer.echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
+    echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
 
 
 @progress_app.command("import")
@@ -226,8 +253,10 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
     from quizcli.errors import ExitCode, NotFoundError, QuizcliError
     from quizcli.store import open_store
 
+    from quizcli.files import read_regular
+
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_regular(file).decode("utf-8")
     except FileNotFoundError:
         raise NotFoundError(f"{file}: no such file") from None
     except (OSError, UnicodeDecodeError) as err:
@@ -239,9 +268,13 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
         raise QuizcliError(f"{file}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}",
                            hint="import a file written by `quizcli progress export`",
                            exit_code=ExitCode.BAD_INPUT) from None
+    except RecursionError:   # JSON nested thousands of levels deep: no backup looks like that
+        raise QuizcliError(f"{file}: nested too deeply to be a progress backup",
+                           hint="import a file written by `quizcli progress export`",
+                           exit_code=ExitCode.BAD_INPUT) from None
     with open_store() as store:
         result = store.import_(data, source=str(file))
-    typer.echo(f"Imported {result.added} answer{'s' if result.added != 1 else ''}"
+    echo(f"Imported {result.added} answer{'s' if result.added != 1 else ''}"
                f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''} rebuilt.")
 
 
