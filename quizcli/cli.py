@@ -13,11 +13,11 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.commands import bank, browse, demos, export, interview, progress, quiz, review
-from quizcli.commands.options import show_help_without_arguments
+from quizcli.commands.options import TranslatedGroup, show_help_without_arguments
+from quizcli.i18n import N_
 
 
 class _PipeClosed(Exception):
@@ -28,7 +28,7 @@ class _PipeClosed(Exception):
     """
 
 
-class _Group(TyperGroup):
+class _Group(TranslatedGroup):
     def make_context(self, *args, **kwargs):   # `--help` prints while the context is made
         try:
             return super().make_context(*args, **kwargs)
@@ -44,7 +44,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     name="quizcli",
-    help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
+    help=N_("Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."),
     cls=_Group,
     invoke_without_command=True,
     # Typer's completion: `quizcli --install-completion` (bash, zsh, fish,

@@ -7,9 +7,11 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import echo, show_help_without_arguments
+from quizcli.commands.options import Command, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.i18n import N_
 
 bank_app = typer.Typer(
+    cls=TranslatedGroup,
     name="bank",
     help="Check and write question banks (format: content/README.md).",
     invoke_without_command=True,
@@ -36,7 +38,10 @@ def _write(path: Path, text: str) -> None:
                            hint="choose another -o path: a file name in a folder you can write to") from err
 
 
-@bank_app.command("validate", short_help="Check banks; report every problem at once.")
+@bank_app.command("validate", cls=Command, short_help=N_("Check banks; report every problem at once."), epilog=examples(
+    "quizcli bank validate my_notes.yaml",
+    "quizcli bank validate banks/ --json",
+))
 def validate(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
@@ -75,7 +80,10 @@ def validate(
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
-@bank_app.command("new", short_help="Write a new bank with one question of every type.")
+@bank_app.command("new", cls=Command, short_help=N_("Write a new bank with one question of every type."), epilog=examples(
+    'quizcli bank new "My notes" -o my_notes.yaml',
+    'quizcli bank new "GAN tricks" --id gan_tricks -o gan_tricks.yaml',
+))
 def new(
     name: str = typer.Argument(..., metavar="NAME", help="The bank's name; its id and file name are made from it."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Where to write it. Default: ID.yaml here."),
@@ -118,7 +126,10 @@ def new(
     echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
 
-@bank_app.command("lint", short_help="Point out what makes a valid bank worse.")
+@bank_app.command("lint", cls=Command, short_help=N_("Point out what makes a valid bank worse."), epilog=examples(
+    "quizcli bank lint my_notes.yaml",
+    "quizcli bank lint banks/ --strict",
+))
 def lint(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
@@ -167,7 +178,9 @@ def lint(
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
-@bank_app.command("schema")
+@bank_app.command("schema", cls=Command, short_help=N_("Print the JSON Schema of the bank format, for editors."), epilog=examples(
+    "quizcli bank schema -o bank.schema.json",
+))
 def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write it to this file instead of printing it."),
 ) -> None:
@@ -189,7 +202,11 @@ def schema(
         echo(f"wrote {output}")
 
 
-@bank_app.command("trust", short_help="Allow the demos that a user bank brings to run.")
+@bank_app.command("trust", cls=Command, short_help=N_("Allow the demos that a user bank brings to run."), epilog=examples(
+    "quizcli bank trust my_bank/",
+    "quizcli bank trust --list",
+    "quizcli bank trust my_bank/ --remove",
+))
 def trust(
     path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A bank file, the folder that holds it, or its demos/ folder."),
     remove: bool = typer.Option(False, "--remove", help="Withdraw the trust instead."),
@@ -223,4 +240,4 @@ def trust(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.add_typer(bank_app, name="bank")
+    app.add_typer(bank_app, name="bank", short_help=N_("Check and write question banks."))

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.commands.options import Bank, Command, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.i18n import N_
 
 
 JSON_HELP = "Print JSON (both languages, every field) instead of a table."
@@ -87,12 +88,16 @@ def show(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("topics")(topics)
-    app.command("list", short_help="List questions, filtered like `quizcli quiz`.", epilog=examples(
+    app.command("topics", cls=Command, short_help=N_("List the banks (topics) with their question counts per type."), epilog=examples(
+    "quizcli topics",
+    "quizcli topics --lang zh",
+    "quizcli topics --bank my_notes.yaml --json",
+))(topics)
+    app.command("list", cls=Command, short_help=N_("List questions, filtered like `quizcli quiz`."), epilog=examples(
         "quizcli list --topic bn --type true_false",
         "quizcli list --tag pytorch --json",
     ))(list_)
-    app.command("show", short_help="Show one question with its answer and explanation.", epilog=examples(
+    app.command("show", cls=Command, short_help=N_("Show one question with its answer and explanation."), epilog=examples(
         "quizcli show bn-rnn-never --lang zh",
         "quizcli show bn-rnn-never --json",
     ))(show)

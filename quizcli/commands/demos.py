@@ -13,11 +13,13 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Lang, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Lang, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.i18n import N_
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
 demos_app = typer.Typer(
+    cls=TranslatedGroup,
     name="demos",
     help="List the demos and verify that each one still backs its verdict.",
     invoke_without_command=True,
@@ -174,7 +176,10 @@ def explain(
     raise typer.Exit(_exit_code([outcome.status]))
 
 
-@demos_app.command("list", short_help="List the demos, their claims and questions.")
+@demos_app.command("list", cls=Command, short_help=N_("List the demos, their claims and questions."), epilog=examples(
+    "quizcli demos list",
+    "quizcli demos list --lang zh --json",
+))
 def list_demos(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
     lang: Lang = None,
@@ -220,7 +225,11 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
     return links, ""
 
 
-@demos_app.command("verify", short_help="Run the demos; exit non-zero if one fails.")
+@demos_app.command("verify", cls=Command, short_help=N_("Run the demos; exit non-zero if one fails."), epilog=examples(
+    "quizcli demos verify                 every demo but the long ones",
+    "quizcli demos verify bn_small_batch --seed 3",
+    "quizcli demos verify --all -j 2",
+))
 def verify(
     ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo).",
                                               autocompletion=complete.demo_ids),
@@ -300,9 +309,9 @@ def verify(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("explain", short_help="Run the demo that backs a question's answer.", epilog=examples(
+    app.command("explain", cls=Command, short_help=N_("Run the demo that backs a question's answer."), epilog=examples(
         "quizcli explain bn-rnn-never              a question's answer, then its demo",
         "quizcli explain bn_small_batch --seed 3   a demo, by its id",
         "quizcli explain bn_small_batch --plot curves.png",
     ))(explain)
-    app.add_typer(demos_app, name="demos")
+    app.add_typer(demos_app, name="demos", short_help=N_("List the demos and verify that they still back their verdicts."))

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from quizcli.commands import complete
+from quizcli.i18n import N_
 
 BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
              "A demos/ folder beside it runs once trusted (`quizcli bank trust PATH`).")
@@ -30,6 +32,57 @@ Tag = Annotated[List[str], typer.Option("--tag", metavar="TAG", help=TAG_HELP, a
 Type = Annotated[List[str], typer.Option("--type", metavar="TYPE", help=TYPE_HELP, autocompletion=complete.types)]
 Difficulty = Annotated[Optional[str], typer.Option("--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP)]
 Lang = Annotated[Optional[str], typer.Option("--lang", metavar="en|zh", help=LANG_HELP)]
+
+
+class Command(TyperCommand):
+    """A command whose usage line names its arguments as Click does (`ID`,
+    `[PATH]`, `PATH...`); Typer 0.28 writes a required one as `{ID}`."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument" and param.metavar:
+                piece = param.metavar.strip("[]{}")
+                piece = piece if param.required else f"[{piece}]"
+                pieces.append(piece + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class TranslatedGroup(TyperGroup):
+    """A group whose help shows each command's short help, and its own first
+    line, in the interface's language (Click's own words stay English).
+
+    Every command declares `short_help=N_("...")`, one line that is never cut
+    off; its translation is looked up only when help is shown in Chinese.
+    """
+
+    def format_help_text(self, ctx, formatter) -> None:
+        from quizcli.i18n import _, current
+
+        if current() == "en" or not self.help:
+            return super().format_help_text(ctx, formatter)
+        first = " ".join(self.help.partition("\n\n")[0].split())
+        translated = _(first)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(translated if translated != first else self.help)
+
+    def format_commands(self, ctx, formatter) -> None:
+        from quizcli.i18n import _, current
+
+        if current() == "en":
+            return super().format_commands(ctx, formatter)
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
+                continue
+            rows.append((name, _(cmd.short_help) if cmd.short_help else cmd.get_short_help_str(80)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def examples(*lines: str) -> str:

@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.commands.options import Bank, Command, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.i18n import N_
 
 
 def quiz(
@@ -92,7 +93,7 @@ def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("quiz", epilog=examples(
+    app.command("quiz", cls=Command, short_help=N_("Start a quiz in the terminal."), epilog=examples(
         "quizcli quiz                              ten questions from every bank",
         "quizcli quiz --topic gan --lang zh -n 5   five GAN questions in Chinese",
         "quizcli quiz --type numeric -d 3-5        the harder numeric questions",

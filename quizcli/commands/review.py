@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type
+from quizcli.commands.options import Bank, Command, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.i18n import N_
 
 
 def review(
@@ -92,4 +93,9 @@ def review(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("review")(review)
+    app.command("review", cls=Command, short_help=N_("Review with spaced repetition (FSRS): due cards first."), epilog=examples(
+    "quizcli review                          due cards first, then new ones",
+    "quizcli review --topic gan --lang zh",
+    "quizcli review --until 2027-01-15       an interview date: recall on that day",
+    "quizcli review --cram -n 20            practise without changing the schedule",
+))(review)

@@ -11,15 +11,23 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli.i18n import N_, _, ngettext
+from quizcli.i18n import N_, _, ngettext, pgettext
 from quizcli.stats import LEECH_FAILURES, Stats
 from quizcli.ui.text import plain
 
 # Five levels, as on a contribution graph; the glyphs differ too, so the
 # heatmap reads without colour (NO_COLOR).
 _LEVELS = (("·", "grey37"), ("░", "green4"), ("▒", "green3"), ("▓", "green1"), ("█", "bold green1"))
-_DAYS = (N_("Mon"), "", N_("Wed"), "", N_("Fri"), "", N_("Sun"))
-_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+_LABELLED_DAYS = (0, 2, 4, 6)     # the heatmap's rows that carry a label: Mon, Wed, Fri, Sun
+
+
+def _weekday(i: int) -> str:
+    """A weekday's short name (0 = Monday): Mon, 一."""
+    return (pgettext("weekday", "Mon"), pgettext("weekday", "Tue"), pgettext("weekday", "Wed"),
+            pgettext("weekday", "Thu"), pgettext("weekday", "Fri"), pgettext("weekday", "Sat"),
+            pgettext("weekday", "Sun"))[i]
+
+
 _MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
            N_("Oct"), N_("Nov"), N_("Dec"))
 
@@ -38,6 +46,12 @@ def _level(n: int, top: int) -> int:
         return 0
     # Quartiles of the busiest day, so a light week still shows shape.
     return min(4, 1 + int(3 * n / max(top, 1)))
+
+
+def _day_label(row: int) -> str:
+    """The heatmap's label of a weekday row, 4 cells wide ("Mon ", "一  ", or blank)."""
+    label = _weekday(row) if row in _LABELLED_DAYS else ""
+    return label + " " * (4 - cell_len(label))
 
 
 def heatmap(activity: Sequence[tuple[date, int]]) -> Text:
@@ -60,8 +74,7 @@ def heatmap(activity: Sequence[tuple[date, int]]) -> Text:
                 months[w: w + len(cells)] = cells
     out = Text("    " + "".join(months) + "\n", style="dim")
     for row in range(7):
-        day_label = _(_DAYS[row]) if _DAYS[row] else ""
-        out.append(day_label + " " * (4 - cell_len(day_label)), style="dim")
+        out.append(_day_label(row), style="dim")
         # Runs of one level go in as one span: with a span per day (365 of
         # them) the heatmap was 15% of the time `quizcli stats` spends drawing.
         run, run_style = "", None
@@ -108,7 +121,7 @@ def render_stats(console: Console, s: Stats, forecast: Sequence = ()) -> None:
 
     due = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     for d, _n in s.due:
-        due.add_column((_("now") if d == s.today else _(_WEEKDAYS[d.weekday()])) + d.strftime("\n%d"), justify="right")
+        due.add_column((_("now") if d == s.today else _weekday(d.weekday())) + d.strftime("\n%d"), justify="right")
     due.add_row(*(str(n) if n else Text("·", style="dim") for _d, n in s.due))
     body += [Text(_("Reviews due, next 14 days"), style="bold")
              + Text(_("  ({n} due now)").format(n=s.overdue) if s.overdue else "", style="yellow"), due, Text("")]
