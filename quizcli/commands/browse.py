@@ -75,8 +75,10 @@ def show(
         import difflib
 
         close = difflib.get_close_matches(question_id, [q.id for q in library.questions], n=3)
-        hint = ("did you mean " + ", ".join(close) + "?") if close else "`quizcli list` shows every id"
-        raise NotFoundError(f"no question with id {question_id!r}", hint=hint)
+        from quizcli.i18n import _
+
+        hint = _("did you mean {ids}?").format(ids=", ".join(close)) if close else _("`quizcli list` shows every id")
+        raise NotFoundError(_("no question with id {id}").format(id=repr(question_id)), hint=hint)
     from quizcli.bank.article import load_article
 
     article = load_article() if question.claim else None

@@ -70,7 +70,7 @@ def _check_device_present(device: str) -> None:
         resolve_device(device)
     except DemoFailure as err:
         missing = err.kind == "missing-torch"
-        message, _, hint = err.message.partition("; ")
+        message, _sep, hint = err.message.partition("; ")
         raise QuizcliError(message, hint=hint or None,
                            exit_code=ExitCode.MISSING_EXTRA if missing else ExitCode.USAGE) from None
 
@@ -124,8 +124,10 @@ def explain(
         library = load_library(extra=bank)
         question = library.question(item_id)
         if question is None:
-            raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
-                                hint="see `quizcli list` for questions and `quizcli demos list` for demos")
+            from quizcli.i18n import _
+
+            raise NotFoundError(_("{id} is neither a question id nor a demo id").format(id=repr(item_id)),
+                                hint=_("see `quizcli list` for questions and `quizcli demos list` for demos"))
         demo_id = question.demo or ""
     if plot is not None and demo_id:
         _check_plot(demo_id)

@@ -55,8 +55,10 @@ def interview(
     filters = make_filters(library, topic, tag, ["open"])
     infos = select(library, filters)
     if not infos:
-        raise NotFoundError("no open interview questions match these filters",
-                            hint="loosen them; `quizcli list --type open` shows the open questions")
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no open interview questions match these filters"),
+                            hint=_("loosen them; `quizcli list --type open` shows the open questions"))
 
     def resolve(qid: str):
         try:

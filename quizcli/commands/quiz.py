@@ -58,9 +58,11 @@ def quiz(
     if missed or unseen or due:
         questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due)
     if not questions:
-        raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches"
-                                 + ("; --missed, --unseen and --due look at your progress (`quizcli stats`)"
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no questions match these filters"),
+                            hint=_("loosen them; `quizcli list` with the same filters shows what matches")
+                                 + (_("; --missed, --unseen and --due look at your progress (`quizcli stats`)")
                                     if missed or unseen or due else ""))
     session = QuizSession(
         questions, seed=seed if seed is not None else new_seed(),

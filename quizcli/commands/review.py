@@ -71,8 +71,10 @@ def review(
         # about 7% of the time to the first card in bench/bench_review.py.
         questions = index.questions
     if not questions:
-        raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no questions match these filters"),
+                            hint=_("loosen them; `quizcli list` with the same filters shows what matches"))
     now = now_from_env()
     store = open_store()
     try:
