@@ -50,7 +50,7 @@ def _help() -> str:
 def render_summary(console: Console, summary: Summary, lang: str) -> None:
     console.print()
     answered = summary.answered
-    pct = f" ({100 * summary.correct / answered:.0f}%)" if answered else ""
+    pct = _(" ({percent}%)").format(percent=f"{100 * summary.correct / answered:.0f}") if answered else ""
     score = Text(_("Score: "), style="bold") + Text(
         _("{correct}/{answered} correct{pct}").format(correct=summary.correct, answered=answered, pct=pct),
         style="bold")

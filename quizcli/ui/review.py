@@ -146,7 +146,7 @@ def _forecast(s: ReviewSummary, now: datetime) -> list:
 
 def render_summary(console: Console, s: ReviewSummary, now: datetime) -> None:
     console.print()
-    pct = f" ({100 * s.correct / s.reviewed:.0f}%)" if s.reviewed else ""
+    pct = _(" ({percent}%)").format(percent=f"{100 * s.correct / s.reviewed:.0f}") if s.reviewed else ""
     head = Text(_("Reviewed: "), style="bold") + Text(f"{s.reviewed}", style="bold")
     head += Text(_(" · correct {n}{pct}").format(n=s.correct, pct=pct))
     if not s.cram:
