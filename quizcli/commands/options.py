@@ -25,6 +25,7 @@ TAG_HELP = "Only questions with this tag; repeat for any of several."
 TYPE_HELP = f"Only this question type: {', '.join(t.value for t in QuestionType)}; repeatable."
 DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
+JSON_HELP = 'Print JSON instead of text: every field, both languages (its keys: README, "JSON output").'
 
 Bank = Annotated[List[Path], typer.Option("--bank", "-b", metavar="PATH", help=BANK_HELP)]
 Topic = Annotated[List[str], typer.Option("--topic", "-t", metavar="ID", help=TOPIC_HELP,
@@ -33,6 +34,8 @@ Tag = Annotated[List[str], typer.Option("--tag", metavar="TAG", help=TAG_HELP, a
 Type = Annotated[List[str], typer.Option("--type", metavar="TYPE", help=TYPE_HELP, autocompletion=complete.types)]
 Difficulty = Annotated[Optional[str], typer.Option("--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP)]
 Lang = Annotated[Optional[str], typer.Option("--lang", metavar="en|zh", help=LANG_HELP)]
+# Every --json prints through quizcli.ui.output.emit, the one JSON writer.
+Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def examples(*lines: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, show_help_without_arguments
+from quizcli.commands.options import Bank, Json, show_help_without_arguments
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
@@ -22,7 +22,7 @@ def _progress(ctx: typer.Context) -> None:
 
 
 def stats(
-    json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
+    as_json: Json = False,
     bank: Bank = [],
 ) -> None:
     """Your progress: per topic (cards seen, accuracy, predicted recall), a year
@@ -46,15 +46,9 @@ def stats(
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
-    if json_:
-        import json
+    from quizcli.ui.output import Statistics, emit
 
-        typer.echo(json.dumps(stats_mod.to_json(data, forecast), ensure_ascii=False, indent=2))
-        return
-    from quizcli.ui.stats import render_stats
-    from quizcli.ui.text import make_console
-
-    render_stats(make_console(), data, forecast)
+    emit(Statistics(data, forecast), as_json=as_json)
 
 
 @progress_app.command("reset")
