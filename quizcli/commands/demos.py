@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Json, Lang, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Json, Lang, echo, examples, show_help_without_arguments
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
@@ -193,7 +193,7 @@ def list_demos(
     links, warning = _question_links(bank)
     emit(Demos(infos, links), as_json=as_json, lang=lang_)
     if warning:
-        typer.echo(warning, err=True)
+        echo(warning, err=True)
     if problems:
         raise registry.DemoMetaError(problems)
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, echo, examples
 
 
 def export(
@@ -49,10 +49,11 @@ def export(
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
     n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+    ex.check_export_size(questions)
     if to_stdout:
         # The export alone on stdout, so that it can be piped; the note goes to stderr.
         typer.echo(_export_bytes(ex, fmt, library, questions, lang_), nl=False)
-        typer.echo(f"wrote {n} to standard output ({fmt})", err=True)
+        echo(f"wrote {n} to standard output ({fmt})", err=True)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -60,11 +61,11 @@ def export(
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {n} to {output} ({fmt})")
+    echo(f"wrote {n} to {output} ({fmt})")
 
 
 def _export_bytes(ex, fmt: str, library, questions: list, lang: str) -> bytes:
-    """The export as the bytes of its file."""
+    """The export as the bytes of its file (at most the exporter's MAX_EXPORT_BYTES)."""
     if fmt == "anki":
         import tempfile
 
@@ -76,7 +77,9 @@ def _export_bytes(ex, fmt: str, library, questions: list, lang: str) -> bytes:
     writer = {"csv": lambda: ex.export_csv(library, questions, lang),
               "markdown": lambda: ex.export_markdown(library, questions, lang),
               "json": lambda: ex.export_json(library, questions)}[fmt]
-    return writer().encode("utf-8")
+    text = writer()
+    ex.check_written_size(text)
+    return text.encode("utf-8")
 
 
 def import_(
@@ -124,13 +127,13 @@ def import_(
             raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
                                hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
-        typer.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def register(app: typer.Typer) -> None:

@@ -120,7 +120,7 @@ def render_played(console: Console, outcome: DemoOutcome, error: BaseException |
 
         print_error(error, console)
     elif error is not None:
-        console.print(Text(f"the demo could not be started: {type(error).__name__}: {error}", style="red"))
+        console.print(plain(f"the demo could not be started: {type(error).__name__}: {error}", style="red"))
     else:
         render_outcome(console, outcome, lang=lang)
 
@@ -223,12 +223,12 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
         return
     console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
-        console.print(Text(outcome.traceback, style="dim"))
+        console.print(plain(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
         # Only where there is a traceback to see: an unavailable --device is
         # a plain message, with its fix already in it.
-        console.print(Text(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
-                           f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+        console.print(plain(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
 
 
 # --- a question's answer (for `explain QUESTION_ID`) ----------------------------------
