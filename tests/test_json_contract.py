@@ -27,7 +27,8 @@ BANKS = FIXTURES / "banks"
 # Objects whose keys are data (languages, question types, dates, a demo's
 # own settings), not part of the contract: their keys are not followed.
 DATA_KEYED = {"title", "description", "summary", "prompt", "explanation", "no_demo", "text", "why", "section_title",
-              "by_type", "activity", "settings", "finding", "claim", "treatment", "answer", "curves", "scatter"}
+              "by_type", "activity", "settings", "finding", "claim", "treatment", "answer", "curves", "scatter",
+              "phrases", "avoid"}
 
 
 def shape(data, path: str = "") -> dict[str, list[str]]:
@@ -71,15 +72,18 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
     "topics": {"[]": ["builtin", "by_type", "description", "id", "questions", "source", "title"]},
     "list": {"[]": QUESTION},
     "show": {
-        ".": sorted([*QUESTION, "answer", "article", "choices", "claim_verdict", "explanation", "line", "refs",
-                     "schema", "source"]),
+        ".": sorted([*QUESTION, "answer", "article", "choices", "claim_verdict", "explanation", "follow_ups",
+                     "key_points", "line", "refs", "schema", "source"]),
         ".choices[]": ["correct", "letter", "text", "why"],
+        ".key_points[]": ["avoid", "id", "phrases", "text"],
+        ".follow_ups[]": ["id", "point", "when"],
         ".claim_verdict": ["id", "label", "no_demo", "refs", "summary", "verdict"],
         ".article": ["implicit", "quotes", "section", "section_title", "statement"],
     },
     "stats": {
-        ".": ["activity", "activity_days", "answered_today", "due", "forecast", "leeches", "now", "overdue",
-              "retention", "schema", "streak", "suspended", "today", "topics", "total", "until"],
+        ".": ["activity", "activity_days", "answered_today", "due", "forecast", "interviews", "leeches", "now",
+              "overdue", "retention", "schema", "streak", "suspended", "today", "topics", "total", "until"],
+        ".interviews[]": ["interviews", "topic"], ".interviews[].interviews[]": ["covered", "date", "total"],
         ".topics[]": TOPIC_STATS, ".total": TOPIC_STATS, ".due[]": ["count", "date"],
         ".retention": ["desired", "reviews", "true"],
         ".leeches[]": ["answers", "failures", "question_id", "topic"],
@@ -147,11 +151,13 @@ def _pinned(command: str, found: dict[str, list[str]]) -> None:
 def test_browse(monkeypatch):
     builtin = _json(["show", "bn-batch-of-one"])   # the built-in banks: choices, and the article on a claim
     assert builtin["article"] is not None and builtin["choices"]
+    open_ = _json(["show", "bn-iv-formula"])       # an open question: key points and follow-ups
+    assert open_["key_points"] and open_["follow_ups"]
     monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "demo_content"))
     monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demos")
     _pinned("topics", _merged(_json(["topics"])))
     _pinned("list", _merged(_json(["list"])))
-    _pinned("show", _merged(_json(["show", "fx-pass-q"]), builtin))
+    _pinned("show", _merged(_json(["show", "fx-pass-q"]), builtin, open_))
 
 
 def test_demos(fixtures):
@@ -172,11 +178,12 @@ def test_stats(capsys):
     cli = _json(["stats"])
     assert cli["schema"] == SCHEMA
     # ... and, through the same renderer, a history with a leech, a suspended
-    # card and a forecast (the lists an empty history leaves empty).
+    # card, a forecast and an interview (the lists an empty history leaves empty).
     from datetime import datetime, timezone
 
     from quizcli import stats as stats_mod
     from quizcli.sessions.forecast import TopicForecast
+    from quizcli.sessions.interview_report import TopicTrend
     from quizcli.ui.output import Statistics, emit
 
     now = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
@@ -184,7 +191,8 @@ def test_stats(capsys):
     full = stats_mod.Stats(now, now.date(), (topic,), topic, ((now.date(), 9),), 1, 9, ((now.date(), 1),), 0, 9,
                            0.1, 0.9, (stats_mod.Leech("bn-q", "bn", 8, 9),), now,
                            (stats_mod.Suspended("bn-q", "bn", "leech", now),))
-    emit(Statistics(full, (TopicForecast("bn", 1, 1, 0.5, 0),)), as_json=True)
+    emit(Statistics(full, (TopicForecast("bn", 1, 1, 0.5, 0),), (TopicTrend("bn", (("2026-01-02", 2, 3),)),)),
+         as_json=True)
     _pinned("stats", _merged(cli, json.loads(capsys.readouterr().out)))
 
 

@@ -110,12 +110,24 @@ def question_data(q: Question) -> dict[str, Any]:
             out["answer"] = _text(q.answer_text)
     else:
         out["answer"] = _text(q.answer_text)
+    if q.type is QuestionType.OPEN:        # #17
+        out["key_points"] = [_key_point_data(p) for p in q.key_points]
+        if q.follow_ups:
+            out["follow_ups"] = [{k: v for k, v in f._asdict().items() if v is not None} for f in q.follow_ups]
     out.update(explanation=_text(q.explanation), tags=list(q.tags), difficulty=q.difficulty)
     for key in ("demo", "claim"):
         if getattr(q, key) is not None:
             out[key] = getattr(q, key)
     if q.refs:
         out["refs"] = list(q.refs)
+    return out
+
+
+def _key_point_data(p: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "text": _text(p.text),
+                           "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)}}
+    if p.avoid.en or p.avoid.zh:
+        out["avoid"] = {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}
     return out
 
 
@@ -169,7 +181,10 @@ def answer_text(q: Question, lang: str) -> str:
         main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
         others = [a for a in q.accept if a != main]
         return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
-    return q.answer_text.get(lang) if q.answer_text else ""
+    main = q.answer_text.get(lang) if q.answer_text else ""
+    if q.key_points:      # open questions (#17): the model answer, then its key points
+        main += "\n" + "\n".join(f"- {p.text.get(lang)}" for p in q.key_points)
+    return main
 
 
 def question_text(q: Question, lang: str) -> str:

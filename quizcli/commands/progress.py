@@ -46,9 +46,14 @@ def stats(
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
+        from quizcli.store import interview as interview_store
+
+        interview_rows = interview_store.answers(store)      # #17
+    from quizcli.sessions.interview_report import trends
     from quizcli.ui.output import Statistics, emit
 
-    emit(Statistics(data, forecast), as_json=as_json)
+    interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
+    emit(Statistics(data, forecast, interviews), as_json=as_json)
 
 
 def _confirm(question: str) -> bool:

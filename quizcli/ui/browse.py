@@ -28,6 +28,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.OPEN: "open",
 }
 
 
@@ -65,8 +66,10 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     # not fit side by side, the title goes under the id.
     id_w = max((cell_len(b.id) for b in library.banks), default=5)
     title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
-    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in QuestionType)
-    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(QuestionType) + 1) + 2 <= console.width
+    # A column per type that some bank has: a new type costs no room until a bank uses it.
+    types = [t for t in QuestionType if any(q.type is t for b in library.banks for q in b.questions)]
+    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in types)
+    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(types) + 1) + 2 <= console.width
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
     if side_by_side:
         table.add_column("topic", style="bold cyan", no_wrap=True)
@@ -74,11 +77,11 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     else:
         table.add_column("topic", ratio=1, overflow="fold")
     table.add_column("total", justify="right", no_wrap=True)
-    for t in QuestionType:
+    for t in types:
         table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
     for bank, title in zip(library.banks, titles):
         counts = type_counts(bank)
-        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in QuestionType))
+        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in types))
         if side_by_side:
             table.add_row(plain(bank.id), title, *numbers)
         else:
@@ -135,6 +138,16 @@ def render_question(console: Console, q: Question, library: Library, lang: str, 
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
     body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
+    if q.key_points:
+        points = Table.grid(padding=(0, 1))
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
+        for p in q.key_points:
+            points.add_row(Text("  •"), bitext(p.text, lang) + Text("  ") + plain(p.id, "dim"))
+        body += [Text(""), Text("Key points", style="bold"), points]
+    if q.follow_ups:
+        ups = [f.id + (f" (when {f.point} is {f.when})" if f.when else "") for f in q.follow_ups]
+        body += [Text("follow-ups: ", style="bold") + plain(", ".join(ups), "dim")]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))

@@ -54,6 +54,7 @@ class Statistics(NamedTuple):
     """`quizcli stats`"""
     stats: Any                     # quizcli.stats.Stats
     forecast: Sequence = ()
+    interviews: Sequence = ()      # quizcli.sessions.interview_report's trends per topic (#17)
 
 
 class Demos(NamedTuple):
@@ -162,6 +163,11 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
         data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
     else:
         data["answer"] = _bi(q.answer_text)
+    if q.type is QuestionType.OPEN:
+        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
+                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
+                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
+        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
                 claim_verdict=claim_dict(claim) if claim else None,
@@ -179,7 +185,10 @@ def problem_dict(p: Any) -> dict[str, Any]:
 def _stats_json(r: Statistics) -> dict[str, Any]:
     from quizcli import stats
 
-    return stats.to_json(r.stats, r.forecast)
+    out = stats.to_json(r.stats, r.forecast)
+    out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
+                                                          for d, c, n in t.interviews]} for t in r.interviews]
+    return out
 
 
 def _verified_json(r: Verified) -> dict[str, Any]:
@@ -230,6 +239,10 @@ def _stats_text(r: Statistics, console: Console, lang: str) -> None:
     from quizcli.ui.stats import render_stats
 
     render_stats(console, r.stats, r.forecast)
+    if r.interviews:
+        from quizcli.ui.interview_report import render_trends
+
+        render_trends(console, r.interviews)
 
 
 def _demos_text(r: Demos, console: Console, lang: str) -> None:
