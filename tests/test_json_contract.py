@@ -90,6 +90,8 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         ".suspended[]": ["question_id", "since", "topic", "unsuspend", "why"],
         ".forecast[]": ["at_target", "cards", "recall", "seen", "topic"],
     },
+    "stats --calibration": {".": ["bins", "log_loss", "parameters", "reviews", "rmse_bins", "schema"],
+                            ".bins[]": ["actual", "high", "low", "predicted", "reviews"]},
     "demos list": {"[]": sorted([*DEMO_META, "questions"])},
     "demos verify": {
         ".": ["demos", "jobs", "ok", "problems", "schema", "seed", "skipped", "wall_s"],
@@ -121,7 +123,7 @@ def _commands_with_json() -> set[str]:
 
 
 def test_every_json_output_is_in_the_contract():
-    assert _commands_with_json() == set(CONTRACT)
+    assert _commands_with_json() == {c.split(" --")[0] for c in CONTRACT}
 
 
 @pytest.fixture
@@ -194,6 +196,17 @@ def test_stats(capsys):
     emit(Statistics(full, (TopicForecast("bn", 1, 1, 0.5, 0),), (TopicTrend("bn", (("2026-01-02", 2, 3),)),)),
          as_json=True)
     _pinned("stats", _merged(cli, json.loads(capsys.readouterr().out)))
+
+
+def test_stats_calibration():
+    from synthetic_reviews import as_answers, synthetic_reviews
+
+    from quizcli.store import open_store
+
+    with open_store() as store:
+        store.import_({"format": "quizcli-progress", "version": 1, "answers": as_answers(synthetic_reviews(40, 6)),
+                       "cards": {}})
+    _pinned("stats --calibration", _merged(_json(["stats", "--calibration"])))
 
 
 def test_objects_carry_the_schema_version_and_arrays_stay_arrays(fixtures):

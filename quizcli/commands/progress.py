@@ -36,7 +36,7 @@ def stats(
     the recall it predicted with how often you passed, in bins: whether the
     schedule is too easy or too hard on you."""
     if calibration or plot is not None:
-        _calibration(plot, json_)
+        _calibration(plot, as_json)
         return
     from quizcli import stats as stats_mod
     from quizcli.bank.index import load_index
@@ -79,7 +79,7 @@ def _confirm(question: str) -> bool:
         raise
 
 
-def _calibration(plot: Path | None, json_: bool) -> None:
+def _calibration(plot: Path | None, as_json: bool) -> None:
     from quizcli import fit
     from quizcli.errors import QuizcliError
     from quizcli.sessions.settings import fitted_parameters
@@ -93,18 +93,11 @@ def _calibration(plot: Path | None, json_: bool) -> None:
         raise QuizcliError("no scheduled review a day or more after the card's previous one yet",
                            hint="calibration compares FSRS's predictions with your reviews: study with `quizcli review`"
                            " over a few days first")
+    from quizcli.ui.output import Calibration, emit
+
     bins = fit.bins(preds, 10)
-    if json_:
-        import json
-
-        typer.echo(json.dumps({"reviews": len(preds), "parameters": "fitted" if params else "default",
-                               "log_loss": fit.log_loss(preds), "rmse_bins": fit.rmse_bins(preds, 10),
-                               "bins": [b._asdict() for b in bins]}, indent=2))
-    else:
-        from quizcli.ui.calibration import render_calibration
-        from quizcli.ui.text import make_console
-
-        render_calibration(make_console(), bins, len(preds))
+    emit(Calibration(bins, len(preds), "fitted" if params else "default", fit.log_loss(preds),
+                     fit.rmse_bins(preds, 10)), as_json=as_json)
     if plot is not None:
         from quizcli.ui.calibration import save_calibration
 

@@ -57,6 +57,15 @@ class Statistics(NamedTuple):
     interviews: Sequence = ()      # quizcli.sessions.interview_report's trends per topic (#17)
 
 
+class Calibration(NamedTuple):
+    """`quizcli stats --calibration`"""
+    bins: Sequence[Any]            # quizcli.fit.Bin
+    reviews: int
+    parameters: str                # "fitted" or "default"
+    log_loss: float
+    rmse_bins: float
+
+
 class Demos(NamedTuple):
     """`quizcli demos list`"""
     infos: Sequence[Any]           # quizcli.demo.registry.DemoInfo
@@ -191,6 +200,12 @@ def _stats_json(r: Statistics) -> dict[str, Any]:
     return out
 
 
+def _calibration_text(r: Calibration, console: Console, lang: str) -> None:
+    from quizcli.ui.calibration import render_calibration
+
+    render_calibration(console, r.bins, r.reviews)
+
+
 def _verified_json(r: Verified) -> dict[str, Any]:
     return {
         "ok": all(o.ok for o in r.outcomes) and not r.problems,
@@ -295,6 +310,8 @@ _VIEWS: dict[type, tuple[Callable[[Any], Any], Callable[[Any, Console, str], Non
     Questions: (lambda r: [question_summary_dict(q) for q in r.questions], _questions_text),
     Shown: (lambda r: question_dict(r.question, r.library, r.article), _shown_text),
     Statistics: (_stats_json, _stats_text),
+    Calibration: (lambda r: {"reviews": r.reviews, "parameters": r.parameters, "log_loss": r.log_loss,
+                             "rmse_bins": r.rmse_bins, "bins": [b._asdict() for b in r.bins]}, _calibration_text),
     Demos: (lambda r: [{**info.to_dict(), "questions": r.links.get(info.id, [])} for info in r.infos], _demos_text),
     Verified: (_verified_json, _verified_text),
     Explained: (lambda r: {"question": r.question_id, **r.outcome.to_dict()}, _explained_text),
