@@ -31,7 +31,8 @@ DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
          "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept",
-         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", *DEMO_RULES)   # open: #17
+         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", "placeholder-explanation",
+         *DEMO_RULES)   # open: #17
 LANGS = ("en", "zh")
 
 
@@ -107,6 +108,8 @@ class _Linter:
                 yield base + ("key_points", i, "text"), point[1]
 
     def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
+        if bank.get("lang"):          # `lang: zh`: a bank written in one language on purpose
+            return
         for path, (en, zh) in self.texts(f, bank):
             if en is None or zh is None:
                 missing, has = ("en", "zh") if en is None else ("zh", "en")
@@ -286,6 +289,14 @@ class _Linter:
                              f"the {lang} explanation only repeats the answer",
                              "say why the answer is right: the reason, the formula, the source")
                     return
+        for lang_i, lang in enumerate(("en", "zh")):
+            expl = q["explanation"][lang_i]
+            if expl and (PLACEHOLDER_EXPLANATION.search(expl) or _one_word(normalize(expl))):
+                what = "a placeholder" if PLACEHOLDER_EXPLANATION.search(expl) else "one word"
+                self.add(f, ("questions", q["index"], "explanation"), "placeholder-explanation",
+                         f"the {lang} explanation is {what}, not an explanation",
+                         "say why the answer is right: the reason, the formula, the source")
+                return
 
     def accepts(self, f: Any, q: dict[str, Any]) -> None:
         """An accepted answer that the comparison already folds into an earlier
@@ -376,6 +387,15 @@ class _Linter:
                 self.findings.append(Finding("unlinked-demo", Problem(
                     str(folder / "demos" / f"{demo}.py"), None, None, "", f"demo `{demo}` is linked by no question",
                     f"add `demo: {demo}` to the question it answers, or remove the demo")))
+
+
+# What `quizcli import` writes where a card has no explanation (quizcli.authoring.importer), in either language.
+PLACEHOLDER_EXPLANATION = re.compile(r"^\s*[(（](No explanation: imported from|无解析：导入自)")
+
+
+def _one_word(text: str) -> bool:
+    """One word: no space, and a short word (`BN`, `对`, `正确`), not a Chinese sentence without spaces."""
+    return bool(text) and " " not in text and (len(text) <= 4 if not text.isascii() else True)
 
 
 def _choice_lengths(q: dict[str, Any], lang_i: int) -> tuple[list[int], list[int]]:

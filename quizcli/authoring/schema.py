@@ -140,6 +140,8 @@ def build() -> dict[str, Any]:
             "id": {"type": "string", "pattern": _anchored(v.BANK_ID.pattern)},
             "title": {"$ref": "#/$defs/text"},
             "description": {"$ref": "#/$defs/text"},
+            "lang": {"enum": list(v.LANGS),
+                     "description": "The one language a bank is written in; lint then asks for no translations."},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}, "minItems": 1},
         },

@@ -32,7 +32,7 @@ TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_ans
 VERDICTS = ("true", "nuanced", "false")
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
-TOP_KEYS = {"format_version": True, "id": True, "title": True, "description": True,
+TOP_KEYS = {"format_version": True, "id": True, "title": True, "description": True, "lang": False,
             "claims": False, "questions": True}          # key -> required
 CLAIM_KEYS = {"id": True, "verdict": True, "summary": True, "refs": False, "no_demo": False}
 COMMON_KEYS = {"id": True, "type": True, "prompt": True, "explanation": True, "tags": True,
@@ -235,6 +235,11 @@ class _Checker:
                        f"this quizcli reads format_version {FORMAT_VERSION}; write `format_version: 1`")
         bank_id = self.string(raw["id"], ("id",), "the bank id", BANK_ID, "[a-z][a-z0-9_]*") if "id" in raw else None
         title = self.text(raw["title"], ("title",), "the title") if "title" in raw else None
+        bank_lang = raw.get("lang")
+        if bank_lang is not None and bank_lang not in LANGS:
+            self.issue(("lang",), f"lang must be en or zh, not {kind(bank_lang)}",
+                       "write `lang: zh` (or en) for a bank written in one language, or leave it out")
+            bank_lang = None
         description = (self.text(raw["description"], ("description",), "the description")
                        if "description" in raw else None)
         claims = []
@@ -261,7 +266,7 @@ class _Checker:
                     questions.append(self.question(item, ("questions", i)))
         return {
             "id": bank_id, "title": title, "description": description, "format_version": FORMAT_VERSION,
-            "claims": claims, "questions": questions,
+            "lang": bank_lang, "claims": claims, "questions": questions,
         }
 
     def claim(self, raw: Any, path: Path_) -> dict | None:

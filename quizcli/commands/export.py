@@ -131,7 +131,7 @@ def import_(
     source: Path = typer.Argument(..., metavar="FILE", help="A .apkg/.colpkg (Anki package), .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="BANK.yaml", help="The bank file to write (a folder for a JSON export of several banks)."),
     bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The new bank's id. Default: from the output file name."),
-    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: the file name."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: from the cards (their most common tag, else the first question)."),
     lang: Lang = None,
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
     with_progress: bool = typer.Option(False, "--with-progress", help="Anki packages: also add their review log to your progress, so the schedule continues."),
@@ -168,7 +168,7 @@ def import_(
         raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg)",
                            hint="quizcli's own progress moves with `quizcli progress export/import`",
                            exit_code=ExitCode.USAGE)
-    result = import_file(source, bid, title or source.stem, lang)
+    result = import_file(source, bid, title, lang)     # no --title: one from the cards' content
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]
     else:
