@@ -61,6 +61,9 @@ def question_data(q: Question) -> dict[str, Any]:
         out["accept"] = list(q.accept)
         if q.answer_text is not None:
             out["answer"] = _text(q.answer_text)
+    elif q.type is QuestionType.CODE:       # code exercises (#18)
+        out["exercise"] = q.exercise
+        out["hints"] = [_text(h) for h in q.hints]
     else:
         out["answer"] = _text(q.answer_text)
     out.update(explanation=_text(q.explanation), tags=list(q.tags), difficulty=q.difficulty)
@@ -116,7 +119,33 @@ def answer_text(q: Question, lang: str) -> str:
         main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
         others = [a for a in q.accept if a != main]
         return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
+    if q.type is QuestionType.CODE:         # code exercises (#18): the reference solution
+        return code_solution(q)
     return q.answer_text.get(lang) if q.answer_text else ""
+
+
+def code_solution(q: Question) -> str:
+    """A code question's reference solution (its exercise's solution.py), for the back of a card."""
+    from quizcli.exercise import folders
+
+    bank_builtin = not q.source or _is_builtin_source(q.source)
+    files = folders.locate(q.exercise or "", q.source, bank_builtin)
+    try:
+        return files.solution.read_text(encoding="utf-8")
+    except OSError:
+        return f"quizcli practice {q.id}"
+
+
+def _is_builtin_source(source: str) -> bool:
+    from pathlib import Path
+
+    from quizcli import paths
+
+    try:
+        Path(source).resolve().relative_to(paths.builtin_content_dir().resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def question_text(q: Question, lang: str) -> str:
@@ -157,7 +186,12 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
                 lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
             if q.choices:
                 lines.append("")
-            lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
+            if q.type is QuestionType.CODE:     # code exercises (#18): the reference solution
+                fence = "~~~~"
+                lines += [f"**{words['answer']}:**", "", fence + "python", answer_text(q, lang).rstrip(), fence, ""]
+                lines += [q.explanation.get(lang), ""]
+            else:
+                lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
             if q.refs:
                 lines += [f"*{words['refs']}:* " + "; ".join(q.refs), ""]
             if q.demo:
@@ -208,9 +242,12 @@ def anki_note(q: Question, lang: str, model: Any) -> Any:
     if q.type is QuestionType.TRUE_FALSE:
         words = _WORDS.get(lang, _WORDS["en"])
         prompt += f" ({words['true']} / {words['false']})"
+    answer = _html(answer_text(q, lang))
+    if q.type is QuestionType.CODE:         # code exercises (#18): the reference solution, as code
+        answer = f'<pre style="text-align: left">{html.escape(answer_text(q, lang))}</pre>'
     return genanki.Note(
         model=model,
-        fields=[_html(prompt), choices, _html(answer_text(q, lang)), _html(q.explanation.get(lang)),
+        fields=[_html(prompt), choices, answer, _html(q.explanation.get(lang)),
                 _html("; ".join(q.refs)), html.escape(q.id)],
         tags=[*q.tags, q.bank_id],
         guid=genanki.guid_for("quizcli", q.id),   # one note per question id: re-importing updates it

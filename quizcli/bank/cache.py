@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-VERSION = 2            # bump when the normalized form or the checks change
+VERSION = 3            # bump when the normalized form or the checks change
 _MAGIC = "quizcli-bank-cache"
 _MAX_ENTRIES = 256
 

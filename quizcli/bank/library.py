@@ -313,6 +313,8 @@ def _cross_checks(files: list[_File]) -> None:
             if claim and claim not in recorded:
                 issue(f, ("questions", q["index"], "claim"), f"claim `{claim}` is not recorded in any loaded bank",
                       "add it under `claims:` with its verdict and summary, or fix the id")
+            if q.get("exercise"):   # code exercises (#18): the exercise's files exist
+                _check_exercise(f, q, issue)
             if not demo:
                 continue
             if claim in no_demo:
@@ -331,6 +333,18 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, ("questions", q["index"], "demo"), f"there is no demo `{demo}`",
                       (f"did you mean `{close}`? " if close else "")
                       + "see `quizcli demos list`, or remove the key")
+
+
+def _check_exercise(f: _File, q: dict[str, Any], issue: Any) -> None:
+    """A code question's exercise folder holds starter.py, solution.py and grader.py (#18)."""
+    from quizcli.exercise import folders
+
+    files = folders.locate(q["exercise"], f.source.path, f.source.builtin)
+    gone = folders.missing(files)
+    if gone:
+        issue(f, ("questions", q["index"], "exercise"),
+              f"exercise `{q['exercise']}` has no {', '.join(gone)} in {files.folder}",
+              "write the exercise's files there (see demos/exercises/README.md), or fix the name")
 
 
 def user_demo_ids(bank_folder: Path) -> set[str]:
@@ -435,7 +449,9 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             q["id"], types[q["type"]], make(Text, q["prompt"]), make(Text, q["explanation"]), bank_id,
             tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
             q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
-            None if answer is None else make(Text, answer), source, q.get("line"),
+            None if answer is None else make(Text, answer),
+            q.get("exercise"), tuple([make(Text, h) for h in q.get("hints", ())]),   # code exercises (#18)
+            source, q.get("line"),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])

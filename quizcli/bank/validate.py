@@ -23,7 +23,8 @@ TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
 TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
 LANGS = ("en", "zh")
-TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard")
+TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard",
+         "code")   # code exercises (#18)
 VERDICTS = ("true", "nuanced", "false")
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
@@ -39,7 +40,11 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     "numeric": {"answer": True, "tolerance": False, "unit": False},
     "short_answer": {"accept": True, "answer": False},
     "flashcard": {"answer": True},
+    # -- code exercises (#18)
+    "code": {"exercise": True, "hints": True},
 }
+EXERCISE_NAME = re.compile(r"[a-z][a-z0-9_]*")       # code: the folder demos/exercises/<name>/
+MIN_HINTS, MAX_HINTS = 1, 5
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
 
@@ -415,6 +420,33 @@ class _Checker:
         elif qtype == "flashcard":
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
+        elif qtype == "code":
+            self.code(raw, path, q)
+
+    # -- code exercises (#18) ----------------------------------------------------------
+
+    def code(self, raw: dict, path: Path_, q: dict) -> None:
+        """`exercise:` names a folder of demos/exercises/; `hints:` 1-5 bilingual texts.
+
+        That the folder exists is checked with the other banks (quizcli.bank.library).
+        """
+        q.update(exercise=None, hints=())
+        if "exercise" in raw:
+            q["exercise"] = self.string(raw["exercise"], path + ("exercise",), "the exercise name", EXERCISE_NAME,
+                                        "[a-z][a-z0-9_]*")
+        if "hints" in raw:
+            items = raw["hints"]
+            if not isinstance(items, list):
+                self.issue(path + ("hints",), f"hints must be a list, not {kind(items)}",
+                           "write each hint as a `- {en: ..., zh: ...}` item, the most general first")
+                q["hints"] = None
+            elif not MIN_HINTS <= len(items) <= MAX_HINTS:
+                self.issue(path + ("hints",), f"a code question needs {MIN_HINTS} to {MAX_HINTS} hints, not {len(items)}",
+                           "give 2-3 hints, each more specific than the one before")
+                q["hints"] = None
+            else:
+                hints = [self.text(h, path + ("hints", i), "the hint") for i, h in enumerate(items)]
+                q["hints"] = None if any(h is None for h in hints) else tuple(hints)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

@@ -30,6 +30,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.CODE: "code",          # #18
 }
 
 
@@ -78,6 +79,8 @@ def question_dict(q: Question, library: Library) -> dict[str, Any]:
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
         data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+    elif q.type is QuestionType.CODE:       # #18
+        data.update(exercise=q.exercise, hints=[_bi(h) for h in q.hints])
     else:
         data["answer"] = _bi(q.answer_text)
     claim = library.claim(q.claim) if q.claim else None
@@ -108,8 +111,11 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     # not fit side by side, the title goes under the id.
     id_w = max((cell_len(b.id) for b in library.banks), default=5)
     title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
-    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in QuestionType)
-    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(QuestionType) + 1) + 2 <= console.width
+    # A code column (#18) only where some bank has code exercises: it costs a title room at 80 columns.
+    types = [t for t in QuestionType
+             if t is not QuestionType.CODE or any(q.type is t for b in library.banks for q in b.questions)]
+    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in types)
+    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(types) + 1) + 2 <= console.width
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
     if side_by_side:
         table.add_column("topic", style="bold cyan", no_wrap=True)
@@ -117,11 +123,11 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     else:
         table.add_column("topic", ratio=1, overflow="fold")
     table.add_column("total", justify="right", no_wrap=True)
-    for t in QuestionType:
+    for t in types:
         table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
     for bank, title in zip(library.banks, titles):
         counts = type_counts(bank)
-        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in QuestionType))
+        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in types))
         if side_by_side:
             table.add_row(plain(bank.id), title, *numbers)
         else:

@@ -29,6 +29,7 @@ TYPE_LABEL = {
     QuestionType.NUMERIC: "number",
     QuestionType.SHORT_ANSWER: "short answer",
     QuestionType.FLASHCARD: "flashcard",
+    QuestionType.CODE: "code exercise",     # #18
 }
 
 _QUIT = {"q", "quit", "exit", ":q", "退出"}
@@ -62,6 +63,7 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.NUMERIC: ("", "type a number"),
         QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
+        QuestionType.CODE: ("", "run `quizcli practice " + q.id + "`"),    # #18
     }[q.type]
     skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
     return _keys(how, skip, ("q", "quit"), ("?", "help"))
@@ -153,6 +155,8 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
         if others:
             main += Text("   also accepted: ", style="dim") + plain(", ".join(others), "dim")
         return main
+    if q.type is QuestionType.CODE:     # #18: the answer is code, graded by `quizcli practice`
+        return Text("code, graded by running it: ", style="bold") + plain(f"quizcli practice {q.id}")
     return bitext(q.answer_text, lang, "bold")
 
 

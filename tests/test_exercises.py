@@ -1,0 +1,81 @@
+"""Code exercises (#18): every reference passes, every starter fails cleanly,
+every wrong solution in tests/data/exercises_wrong/ fails the test it names,
+with a message that points at the mistake; the runner survives what a
+candidate's code can do (crash, hang, NaN, memory, sys.exit, print flood).
+
+Each exercise's files are graded in one child process (torch imported once).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from quizcli import paths  # noqa: E402
+from quizcli.exercise import folders, runner  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = paths.builtin_demos_dir() / folders.SUBFOLDER
+WRONG = Path(__file__).resolve().parent / "data" / "exercises_wrong"
+NAMES = sorted(p.name for p in EXERCISES.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+EXPECT = re.compile(r"#\s*expect:\s*(test_\w+)")
+SAYS = re.compile(r"#\s*says:\s*(.+)")
+
+
+def wrong_solutions(name: str) -> list[Path]:
+    folder = WRONG / name
+    return sorted(folder.glob("*.py")) if folder.is_dir() else []
+
+
+def expectation(path: Path) -> tuple[str, list[str]]:
+    """The test a wrong solution must fail (first line), and words its message must hold (`# says:` lines)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    m = EXPECT.match(lines[0]) if lines else None
+    assert m, f"{path}: the first line must be `# expect: test_name`"
+    says = [s.group(1).strip() for line in lines[1:4] if (s := SAYS.match(line))]
+    return m.group(1), says
+
+
+@functools.lru_cache(maxsize=None)
+def graded(name: str) -> dict[str, runner.Grade]:
+    ex = folders.locate(name, "", builtin=True)
+    files = [ex.solution, ex.starter, *wrong_solutions(name)]
+    grades = runner.grade_many(files, ex, timeout=240)
+    return dict(zip((str(f) for f in files), grades))
+
+
+def test_catalog():
+    assert len(NAMES) >= 8
+    for name in NAMES:
+        ex = folders.locate(name, "", builtin=True)
+        assert not folders.missing(ex), name
+        assert len(wrong_solutions(name)) >= 3, f"{name}: keep at least three wrong solutions"
+        starter = ex.starter.read_text(encoding="utf-8")
+        assert "raise NotImplementedError" in starter and '"""' in starter, name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_exercise(name):
+    ex = folders.locate(name, "", builtin=True)
+    grades = graded(name)
+    ref = grades[str(ex.solution)]
+    assert ref.passed, (name, ref.error, [t for t in ref.tests if not t.passed])
+    assert len(ref.tests) >= 3
+    starter = grades[str(ex.starter)]
+    assert not starter.passed and not starter.error
+    assert all("not implemented yet" in t.message for t in starter.tests), starter.tests
+    for path in wrong_solutions(name):
+        expected, says = expectation(path)
+        assert expected in {t.name for t in ref.tests}, f"{path.name}: no test {expected} in {name}'s grader"
+        g = grades[str(path)]
+        assert not g.passed, f"{name}/{path.name}: the grader passed a wrong solution"
+        failed = {t.name: t.message for t in g.tests if not t.passed}
+        assert expected in failed, f"{name}/{path.name}: expected {expected} to fail; failed: {failed}"
+        for word in says:
+            assert word.lower() in failed[expected].lower(), (
+                f"{name}/{path.name}: the message of {expected} should say {word!r}: {failed[expected]!r}")
