@@ -128,24 +128,10 @@ def code_solution(q: Question) -> str:
     """A code question's reference solution (its exercise's solution.py), for the back of a card."""
     from quizcli.exercise import folders
 
-    bank_builtin = not q.source or _is_builtin_source(q.source)
-    files = folders.locate(q.exercise or "", q.source, bank_builtin)
     try:
-        return files.solution.read_text(encoding="utf-8")
-    except OSError:
+        return folders.for_question(q).solution.read_text(encoding="utf-8")
+    except (OSError, ValueError):
         return f"quizcli practice {q.id}"
-
-
-def _is_builtin_source(source: str) -> bool:
-    from pathlib import Path
-
-    from quizcli import paths
-
-    try:
-        Path(source).resolve().relative_to(paths.builtin_content_dir().resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def question_text(q: Question, lang: str) -> str:

@@ -57,6 +57,25 @@ def locate(name: str, bank_source: str | Path, builtin: bool) -> ExerciseFiles:
                          None if builtin else Path(bank_source))
 
 
+def is_builtin_source(source: str | Path) -> bool:
+    """Whether a bank file is one of the built-in banks."""
+    from quizcli import paths
+
+    try:
+        Path(source).resolve().relative_to(paths.builtin_content_dir().resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def for_question(question: object) -> ExerciseFiles:
+    """The exercise files of a `code` question (a model.Question)."""
+    name, source = getattr(question, "exercise", None), getattr(question, "source", "")
+    if not name:
+        raise ValueError(f"question {getattr(question, 'id', '?')} is not a code exercise")
+    return locate(name, source, is_builtin_source(source))
+
+
 def missing(files: ExerciseFiles) -> list[str]:
     """The files of the exercise that are not there (all of them if the folder is not)."""
     return [f for f in FILES if not (files.folder / f).is_file()]
