@@ -41,6 +41,7 @@ _BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
 
 
 class TestResult(NamedTuple):
+    __test__ = False     # not a pytest test class
     name: str
     doc: str
     passed: bool

@@ -37,6 +37,7 @@ HELP = (
     "the answer, then rate it 1 again, 2 hard, 3 good, 4 easy (each key shows the next interval).\n"
     "After a right answer: Enter keeps good, h hard, e easy. After an answer with a demo, d runs it.\n"
     "A card you are still learning comes back in the session once its step (1-10 minutes) is due.\n"
+    "A code exercise: p practises it here (the grader rates it), as `quizcli practice ID` does.\n"
     "u undoes the last rating, s skips, q quits (as do Ctrl-C and Ctrl-D) and shows the summary.\n"
     "To answer literally \"u\", type \\u."
 )
@@ -191,6 +192,14 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             session.skip()
             console.print(Text("  skipped", style="yellow"))
             return None
+        if q.type is QuestionType.CODE:       # code exercises (#18): answered with code, in practice
+            if cmd in ("p", "practice") and not session.cram:
+                _practice(session, item, console, read, lang)
+                session.skip()
+                return None
+            console.print(Text("  a code exercise: p practises it here (the grader's result goes into the "
+                               "schedule), Enter or s skips", style="yellow"))
+            continue
         if q.type is QuestionType.FLASHCARD:
             if not revealed:
                 render_reveal(console, item.item, lang)
@@ -210,6 +219,23 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             return session.answer(raw)
         except answers.InvalidAnswer as err:
             console.print(Text(f"  {err}", style="yellow"))
+
+
+def _practice(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> None:
+    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review); it rates the card."""
+    from quizcli.errors import QuizcliError
+    from quizcli.exercise.runner import check_can_run
+    from quizcli.sessions.practice import PracticeSession
+    from quizcli.ui import practice as ui_practice
+    from quizcli.ui.errors import print_error
+
+    practice = PracticeSession(item.question, session.store, session.scheduler, session.now)
+    try:
+        check_can_run(practice.files)
+    except QuizcliError as err:
+        print_error(err)
+        return
+    ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
 
 
 class _Demo:
