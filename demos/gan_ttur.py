@@ -19,7 +19,7 @@ META = {
     "claim": {"en": "Use different learning rates: a lower one for the generator, a higher one for the discriminator.",
               "zh": "对判别器和生成器使用不同的学习速度：生成器用较低的学习率，判别器用较高的学习率。"},
     "claims": ["gan_ttur"],
-    "verdict": "true",
+    "verdict": "nuanced",
     "treatment": {"en": "G learning rate 4x lower than D's (off: both at D's rate)",
                   "zh": "生成器学习率比判别器低 4 倍（关闭：两者都用判别器的学习率）"},
     "long": False,

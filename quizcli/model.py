@@ -95,6 +95,29 @@ class Question(NamedTuple):
     def correct_indices(self) -> tuple[int, ...]:
         return tuple(i for i, c in enumerate(self.choices) if c.correct)
 
+    @property
+    def display_order(self) -> tuple[int, ...]:
+        """The order `show` and the exports list the choices in (see `stable_choice_order`)."""
+        return stable_choice_order(self.id, len(self.choices))
+
+
+def stable_choice_order(question_id: str, n: int) -> tuple[int, ...]:
+    """A fixed shuffle of n choices, seeded by the question id alone.
+
+    The same on every run, machine and Python version (a SHA-256 of the id
+    seeds it), so an exported deck lists a question's choices the same way
+    each time and re-imported Anki notes keep their cards; and it does not
+    depend on which other questions are exported. A quiz shuffles apart from
+    this, by its own seed.
+    """
+    import hashlib
+    import random
+
+    order = list(range(n))
+    seed = int.from_bytes(hashlib.sha256(f"quizcli-choices:{question_id}".encode()).digest()[:8], "big")
+    random.Random(seed).shuffle(order)
+    return tuple(order)
+
 
 class Claim(NamedTuple):
     id: str

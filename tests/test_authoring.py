@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli import paths
-from quizcli.authoring import trust
+from quizcli.demo import trust
 from quizcli.authoring.new import bank_id_for
 from quizcli.bank import load_library, validate_paths
 from quizcli.cli import app
@@ -34,7 +34,8 @@ def test_bank_new_writes_a_valid_bank_with_every_type_and_its_schema(tmp_path):
     [bank] = load_library(extra=[out], include_builtin=False).banks
     assert bank.id == "interview_notes"
     assert {q.type.value for q in bank.questions} == {
-        "single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard"}
+        "single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard", "code"}
+    assert (out.parent / "demos" / "exercises" / "interview_notes_softmax" / "grader.py").is_file()   # #18
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=quizcli-bank.schema.json")
     assert "# stable and unique across all banks" in text           # fields are explained

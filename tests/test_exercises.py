@@ -79,3 +79,16 @@ def test_exercise(name):
         for word in says:
             assert word.lower() in failed[expected].lower(), (
                 f"{name}/{path.name}: the message of {expected} should say {word!r}: {failed[expected]!r}")
+
+
+def test_the_bank_new_template_exercise(tmp_path):
+    """`quizcli bank new` writes a code question's exercise: its reference passes, its starter fails cleanly."""
+    from quizcli.authoring.new import new_exercise_files
+
+    for rel, text in new_exercise_files("mine").items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    folder = tmp_path / "demos" / "exercises" / "mine_softmax"
+    ex = folders.ExerciseFiles("mine_softmax", folder, builtin=True)    # trusted here: the test wrote it
+    ref, starter = runner.grade_many([ex.solution, ex.starter], ex, timeout=120)
+    assert ref.passed and not starter.passed and "not implemented yet" in starter.tests[0].message

@@ -208,3 +208,18 @@ def test_practice_session_in_a_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@torch_needed
+def test_a_user_bank_exercise_runs_only_once_trusted(tmp_path):
+    """`bank new` writes a code question and its exercise; its grader runs after `bank trust`, not before."""
+    bank = tmp_path / "notes.yaml"
+    code, out, _ = run(["bank", "new", "Notes", "-o", str(bank), "--no-schema"])
+    assert code == 0 and "exercises" in out
+    solution = tmp_path / "demos" / "exercises" / "notes_softmax" / "solution.py"
+    code, _, err = run(["practice", "notes-code-softmax", "--check", str(solution), "--bank", str(bank)])
+    assert code == 1 and "quizcli bank trust" in err
+    code, _, _ = run(["bank", "trust", str(bank)])
+    assert code == 0
+    code, out, _ = run(["practice", "notes-code-softmax", "--check", str(solution), "--bank", str(bank)])
+    assert code == 0 and "passed: 2/2 tests" in out

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from quizcli.model import Bank, Library, Question, QuestionType, Text
+from quizcli.model import Bank, Choice, Library, Question, QuestionType, Text
 
 FORMATS = ("anki", "csv", "markdown", "json")
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
@@ -104,10 +104,16 @@ def export_json(library: Library, questions: list[Question]) -> str:
 # --- one language, for studying ---------------------------------------------------------
 
 
+def shown_choices(q: Question) -> list[tuple[str, Choice]]:
+    """The choices lettered in the question's stable shuffled order (`Question.display_order`):
+    the bank's order would make every answer "A" where authors list the right choice first."""
+    return [(_LETTERS[pos], q.choices[i]) for pos, i in enumerate(q.display_order)]
+
+
 def answer_text(q: Question, lang: str) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        return "; ".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices) if c.correct)
+        return "; ".join(f"{letter}. {c.text.get(lang)}" for letter, c in shown_choices(q) if c.correct)
     if q.type is QuestionType.TRUE_FALSE:
         return words["true"] if q.answer_bool else words["false"]
     if q.type is QuestionType.NUMERIC:
@@ -135,10 +141,10 @@ def code_solution(q: Question) -> str:
 
 
 def question_text(q: Question, lang: str) -> str:
-    """The prompt, with the choices lettered in bank order."""
+    """The prompt, with the choices lettered in their stable shuffled order."""
     text = q.prompt.get(lang)
     if q.choices:
-        text += "\n" + "\n".join(f"{_LETTERS[i]}. {c.text.get(lang)}" for i, c in enumerate(q.choices))
+        text += "\n" + "\n".join(f"{letter}. {c.text.get(lang)}" for letter, c in shown_choices(q))
     elif q.type is QuestionType.TRUE_FALSE:
         words = _WORDS.get(lang, _WORDS["en"])
         text += f" ({words['true']} / {words['false']})"
@@ -168,8 +174,8 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
             lines.append(f"<sub>`{q.id}` · {q.type.value} · {'★' * q.difficulty}"
                          + (f" · {' '.join('#' + t for t in q.tags)}" if q.tags else "") + "</sub>")
             lines.append("")
-            for i, c in enumerate(q.choices):
-                lines.append(f"- {_LETTERS[i]}. {c.text.get(lang)}")
+            for letter, c in shown_choices(q):
+                lines.append(f"- {letter}. {c.text.get(lang)}")
             if q.choices:
                 lines.append("")
             if q.type is QuestionType.CODE:     # code exercises (#18): the reference solution
@@ -223,7 +229,7 @@ def anki_model(lang: str) -> Any:
 def anki_note(q: Question, lang: str, model: Any) -> Any:
     import genanki
 
-    choices = "<br>".join(_html(f"{_LETTERS[i]}. {c.text.get(lang)}") for i, c in enumerate(q.choices))
+    choices = "<br>".join(_html(f"{letter}. {c.text.get(lang)}") for letter, c in shown_choices(q))
     prompt = q.prompt.get(lang)
     if q.type is QuestionType.TRUE_FALSE:
         words = _WORDS.get(lang, _WORDS["en"])

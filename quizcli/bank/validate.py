@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizcli.bank.validate_code import EXERCISE_NAME, MAX_HINTS, MIN_HINTS, check_code  # noqa: F401  (#18)
+
 FORMAT_VERSION = 1
 
 BANK_ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -43,8 +45,6 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     # -- code exercises (#18)
     "code": {"exercise": True, "hints": True},
 }
-EXERCISE_NAME = re.compile(r"[a-z][a-z0-9_]*")       # code: the folder demos/exercises/<name>/
-MIN_HINTS, MAX_HINTS = 1, 5
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
 
@@ -420,33 +420,8 @@ class _Checker:
         elif qtype == "flashcard":
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
-        elif qtype == "code":
-            self.code(raw, path, q)
-
-    # -- code exercises (#18) ----------------------------------------------------------
-
-    def code(self, raw: dict, path: Path_, q: dict) -> None:
-        """`exercise:` names a folder of demos/exercises/; `hints:` 1-5 bilingual texts.
-
-        That the folder exists is checked with the other banks (quizcli.bank.library).
-        """
-        q.update(exercise=None, hints=())
-        if "exercise" in raw:
-            q["exercise"] = self.string(raw["exercise"], path + ("exercise",), "the exercise name", EXERCISE_NAME,
-                                        "[a-z][a-z0-9_]*")
-        if "hints" in raw:
-            items = raw["hints"]
-            if not isinstance(items, list):
-                self.issue(path + ("hints",), f"hints must be a list, not {kind(items)}",
-                           "write each hint as a `- {en: ..., zh: ...}` item, the most general first")
-                q["hints"] = None
-            elif not MIN_HINTS <= len(items) <= MAX_HINTS:
-                self.issue(path + ("hints",), f"a code question needs {MIN_HINTS} to {MAX_HINTS} hints, not {len(items)}",
-                           "give 2-3 hints, each more specific than the one before")
-                q["hints"] = None
-            else:
-                hints = [self.text(h, path + ("hints", i), "the hint") for i, h in enumerate(items)]
-                q["hints"] = None if any(h is None for h in hints) else tuple(hints)
+        elif qtype == "code":          # code exercises (#18): quizcli/bank/validate_code.py
+            check_code(self, raw, path, q, kind)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

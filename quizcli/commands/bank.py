@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.commands.options import show_help_without_arguments
+
 bank_app = typer.Typer(
     name="bank",
     help="Check and write question banks (format: content/README.md).",
@@ -17,8 +19,6 @@ bank_app = typer.Typer(
 @bank_app.callback()
 def _bank(ctx: typer.Context) -> None:
     """Check and write question banks (format: content/README.md)."""
-    from quizcli.cli import show_help_without_arguments
-
     show_help_without_arguments(ctx)
 
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
@@ -91,7 +91,7 @@ def new(
     """
     import json
 
-    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text
+    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text, new_exercise_files
     from quizcli.authoring.schema import build
     from quizcli.bank.validate import BANK_ID
     from quizcli.errors import ExitCode, QuizcliError
@@ -109,7 +109,13 @@ def new(
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
     _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
-    typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
+    typer.echo(f"wrote {path} (bank id `{bid}`, 7 questions)")
+    for rel, text in new_exercise_files(bid).items():   # the code question's exercise (#18)
+        target = path.parent / rel
+        if not target.exists() or force:
+            _write(target, text)
+    typer.echo(f"wrote {path.parent / 'demos' / 'exercises' / (bid + '_softmax')} (the code question's exercise; "
+               f"it runs once you trust it: quizcli bank trust {path})")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")
@@ -129,7 +135,9 @@ def lint(
 
     Missing translations, duplicate or near-duplicate prompts, identical
     choices, explanations that only repeat the answer, answers given away
-    by their own prompt, claims no demo backs, demos no question links.
+    by their own prompt, correct choices given away by their length or
+    position, near-duplicate or (built-in) unknown tags, claims no demo
+    backs, demos no question links.
     Banks that do not validate get their validation problems instead.
     Exit status: 1 for validation problems, or for findings with --strict;
     else 0.
@@ -198,7 +206,7 @@ def trust(
     bank's demos only once you trust their folder. The trust covers the
     files as they are now: if they change, quizcli asks again.
     """
-    from quizcli.authoring import trust as store
+    from quizcli.demo import trust as store
     from quizcli.errors import ExitCode, QuizcliError
 
     if list_:

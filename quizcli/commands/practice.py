@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-from quizcli.commands.quiz import BANK_HELP, LANG_HELP, TOPIC_HELP
+from quizcli.commands.options import Bank, Lang, Topic, examples
 
 
 def practice(
     question_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="The exercise (a code question's id); "
                                                 "default: the next due, else a new one."),
     list_: bool = typer.Option(False, "--list", help="List the code exercises with when each is due and your last result."),
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
+    topic: Topic = [],
     check: Optional[Path] = typer.Option(None, "--check", metavar="FILE",
                                          help="Grade FILE against exercise ID and exit: 0 if every test passes, 1 if not. "
                                               "Nothing is recorded."),
     resume: bool = typer.Option(False, "--resume", help="Go on with your current file instead of a fresh starter."),
     no_watch: bool = typer.Option(False, "--no-watch", help="Grade only on Enter, not on every save."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
 ) -> None:
     """Practise code exercises: write the code, and a grader runs it against a reference.
 
@@ -37,7 +37,7 @@ def practice(
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError, QuizcliError
-    from quizcli.review import now_from_env
+    from quizcli.clock import now_from_env
     from quizcli.sessions import practice as core
     from quizcli.ui.text import make_console
 
@@ -96,7 +96,7 @@ def practice(
         return
 
     from quizcli.exercise.runner import check_can_run
-    from quizcli.review import scheduler_from_settings
+    from quizcli.sessions.settings import scheduler_from_settings
 
     store = open_store()
     try:
@@ -119,10 +119,9 @@ def practice(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("practice", epilog=(
-        "\b\nExamples:\n"
-        "  quizcli practice                                  the next due (or a new) exercise\n"
-        "  quizcli practice bn-code-forward-train            one exercise\n"
-        "  quizcli practice --list --topic bn\n"
-        "  quizcli practice bn-code-forward-train --check my_bn.py   grade a file: exit 0 pass, 1 fail"
+    app.command("practice", epilog=examples(
+        "quizcli practice                                  the next due (or a new) exercise",
+        "quizcli practice bn-code-forward-train            one exercise",
+        "quizcli practice --list --topic bn",
+        "quizcli practice bn-code-forward-train --check my_bn.py   grade a file: exit 0 pass, 1 fail",
     ))(practice)

@@ -20,7 +20,7 @@ from rich.text import Text
 from quizcli import answers
 from quizcli.model import Bank, Claim, Library, Question, QuestionType
 from quizcli.model import Text as BiText
-from quizcli.ui.quiz import TYPE_LABEL, correct_answer
+from quizcli.ui.render import TYPE_LABEL, correct_answer
 from quizcli.ui.text import bitext, plain
 
 SHORT_TYPE = {
@@ -67,12 +67,40 @@ def question_summary_dict(q: Question) -> dict[str, Any]:
             "tags": list(q.tags), "prompt": _bi(q.prompt), "demo": q.demo, "claim": q.claim}
 
 
-def question_dict(q: Question, library: Library) -> dict[str, Any]:
+def article_dict(claim: Any) -> dict[str, Any] | None:
+    """What the source article said of a claim (quizcli.bank.article.ArticleClaim), for --json."""
+    if claim is None:
+        return None
+    return {"section": claim.section.number, "section_title": _bi(claim.section.title),
+            "quotes": list(claim.quotes), "statement": claim.statement, "implicit": claim.implicit}
+
+
+def article_lines(claim: Any, lang: str, verdict: Claim | None = None) -> list[Text]:
+    """The article's own words on a claim (Chinese, quoted exactly), with the English statement in
+    English mode and, when given, the literature's verdict beside it. Shown literally, like bank text."""
+    section = claim.section
+    line = Text("the article said: ", style="bold") + plain(f"「{claim.quote}」")
+    if verdict is not None:
+        color = {"true": "green", "nuanced": "yellow", "false": "red"}[verdict.verdict.value]
+        line += Text(" — verdict: ") + Text(verdict.verdict.label, style=f"bold {color}")
+    lines = [line]
+    if lang != "zh":
+        lines.append(Text("  ") + plain(f"(in English: {claim.statement})"))
+    where = plain(f"  {section.number}. ", "dim") + bitext(section.title, lang, "dim")
+    if claim.implicit:
+        where += plain(f" (implied: {claim.implicit})" if lang != "zh" else "", "dim")
+    lines.append(where)
+    return lines
+
+
+def question_dict(q: Question, library: Library, article: Any = None) -> dict[str, Any]:
     data = question_summary_dict(q)
     if q.choices:
+        # In the stable order `show` prints them in (letters as shown).
+        shown = [q.choices[i] for i in q.display_order]
         data["choices"] = [{"letter": answers.LETTERS[i], "text": _bi(c.text), "correct": c.correct, "why": _bi(c.why)}
-                           for i, c in enumerate(q.choices)]
-        data["answer"] = [answers.LETTERS[i] for i in q.correct_indices]
+                           for i, c in enumerate(shown)]
+        data["answer"] = [answers.LETTERS[i] for i, c in enumerate(shown) if c.correct]
     elif q.type is QuestionType.TRUE_FALSE:
         data["answer"] = q.answer_bool
     elif q.type is QuestionType.NUMERIC:
@@ -85,7 +113,9 @@ def question_dict(q: Question, library: Library) -> dict[str, Any]:
         data["answer"] = _bi(q.answer_text)
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
-                claim_verdict=claim_dict(claim) if claim else None, source=q.source, line=q.line)
+                claim_verdict=claim_dict(claim) if claim else None,
+                article=article_dict(article.claim(q.claim)) if article is not None and q.claim else None,
+                source=q.source, line=q.line)
     return data
 
 
@@ -170,20 +200,20 @@ def render_list(console: Console, questions: list[Question], lang: str) -> None:
     console.print(Text(f"{_count(len(questions), 'question')}. See one with `quizcli show ID`.", style="dim"))
 
 
-def render_question(console: Console, q: Question, library: Library, lang: str) -> None:
+def render_question(console: Console, q: Question, library: Library, lang: str, article: Any = None) -> None:
     body: list = [bitext(q.prompt, lang, "bold")]
     if q.choices:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
-        for i, choice in enumerate(q.choices):
+        for i, choice in enumerate(q.choices[k] for k in q.display_order):
             mark = Text("✓", style="green") if choice.correct else Text(" ")
             text = bitext(choice.text, lang)
             if choice.why is not None:
                 text += Text("\n") + bitext(choice.why, lang, "dim")
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
-    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
+    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))
@@ -206,6 +236,9 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
         body.append(line)
         if claim is not None:
             body.append(Padding(bitext(claim.summary, lang, "dim"), (0, 0, 0, 2)))
+        said = article.claim(q.claim) if article is not None else None
+        if said is not None:
+            body += article_lines(said, lang)
         if claim is not None and claim.no_demo is not None and not q.demo:
             body.append(Text("no demo: ", style="bold") + bitext(claim.no_demo, lang))
     src = q.source + (f":{q.line}" if q.line else "")

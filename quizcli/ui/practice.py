@@ -23,7 +23,7 @@ from rich.text import Text
 
 from quizcli.scheduler import format_interval
 from quizcli.sessions.practice import AGAIN, GOOD, HARD, Attempt, PracticeSession
-from quizcli.ui.quiz import _command, _keys
+from quizcli.ui.keys import command as _command, key_hints as _keys
 from quizcli.ui.text import bitext, plain
 
 # read(timeout) -> a line, or None when nothing came within `timeout` seconds; EOFError at the end.
@@ -49,10 +49,10 @@ class _Quit(Exception):
 def render_exercise(console: Console, session: PracticeSession, lang: str, why: str = "") -> None:
     q = session.question
     body: list = [bitext(q.prompt, lang, "bold"), Text("")]
-    body.append(Text("Your file: ", style="bold") + plain(str(session.path)))
+    body.append(Text.assemble(("Your file: ", "bold"), plain(str(session.path))))
     if session.last_path.is_file():
-        body.append(Text("Your last attempt: ", style="dim") + plain(str(session.last_path), "dim")
-                    + Text(" (o reopens it)", style="dim"))
+        body.append(Text.assemble(("Your last attempt: ", "dim"), plain(str(session.last_path), "dim"),
+                                  (" (o reopens it)", "dim")))
     title = Text("practice · ") + plain(q.bank_id) + Text(" · ") + plain(q.id) + Text(f" · difficulty {q.difficulty}")
     if why:
         title += Text(f" · {why}")
@@ -73,13 +73,14 @@ def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade:
     if title:
         console.print(plain(title, "bold"))
     if grade.error and not grade.tests:
-        console.print(Text("  ✗ ", style="bold red") + plain(grade.error))
+        console.print(Text.assemble(("  ✗ ", "bold red"), plain(grade.error)))
     table = Table.grid(padding=(0, 1))
     table.add_column(width=3, no_wrap=True)
-    table.add_column(ratio=1)
+    table.add_column()
     shown: set[str] = set()
     for t in grade.tests:
-        body = plain(t.name, "" if t.passed else "bold")
+        body = Text()
+        body.append_text(plain(t.name, "" if t.passed else "bold"))
         if t.doc:
             body += Text("  ") + plain(t.doc, "dim")
         if not t.passed:
@@ -97,9 +98,9 @@ def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade:
         console.print(Text(f"  your code printed{more}:", style="dim"))
         for line in grade.output.splitlines()[:8]:
             console.print(Text("    ") + plain(line, "dim"))
-    verdict = (Text(f"  passed: {passed}/{total} tests", style="bold green") if grade.passed
-               else Text(f"  {passed}/{total} tests pass", style="bold yellow"))
-    console.print(verdict + Text(f" · {grade.seconds:.1f} s", style="dim"))
+    verdict = (("  passed: {}/{} tests".format(passed, total), "bold green") if grade.passed
+               else ("  {}/{} tests pass".format(passed, total), "bold yellow"))
+    console.print(Text.assemble(verdict, (f" · {grade.seconds:.1f} s", "dim")))
 
 
 def render_attempt(console: Console, attempt: Attempt | None, now: datetime) -> None:
@@ -107,8 +108,10 @@ def render_attempt(console: Console, attempt: Attempt | None, now: datetime) -> 
         console.print(Text("Nothing graded, nothing recorded.", style="dim"))
         return
     word = RATING_WORDS.get(attempt.rating, str(attempt.rating))
-    text = Text("Recorded: ", style="bold") + Text(word, style="bold " + ("green" if attempt.rating == GOOD else
-                                                                          "yellow" if attempt.rating == HARD else "red"))
+    text = Text()
+    text.append("Recorded: ", style="bold")
+    colour = "green" if attempt.rating == GOOD else "yellow" if attempt.rating == HARD else "red"
+    text += Text(word, style="bold " + colour)
     if attempt.due > now:
         text += Text(f" · next review in {format_interval(attempt.due - now)}", style="dim")
     console.print(text)
@@ -189,7 +192,7 @@ def _open_editor(console: Console, path) -> None:
     try:
         subprocess.call([*shlex.split(editor), str(path)])
     except OSError as err:
-        console.print(Text("  cannot start the editor ", style="yellow") + plain(editor)
+        console.print(Text.assemble(("  cannot start the editor ", "yellow"), plain(editor))
                       + Text(f": {err.strerror or err}; set $EDITOR", style="yellow"))
 
 
@@ -243,7 +246,7 @@ def run(session: PracticeSession, console: Console, *, lang: str, read: LineRead
                     console.print(Text("  no more hints; s shows the solution", style="yellow"))
                 else:
                     n, text = got
-                    console.print(Text(f"  hint {n}/{len(session.hints)}: ", style="bold cyan") + bitext(text, lang))
+                    console.print(Text.assemble((f"  hint {n}/{len(session.hints)}: ", "bold cyan"), bitext(text, lang)))
             elif cmd in ("s", "solution"):
                 code = session.solution()
                 console.print(Panel(plain(code), title=Text("reference solution (counts as again)"),
@@ -252,7 +255,7 @@ def run(session: PracticeSession, console: Console, *, lang: str, read: LineRead
             elif cmd in ("o", "open", "last"):
                 if session.reopen_last():
                     seen = session.mtime()
-                    console.print(Text("  your last attempt is back in ", style="cyan") + plain(str(path))
+                    console.print(Text.assemble(("  your last attempt is back in ", "cyan"), plain(str(path)))
                                   + Text(" (the current one is now the last)", style="dim"))
                 else:
                     console.print(Text("  there is no last attempt yet", style="yellow"))
