@@ -26,7 +26,6 @@ import os
 import signal
 import sys
 import traceback
-from pathlib import Path
 from typing import Any, Callable
 
 OUTPUT_KEEP = 2000

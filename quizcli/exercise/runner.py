@@ -103,7 +103,6 @@ def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TI
     `timeout` is for the whole batch. A child that dies ends the grades of the files not yet done.
     """
     check_can_run(ex)
-    candidate = Path(candidates[0])
     job = {"grader": str(ex.grader), "reference": str(ex.solution),
            "candidates": [str(Path(c).resolve()) for c in candidates], "test_timeout": test_timeout,
            "memory_mb": memory_mb}
@@ -113,7 +112,7 @@ def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TI
         proc = subprocess.Popen(
             [sys.executable, "-I", "-B", "-c", _BOOT, _PACKAGE_PARENT, str(w)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(w,), cwd=str(Path(candidate).resolve().parent), start_new_session=True,
+            pass_fds=(w,), cwd=str(Path(candidates[0]).resolve().parent), start_new_session=True,
         )
     finally:
         os.close(w)

@@ -1,7 +1,5 @@
 """Reference: decay the weights directly (lr * wd * param), then the Adam update on the raw gradient."""
 
-import math
-
 import torch
 
 

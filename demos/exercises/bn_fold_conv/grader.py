@@ -1,6 +1,5 @@
 """Grader: conv with the folded weights against bn_eval(conv(x)) with PyTorch's ops."""
 
-import torch
 import torch.nn.functional as F
 
 from quizcli.exercise import kit

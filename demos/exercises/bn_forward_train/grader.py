@@ -1,6 +1,5 @@
 """Grader: BatchNorm forward in training mode, against F.batch_norm(training=True)."""
 
-import torch
 import torch.nn.functional as F
 
 from quizcli.exercise import kit

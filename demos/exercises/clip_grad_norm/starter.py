@@ -6,7 +6,7 @@ Implement `clip_grad_norm` with plain tensor operations (not torch.nn.utils).
 import torch
 
 
-def clip_grad_norm(grads: list, max_norm: float, eps: float = 1e-6):
+def clip_grad_norm(grads: list[torch.Tensor], max_norm: float, eps: float = 1e-6):
     """Scale a list of gradient tensors so that their global L2 norm is at most max_norm.
 
     grads: a list of tensors of any shapes (the gradients of all parameters), float32.
