@@ -132,6 +132,23 @@ def test_list_and_errors():
     assert code == 2
 
 
+def test_practice_alone_picks_a_new_exercise_and_says_when_none_is_due():
+    from rich.console import Console
+    import io
+
+    code, out, _ = run(["practice", "--topic", "gan"], input="q\n")
+    assert code in (0, 6)                  # 6: no torch here; either way the pick comes first
+    if code == 0:
+        assert "practice · gan · gan-code-" in out and "· new" in out and "Nothing graded, nothing recorded." in out
+    from quizcli.ui.practice import render_nothing_due
+
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    render_nothing_due(console, NOW + timedelta(days=3), NOW, exercises=5)
+    render_nothing_due(console, None, NOW, exercises=0)
+    text = console.file.getvalue()
+    assert "the next is due in 3d" in text and "No code exercise in the banks loaded" in text
+
+
 def test_quiz_leaves_code_exercises_out():
     code, _, err = run(["quiz", "--type", "code"])
     assert code == 4 and "quizcli practice" in err
@@ -173,6 +190,8 @@ def test_interactive_in_a_pipe_then_review_and_stats(monkeypatch):
     assert path.is_file()
     code, out, _ = run(["practice", "--list", "--topic", "in"])
     assert "failed 0/4, 1 hint" in out
+    code, out, _ = run(["progress", "export", "-"])
+    assert code == 0 and '"mode": "practice"' in out.replace('":"', '": "')
     # The exercise is a card like any other: stats count it, review shows it.
     code, out, _ = run(["stats", "--json"])
     topic = next(t for t in json.loads(out)["topics"] if t["topic"] == "in")

@@ -104,9 +104,8 @@ def practice(
         if question_id is None:
             picked, why = core.pick(code, store.cards_for(q.id for q in code), now())
             if picked is None:
-                when = core.next_due(code, store.cards_for(q.id for q in code))
-                console.print("No code exercise is due now" + (f"; the next is due {when:%Y-%m-%d %H:%M} UTC" if when else "")
-                              + ". `quizcli practice --list` shows them all; `quizcli practice ID` practises one.")
+                ui.render_nothing_due(console, core.next_due(code, store.cards_for(q.id for q in code)), now(),
+                                      exercises=len(code))
                 return
             question_id = picked.id
         question = index.question(question_id)

@@ -74,6 +74,9 @@ class UntrustedExercise(QuizcliError):
 
 def check_can_run(ex: ExerciseFiles) -> None:
     """Torch is installed, and the exercise's code may run (built-in, or a trusted user bank)."""
+    if os.name == "nt":
+        raise QuizcliError("code exercises are graded on Linux and macOS only, for now",
+                           hint="the grader's process limits and pipes are POSIX; use WSL on Windows")
     if importlib.util.find_spec("torch") is None:
         raise MissingTorch("PyTorch is not installed, so code exercises cannot be graded", hint=INSTALL_HINT)
     if not is_trusted(ex):

@@ -117,6 +117,17 @@ def render_attempt(console: Console, attempt: Attempt | None, now: datetime) -> 
     console.print(text)
 
 
+def render_nothing_due(console: Console, when: datetime | None, now: datetime, *, exercises: int) -> None:
+    if not exercises:
+        console.print(Text("No code exercise in the banks loaded (or matching --topic).", style="yellow"))
+        return
+    text = Text("No code exercise is due now")
+    if when is not None:
+        text += Text(f"; the next is due in {format_interval(when - now)}")
+    console.print(text + Text(". `quizcli practice --list` shows them all; `quizcli practice ID` practises one.",
+                              style="dim"))
+
+
 def render_list(console: Console, rows: Sequence[tuple], now: datetime) -> None:
     """rows: (question, card or None, last attempt given as a dict or None)."""
     table = Table(header_style="bold", box=None, pad_edge=False)
