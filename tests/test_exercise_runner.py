@@ -107,3 +107,20 @@ def test_missing_torch(monkeypatch, tmp_path):
     with pytest.raises(runner.MissingTorch) as err:
         runner.grade(tmp_path / "x.py", EX)
     assert err.value.exit_code == 6 and "quizcli[demos]" in err.value.hint
+
+
+def test_a_child_prepared_ahead_grades_and_an_unused_one_goes(tmp_path):
+    right = write(tmp_path, "right", RIGHT)
+    prepared = runner.prepare(tmp_path)
+    assert prepared is not None and prepared.usable()
+    g = runner.grade(right, EX, prepared=prepared, timeout=60)
+    assert g.passed and not prepared.usable()          # used once
+    spare = runner.prepare(tmp_path)
+    proc = spare.proc
+    spare.close()
+    assert proc.poll() is not None and not spare.usable()
+    # A prepared child that died is replaced by a fresh one.
+    dead = runner.prepare(tmp_path)
+    dead.proc.kill()
+    dead.proc.wait()
+    assert runner.grade(right, EX, prepared=dead, timeout=60).passed

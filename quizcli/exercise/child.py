@@ -130,7 +130,15 @@ def main() -> None:
         out.write(json.dumps(event) + "\n")
         out.flush()
 
-    job = json.loads(sys.stdin.read())
+    # torch first, the job after: a child started ahead of time (runner.Prepared)
+    # imports torch while the candidate is still editing, and waits here.
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+    job = json.loads(sys.stdin.read() or "null")
+    if job is None:          # the parent let it go unused
+        return
     sys.stdin = io.StringIO("")
     captured = _Capped()
     sys.stdout = sys.stderr = captured

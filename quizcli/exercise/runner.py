@@ -10,7 +10,8 @@ address-space limit (RLIMIT_AS, on Linux), its stdout and stderr sent to
 as a JSON line on its own pipe. A crash, hang, memory blow-up, NaN, sys.exit
 or print flood in the candidate's code is a failed test with a message,
 never an exception here. Standard library only: torch is imported by the
-child.
+child. `prepare` starts the next grading's child ahead of time (it imports
+torch while the candidate edits); each child grades one job and exits.
 """
 
 from __future__ import annotations
@@ -93,14 +94,71 @@ def _signal_name(code: int) -> str:
         return f"signal {code}"
 
 
+class Prepared:
+    """A grading child started ahead of time: it imports torch while the candidate
+    edits, then waits for its job. Used once; `close` lets an unused one go."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.proc, self.r = _spawn(cwd)
+
+    def usable(self) -> bool:
+        return self.r >= 0 and self.proc.poll() is None
+
+    def take(self) -> tuple[subprocess.Popen, int]:
+        proc, r = self.proc, self.r
+        self.r = -1
+        return proc, r
+
+    def close(self) -> None:
+        if self.r < 0:
+            return
+        proc, r = self.take()
+        _stop(proc)
+        os.close(r)
+
+
+def prepare(cwd: Path) -> Prepared | None:
+    """A child for the next grading (None where grading cannot run here: it will say why then)."""
+    if os.name == "nt" or importlib.util.find_spec("torch") is None:
+        return None
+    return Prepared(cwd)
+
+
+def _spawn(cwd: Path) -> tuple[subprocess.Popen, int]:
+    r, w = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", _BOOT, _PACKAGE_PARENT, str(w)],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(w,), cwd=str(cwd), start_new_session=True,
+        )
+    except BaseException:
+        os.close(r)
+        raise
+    finally:
+        os.close(w)
+    return proc, r
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+    proc.wait()
+
+
 def grade(candidate: Path, ex: ExerciseFiles, *, timeout: float = TIMEOUT_S, test_timeout: float = TEST_TIMEOUT_S,
-          memory_mb: int = MEMORY_MB) -> Grade:
-    """Run the exercise's grader on the candidate's file."""
-    return grade_many([candidate], ex, timeout=timeout, test_timeout=test_timeout, memory_mb=memory_mb)[0]
+          memory_mb: int = MEMORY_MB, prepared: Prepared | None = None) -> Grade:
+    """Run the exercise's grader on the candidate's file (in `prepared`'s child, when it is usable)."""
+    return grade_many([candidate], ex, timeout=timeout, test_timeout=test_timeout, memory_mb=memory_mb,
+                      prepared=prepared)[0]
 
 
 def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TIMEOUT_S,
-               test_timeout: float = TEST_TIMEOUT_S, memory_mb: int = MEMORY_MB) -> list[Grade]:
+               test_timeout: float = TEST_TIMEOUT_S, memory_mb: int = MEMORY_MB,
+               prepared: Prepared | None = None) -> list[Grade]:
     """Grade several files in one child, one after the other (torch imported once: the test suite's way).
 
     `timeout` is for the whole batch. A child that dies ends the grades of the files not yet done.
@@ -110,15 +168,12 @@ def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TI
            "candidates": [str(Path(c).resolve()) for c in candidates], "test_timeout": test_timeout,
            "memory_mb": memory_mb}
     start = time.monotonic()
-    r, w = os.pipe()
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", _BOOT, _PACKAGE_PARENT, str(w)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(w,), cwd=str(Path(candidates[0]).resolve().parent), start_new_session=True,
-        )
-    finally:
-        os.close(w)
+    if prepared is not None and prepared.usable():
+        proc, r = prepared.take()
+    else:
+        if prepared is not None:
+            prepared.close()
+        proc, r = _spawn(Path(candidates[0]).resolve().parent)
     events: list[dict] = []
     timed_out = False
     try:
@@ -150,12 +205,7 @@ def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TI
                     pass
     finally:
         os.close(r)
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                proc.kill()
-        proc.wait()
+        _stop(proc)
     seconds = time.monotonic() - start
     return [_collect(events, i, proc.returncode, timed_out, timeout, seconds) for i in range(len(candidates))]
 

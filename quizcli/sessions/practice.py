@@ -107,6 +107,7 @@ class PracticeSession:
         self.passed = False
         self.recorded: Attempt | None = None
         self._started = time.monotonic()
+        self._prepared = None     # a grading child started ahead (quizcli.exercise.runner.Prepared)
 
     # -- the file
 
@@ -146,11 +147,30 @@ class PracticeSession:
 
     # -- grading, hints, the solution
 
+    def warm_up(self) -> None:
+        """Start the next grading's child now, so torch is imported while the candidate edits."""
+        if self._grade is None and self._prepared is None:
+            from quizcli.exercise import runner
+
+            try:
+                self._prepared = runner.prepare(self.folder)
+            except OSError:      # cannot start a process now: the grading will start its own, or say why
+                self._prepared = None
+
+    def close(self) -> None:
+        """Let an unused child go."""
+        if self._prepared is not None:
+            self._prepared.close()
+            self._prepared = None
+
     def check(self) -> Grade:
-        grade = self._grade
-        if grade is None:
-            from quizcli.exercise.runner import grade as grade   # noqa: PLW0127
-        result = grade(self.path, self.files)
+        if self._grade is not None:
+            result = self._grade(self.path, self.files)
+        else:
+            from quizcli.exercise import runner
+
+            prepared, self._prepared = self._prepared, None
+            result = runner.grade(self.path, self.files, prepared=prepared)
         self.gradings += 1
         self.last = result
         self.passed = self.passed or result.passed

@@ -215,6 +215,8 @@ def _grade(console: Console, session: PracticeSession, why: str) -> None:
     console.print(Text(f"grading ({why}) ...", style="dim"))
     grade = session.check()
     render_grade(console, grade)
+    if not grade.passed:
+        session.warm_up()
 
 
 def run(session: PracticeSession, console: Console, *, lang: str, read: LineReader | None = None,
@@ -224,6 +226,15 @@ def run(session: PracticeSession, console: Console, *, lang: str, read: LineRead
         read, can_wait = default_reader(console)
         watch = watch and can_wait
     path = session.start(resume=resume)
+    session.warm_up()
+    try:
+        return _loop(session, console, lang, read, watch, path, why)
+    finally:
+        session.close()
+
+
+def _loop(session: PracticeSession, console: Console, lang: str, read: LineReader, watch: bool, path,
+          why: str) -> Attempt | None:
     render_exercise(console, session, lang, why)
     console.print(Text("Open the file in your editor and save it to grade it (or press e).", style="dim"))
     seen = session.mtime()
