@@ -92,3 +92,75 @@ def test_the_bank_new_template_exercise(tmp_path):
     ex = folders.ExerciseFiles("mine_softmax", folder, builtin=True)    # trusted here: the test wrote it
     ref, starter = runner.grade_many([ex.solution, ex.starter], ex, timeout=120)
     assert ref.passed and not starter.passed and "not implemented yet" in starter.tests[0].message
+
+
+# -- the code questions in the banks
+
+
+BANK = """format_version: 1
+id: mine
+title: Mine
+description: Mine.
+questions:
+  - id: mine-code
+    type: code
+    exercise: {exercise}
+    prompt: Write softmax.
+    hints: {hints}
+    explanation: Subtract the maximum.
+    tags: []
+    difficulty: 1
+"""
+
+
+def _problems(tmp_path, exercise="mine_softmax", hints="[Subtract the max.]", files=True):
+    from quizcli.authoring.new import new_exercise_files
+    from quizcli.bank import validate_paths
+
+    if files:
+        for rel, text in new_exercise_files("mine").items():
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(text, encoding="utf-8")
+    bank = tmp_path / "mine.yaml"
+    bank.write_text(BANK.format(exercise=exercise, hints=hints), encoding="utf-8")
+    return [str(p) for p in validate_paths([bank], against_builtin=False)]
+
+
+def test_a_valid_code_question(tmp_path):
+    assert _problems(tmp_path) == []
+
+
+@pytest.mark.parametrize("exercise, hints, files, says", [
+    ("mine_softmax", "[]", True, "questions[0].hints: a code question needs 1 to 5 hints, not 0"),
+    ("mine_softmax", "Subtract the max.", True, "hints must be a list, not the text"),
+    ("mine_softmax", "[a, b, c, d, e, f]", True, "needs 1 to 5 hints, not 6"),
+    ("mine_softmax", "[{en: ok, fr: non}]", True, "unknown language `fr` in the hint"),
+    ("Mine-Softmax", "[a]", True, "the exercise name `Mine-Softmax` does not match [a-z][a-z0-9_]*"),
+    ("mine_other", "[a]", True, "exercise `mine_other` has no starter.py, solution.py, grader.py in"),
+    ("mine_softmax", "[a]", False, "exercise `mine_softmax` has no starter.py, solution.py, grader.py"),
+])
+def test_code_question_problems(tmp_path, exercise, hints, files, says):
+    problems = _problems(tmp_path, exercise, hints, files)
+    assert any(says in p for p in problems), problems
+    assert all(p.startswith(str(tmp_path / "mine.yaml") + ":") for p in problems)     # file:line
+
+
+def test_code_question_without_its_keys(tmp_path):
+    (tmp_path / "mine.yaml").write_text(BANK.replace("    exercise: {exercise}\n", "").replace(
+        "    hints: {hints}\n", ""), encoding="utf-8")
+    from quizcli.bank import validate_paths
+
+    text = " ".join(str(p) for p in validate_paths([tmp_path / "mine.yaml"], against_builtin=False))
+    assert "a code question has no `exercise`" in text and "a code question has no `hints`" in text
+
+
+def test_builtin_code_questions():
+    """Each built-in exercise has one code question, with 2-3 hints and a claim; each code question's folder exists."""
+    from quizcli.bank import load_library
+
+    code = [q for q in load_library().questions if q.type.value == "code"]
+    assert len(code) >= 20 and sorted(q.exercise for q in code) == NAMES
+    for q in code:
+        assert 2 <= len(q.hints) <= 3, q.id
+        assert q.claim or q.id == "hp-code-clip-grad-norm", f"{q.id}: link the claim the exercise practises"
+        assert not folders.missing(folders.for_question(q)), q.id
