@@ -90,6 +90,7 @@ class Question(NamedTuple):
     # Where it came from, for messages.
     source: str = ""
     line: int | None = None
+    unordered: bool = False                   # short_answer: the answer is a set, its items in any order
 
     @property
     def correct_indices(self) -> tuple[int, ...]:

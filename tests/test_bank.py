@@ -225,7 +225,7 @@ def test_unreadable_file(tmp_path, monkeypatch, no_builtin):
     def refuse(path, mode="r", *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(library, "open", refuse, raising=False)
+    monkeypatch.setattr(library, "read_regular", refuse, raising=False)
     bank = tmp_path / "secret.yaml"
     bank.write_text("format_version: 1\n")
     [p] = validate_paths([bank])
@@ -349,7 +349,7 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
             answer_bool=q["answer_bool"], answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0,
             unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]),
             exercise=q.get("exercise"), hints=tuple(text(h) for h in q.get("hints", ())),   # code exercises (#18)
-            source=str(path), line=7) for q in data["questions"])
+            source=str(path), line=7, unordered=q["unordered"]) for q in data["questions"])
         assert built == expected
         # Equal as tuples is not enough: the records are the model's own types all the way down.
         for q in built:
@@ -441,6 +441,18 @@ def test_question_lines_for_banks_written_in_other_styles(tmp_path, no_builtin):
     assert [q.line for q in library.questions] == [6, 13]
 
 
+def test_a_set_answer_loads_and_takes_any_order(no_builtin):
+    from quizcli import answers
+
+    library = load_library(extra=[FIXTURES / "valid" / "set_answer.yaml"], include_builtin=False)
+    q = library.question("fx-set-axes")
+    assert q.unordered is True
+    assert answers.check(q, "W和H").correct
+    # Loaded again from the cache, it is still a set.
+    again = load_library(extra=[FIXTURES / "valid" / "set_answer.yaml"], include_builtin=False)
+    assert again.question("fx-set-axes").unordered is True
+
+
 def test_a_changed_loader_does_not_trust_the_cache(no_builtin, monkeypatch):
     """The key covers the code that made the cached value: another
     fingerprint (an edited validator) is a miss, and the bank is checked again."""
@@ -474,3 +486,4 @@ def test_build_bank_fills_every_question_field_by_name(no_builtin):
         assert all(isinstance(c, Choice) for c in q.choices)
         assert q.answer_text is None or isinstance(q.answer_text, Text)
         assert q.source.endswith((".yaml", ".yml")) and (q.line is None or isinstance(q.line, int))
+        assert isinstance(q.unordered, bool) and (not q.unordered or q.type is QuestionType.SHORT_ANSWER)

@@ -254,6 +254,31 @@ def test_import_asks_for_an_id_when_the_file_name_gives_none(tmp_path, no_builti
     assert bank.id == "notes"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "json"])
+def test_export_to_stdout_with_dash(example, tmp_path, monkeypatch, fmt):
+    from cli_run import run
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["export", "-f", fmt, "-o", "-", "--bank", str(example), "--lang", "en"])
+    assert code == 0, err
+    assert not (tmp_path / "-").exists()
+    assert "example-bn-eval" in out or "BatchNorm" in out
+    if fmt == "json":
+        assert json.loads(out)           # nothing but the export on stdout
+    assert "wrote" in err and "to standard output" in err
+
+
+def test_anki_export_to_stdout_is_the_deck(example, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["export", "-f", "anki", "-o", "-", "--bank", str(example)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(io.BytesIO(result.stdout_bytes))
+    assert not (tmp_path / "-").exists()
+
+
 def _anki_answers(path: Path, tmp_path: Path) -> dict[str, tuple[str, str]]:
     """Id -> (choices field, answer field) of every choice note in an .apkg."""
     with zipfile.ZipFile(path) as z:

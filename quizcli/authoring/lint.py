@@ -30,7 +30,7 @@ MIN_CHOICE_QUESTIONS = 3    # per-bank choice rules need this many questions of 
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
-         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", *DEMO_RULES)
+         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept", *DEMO_RULES)
 LANGS = ("en", "zh")
 
 
@@ -287,6 +287,26 @@ class _Linter:
                              "say why the answer is right: the reason, the formula, the source")
                     return
 
+    def accepts(self, f: Any, q: dict[str, Any]) -> None:
+        """An accepted answer that the comparison already folds into an earlier
+        one (spacing, width, 、 or −, and for a set answer the order)."""
+        if q["type"] != "short_answer":
+            return
+        from quizcli.answers import normalize_text_answer, same_set
+
+        unordered = q.get("unordered")
+        kept: list[str] = []
+        for i, accept in enumerate(q["accept"]):
+            norm = normalize_text_answer(accept)
+            first = next((k for k in kept if normalize_text_answer(k) == norm
+                          or (unordered and same_set(accept, k))), None)
+            if first is None:
+                kept.append(accept)
+                continue
+            why = "in any order, as the answer is a set" if unordered else "spacing, width, 、 and − do not matter"
+            self.add(f, ("questions", q["index"], "accept", i), "redundant-accept",
+                     f"{accept!r} is already accepted as {first!r} ({why})", "remove it")
+
     def answer_in_prompt(self, f: Any, q: dict[str, Any]) -> None:
         prompts = {lang: normalize(p) for lang, p in zip(("en", "zh"), q["prompt"]) if p}
         for alang, answer in _answer_texts(q):
@@ -386,6 +406,7 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
                 linter.long_correct_choice(f, q)
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
+            linter.accepts(f, q)
     linter.prompts(banks)
     from quizcli.bank.vocabulary import load_vocabulary
 

@@ -120,6 +120,7 @@ questions:
 
   - id: {qid}-softmax-name
     type: short_answer                 # accept: accepted answers; case, spaces and full-width characters do not matter
+                                       # (add `unordered: true` when the answer is a set whose items may come in any order)
     prompt:
       en: Which function turns a vector of logits into a probability distribution?
       zh: 哪个函数把 logits 向量变成概率分布？

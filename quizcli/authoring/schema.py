@@ -48,7 +48,9 @@ def build() -> dict[str, Any]:
         "true_false": {"answer": {"type": "boolean"}},
         "numeric": {"answer": {"type": "number"}, "tolerance": {"type": "number", "minimum": 0},
                     "unit": {"$ref": "#/$defs/nonempty"}},
-        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"}},
+        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"},
+                         "unordered": {"type": "boolean", "description":
+                                       "The answer is a set (axes, a list): its items may come in any order."}},
         "flashcard": {"answer": {"$ref": "#/$defs/text"}},
         # -- code exercises (#18)
         "code": {"exercise": {"type": "string", "pattern": _anchored(v.EXERCISE_NAME.pattern),

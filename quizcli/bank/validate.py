@@ -40,7 +40,7 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     "multiple_choice": {"choices": True},
     "true_false": {"answer": True},
     "numeric": {"answer": True, "tolerance": False, "unit": False},
-    "short_answer": {"accept": True, "answer": False},
+    "short_answer": {"accept": True, "answer": False, "unordered": False},
     "flashcard": {"answer": True},
     # -- code exercises (#18)
     "code": {"exercise": True, "hints": True},
@@ -388,7 +388,7 @@ class _Checker:
 
     def answer(self, raw: dict, path: Path_, qtype: str, q: dict) -> None:
         q.update(choices=(), answer_bool=None, answer_number=None, tolerance=0.0, unit=None, accept=(),
-                 answer_text=None)
+                 answer_text=None, unordered=False)
         if qtype in ("single_choice", "multiple_choice"):
             if "choices" in raw:
                 q["choices"] = self.choices(raw["choices"], path + ("choices",), qtype)
@@ -417,6 +417,14 @@ class _Checker:
                 q["accept"] = self.strings(raw["accept"], path + ("accept",), "accept", allow_empty=False)
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
+            if "unordered" in raw:
+                if isinstance(raw["unordered"], bool):
+                    q["unordered"] = raw["unordered"]
+                else:
+                    self.issue(path + ("unordered",),
+                               f"unordered must be true or false, not {kind(raw['unordered'])}",
+                               "write `unordered: true` (without quotes) when the answer is a set whose "
+                               "items may come in any order, such as axes")
         elif qtype == "flashcard":
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")

@@ -121,5 +121,24 @@ def recount_aggregates(db: sqlite3.Connection) -> None:
     db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    # v4: an answer the user overrode ("I was right" after a wrong auto-grade),
+    # and cards held out of review: suspended (by hand, or as a leech), buried
+    # until a time, flagged. A table of its own: a card never reviewed can be
+    # held too, and the cards table stays a pure function of the ratings.
+    db.execute("ALTER TABLE answers ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0")
+    db.execute("""
+        CREATE TABLE holds (
+            question_id  TEXT PRIMARY KEY,
+            suspended    INTEGER NOT NULL DEFAULT 0,   -- 0 no, 1 by hand, 2 a leech (suspended automatically)
+            suspended_at TEXT,
+            buried_until TEXT,                         -- UTC; not asked before
+            flagged      INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID""")
+    # The last time each question was skipped (`quiz --missed`: wrong or skipped last time).
+    db.execute("CREATE TABLE skips (question_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+SUSPENDED_BY_HAND, SUSPENDED_LEECH = 1, 2
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -106,7 +106,7 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
     elif q.type is QuestionType.NUMERIC:
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
-        data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+        data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
     elif q.type is QuestionType.CODE:       # #18
         data.update(exercise=q.exercise, hints=[_bi(h) for h in q.hints])
     else:

@@ -63,7 +63,7 @@ def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int
         if reveal and choice.correct and picked and pos not in picked and item.question.type is QuestionType.MULTIPLE_CHOICE:
             # Which correct choices the user left out: the ✓ alone does not say.
             text += Text("  (missed)", style="yellow")
-        if reveal and choice.why is not None and (choice.correct or pos in picked):
+        if reveal and choice.why is not None:     # every choice: why it is right or wrong
             text += Text("\n") + bitext(choice.why, lang, "dim")
         grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
     return grid
@@ -150,6 +150,11 @@ def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     body.append(Text(""))
     body.extend(_details(q, lang))
     console.print(Panel(Group(*body), border_style="green" if fb.correct else "red", expand=True))
+
+
+def render_skipped(console: Console, item: Item, lang: str) -> None:
+    """A skipped question's answer: skipping is no reason not to learn it."""
+    console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(item.question, lang, item.order))
 
 
 def render_reveal(console: Console, item: Item, lang: str) -> None:
