@@ -242,3 +242,7 @@ def test_a_user_bank_exercise_runs_only_once_trusted(tmp_path):
     assert code == 0
     code, out, _ = run(["practice", "notes-code-softmax", "--check", str(solution), "--bank", str(bank)])
     assert code == 0 and "passed: 2/2 tests" in out
+    grader = solution.parent / "grader.py"              # a changed grader is no longer trusted
+    grader.write_text(grader.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    code, _, err = run(["practice", "notes-code-softmax", "--check", str(solution), "--bank", str(bank)])
+    assert code == 1 and "quizcli bank trust" in err
