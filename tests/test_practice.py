@@ -246,3 +246,32 @@ def test_a_user_bank_exercise_runs_only_once_trusted(tmp_path):
     grader.write_text(grader.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     code, _, err = run(["practice", "notes-code-softmax", "--check", str(solution), "--bank", str(bank)])
     assert code == 1 and "quizcli bank trust" in err
+
+
+@torch_needed
+def test_e_opens_the_editor_then_grades(monkeypatch, tmp_path):
+    """`e` runs $EDITOR on the file (here `cp` puts a right answer in it), then grades it: passed, rated good."""
+    right = tmp_path / "right.py"
+    right.write_text(SOLUTION, encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"cp {right}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    code, out, _ = run(["practice", QID, "--lang", "en"], input="e\n")
+    assert code == 0 and "grading (edited)" in out and "passed: 4/4 tests" in out and "Recorded: good" in out
+
+
+@torch_needed
+def test_ctrl_c_in_a_terminal_records_and_exits_130():
+    pexpect = pytest.importorskip("pexpect")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS",)}
+    env.update(TERM="xterm", LANG="en_US.UTF-8")
+    child = pexpect.spawn(sys.executable, ["-m", "quizcli", "practice", QID, "--lang", "en"], env=env,
+                          encoding="utf-8", timeout=60, dimensions=(50, 200))
+    child.expect("save it to grade it")
+    child.sendline("")
+    child.expect("0/4 tests pass")
+    child.sendintr()
+    child.expect("Recorded: ")
+    child.expect("again")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in (child.before or "")
