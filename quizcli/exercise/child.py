@@ -109,6 +109,34 @@ def _guarded(fn: Callable[..., Any], path: str, fail: type) -> Callable[..., Any
     return call
 
 
+def _own_code_test(forbidden: tuple[str, ...]) -> Callable[..., None]:
+    """A test that the candidate's file does not call the library op the exercise is about (grader.FORBIDDEN)."""
+
+    def test_own_code(candidate: Any, reference: Any) -> None:
+        import ast
+
+        from quizcli.exercise.kit import Fail
+
+        path = candidate.__wrapped__.__code__.co_filename
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Attribute):
+                names = [node.attr]
+            elif isinstance(node, ast.Name):
+                names = [node.id]
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [part for a in node.names for part in a.name.split(".")]
+            for name in names:
+                if name in forbidden:
+                    raise Fail(f"line {node.lineno} uses `{name}`: the exercise is to write it yourself with "
+                               "plain tensor operations (see the starter's docstring)")
+
+    test_own_code.__doc__ = f"Written by hand: no {', '.join(forbidden)}."
+    return test_own_code
+
+
 def _limit_memory(mb: int) -> None:
     """Address space: what the process holds now (torch imported) plus `mb` MiB."""
     try:
@@ -167,6 +195,9 @@ def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
     except Exception as err:   # noqa: BLE001: a broken exercise, not the candidate's fault
         send(event="error", message=_short(f"the exercise itself is broken: {type(err).__name__}: {err}"))
         return
+    forbidden = tuple(getattr(grader, "FORBIDDEN", ()))
+    if forbidden:
+        tests.insert(0, ("test_own_code", _own_code_test(forbidden)))
     send(event="tests", tests=[[n, (f.__doc__ or "").strip()] for n, f in tests])
     test_timeout = float(getattr(grader, "TEST_TIMEOUT", job.get("test_timeout", 10)))
     _limit_memory(int(job.get("memory_mb", 2048)))

@@ -5,6 +5,8 @@ import torch
 from quizcli.exercise import kit
 
 ENTRY = "clip_grad_norm"
+FORBIDDEN = ("clip_grad_norm_", "clip_grad_value_", "get_total_norm",
+             "clip_grads_with_norm_")   # the ops the exercise is about
 
 
 def _grads(seed, scale):

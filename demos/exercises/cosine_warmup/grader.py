@@ -5,6 +5,7 @@ import math
 from quizcli.exercise import kit
 
 ENTRY = "lr_at"
+FORBIDDEN = ("lr_scheduler", "CosineAnnealingLR")   # the ops the exercise is about
 
 
 def _want(step, total, warm, base, low):

@@ -5,6 +5,7 @@ import torch
 from quizcli.exercise import kit
 
 ENTRY = "dropout"
+FORBIDDEN = ("dropout", "Dropout")   # the ops the exercise is about
 
 
 def _want(x, p, seed):
