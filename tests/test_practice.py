@@ -162,7 +162,7 @@ def test_check_exit_codes(tmp_path):
     ok = tmp_path / "ok.py"
     ok.write_text(SOLUTION, encoding="utf-8")
     code, out, _ = run(["practice", QID, "--check", str(ok)])
-    assert code == 0 and "passed: 4/4 tests" in out
+    assert code == 0 and "passed: 5/5 tests" in out
     code, out, _ = run(["practice", QID, "--check", str(WRONG)])
     assert code == 1 and "✗ test_per_sample_per_channel" in out and "max abs error" in out
 
@@ -189,7 +189,7 @@ def test_interactive_in_a_pipe_then_review_and_stats(monkeypatch):
     path = Path(os.environ["QUIZCLI_HOME"]) / "practice" / f"{QID}.py"
     assert path.is_file()
     code, out, _ = run(["practice", "--list", "--topic", "in"])
-    assert "failed 0/4, 1 hint" in out
+    assert "failed 1/5, 1 hint" in out
     code, out, _ = run(["progress", "export", "-"])
     assert code == 0 and '"mode": "practice"' in out.replace('":"', '": "')
     # The exercise is a card like any other: stats count it, review shows it.
@@ -217,11 +217,11 @@ def test_practice_session_in_a_terminal(tmp_path):
     child.expect("save it to grade it")
     child.sendline("")                                   # Enter grades the starter: it fails cleanly
     child.expect("not implemented yet")
-    child.expect("0/4 tests pass")
+    child.expect("1/5 tests pass")
     time.sleep(1.1)                                      # a new modification time, on any file system
     path.write_text(SOLUTION, encoding="utf-8")          # saving the file grades it again: it passes
     child.expect("grading \\(saved\\)")
-    child.expect("passed: 4/4 tests")
+    child.expect("passed: 5/5 tests")
     child.expect("Recorded: ")
     child.expect("good")
     child.expect(pexpect.EOF)
@@ -256,7 +256,7 @@ def test_e_opens_the_editor_then_grades(monkeypatch, tmp_path):
     monkeypatch.setenv("EDITOR", f"cp {right}")
     monkeypatch.delenv("VISUAL", raising=False)
     code, out, _ = run(["practice", QID, "--lang", "en"], input="e\n")
-    assert code == 0 and "grading (edited)" in out and "passed: 4/4 tests" in out and "Recorded: good" in out
+    assert code == 0 and "grading (edited)" in out and "passed: 5/5 tests" in out and "Recorded: good" in out
 
 
 @torch_needed
@@ -268,7 +268,7 @@ def test_ctrl_c_in_a_terminal_records_and_exits_130():
                           encoding="utf-8", timeout=60, dimensions=(50, 200))
     child.expect("save it to grade it")
     child.sendline("")
-    child.expect("0/4 tests pass")
+    child.expect("1/5 tests pass")
     child.sendintr()
     child.expect("Recorded: ")
     child.expect("again")
