@@ -329,10 +329,14 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
     from quizcli.bank import yamlio
     from quizcli.bank.library import build_bank
     from quizcli.bank.validate import check_bank
-    from quizcli.model import Choice, Question, QuestionType, Text
+    from quizcli.model import Choice, FollowUp, KeyPoint, Phrases, Question, QuestionType, Text
 
     def text(t):
         return None if t is None else Text(en=t[0], zh=t[1])
+
+    def points(ps):    # open questions (#17)
+        return tuple(KeyPoint(id=p[0], text=text(p[1]), phrases=Phrases(en=tuple(p[2][0]), zh=tuple(p[2][1])),
+                              avoid=Phrases(en=tuple(p[3][0]), zh=tuple(p[3][1]))) for p in ps or ())
 
     content = sorted((Path(__file__).resolve().parents[1] / "content").glob("*.yaml"))   # every type
     for path in [FIXTURES / "valid" / "single_language.yaml", FIXTURES / "valid" / "with_demo" / "notes.yaml",
@@ -349,7 +353,9 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
             answer_bool=q["answer_bool"], answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0,
             unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]),
             exercise=q.get("exercise"), hints=tuple(text(h) for h in q.get("hints", ())),   # code exercises (#18)
-            source=str(path), line=7, unordered=q["unordered"]) for q in data["questions"])
+            source=str(path), line=7, unordered=q["unordered"], key_points=points(q["key_points"]),
+            follow_ups=tuple(FollowUp(id=f[0], when=f[1], point=f[2]) for f in q["follow_ups"] or ()))
+            for q in data["questions"])
         assert built == expected
         # Equal as tuples is not enough: the records are the model's own types all the way down.
         for q in built:
@@ -401,8 +407,9 @@ def _id_lines(path: Path) -> dict[str, int]:
     """Question id -> the line of its `- id:` (under `questions:`), read plainly."""
     lines = path.read_text(encoding="utf-8").splitlines()
     start = next(n for n, line in enumerate(lines, 1) if line.startswith("questions:"))
-    return {line.split("id:", 1)[1].strip(): n for n, line in enumerate(lines, 1)
-            if n > start and line.lstrip().startswith("- id:")}
+    items = [(n, line) for n, line in enumerate(lines, 1) if n > start and line.lstrip().startswith("- id:")]
+    indent = items[0][1].index("-")     # the questions' items; deeper ones are key points and follow-ups (#17)
+    return {line.split("id:", 1)[1].strip(): n for n, line in items if line.index("-") == indent}
 
 
 def test_each_question_knows_its_line_cold_and_warm(no_builtin):

@@ -31,6 +31,15 @@ def test_completion(words, expected):
     assert complete(*words) == expected
 
 
+def test_tags_complete_from_the_banks():
+    from quizcli.bank.index import load_index
+
+    tags = sorted({t for q in load_index(extra=[], include_builtin=True).questions for t in q.tags})
+    tag = tags[len(tags) // 2]
+    assert tag in complete("review", "--tag", tag[:-1])
+    assert all(t.startswith(tag[:-1]) for t in complete("review", "--tag", tag[:-1]))
+
+
 def test_the_root_offers_completion_install():
     code, out, _ = run(["--help"])
     assert "--install-completion" in out and "--show-completion" in out

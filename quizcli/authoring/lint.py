@@ -30,7 +30,8 @@ MIN_CHOICE_QUESTIONS = 3    # per-bank choice rules need this many questions of 
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
-         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept", *DEMO_RULES)
+         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept",
+         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", *DEMO_RULES)   # open: #17
 LANGS = ("en", "zh")
 
 
@@ -103,6 +104,8 @@ class _Linter:
                 yield base + ("choices", i, "text"), text
                 if why:
                     yield base + ("choices", i, "why"), why
+            for i, point in enumerate(q.get("key_points") or ()):
+                yield base + ("key_points", i, "text"), point[1]
             for i, hint in enumerate(q.get("hints") or ()):     # code exercises (#18)
                 yield base + ("hints", i), hint
 
@@ -325,6 +328,31 @@ class _Linter:
                              "reword the prompt so it does not give the answer away")
                     return
 
+    def key_points(self, f: Any, q: dict[str, Any]) -> None:
+        """Open questions (#17): each point's own statement should earn it, never be blocked by `avoid`."""
+        from quizcli.matching import match
+        from quizcli.model import KeyPoint, Phrases, Text
+
+        for i, (pid, text, phrases, avoid) in enumerate(q.get("key_points") or ()):
+            path = ("questions", q["index"], "key_points", i)
+            point = KeyPoint(pid, Text(*text), Phrases(*phrases), Phrases(*avoid))
+            if bool(phrases[0]) != bool(phrases[1]):
+                missing = "zh" if phrases[0] else "en"
+                self.add(f, path + ("phrases",), "phrases-one-language", f"no `{missing}` phrases",
+                         f"an answer in {missing} (or mixed) is never marked; add `{missing}: [...]`")
+            for lang, statement in zip(("en", "zh"), text):
+                if not statement:
+                    continue
+                m = match(statement, [point])[0]
+                if m.blocked:
+                    self.add(f, path + ("avoid",), "avoid-blocks-key-point",
+                             f"an `avoid` phrase blocks the point's own {lang} text",
+                             "narrow the `avoid` phrase so that only the wrong version matches it")
+                elif not m.covered:
+                    self.add(f, path + ("phrases",), "key-point-unmatched",
+                             f"no phrase matches the point's own {lang} text",
+                             "add a phrase in the words of the statement; if the phrases are right, reword the text")
+
     def demos(self, banks: list[tuple[Any, dict[str, Any]]], every_bank: list[dict[str, Any]]) -> None:
         from quizcli.bank.library import user_demo_ids
         from quizcli.demo.registry import demo_ids
@@ -407,6 +435,7 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
             linter.accepts(f, q)
+            linter.key_points(f, q)
     linter.prompts(banks)
     from quizcli.bank.vocabulary import load_vocabulary
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
 from quizcli.files import NotRegularFile, read_regular
-from quizcli.model import Bank, Choice, Claim, Library, Question, QuestionType, Text, Verdict
+from quizcli.model import (Bank, Choice, Claim, FollowUp, KeyPoint, Library, Phrases, Question, QuestionType, Text,
+                           Verdict)
 
 if TYPE_CHECKING:
     from quizcli.bank.validate import Issue
@@ -221,7 +222,7 @@ def _check_parsed(f: _File, k: str, text: str, parsed: yamlio.Parsed) -> None:
 
 # A question item as banks are written: `- id: ...` on the item's first line.
 # The leading newline is a literal `re` scans for at C speed (`^` with re.M is not).
-_ITEM_ID = re.compile(r"\n[ \t]*- id:[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s#]+))")
+_ITEM_ID = re.compile(r"\n([ \t]*)- id:[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s#]+))")
 
 
 def _record_lines(f: _File, bank: dict[str, Any]) -> None:
@@ -243,10 +244,14 @@ def _record_lines(f: _File, bank: dict[str, Any]) -> None:
     lines: dict[str, int] = {}
     if start >= 0:
         line, last = text.count("\n", 0, start) + 1, start
+        indent = None     # the questions' own items; deeper `- id:` lines are key points or follow-ups (#17)
         for m in _ITEM_ID.finditer(text, start):
             line += text.count("\n", last, m.start()) + 1    # + 1: the newline the match starts with
             last = m.start() + 1
-            lines.setdefault(m[m.lastindex], line)      # the one alternative that matched
+            if indent is None:
+                indent = m[1]
+            if m[1] == indent:
+                lines.setdefault(m[m.lastindex], line)      # the one alternative that matched
     if any(q["id"] not in lines for q in questions):
         for q in questions:
             q["line"] = f.locate(("questions", q["index"]))[0]
@@ -323,7 +328,11 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, ("questions", q["index"], "claim"), f"claim `{claim}` is not recorded in any loaded bank",
                       "add it under `claims:` with its verdict and summary, or fix the id")
             if q.get("exercise"):   # code exercises (#18): the exercise's files exist
-                _check_exercise(f, q, issue)
+                from quizcli.bank.validate_code import exercise_problem
+
+                problem = exercise_problem(q["exercise"], f.source.path, f.source.builtin)
+                if problem:
+                    issue(f, ("questions", q["index"], "exercise"), *problem)
             if not demo:
                 continue
             if claim in no_demo:
@@ -342,18 +351,9 @@ def _cross_checks(files: list[_File]) -> None:
                 issue(f, ("questions", q["index"], "demo"), f"there is no demo `{demo}`",
                       (f"did you mean `{close}`? " if close else "")
                       + "see `quizcli demos list`, or remove the key")
+    from quizcli.bank.open_checks import follow_up_checks
 
-
-def _check_exercise(f: _File, q: dict[str, Any], issue: Any) -> None:
-    """A code question's exercise folder holds starter.py, solution.py and grader.py (#18)."""
-    from quizcli.exercise import folders
-
-    files = folders.locate(q["exercise"], f.source.path, f.source.builtin)
-    gone = folders.missing(files)
-    if gone:
-        issue(f, ("questions", q["index"], "exercise"),
-              f"exercise `{q['exercise']}` has no {', '.join(gone)} in {files.folder}",
-              "write the exercise's files there (see demos/exercises/README.md), or fix the name")
+    follow_up_checks(loaded, issue)
 
 
 def user_demo_ids(bank_folder: Path) -> set[str]:
@@ -452,7 +452,7 @@ _make = tuple.__new__
 QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "bank_id", "tags", "difficulty", "demo", "refs", "claim",
                    "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text",
                    "exercise", "hints",                   # code exercises (#18)
-                   "source", "line", "unordered")
+                   "source", "line", "unordered", "key_points", "follow_ups")
 
 
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
@@ -471,12 +471,27 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             None if answer is None else make(Text, answer),
             q.get("exercise"), tuple([make(Text, h) for h in q.get("hints", ())]),   # code exercises (#18)
             source, q.get("line"), q.get("unordered", False),
+            _key_points(q.get("key_points")), _follow_ups(q.get("follow_ups")),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),
                          refs=tuple(c["refs"]), no_demo=_text(c.get("no_demo"))) for c in b["claims"])
     return Bank(id=b["id"], title=_text(b["title"]), description=_text(b["description"]),
                 questions=tuple(qs), claims=claims, format_version=b["format_version"],
                 source=source, builtin=builtin)
+
+
+def _key_points(points: tuple | None) -> tuple[KeyPoint, ...]:
+    """Open questions (#17): (id, text, (phrases en, zh), (avoid en, zh)) -> KeyPoint."""
+    if not points:
+        return ()
+    make = _make
+    return tuple([make(KeyPoint, (pid, make(Text, text), make(Phrases, (tuple(ph[0]), tuple(ph[1]))),
+                                  make(Phrases, (tuple(av[0]), tuple(av[1])))))
+                  for pid, text, ph, av in points])
+
+
+def _follow_ups(items: tuple | None) -> tuple[FollowUp, ...]:
+    return tuple([_make(FollowUp, tuple(item)) for item in items]) if items else ()
 
 
 def build_library(files: list[_File]) -> Library:

@@ -36,3 +36,15 @@ def check_code(checker: Any, raw: dict, path: tuple, q: dict, kind: Callable[[An
     else:
         hints = [checker.text(h, path + ("hints", i), "the hint") for i, h in enumerate(items)]
         q["hints"] = None if any(h is None for h in hints) else tuple(hints)
+
+
+def exercise_problem(name: str, bank_source: Any, builtin: bool) -> tuple[str, str] | None:
+    """(what is wrong, what to do) when the exercise's files are not all there, else None."""
+    from quizcli.exercise import folders
+
+    files = folders.locate(name, bank_source, builtin)
+    gone = folders.missing(files)
+    if not gone:
+        return None
+    return (f"exercise `{name}` has no {', '.join(gone)} in {files.folder}",
+            "write the exercise's files there (see demos/exercises/README.md), or fix the name")

@@ -108,12 +108,13 @@ def new(
     path = output or Path(f"{bid}.yaml")
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
-    _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
-    echo(f"wrote {path} (bank id `{bid}`, 7 questions)")
-    for rel, text in new_exercise_files(bid).items():   # the code question's exercise (#18)
+    text = new_bank_text(name, SCHEMA_FILE if schema else None, bid)
+    _write(path, text)
+    echo(f"wrote {path} (bank id `{bid}`, {text.count(chr(10) + '  - id: ')} questions)")
+    for rel, code in new_exercise_files(bid).items():   # the code question's exercise (#18)
         target = path.parent / rel
         if not target.exists() or force:
-            _write(target, text)
+            _write(target, code)
     echo(f"wrote {path.parent / 'demos' / 'exercises' / (bid + '_softmax')} (the code question's exercise; "
          f"it runs once you trust it: quizcli bank trust {path})")
     schema_path = path.parent / SCHEMA_FILE

@@ -19,7 +19,7 @@ BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; 
 TOPIC_HELP = "Bank id to ask from; repeat for several (see `quizcli topics`)."
 TAG_HELP = "Only questions with this tag; repeat for any of several."
 TYPE_HELP = ("Only this question type: single_choice, multiple_choice, true_false, numeric, short_answer, "
-             "flashcard, code (code exercises: `quizcli practice`); repeatable.")
+             "flashcard, open, code (code exercises: `quizcli practice`); repeatable.")
 DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 LONG_S = 5.0      # a demo longer than this is announced with its usual time
@@ -17,12 +18,16 @@ class Measured(NamedTuple):
     plots: int
 
 
-@lru_cache(maxsize=1)
 def _table() -> dict[str, Measured]:
     from quizcli import paths
 
+    return _read(paths.builtin_demos_dir() / "timings.json")
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path) -> dict[str, Measured]:
     try:
-        data = json.loads((paths.builtin_demos_dir() / "timings.json").read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         return {k: Measured(float(v["seconds"]), int(v["plots"])) for k, v in data["demos"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}

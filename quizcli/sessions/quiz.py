@@ -153,7 +153,7 @@ class QuizSession:
     def grade(self, raw: str) -> Feedback:
         """Record the user's self-grade for the current flashcard."""
         item = self._require()
-        if item.question.type is not QuestionType.FLASHCARD:
+        if not item.question.type.self_graded:
             raise ValueError("only flashcards are self-graded")
         grade = answers.parse_grade(raw)
         return self._record(item, raw, answers.grade_is_correct(grade), grade, ())

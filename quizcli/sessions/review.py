@@ -235,7 +235,7 @@ class ReviewSession:
     def grade(self, raw: str) -> Rated:
         """Rate the current flashcard 1-4 (again, hard, good, easy)."""
         item = self._require()
-        if item.question.type is not QuestionType.FLASHCARD:
+        if not item.question.type.self_graded:
             raise ValueError("only flashcards are self-graded")
         grade = answers.parse_grade(raw)
         return self._record(item, raw, answers.grade_is_correct(grade), grade, grade, ())

@@ -30,6 +30,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.OPEN: "open",
     QuestionType.CODE: "code",          # #18
 }
 
@@ -111,6 +112,11 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
         data.update(exercise=q.exercise, hints=[_bi(h) for h in q.hints])
     else:
         data["answer"] = _bi(q.answer_text)
+    if q.type is QuestionType.OPEN:
+        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
+                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
+                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
+        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
                 claim_verdict=claim_dict(claim) if claim else None,
@@ -141,9 +147,8 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     # not fit side by side, the title goes under the id.
     id_w = max((cell_len(b.id) for b in library.banks), default=5)
     title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
-    # A code column (#18) only where some bank has code exercises: it costs a title room at 80 columns.
-    types = [t for t in QuestionType
-             if t is not QuestionType.CODE or any(q.type is t for b in library.banks for q in b.questions)]
+    # A column per type that some bank has: a new type costs no room until a bank uses it.
+    types = [t for t in QuestionType if any(q.type is t for b in library.banks for q in b.questions)]
     numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in types)
     side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(types) + 1) + 2 <= console.width
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
@@ -214,6 +219,16 @@ def render_question(console: Console, q: Question, library: Library, lang: str, 
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
     body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
+    if q.key_points:
+        points = Table.grid(padding=(0, 1))
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
+        for p in q.key_points:
+            points.add_row(Text("  •"), bitext(p.text, lang) + Text("  ") + plain(p.id, "dim"))
+        body += [Text(""), Text("Key points", style="bold"), points]
+    if q.follow_ups:
+        ups = [f.id + (f" (when {f.point} is {f.when})" if f.when else "") for f in q.follow_ups]
+        body += [Text("follow-ups: ", style="bold") + plain(", ".join(ups), "dim")]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))

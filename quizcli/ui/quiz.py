@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import Question, QuestionType
+from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
 from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
@@ -107,11 +107,11 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         elif cmd in HELP_WORDS:
             console.print(Text(HELP, style="dim"))
             continue
-        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
             render_skipped(console, item, lang)
             return None
-        if q.type is QuestionType.FLASHCARD:
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item, lang)
                 console.print(key_hints(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))

@@ -22,6 +22,7 @@ TYPE_LABEL = {
     QuestionType.NUMERIC: "number",
     QuestionType.SHORT_ANSWER: "short answer",
     QuestionType.FLASHCARD: "flashcard",
+    QuestionType.OPEN: "open question",
     QuestionType.CODE: "code exercise",     # #18
 }
 
@@ -36,9 +37,10 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.NUMERIC: ("", "type a number"),
         QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
+        QuestionType.OPEN: ("Enter", "answer in your head, then see the key points"),
         QuestionType.CODE: ("", "run `quizcli practice " + q.id + "`"),    # #18
     }[q.type]
-    skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
+    skip = ("s", "skip") if q.type.self_graded else ("Enter/s", "skip")
     return key_hints(how, skip, ("q", "quit"), ("?", "help"))
 
 
@@ -118,6 +120,16 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
     return bitext(q.answer_text, lang, "bold")
 
 
+def key_point_lines(q: Question, lang: str) -> list:
+    """An open question's key points, as bullets (nothing for other types)."""
+    if not q.key_points:
+        return []
+    grid = _grid({"no_wrap": True}, {"ratio": 1})
+    for point in q.key_points:
+        grid.add_row(Text("  •"), bitext(point.text, lang))
+    return [Text(""), Text("Key points", style="bold"), grid]
+
+
 def _details(q: Question, lang: str) -> list:
     lines: list = [bitext(q.explanation, lang)]
     if q.refs:
@@ -133,7 +145,7 @@ def _details(q: Question, lang: str) -> list:
 def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     q = fb.item.question
     body: list = []
-    if q.type is QuestionType.FLASHCARD:
+    if q.type.self_graded:
         grade_name = {1: "again", 2: "hard", 3: "good", 4: "easy"}[fb.grade or 1]
         head = Text(f"Graded: {grade_name}", style="bold " + ("green" if fb.correct else "yellow"))
         console.print(Text("  ") + head)
@@ -160,5 +172,6 @@ def render_skipped(console: Console, item: Item, lang: str) -> None:
 def render_reveal(console: Console, item: Item, lang: str) -> None:
     """The back of a flashcard, before the user grades it."""
     q = item.question
-    body = [Text("Answer", style="bold"), correct_answer(q, lang), Text(""), *_details(q, lang)]
+    body = [Text("Answer", style="bold"), correct_answer(q, lang), *key_point_lines(q, lang), Text(""),
+            *_details(q, lang)]
     console.print(Panel(Group(*body), border_style="cyan", expand=True))

@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import QuestionType
 from quizcli.clock import interview_day
+from quizcli.model import QuestionType
 from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
@@ -222,7 +222,7 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             flagged = session.flag()
             console.print(Text("  flagged" if flagged else "  flag removed", style="cyan"))
             continue
-        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
             console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(q, lang, item.item.order))
             return None
@@ -234,7 +234,7 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             console.print(Text("  a code exercise: p practises it here (the grader's result goes into the "
                                "schedule), Enter or s skips", style="yellow"))
             continue
-        if q.type is QuestionType.FLASHCARD:
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item.item, lang)
                 if session.cram:
@@ -395,7 +395,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
                     continue
-                if item.question.type is not QuestionType.FLASHCARD or rated.rating is None:
+                if not item.question.type.self_graded or rated.rating is None:
                     render_feedback(console, Feedback(item.item, rated.correct, rated.given, rated.grade, rated.picked),
                                     lang)
                 render_rated(console, rated, session)
