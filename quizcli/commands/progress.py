@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, echo, show_help_without_arguments
+from quizcli.commands.options import Bank, Json, echo, show_help_without_arguments
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
@@ -22,7 +22,7 @@ def _progress(ctx: typer.Context) -> None:
 
 
 def stats(
-    json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
+    as_json: Json = False,
     bank: Bank = [],
     calibration: bool = typer.Option(False, "--calibration", help="Predicted recall against the pass rate of your scheduled reviews, in bins."),
     plot: Path = typer.Option(None, "--plot", metavar="FILE.png", help="With --calibration: also save the plot as a figure (matplotlib; .png, .pdf, .svg)."),
@@ -36,7 +36,7 @@ def stats(
     the recall it predicted with how often you passed, in bins: whether the
     schedule is too easy or too hard on you."""
     if calibration or plot is not None:
-        _calibration(plot, json_)
+        _calibration(plot, as_json)
         return
     from quizcli import stats as stats_mod
     from quizcli.bank.index import load_index
@@ -60,25 +60,10 @@ def stats(
 
         interview_rows = interview_store.answers(store)      # #17
     from quizcli.sessions.interview_report import trends
+    from quizcli.ui.output import Statistics, emit
 
     interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
-    if json_:
-        import json
-
-        out = stats_mod.to_json(data, forecast)
-        out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
-                                                              for d, c, n in t.interviews]} for t in interviews]
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
-    from quizcli.ui.stats import render_stats
-    from quizcli.ui.text import make_console
-
-    console = make_console()
-    render_stats(console, data, forecast)
-    if interviews:
-        from quizcli.ui.interview_report import render_trends
-
-        render_trends(console, interviews)
+    emit(Statistics(data, forecast, interviews), as_json=as_json)
 
 
 def _confirm(question: str) -> bool:
@@ -94,7 +79,7 @@ def _confirm(question: str) -> bool:
         raise
 
 
-def _calibration(plot: Path | None, json_: bool) -> None:
+def _calibration(plot: Path | None, as_json: bool) -> None:
     from quizcli import fit
     from quizcli.errors import QuizcliError
     from quizcli.sessions.settings import fitted_parameters
@@ -108,18 +93,11 @@ def _calibration(plot: Path | None, json_: bool) -> None:
         raise QuizcliError("no scheduled review a day or more after the card's previous one yet",
                            hint="calibration compares FSRS's predictions with your reviews: study with `quizcli review`"
                            " over a few days first")
+    from quizcli.ui.output import Calibration, emit
+
     bins = fit.bins(preds, 10)
-    if json_:
-        import json
-
-        typer.echo(json.dumps({"reviews": len(preds), "parameters": "fitted" if params else "default",
-                               "log_loss": fit.log_loss(preds), "rmse_bins": fit.rmse_bins(preds, 10),
-                               "bins": [b._asdict() for b in bins]}, indent=2))
-    else:
-        from quizcli.ui.calibration import render_calibration
-        from quizcli.ui.text import make_console
-
-        render_calibration(make_console(), bins, len(preds))
+    emit(Calibration(bins, len(preds), "fitted" if params else "default", fit.log_loss(preds),
+                     fit.rmse_bins(preds, 10)), as_json=as_json)
     if plot is not None:
         from quizcli.ui.calibration import save_calibration
 
