@@ -15,7 +15,7 @@ import sys
 import typer
 
 from quizcli import __version__
-from quizcli.commands import bank, browse, demos, export, interview, progress, quiz, review
+from quizcli.commands import bank, browse, demos, export, interview, practice, progress, quiz, review
 from quizcli.commands.options import TranslatedGroup, show_help_without_arguments
 from quizcli.i18n import N_
 
@@ -75,7 +75,7 @@ def _root(
     show_help_without_arguments(ctx)
 
 
-for module in (quiz, browse, bank, demos, review, progress, export, interview):
+for module in (quiz, browse, bank, demos, review, progress, export, interview, practice):
     module.register(app)
 
 

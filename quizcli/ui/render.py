@@ -24,6 +24,7 @@ TYPE_LABEL = {
     QuestionType.SHORT_ANSWER: N_("short answer"),
     QuestionType.FLASHCARD: N_("flashcard"),
     QuestionType.OPEN: N_("open question"),
+    QuestionType.CODE: N_("code exercise"),     # #18
 }
 
 
@@ -38,6 +39,7 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.SHORT_ANSWER: ("", _("type your answer")),
         QuestionType.FLASHCARD: ("Enter", _("show the answer")),
         QuestionType.OPEN: ("Enter", _("answer in your head, then see the key points")),
+        QuestionType.CODE: ("", _("run `quizcli practice {id}`").format(id=q.id)),    # #18
     }[q.type]
     skip = ("s", _("skip")) if q.type.self_graded else ("Enter/s", _("skip"))
     return key_hints(how, skip, ("q", _("quit")), ("?", _("help")))
@@ -114,6 +116,8 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
         if others:
             main += Text(_("   also accepted: "), style="dim") + plain(_(", ").join(others), "dim")
         return main
+    if q.type is QuestionType.CODE:     # #18: the answer is code, graded by `quizcli practice`
+        return Text("code, graded by running it: ", style="bold") + plain(f"quizcli practice {q.id}")
     return bitext(q.answer_text, lang, "bold")
 
 
