@@ -186,6 +186,8 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
+    seeds_text: Optional[str] = typer.Option(None, "--seeds", metavar="SEEDS",
+                                             help="A sweep: run every demo once per seed (0-19, 0,3,7) and show, per demo, the seeds that passed and the worst margin."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
     bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
@@ -193,7 +195,8 @@ def verify(
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
 
     Long demos are skipped unless --all is given or they are named. Demos that come
-    with an untrusted user bank are skipped unless named.
+    with an untrusted user bank are skipped unless named. The longest demos (as
+    measured, demos/durations.json) start first.
     """
     import json
     import time
@@ -201,6 +204,7 @@ def verify(
     from quizcli.demo import engine, registry
 
     _check_device(device)
+    seeds = _parse_seeds(seeds_text) if seeds_text is not None else None
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     by_id = {i.id: i for i in infos}
@@ -223,9 +227,23 @@ def verify(
             else:
                 chosen.append(info)
 
+    run_kwargs = dict(jobs=jobs, seed=seed, seeds=seeds, device=device, timeout=timeout,
+                      durations=registry.durations())
     start = time.monotonic()
-    if as_json:
-        outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+    if as_json and seeds is not None:
+        from quizcli.demo import sweep
+
+        outcomes = engine.run_many(chosen, **run_kwargs)
+        rows = sweep.summarize(outcomes)
+        data = {
+            "ok": all(r.ok for r in rows) and not problems,
+            "wall_s": round(time.monotonic() - start, 3), "jobs": jobs, "seeds": seeds, "skipped": skipped,
+            "problems": [str(p) for p in problems],
+            "demos": [r.to_dict() for r in rows],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif as_json:
+        outcomes = engine.run_many(chosen, **run_kwargs)
         wall = time.monotonic() - start
         data = {
             "ok": all(o.ok for o in outcomes) and not problems,
@@ -240,9 +258,15 @@ def verify(
         from quizcli.ui.text import make_console
 
         console = make_console()
-        outcomes = _run_with_progress(console, chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+        outcomes = _run_with_progress(console, chosen, **run_kwargs)
         wall = time.monotonic() - start
-        render_verify(console, outcomes, wall_s=wall, skipped=skipped)
+        if seeds is not None:
+            from quizcli.demo import sweep
+            from quizcli.ui.demo import render_sweep
+
+            render_sweep(console, sweep.summarize(outcomes), seeds=seeds, wall_s=wall, skipped=skipped)
+        else:
+            render_verify(console, outcomes, wall_s=wall, skipped=skipped)
         if problems:
             print_error(registry.DemoMetaError(problems), make_console(stderr=True))
     code = _exit_code([o.status for o in outcomes])
@@ -253,6 +277,17 @@ def verify(
     raise typer.Exit(code)
 
 
+def _parse_seeds(text: str) -> list[int]:
+    from quizcli.demo.sweep import parse_seeds
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        return parse_seeds(text)
+    except ValueError as err:
+        raise QuizcliError(f"--seeds {text!r}: {err}", hint="write seeds as 0-19, 0,3,7 or 0-4,10",
+                           exit_code=ExitCode.USAGE) from None
+
+
 def _run_with_progress(console, infos, **kwargs):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -261,7 +296,7 @@ def _run_with_progress(console, infos, **kwargs):
     running: list[str] = []
     progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
-    task = progress.add_task("", total=len(infos))
+    task = progress.add_task("", total=len(infos) * len(kwargs.get("seeds") or [0]))
 
     def on_start(info) -> None:
         running.append(info.id)

@@ -325,3 +325,27 @@ def info_for_file(path: Path) -> DemoInfo:
     path = Path(path)
     meta = read_meta(path)
     return _info(meta, path, DemoDir(path.parent, builtin=False, trusted=True))
+
+
+# --- measured durations (for `demos verify`: the longest start first) -------------
+
+DURATIONS_FILE = "durations.json"
+
+
+def durations() -> dict[str, float]:
+    """Demo id -> seconds one run took, as last measured (demos/durations.json; bench/bench_verify_order.py writes it).
+
+    Only the order matters (the longest demos start first), so a missing or
+    malformed file is no error: the demos then start in the listed order,
+    long demos first.
+    """
+    import json
+
+    from quizcli import paths
+
+    try:
+        data = json.loads((paths.builtin_demos_dir() / DURATIONS_FILE).read_text(encoding="utf-8"))
+        seconds = data["seconds"]
+        return {str(k): float(v) for k, v in seconds.items() if isinstance(v, (int, float))}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
