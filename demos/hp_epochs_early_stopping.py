@@ -29,13 +29,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "hp_epochs_early_stopping",
     "title": {"en": "Epochs and early stopping: label noise, and epoch-wise double descent",
-              "zh": "Epoch 数与早停:标签噪声,以及 epoch 维度的双下降"},
+              "zh": "Epoch 数与早停：标签噪声，以及 epoch 维度的双下降"},
     "claim": {"en": "Hyperparameters one can tune when training deep networks include the number of epochs.",
-              "zh": "深度学习炼丹可以调节的一些超参数:Epoch。"},
+              "zh": "深度学习炼丹可以调节的一些超参数：Epoch。"},
     "claims": ["hp_epochs_early_stopping"],
     "verdict": "nuanced",
     "treatment": {"en": "early stopping on a validation set (off: train to the end)",
-                  "zh": "在验证集上早停(关闭后训练到最后)"},
+                  "zh": "在验证集上早停（关闭后训练到最后）"},
     "long": False,
     "refs": [
         "Nakkiran et al. 2020, Deep double descent",
@@ -173,10 +173,10 @@ def run(ctx: DemoContext) -> DemoResult:
                f"{dd_peak:.3f}, and ends at {dd_final:.3f}; early stopping with patience picked a point at "
                f"{dd_es:.3f}. Epoch-wise double descent (Nakkiran et al. 2020) means the first validation minimum is "
                "not always the best."),
-        "zh": (f"训练标签有 {LABEL_NOISE:.0%} 被翻转时,MLP 会把它们背下来(训练错误率 {hist['train'][-1]:.1%}),测试错误率升到 "
-               f"{final_test:.1%};在验证集最小处(第 {(stop + 1) * EVERY} 步)早停则为 {es_test:.1%}。所以 epoch 数很重要。"
-               f"但测试误差不一定是 U 形:在双速线性模型里,它先从 {b['start']:.2f} 降到 {dd_first:.3f},再升到 {dd_peak:.3f},最后降到 "
-               f"{dd_final:.3f};带 patience 的早停选在了 {dd_es:.3f}。epoch 维度的双下降(Nakkiran 等 2020)说明,"
+        "zh": (f"训练标签有 {LABEL_NOISE:.0%} 被翻转时，MLP 会把它们背下来（训练错误率 {hist['train'][-1]:.1%}），测试错误率升到 "
+               f"{final_test:.1%}；在验证集最小处（第 {(stop + 1) * EVERY} 步）早停则为 {es_test:.1%}。所以 epoch 数很重要。"
+               f"但测试误差不一定是 U 形：在双速线性模型里，它先从 {b['start']:.2f} 降到 {dd_first:.3f}，再升到 {dd_peak:.3f}，最后降到 "
+               f"{dd_final:.3f}；带 patience 的早停选在了 {dd_es:.3f}。epoch 维度的双下降（Nakkiran 等 2020）说明，"
                "第一个验证集最小值未必是最好的。"),
     }
     steps = [float((i + 1) * EVERY) for i in range(len(test))]
