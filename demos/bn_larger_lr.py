@@ -77,9 +77,9 @@ def run(ctx):
     bn_big = results[("BN", big)]["final"]
     plain_big = results[("plain", big)]["final"]
     checks = [
-        Check(f"BN at lr={big}: final loss < 0.8 x chance (ln 4)", bn_big, "<", 0.8 * chance),
-        Check(f"no-BN at lr={big}: final loss > 1.2 x BN's", plain_big, ">", 1.2 * bn_big),
-        Check("best loss over the lrs: BN < 0.85 x no BN", best_bn, "<", 0.85 * best_plain),
+        Check(f"BN at lr={big}: final loss < 0.8 x chance (ln 4)", bn_big, "<", chance, factor=0.8),
+        Check(f"no-BN at lr={big}: final loss > 1.2 x BN's", plain_big, ">", bn_big, factor=1.2),
+        Check("best loss over the lrs: BN < 0.85 x no BN", best_bn, "<", best_plain, factor=0.85),
     ]
     steps = list(range(STEPS))
     curves = []

@@ -93,8 +93,8 @@ def run(ctx):
     r = {k: v["loss"] for k, v in results.items()}
     checks = [
         Check("our LRN = nn.LocalResponseNorm (max abs diff)", lrn_err, "<", 1e-4),
-        Check("final loss: BN < 0.8 x LRN", r["BN"], "<", 0.8 * r["LRN"]),
-        Check("adding LRN to BN gains < 10% (loss BN+LRN > 0.9 x BN)", r["BN + LRN"], ">", 0.9 * r["BN"]),
+        Check("final loss: BN < 0.8 x LRN", r["BN"], "<", r["LRN"], factor=0.8),
+        Check("adding LRN to BN gains < 10% (loss BN+LRN > 0.9 x BN)", r["BN + LRN"], ">", r["BN"], factor=0.9),
     ]
     rows = [[arm, round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
     curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",

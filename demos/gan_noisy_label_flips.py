@@ -84,7 +84,7 @@ def run(ctx):
     checks = [
         Check(f"D alone, with flips: mean D(real) < 0.97 (capped near 1 - p = {1 - FLIP})", c_flip, "<", 0.97),
         Check("D alone, without flips: mean D(real) > 0.99", c_plain, ">", 0.99),
-        Check("W1 to data after training: with flips > 1.5 x without (slower)", w1_flip, ">", 1.5 * w1_plain),
+        Check("W1 to data after training: with flips > 1.5 x without (slower)", w1_flip, ">", w1_plain, factor=1.5),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -137,7 +137,7 @@ def run(ctx):
     w1_start = curves[names[0]][0]
     rows = [[n, round(w1[n], 3)] for n in names]
     checks = [
-        Check("Adam for both: W1 to data < 0.15 x start", adam, "<", 0.15 * w1_start),
+        Check("Adam for both: W1 to data < 0.15 x start", adam, "<", w1_start, factor=0.15),
         Check("SGD for D, best of the rates tried: W1 > Adam for both (no gain)", best_mixed, ">", adam),
     ]
     return DemoResult(

@@ -55,8 +55,8 @@ def run(ctx):
     fast, slow, ttur, bare = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
     table, curve, scatter = dirac.report(runs, STEPS)
     checks = [
-        Check("TTUR: final distance < 0.5 x both slow", ttur, "<", 0.5 * slow),
-        Check("TTUR: final distance < 0.1 x both fast", ttur, "<", 0.1 * fast),
+        Check("TTUR: final distance < 0.5 x both slow", ttur, "<", slow, factor=0.5),
+        Check("TTUR: final distance < 0.1 x both fast", ttur, "<", fast, factor=0.1),
     ]
     return DemoResult(
         settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, simultaneous GD, R1 penalty",

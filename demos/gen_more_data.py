@@ -87,9 +87,9 @@ def run(ctx: DemoContext) -> DemoResult:
     gap_small, gap_large = test_err[0] - train_err[0], test_err[-1] - train_err[-1]
     checks = [
         Check(f"test error with {SIZES[-1]} examples < 0.6 x test error with {SIZES[0]}",
-              test_err[-1], "<", 0.6 * test_err[0]),
+              test_err[-1], "<", test_err[0], factor=0.6),
         Check(f"train/test gap with {SIZES[-1]} examples < 0.5 x gap with {SIZES[0]}",
-              gap_large, "<", 0.5 * gap_small),
+              gap_large, "<", gap_small, factor=0.5),
     ]
     finding = {
         "en": (f"Test error fell from {test_err[0]:.1%} with {sizes[0]} examples to {test_err[-1]:.1%} with "

@@ -87,7 +87,7 @@ def run(ctx: DemoContext) -> DemoResult:
 
     checks = [
         Check("|d loss/d logit| when confidently wrong: treatment > 50 x control",
-              grads["treatment"], ">", 50 * grads["control"]),
+              grads["treatment"], ">", grads["control"], factor=50),
         Check(f"accuracy after {STEPS} steps from a wrong start: treatment > 0.95", final["treatment"], ">", 0.95),
         Check("accuracy after training: treatment > control + 0.3", final["treatment"], ">", final["control"] + 0.3),
     ]

@@ -139,10 +139,10 @@ def run(ctx: DemoContext) -> DemoResult:
     gd_te, ad_te = gd_tests.mean().item(), ad_tests.mean().item()
     worse = int((ad_tests > gd_tests).sum())
     checks = [
-        Check("ill-conditioned: best momentum loss < 1e-3 x best GD loss", mom, "<", 1e-3 * gd),
-        Check("ill-conditioned: best Adam loss < 1e-3 x best GD loss", adam, "<", 1e-3 * gd),
+        Check("ill-conditioned: best momentum loss < 1e-3 x best GD loss", mom, "<", gd, factor=1e-3),
+        Check("ill-conditioned: best Adam loss < 1e-3 x best GD loss", adam, "<", gd, factor=1e-3),
         Check("over-parameterized: both interpolate (Adam train loss < 1e-4 x initial)", ad_tr, "<", 1e-4),
-        Check("over-parameterized: mean Adam test error > 1.08 x GD's", ad_te, ">", 1.08 * gd_te),
+        Check("over-parameterized: mean Adam test error > 1.08 x GD's", ad_te, ">", gd_te, factor=1.08),
     ]
     finding = {
         "en": (f"With condition number {kappa:.0f}, after {STEPS} steps at its best learning rate plain GD is at "

@@ -153,15 +153,15 @@ def run(ctx: DemoContext) -> DemoResult:
     tr1, te1, n1 = plain["treatment"]
     r0, r1 = bn["runs"]["control"], bn["runs"]["treatment"]
     checks = [
-        Check("plain model: test MSE with L2 < 0.5 x without", te1, "<", 0.5 * te0),
+        Check("plain model: test MSE with L2 < 0.5 x without", te1, "<", te0, factor=0.5),
         Check("plain model: test MSE with L2 < 0.6 x the target's variance (it learned, not just shrank)",
-              te1, "<", 0.6 * plain["target_var"]),
+              te1, "<", plain["target_var"], factor=0.6),
         Check(f"BN: relative output change when the pre-BN weights are x{SCALE:g} < 1e-3",
               bn["invariance"], "<", 1e-3),
         Check("BN: final pre-BN weight norm with weight decay < 0.7 x without", r1["norm"][-1], "<",
-              0.7 * r0["norm"][-1]),
+              r0["norm"][-1], factor=0.7),
         Check("BN: final effective learning rate lr/||w||^2 with weight decay > 1.5 x without",
-              r1["eff_lr"][-1], ">", 1.5 * r0["eff_lr"][-1]),
+              r1["eff_lr"][-1], ">", r0["eff_lr"][-1], factor=1.5),
     ]
     rows = [
         ["plain model, no penalty", round(tr0, 4), round(te0, 4), round(n0, 2), "", ""],

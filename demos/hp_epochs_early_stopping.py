@@ -150,10 +150,10 @@ def run(ctx: DemoContext) -> DemoResult:
         Check("label noise: final training error < 0.05 (the flipped labels are memorised)",
               hist["train"][-1], "<", 0.05),
         Check("double descent: first minimum of test error < 0.8 x its starting value", dd_first, "<",
-              0.8 * b["start"]),
-        Check("double descent: test error peak > 1.2 x its first minimum", dd_peak, ">", 1.2 * dd_first),
+              b["start"], factor=0.8),
+        Check("double descent: test error peak > 1.2 x its first minimum", dd_peak, ">", dd_first, factor=1.2),
         Check("double descent: final test error < 0.6 x test error at the patience-based early stop",
-              dd_final, "<", 0.6 * dd_es),
+              dd_final, "<", dd_es, factor=0.6),
     ]
     rows = [
         ["label noise MLP: early stop (best validation)" if a["stop"] != len(test) - 1 else "label noise MLP: no early stop",

@@ -98,9 +98,9 @@ def run(ctx: DemoContext) -> DemoResult:
 
     (s_raw, k_raw), (s_std, k_std) = res.values()
     checks = [
-        Check("condition number: raw > 1000 x standardized", k_raw, ">", 1000 * k_std),
+        Check("condition number: raw > 1000 x standardized", k_raw, ">", k_std, factor=1000),
         Check("steps to converge, standardized < 200", s_std, "<", 200),
-        Check("steps to converge: raw > 20 x standardized", s_raw, ">", 20 * s_std),
+        Check("steps to converge: raw > 20 x standardized", s_raw, ">", s_std, factor=20),
     ]
     raw_steps = f"{s_raw}" if s_raw < MAX_STEPS else f"more than {MAX_STEPS}"
     raw_steps_zh = f" {s_raw} " if s_raw < MAX_STEPS else f"超过 {MAX_STEPS} "

@@ -106,7 +106,7 @@ def run(ctx):
     r_in, r_bn = results["IN"], results["BN"]
     checks = [
         Check("task A (stylization-like): final loss with IN < 0.6 x with BN", r_in["loss_a"], "<",
-              0.6 * r_bn["loss_a"]),
+              r_bn["loss_a"], factor=0.6),
         Check("task B (bright or dark?): BN accuracy > 0.85", r_bn["acc_b"], ">", 0.85),
         Check("task B: IN accuracy < 0.65 (chance 0.5)", r_in["acc_b"], "<", 0.65),
     ]
