@@ -29,7 +29,7 @@ META = {
 }
 
 DEPTH, WIDTH = 6, 32
-STEPS, LR, BATCH = 60, 0.5, 32
+STEPS, LR, BATCH = 150, 0.5, 32
 
 
 def _common():

@@ -89,7 +89,9 @@ def run(ctx: DemoContext) -> DemoResult:
     same, scaled = results["same lr (control)"], results["linear scaling (treatment)"]
     i512 = BATCHES.index(512)
     checks = [
-        Check("linear scaling: excess loss at batch 512 < 4 x at batch 8", scaled[i512], "<", scaled[0], factor=4),
+        # Factor 6 (it was 4) from a sweep over seeds 0-19: linear scaling left
+        # 1.2-4.8 x batch 8's excess loss at batch 512, the same lr 67-280 x more.
+        Check("linear scaling: excess loss at batch 512 < 6 x at batch 8", scaled[i512], "<", scaled[0], factor=6),
         Check("same lr: excess loss at batch 512 > 10 x linear scaling's", same[i512], ">", scaled[i512], factor=10),
         Check("linear scaling at batch 1024 (lr past 2/L): excess loss > initial (breaks)",
               scaled[-1], ">", initial),
