@@ -36,7 +36,7 @@ META = {
 STEPS = 200          # G steps in the GAN runs, one D step each
 BATCH, HIDDEN = 64, 16
 REPLICAS = 4         # independent GAN runs per arm, trained side by side; W1 is their mean
-MEMO_STEPS = 300     # D steps in the memorization test
+MEMO_STEPS = 600     # D steps in the memorization test (300: seed 14 had not memorized yet)
 MEMO_N, MEMO_DIM = 64, 16   # a fixed training set that a small MLP can memorize
 
 
