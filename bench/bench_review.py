@@ -147,12 +147,15 @@ def time_reference(env: dict[str, str]) -> tuple[float, float]:
 _PARTS = r"""
 import sys, time
 t_start = time.process_time()
-import quizcli.cli, quizcli.review, quizcli.ui.review     # what `quizcli review` imports before its first card
+import quizcli.cli, quizcli.sessions.review, quizcli.ui.review     # what `quizcli review` imports before its first card
 t_imports = time.process_time() - t_start
 from pathlib import Path
 from datetime import datetime, timezone
 from quizcli.bank.index import load_index
-from quizcli.review import ReviewSession, bulk_objects, load_queue, scheduler_from_settings
+from quizcli.gcpause import bulk_objects
+from quizcli.sessions.queue import load_queue
+from quizcli.sessions.review import ReviewSession
+from quizcli.sessions.settings import scheduler_from_settings
 from quizcli.store import open_store
 from quizcli import stats
 clock = time.process_time

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.commands import bank, browse, demos, export, progress, quiz, review
+from quizcli.commands.options import show_help_without_arguments
 
 
 class _PipeClosed(Exception):
@@ -39,16 +40,6 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except BrokenPipeError as err:
             raise _PipeClosed() from err
-
-
-def show_help_without_arguments(ctx: typer.Context) -> None:
-    """`quizcli` or `quizcli GROUP` alone: the help, on stdout, exit 0.
-
-    (Typer's `no_args_is_help` prints it as a usage error: stderr, exit 2.)
-    """
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-        raise typer.Exit(0)
 
 
 app = typer.Typer(

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli import paths
-from quizcli.authoring import trust
+from quizcli.demo import trust
 from quizcli.authoring.new import bank_id_for
 from quizcli.bank import load_library, validate_paths
 from quizcli.cli import app

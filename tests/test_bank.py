@@ -438,3 +438,38 @@ def test_question_lines_for_banks_written_in_other_styles(tmp_path, no_builtin):
         encoding="utf-8")
     library = load_library(extra=[bank], include_builtin=False)
     assert [q.line for q in library.questions] == [6, 13]
+
+
+def test_a_changed_loader_does_not_trust_the_cache(no_builtin, monkeypatch):
+    """The key covers the code that made the cached value: another
+    fingerprint (an edited validator) is a miss, and the bank is checked again."""
+    from quizcli.bank import cache
+
+    bank = FIXTURES / "valid" / "single_language.yaml"
+    first = load_library(extra=[bank], include_builtin=False)
+    monkeypatch.setattr(cache, "_code", None)
+    assert cache.code_fingerprint() and "bank/validate.py" in cache.code_fingerprint()
+    old_key = cache.key(bank.read_bytes(), False, "p")
+    monkeypatch.setattr(cache, "_code", cache.code_fingerprint() + ";validate edited")
+    assert cache.key(bank.read_bytes(), False, "p") != old_key
+    assert load_library(extra=[bank], include_builtin=False) == first
+    assert len(list((paths.cache_dir() / "banks").glob("*.marshal"))) == 2   # a miss: checked and stored again
+
+
+def test_build_bank_fills_every_question_field_by_name(no_builtin):
+    """build_bank fills Questions by position, for speed: its order is pinned
+    to the model's, and each field holds what the bank says."""
+    from quizcli.bank import library
+    from quizcli.model import Choice, Question, QuestionType, Text
+
+    assert library.QUESTION_FIELDS == Question._fields, "update bank/library.py QUESTION_FIELDS and build_bank"
+    lib = load_library(extra=[FIXTURES / "valid"], include_builtin=False)
+    banks = {b.id for b in lib.banks}
+    for q in lib.questions:
+        assert isinstance(q.id, str) and isinstance(q.type, QuestionType) and q.bank_id in banks
+        assert isinstance(q.prompt, Text) and isinstance(q.explanation, Text)
+        assert isinstance(q.tags, tuple) and isinstance(q.refs, tuple) and isinstance(q.accept, tuple)
+        assert isinstance(q.difficulty, int) and 1 <= q.difficulty <= 5 and isinstance(q.tolerance, float)
+        assert all(isinstance(c, Choice) for c in q.choices)
+        assert q.answer_text is None or isinstance(q.answer_text, Text)
+        assert q.source.endswith((".yaml", ".yml")) and (q.line is None or isinstance(q.line, int))

@@ -358,3 +358,37 @@ def test_when_to_fork(monkeypatch):
     monkeypatch.setattr(forkserver, "supported", lambda: False)
     monkeypatch.setenv(engine.FORK_ENV, "1")
     assert not engine.use_fork_server(57, 2)
+
+
+_WITHOUT_TORCH = """
+import sys, importlib.abc
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoTorch())
+import importlib.util
+importlib.util.find_spec = (lambda real: lambda name, *a: None if name.split(".")[0] == "torch" else real(name, *a))(importlib.util.find_spec)
+from quizcli.demo import runner
+sys.exit(runner.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("demo, device, kind", [
+    ("fx_pass", "auto", None),              # needs no torch: it runs
+    ("fx_pass", "cuda", "missing-torch"),   # a GPU needs torch
+    ("fx_torch", "cpu", "missing-torch"),   # imports torch: the extra is missing
+])
+def test_without_torch_only_demos_that_need_it_are_refused(demo, device, kind):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _WITHOUT_TORCH, str(FIXTURES / "demos" / f"{demo}.py"),
+                           "--device", device], capture_output=True, text=True, timeout=120)
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if kind is None:
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert events[-1]["event"] == "result" and events[0]["device"] == "cpu"
+    else:
+        assert proc.returncode == 1 and events[-1]["event"] == "error" and events[-1]["kind"] == kind
+        assert "quizcli[demos]" in events[-1]["message"]

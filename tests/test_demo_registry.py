@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from quizcli import paths
-from quizcli.demo import folders, registry
+from quizcli.demo import folders, registry, trust
 from quizcli.errors import NotFoundError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,8 +117,7 @@ def _user_bank(tmp_path: Path) -> Path:
 def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
-    monkeypatch.setitem(sys.modules, "fake_trust", types.SimpleNamespace(is_trusted=lambda p: False))
+    monkeypatch.setattr(trust, "is_trusted", lambda p: False)
     assert "my_demo" in registry.demo_ids()
     info = registry.load_demo("my_demo")
     assert not info.builtin and not info.trusted
@@ -130,18 +128,19 @@ def test_user_demos_are_listed_but_blocked_until_trusted(fixture_demos, monkeypa
 def test_trusted_user_demos_may_run(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank / "bank.yaml"))   # a bank file: demos/ beside it
-    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
-    monkeypatch.setitem(sys.modules, "fake_trust",
-                        types.SimpleNamespace(is_trusted=lambda p: Path(p) == bank / "bank.yaml"))
+    monkeypatch.setattr(trust, "is_trusted", lambda p: Path(p) == bank / "bank.yaml")
     info = registry.load_demo("my_demo")
     assert info.trusted and not info.blocked
 
 
-def test_without_a_trust_module_user_demos_are_untrusted(fixture_demos, monkeypatch, tmp_path):
+def test_when_the_trust_check_fails_user_demos_are_untrusted(fixture_demos, monkeypatch, tmp_path):
     bank = _user_bank(tmp_path)
     monkeypatch.setenv("QUIZCLI_BANKS", str(bank))
-    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust",))
-    monkeypatch.setitem(sys.modules, "fake_trust", None)   # import raises ImportError
+
+    def broken(path):
+        raise OSError("unreadable trust file")
+
+    monkeypatch.setattr(trust, "is_trusted", broken)
     assert registry.load_demo("my_demo").blocked
 
 

@@ -239,8 +239,6 @@ def test_a_user_banks_demo_does_not_run_until_trusted(monkeypatch, tmp_path):
     from quizcli.demo import folders
 
     monkeypatch.setattr(folders, "_extra_banks", [])
-    monkeypatch.setattr(folders, "TRUST_MODULES", ("fake_trust_missing",))
-    monkeypatch.setitem(sys.modules, "fake_trust_missing", None)
     bank = tmp_path / "mine"
     (bank / "demos").mkdir(parents=True)
     (bank / "demos" / "my_demo.py").write_text(

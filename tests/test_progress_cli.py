@@ -18,7 +18,7 @@ import pytest
 
 from quizcli import answers
 from quizcli.bank import load_library
-from quizcli.session import choice_order
+from quizcli.selection import choice_order
 from quizcli.store import db_path, open_store
 
 from cli_run import run  # tests/ is on sys.path

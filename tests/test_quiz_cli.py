@@ -153,7 +153,7 @@ def test_ctrl_c_ends_with_summary(monkeypatch):
                 raise KeyboardInterrupt from None
         return read
 
-    monkeypatch.setattr("quizcli.ui.quiz._echoing_reader", reader)
+    monkeypatch.setattr("quizcli.ui.keys.echoing_reader", reader)
     code, out, err = quiz()
     assert code == 130 and "Summary" in out and "1 skipped" in out and "Traceback" not in out + err
 
@@ -165,7 +165,7 @@ def test_help_key_and_escaped_command_word():
 
 
 def test_every_answer_reaches_the_progress_callback(monkeypatch):
-    import quizcli.session as session_mod
+    import quizcli.sessions.quiz as session_mod
 
     events = []
     real = session_mod.QuizSession

@@ -1,4 +1,4 @@
-"""The review session (quizcli.review) with a fixed clock and a real store."""
+"""The review session (quizcli.sessions.review) with a fixed clock and a real store."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from quizcli import answers
 from quizcli.bank import load_library
 from quizcli.model import QuestionType
-from quizcli.review import (ReviewSession, forecast_recall, load_queue, now_from_env, parse_until,
-                            scheduler_from_settings)
+from quizcli.clock import now_from_env, parse_until
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, RELEARNING, REVIEW, Scheduler
-from quizcli.session import choice_order
+from quizcli.selection import choice_order
+from quizcli.sessions.forecast import forecast_recall
+from quizcli.sessions.queue import load_queue
+from quizcli.sessions.review import ReviewSession
+from quizcli.sessions.settings import scheduler_from_settings
 from quizcli.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
@@ -552,7 +555,8 @@ def _infos(n: int):
 def test_load_queue_is_build_queue_over_every_card(tmp_path_factory, reviews, asked, new, limit, later):
     """load_queue reads only the due cards and the ids of the others; it must
     queue what build_queue queues given every card."""
-    from quizcli.review import build_queue, start_of_day
+    from quizcli.clock import start_of_day
+    from quizcli.sessions.queue import build_queue
 
     sched = Scheduler()
     questions = _infos(30)
@@ -572,7 +576,7 @@ def test_load_queue_is_build_queue_over_every_card(tmp_path_factory, reviews, as
 
 
 def answer_event(qid: str, at: datetime):
-    from quizcli.session import AnswerEvent
+    from quizcli.sessions.quiz import AnswerEvent
 
     return AnswerEvent(question_id=qid, at=at, given="3", correct=True, grade=3, seconds=1.0, mode="review")
 

@@ -10,9 +10,8 @@ import pytest
 from quizcli import answers
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
 from quizcli.model import Library
-from quizcli.session import (
-    AnswerEvent, Filters, QuizSession, choice_order, make_filters, parse_difficulty, select,
-)
+from quizcli.selection import Filters, choice_order, make_filters, parse_difficulty, select
+from quizcli.sessions.quiz import AnswerEvent, QuizSession
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 

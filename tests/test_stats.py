@@ -14,7 +14,7 @@ from rich.console import Console
 from quizcli import stats as stats_mod
 from quizcli.bank import load_library
 from quizcli.scheduler import AGAIN, GOOD, REVIEW, Scheduler
-from quizcli.session import AnswerEvent
+from quizcli.sessions.quiz import AnswerEvent
 from quizcli.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as hst
 
 from quizcli import store as store_mod
+from quizcli.store import cards as store_cards
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import AGAIN, GOOD, Scheduler
-from quizcli.session import AnswerEvent
+from quizcli.sessions.quiz import AnswerEvent
 from quizcli.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, fmt_time, open_store, parse_time
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
@@ -235,7 +236,7 @@ import sys, time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from quizcli.scheduler import Scheduler
-from quizcli.session import AnswerEvent
+from quizcli.sessions.quiz import AnswerEvent
 from quizcli.store import open_store
 
 path, name, count, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
@@ -531,4 +532,4 @@ def test_due_summary_counts_only_the_questions_asked_for(tmp_path):
 def test_json_strings(ids):
     import json
 
-    assert json.loads(store_mod._json_strings(ids)) == ids
+    assert json.loads(store_cards._json_strings(ids)) == ids

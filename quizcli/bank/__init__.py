@@ -22,12 +22,12 @@ The format is documented in content/README.md; the checks are in
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, NamedTuple
 
 from quizcli.bank.library import bank_files
 from quizcli.errors import BankError, Problem
+from quizcli.gcpause import gc_paused
 from quizcli.model import Library
 
 __all__ = ["Report", "bank_files", "check_paths", "load_library", "validate_paths"]
@@ -41,23 +41,6 @@ def load_with_keys(extra: Iterable[Path] = (), include_builtin: bool = True) -> 
     """load_library, and each bank's key in the bank cache, by source (for the index)."""
     with gc_paused():
         return _load(extra, include_builtin)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building a library makes tens of thousands of small objects; the cyclic
-    collector would walk all of them again and again while they are made (a
-    third of a warm load of 10,000 questions). None of them form cycles worth
-    collecting, so the collector waits until the build is done."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(extra: Iterable[Path], include_builtin: bool) -> tuple[Library, dict[str, str]]:

@@ -5,7 +5,8 @@ normalized plain data (tuples, dicts, strings, numbers) in `marshal` format,
 never pickle: reading it back cannot run code. The key hashes the file's
 bytes together with everything that changes the result (this cache's
 version, the parser, whether the bank is built-in, the Python version, whose
-marshal format it is), and the entry repeats its key, so a stale, foreign or
+marshal format it is, and the loader's code as it is on disk: an edited
+validator never trusts what its older self cached), and the entry repeats its key, so a stale, foreign or
 damaged entry is a miss, never an error. Cross-bank checks are not cached:
 they run on every load.
 """
@@ -19,14 +20,41 @@ import sys
 from pathlib import Path
 from typing import Any
 
-VERSION = 2            # bump when the normalized form or the checks change
+VERSION = 2            # bump when the normalized form changes
 _MAGIC = "quizcli-bank-cache"
 _MAX_ENTRIES = 256
+# The code whose output is cached: the loader's modules and the model.
+LOADER_FILES = ("bank/__init__.py", "bank/library.py", "bank/validate.py", "bank/cache.py", "bank/yamlio.py",
+                "model.py")
+
+_code: str | None = None
+
+
+def code_fingerprint() -> str:
+    """The loader's code as it is on disk: each file's size and times.
+
+    Part of every key, so a changed validator (an edited source checkout, an
+    upgrade) misses instead of serving what its older self cached. A stat per
+    file, once per process: no file is read at start-up.
+    """
+    global _code
+    if _code is None:
+        package = Path(__file__).resolve().parent.parent
+        parts = []
+        for name in LOADER_FILES:
+            try:
+                st = os.stat(package / name)
+                parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+            except OSError:
+                parts.append(f"{name}:?")
+        _code = ";".join(parts)
+    return _code
 
 
 def key(data: bytes, builtin: bool, parser: str) -> str:
     h = hashlib.sha256()
-    h.update(f"{_MAGIC}:{VERSION}:{parser}:{int(builtin)}:{sys.version_info[:2]}:{marshal.version}\0".encode())
+    h.update(f"{_MAGIC}:{VERSION}:{parser}:{int(builtin)}:{sys.version_info[:2]}:{marshal.version}:"
+             f"{code_fingerprint()}\0".encode())
     h.update(data)
     return h.hexdigest()
 

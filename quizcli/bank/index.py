@@ -36,9 +36,6 @@ from quizcli.model import Library, Question, QuestionType
 VERSION = 1
 _MAGIC = "quizcli-bank-index"
 _MAX_ENTRIES = 8
-# The loader's code: an edited checker (in a source checkout) must not trust
-# an index its older self wrote.
-_LOADER_FILES = ("__init__.py", "library.py", "validate.py", "cache.py", "yamlio.py")
 
 _QUESTION_TYPES = {t.value: t for t in QuestionType}
 
@@ -99,7 +96,7 @@ class Index:
         q = self._built.get(qid)
         if q is not None:
             return q
-        from quizcli.bank import gc_paused
+        from quizcli.gcpause import gc_paused
 
         with gc_paused():     # unpacking a bank's cache entry makes thousands of objects
             q = self._build(qid, bank_id)
@@ -209,12 +206,11 @@ def _key(sources) -> str | None:
     from quizcli.demo.folders import demo_ids
 
     h = hashlib.sha256()
-    h.update(f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}\0".encode())
-    here = Path(__file__).resolve().parent
+    # The loader's code (cache.code_fingerprint): an edited checker must not
+    # trust an index its older self wrote; nor an edited index.
+    h.update(f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}:"
+             f"{cache.code_fingerprint()}:{_stat_key(Path(__file__))}\0".encode())
     try:
-        for name in _LOADER_FILES:
-            h.update(f"{name}:{_stat_key(here / name)}\0".encode())
-        h.update(f"{(here.parent / 'model.py').stat().st_mtime_ns}\0".encode())
         folders = set()
         for s in sources:
             h.update(f"{s.path}:{int(s.builtin)}:{_stat_key(s.path)}\0".encode())
@@ -270,7 +266,7 @@ def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Inde
 
     Raises BankError (through load_library) whenever that would.
     """
-    from quizcli.bank import gc_paused
+    from quizcli.gcpause import gc_paused
 
     with gc_paused():
         return _load_index(extra, include_builtin)

@@ -423,8 +423,17 @@ def _text(t: tuple | list | None) -> Text | None:
 _make = tuple.__new__
 
 
+# The order in which build_bank fills a Question, by position (see _make).
+# tests/test_bank.py pins it to Question._fields: a field added to the model
+# must be added here and in build_bank's tuple, in the same place.
+QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "bank_id", "tags", "difficulty", "demo", "refs", "claim",
+                   "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text", "source",
+                   "line")
+
+
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
-    """Model objects from a checked (or cached) bank; every field in order."""
+    """Model objects from a checked (or cached) bank; every field in order
+    (QUESTION_FIELDS)."""
     make, types, bank_id = _make, _QUESTION_TYPES, b["id"]
     qs = []
     for q in b["questions"]:

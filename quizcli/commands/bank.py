@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.commands.options import show_help_without_arguments
+
 bank_app = typer.Typer(
     name="bank",
     help="Check and write question banks (format: content/README.md).",
@@ -17,8 +19,6 @@ bank_app = typer.Typer(
 @bank_app.callback()
 def _bank(ctx: typer.Context) -> None:
     """Check and write question banks (format: content/README.md)."""
-    from quizcli.cli import show_help_without_arguments
-
     show_help_without_arguments(ctx)
 
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
@@ -198,7 +198,7 @@ def trust(
     bank's demos only once you trust their folder. The trust covers the
     files as they are now: if they change, quizcli asks again.
     """
-    from quizcli.authoring import trust as store
+    from quizcli.demo import trust as store
     from quizcli.errors import ExitCode, QuizcliError
 
     if list_:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
-from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
+
 
 JSON_HELP = "Print JSON (both languages, every field) instead of a table."
 
@@ -21,8 +21,8 @@ def _setup(lang: str | None, bank: list[Path]):
 
 
 def topics(
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List the banks (topics) with their question counts per type."""
@@ -36,17 +36,17 @@ def topics(
 
 
 def list_(
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    topic: Topic = [],
+    tag: Tag = [],
+    type_: Type = [],
+    difficulty: Difficulty = None,
+    lang: Lang = None,
+    bank: Bank = [],
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """List questions, filtered like `quizcli quiz` (without the answers)."""
     lang_, library, console = _setup(lang, bank)
-    from quizcli.session import make_filters, select
+    from quizcli.selection import make_filters, select
     from quizcli.ui import browse as ui
 
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
@@ -58,8 +58,8 @@ def list_(
 
 def show(
     question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`)."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Show one question with its answer, explanation, references, demo and the verdict on its claim."""
@@ -80,19 +80,14 @@ def show(
         ui.render_question(console, question, library, lang_)
 
 
-def _examples(*lines: str) -> str:
-    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
-    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("topics")(topics)
-    app.command("list", short_help="List questions, filtered like `quizcli quiz`.", epilog=_examples(
+    app.command("list", short_help="List questions, filtered like `quizcli quiz`.", epilog=examples(
         "quizcli list --topic bn --type true_false",
         "quizcli list --tag pytorch --json",
     ))(list_)
-    app.command("show", short_help="Show one question with its answer and explanation.", epilog=_examples(
+    app.command("show", short_help="Show one question with its answer and explanation.", epilog=examples(
         "quizcli show bn-rnn-never --lang zh",
         "quizcli show bn-rnn-never --json",
     ))(show)

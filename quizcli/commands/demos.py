@@ -12,10 +12,9 @@ from typing import List, Optional
 
 import typer
 
-LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
+from quizcli.commands.options import Bank, Lang, examples, show_help_without_arguments
+
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
-BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
-             "Its demos/ folder runs once trusted (`quizcli bank trust PATH`).")
 
 demos_app = typer.Typer(
     name="demos",
@@ -27,8 +26,6 @@ demos_app = typer.Typer(
 @demos_app.callback()
 def _demos(ctx: typer.Context) -> None:
     """List the demos and verify that each one still backs its verdict."""
-    from quizcli.cli import show_help_without_arguments
-
     show_help_without_arguments(ctx)
 
 
@@ -49,7 +46,7 @@ def _exit_code(statuses: list[str]) -> int:
 
 
 def _check_device(device: str) -> None:
-    from quizcli.demo.engine import DEVICES
+    from quizcli.demo.contract import DEVICES
     from quizcli.errors import ExitCode, QuizcliError
 
     if device not in DEVICES:
@@ -63,10 +60,10 @@ def explain(
     device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
+    lang: Lang = None,
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    bank: Bank = [],
 ) -> None:
     """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
 
@@ -107,37 +104,33 @@ def explain(
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
         raise typer.Exit(_exit_code([outcome.status]))
 
-    from quizcli.ui.demo import show_demo, show_question_answer
+    from quizcli.ui.demo import note, show_demo, show_question_answer
     from quizcli.ui.text import make_console
 
     console = make_console()
     if question is not None:
         show_question_answer(console, question, lang=lang_)
         if not question.demo:
-            from rich.text import Text
-
-            console.print(Text("This question has no demo; its references are above.", style="dim"))
+            note(console, "This question has no demo; its references are above.")
             return
     outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device,
                         treatment=not no_treatment, timeout=timeout)
     if plot is not None and outcome.result is not None:
         # Saved here, not in show_demo: a figure asked for and not written
         # (a demo without curves, an unwritable path) must fail the command.
-        from rich.text import Text
-
         from quizcli.ui.plot import save_figure
 
         saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
-        console.print(Text(f"Saved the figure to {saved}", style="dim"))
+        note(console, f"Saved the figure to {saved}")
     raise typer.Exit(_exit_code([outcome.status]))
 
 
 @demos_app.command("list", short_help="List the demos, their claims and questions.")
 def list_demos(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
 ) -> None:
     """List every demo: id, title, the claims it tests and the questions that link it."""
     import json
@@ -190,7 +183,7 @@ def verify(
                                              help="A sweep: run every demo once per seed (0-19, 0,3,7) and show, per demo, the seeds that passed and the worst margin."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    bank: Bank = [],
 ) -> None:
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
 
@@ -253,12 +246,13 @@ def verify(
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        from quizcli.ui.demo import render_verify
+        from quizcli.ui.demo import render_verify, verify_progress
         from quizcli.ui.errors import print_error
         from quizcli.ui.text import make_console
 
         console = make_console()
-        outcomes = _run_with_progress(console, chosen, **run_kwargs)
+        with verify_progress(console, len(chosen) * len(seeds or [seed])) as (on_start, on_done):
+            outcomes = engine.run_many(chosen, on_start=on_start, on_done=on_done, **run_kwargs)
         wall = time.monotonic() - start
         if seeds is not None:
             from quizcli.demo import sweep
@@ -288,39 +282,9 @@ def _parse_seeds(text: str) -> list[int]:
                            exit_code=ExitCode.USAGE) from None
 
 
-def _run_with_progress(console, infos, **kwargs):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from quizcli.demo import engine
-
-    running: list[str] = []
-    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
-    task = progress.add_task("", total=len(infos) * len(kwargs.get("seeds") or [0]))
-
-    def on_start(info) -> None:
-        running.append(info.id)
-        progress.update(task, description=", ".join(running))
-
-    def on_done(outcome) -> None:
-        if outcome.demo_id in running:
-            running.remove(outcome.demo_id)
-        progress.update(task, advance=1, description=", ".join(running))
-
-    if not console.is_terminal:   # a live display would only leave a blank line
-        return engine.run_many(infos, **kwargs)
-    with progress:
-        return engine.run_many(infos, on_start=on_start, on_done=on_done, **kwargs)
-
-
-def _examples(*lines: str) -> str:
-    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
-    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("explain", short_help="Run the demo that backs a question's answer.", epilog=_examples(
+    app.command("explain", short_help="Run the demo that backs a question's answer.", epilog=examples(
         "quizcli explain bn-rnn-never              a question's answer, then its demo",
         "quizcli explain bn_small_batch --seed 3   a demo, by its id",
         "quizcli explain bn_small_batch --plot curves.png",

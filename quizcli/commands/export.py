@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-from quizcli.commands.quiz import BANK_HELP, DIFFICULTY_HELP, LANG_HELP, TAG_HELP, TOPIC_HELP, TYPE_HELP
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
 
 
 def export(
     format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    topic: Topic = [],
+    tag: Tag = [],
+    type_: Type = [],
+    difficulty: Difficulty = None,
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    bank: Bank = [],
 ) -> None:
     """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
 
@@ -31,7 +31,7 @@ def export(
     from quizcli.authoring import export as ex
     from quizcli.bank import load_library
     from quizcli.errors import ExitCode, QuizcliError
-    from quizcli.session import make_filters, select
+    from quizcli.selection import make_filters, select
 
     fmt = format_.lower()
     if fmt not in ex.FORMATS:
@@ -115,19 +115,14 @@ def import_(
     typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
-def _examples(*lines: str) -> str:
-    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
-    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=_examples(
+    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=examples(
         "quizcli export -f anki -o dl-interview.apkg --lang zh",
         "quizcli export -f markdown -o gan.md --topic gan",
         "quizcli export -f json -o all.json         every bank, both languages",
     ))(export)
-    app.command("import", epilog=_examples(
+    app.command("import", epilog=examples(
         "quizcli import anki-notes.txt -o my_cards.yaml",
         "quizcli import notes.md -o my_notes.yaml --lang zh",
         "quizcli import all.json -o banks/          a JSON export of several banks",

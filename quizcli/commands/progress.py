@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
 
 import typer
+
+from quizcli.commands.options import Bank, show_help_without_arguments
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
@@ -16,21 +17,22 @@ progress_app = typer.Typer(
 @progress_app.callback()
 def _progress(ctx: typer.Context) -> None:
     """Your progress: start a question over, back it up, move it to another machine."""
-    from quizcli.cli import show_help_without_arguments
-
     show_help_without_arguments(ctx)
 
 
 def stats(
     json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help="A bank file or folder to use beside the built-in ones; repeatable."),
+    bank: Bank = [],
 ) -> None:
     """Your progress: per topic (cards seen, accuracy, predicted recall), a year
     of activity with your streak, reviews due in the next 14 days, true
     against desired retention, and leeches (questions failed 8 times or more)."""
     from quizcli import stats as stats_mod
     from quizcli.bank.index import load_index
-    from quizcli.review import bulk_objects, forecast_recall, now_from_env, scheduler_from_settings
+    from quizcli.clock import now_from_env
+    from quizcli.gcpause import bulk_objects
+    from quizcli.sessions.forecast import forecast_recall
+    from quizcli.sessions.settings import scheduler_from_settings
     from quizcli.store import open_store
 
     # Stats need each question's id and topic only: the index, not the full library.

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-TOPIC_HELP = "Bank id to ask from; repeat for several (see `quizcli topics`)."
-TAG_HELP = "Only questions with this tag; repeat for any of several."
-TYPE_HELP = "Only this question type: single_choice, multiple_choice, true_false, numeric, short_answer, flashcard; repeatable."
-DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
-LANG_HELP = "Question language, en or zh. Default: `lang` in the config file, else the locale."
-BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS."
+from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
 
 
 def quiz(
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help=TOPIC_HELP),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help=TAG_HELP),
-    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help=TYPE_HELP),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP),
+    topic: Topic = [],
+    tag: Tag = [],
+    type_: Type = [],
+    difficulty: Difficulty = None,
     count: Optional[int] = typer.Option(None, "-n", "--count", min=0, metavar="N",
                                         help="How many questions; 0 for all. Default: `count` in the config file, else 10."),
     seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of questions and choices; the same seed and filters ask the same quiz."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
 ) -> None:
     """Start a quiz in the terminal.
 
@@ -36,7 +30,8 @@ def quiz(
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
-    from quizcli.session import QuizSession, make_filters, new_seed, select
+    from quizcli.selection import make_filters, new_seed, select
+    from quizcli.sessions.quiz import QuizSession
     from quizcli.store import recorder
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
@@ -68,14 +63,9 @@ def quiz(
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
-def _examples(*lines: str) -> str:
-    """An epilog of examples; the \\b keeps the help formatter from rewrapping it."""
-    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("quiz", epilog=_examples(
+    app.command("quiz", epilog=examples(
         "quizcli quiz                              ten questions from every bank",
         "quizcli quiz --topic gan --lang zh -n 5   five GAN questions in Chinese",
         "quizcli quiz --type numeric -d 3-5        the harder numeric questions",

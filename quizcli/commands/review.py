@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-BANK_HELP = "A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS."
+from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type
 
 
 def review(
-    topic: List[str] = typer.Option([], "--topic", "-t", metavar="ID", help="Bank id to review; repeat for several."),
-    tag: List[str] = typer.Option([], "--tag", metavar="TAG", help="Only questions with this tag; repeat for any of several."),
-    type_: List[str] = typer.Option([], "--type", metavar="TYPE", help="Only this question type; repeatable."),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", metavar="LEVEL", help="A level 1-5 (`2`) or a range (`1-3`)."),
+    topic: Topic = [],
+    tag: Tag = [],
+    type_: Type = [],
+    difficulty: Difficulty = None,
     new: int = typer.Option(20, "--new", min=0, metavar="N", help="New cards per day (counted over the day, across sessions); "
                                                         "with --until, raised as needed to learn every card before the date."),
     count: Optional[int] = typer.Option(None, "-n", "--count", min=1, metavar="N", help="At most this many cards this session."),
@@ -29,8 +28,8 @@ def review(
                                            help="Recall to aim for on the --until date (default 0.95, never below "
                                                 "the desired retention). Remembered."),
     seed: Optional[int] = typer.Option(None, "--seed", metavar="INT", help="Seed for the order of choices."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help="Question language, en or zh."),
-    bank: List[Path] = typer.Option([], "--bank", "-b", metavar="PATH", help=BANK_HELP),
+    lang: Lang = None,
+    bank: Bank = [],
 ) -> None:
     """Review with spaced repetition (FSRS): due cards first, then new ones.
 
@@ -45,8 +44,12 @@ def review(
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
-    from quizcli.review import ReviewSession, bulk_objects, load_queue, now_from_env, scheduler_from_settings
-    from quizcli.session import make_filters, new_seed, select
+    from quizcli.clock import now_from_env
+    from quizcli.gcpause import bulk_objects
+    from quizcli.selection import make_filters, new_seed, select
+    from quizcli.sessions.queue import load_queue
+    from quizcli.sessions.review import ReviewSession
+    from quizcli.sessions.settings import scheduler_from_settings
     from quizcli.store import open_store
     from quizcli.ui import review as ui
     from quizcli.ui.text import make_console

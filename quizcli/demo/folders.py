@@ -26,26 +26,18 @@ class DemoDir(NamedTuple):
     bank: Path | None = None   # the user bank it came with
 
 
-# Where `is_trusted(path) -> bool` may live (the trust commands own it).
-TRUST_MODULES = ("quizcli.authoring.trust", "quizcli.bank.trust")
-
-
 def _is_trusted(bank: Path, demos: Path) -> bool:
-    # Without a trust module (or if it fails), user demos are untrusted:
-    # running unknown code is the one thing we must not do by accident.
-    import importlib
+    # The trust check (quizcli.demo.trust) is imported here, not above: it
+    # makes a dataclass and imports hashlib and json, and loading banks
+    # (every command) reaches this module. If the check fails, user demos
+    # are untrusted: running unknown code is the one thing we must not do by
+    # accident.
+    from quizcli.demo import trust
 
-    for name in TRUST_MODULES:
-        try:
-            is_trusted = getattr(importlib.import_module(name), "is_trusted", None)
-        except ImportError:
-            continue
-        if callable(is_trusted):
-            try:
-                return bool(is_trusted(bank)) or bool(is_trusted(demos))
-            except Exception:
-                return False
-    return False
+    try:
+        return bool(trust.is_trusted(bank)) or bool(trust.is_trusted(demos))
+    except Exception:
+        return False
 
 
 # Banks given on the command line (`--bank PATH`) in this process; their

@@ -262,11 +262,11 @@ def _info(meta: dict[str, Any], path: Path, folder: DemoDir) -> DemoInfo:
 def _untrusted_why(folder: DemoDir) -> str:
     """Why a user bank's demos may not run: never trusted, or changed since."""
     try:
-        from quizcli.authoring.trust import status
+        from quizcli.demo.trust import status
 
         if status(folder.path).reason.startswith("no longer trusted"):
             return "whose demo files changed since you trusted them"
-    except Exception:   # no trust module, an unreadable folder: the plain reason
+    except Exception:   # an unreadable folder or trust file: the plain reason
         pass
     return "which you have not trusted"
 

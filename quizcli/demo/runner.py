@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any, Callable, TextIO
 
 from quizcli.demo.api import DemoContext, DemoResult
-from quizcli.demo.engine import DEVICES, INSTALL_HINT, result_problems
+from quizcli.demo.contract import DEVICES, INSTALL_HINT, result_problems
 
 # Packages of the `demos` extra: a demo that cannot import one of these
 # needs the extra, which is the user's to install, not a bug in the demo.
@@ -49,11 +49,16 @@ class DemoFailure(Exception):
 
 
 def resolve_device(name: str) -> str:
-    """auto = cuda if available, else mps, else cpu; a named device must exist."""
+    """auto = cuda if available, else mps, else cpu; a named device must exist.
+    Without PyTorch, auto and cpu are the CPU (the demo may not need torch)."""
     if name not in DEVICES:
         raise DemoFailure("device", f"unknown device {name!r}; use one of {', '.join(DEVICES)}")
     if importlib.util.find_spec("torch") is None:
-        raise DemoFailure("missing-torch", f"PyTorch is not installed, so demos cannot run; {INSTALL_HINT}")
+        # Without PyTorch only the CPU is there. A demo that needs torch
+        # fails as missing-torch when it is loaded; one that does not runs.
+        if name in ("auto", "cpu"):
+            return "cpu"
+        raise DemoFailure("missing-torch", f"--device {name} needs PyTorch, which is not installed; {INSTALL_HINT}")
     if name == "cpu":
         return "cpu"   # no need to import torch here: the demo will
     try:

@@ -20,7 +20,7 @@ from rich.text import Text
 from quizcli import answers
 from quizcli.model import Bank, Claim, Library, Question, QuestionType
 from quizcli.model import Text as BiText
-from quizcli.ui.quiz import TYPE_LABEL, correct_answer
+from quizcli.ui.render import TYPE_LABEL, correct_answer
 from quizcli.ui.text import bitext, plain
 
 SHORT_TYPE = {

@@ -11,11 +11,12 @@ import contextlib
 import math
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                           TimeElapsedColumn)
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -391,3 +392,35 @@ def render_sweep(console: Console, rows: Sequence[Any], *, seeds: Sequence[int],
     for row in rows:
         for problem in row.problems[:3]:
             console.print(plain(f"  {row.demo_id}, {problem}", style="dim"))
+
+
+def note(console: Console, text: str) -> None:
+    """A dim line of our own words (text from a bank or a path is escaped)."""
+    console.print(plain(text, "dim"))
+
+
+@contextlib.contextmanager
+def verify_progress(console: Console, total: int) -> Iterator[tuple[Callable | None, Callable | None]]:
+    """A live progress bar for `demos verify`: yields the engine's on_start and
+    on_done callbacks (None and None without a terminal, where a live display
+    would only leave a blank line)."""
+    if not console.is_terminal:
+        yield None, None
+        return
+    running: list[str] = []
+    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
+    task = progress.add_task("", total=total)
+
+    def on_start(info: DemoInfo) -> None:
+        running.append(info.id)
+        progress.update(task, description=", ".join(running))
+
+    def on_done(outcome: DemoOutcome) -> None:
+        if outcome.demo_id in running:
+            running.remove(outcome.demo_id)
+        progress.update(task, advance=1, description=", ".join(running))
+
+    with progress:
+        yield on_start, on_done
+

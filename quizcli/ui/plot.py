@@ -255,7 +255,7 @@ def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title:
     A Chinese `title` is drawn with a font that has its glyphs; without one
     installed, `fallback_title` (the English one) is used instead.
     """
-    from quizcli.demo.engine import INSTALL_HINT
+    from quizcli.demo.contract import INSTALL_HINT
     from quizcli.errors import ExitCode, QuizcliError
 
     panels = [*result.curves, *result.scatters]

@@ -1,13 +1,10 @@
 """The interactive quiz: shows questions, reads answers, shows the summary.
 
 Line-based input, so it works the same in a terminal and in a pipe. The
-session (quizcli.session) decides; this module only renders and reads.
+session (quizcli.sessions.quiz) decides; this module only renders and reads.
 """
 
 from __future__ import annotations
-
-import sys
-from typing import Callable
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -17,54 +14,14 @@ from rich.text import Text
 
 from quizcli import answers
 from quizcli.model import Question, QuestionType
-from quizcli.session import Feedback, Item, QuizSession, Summary
+from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.render import render_feedback, render_question, render_reveal
 from quizcli.ui.text import bitext, plain
-
-Reader = Callable[[str], str]
-
-TYPE_LABEL = {
-    QuestionType.SINGLE_CHOICE: "single choice",
-    QuestionType.MULTIPLE_CHOICE: "multiple choice",
-    QuestionType.TRUE_FALSE: "true or false",
-    QuestionType.NUMERIC: "number",
-    QuestionType.SHORT_ANSWER: "short answer",
-    QuestionType.FLASHCARD: "flashcard",
-}
-
-_QUIT = {"q", "quit", "exit", ":q", "退出"}
-_SKIP = {"s", "skip", ":s", "跳过"}
-_HELP = {"?", "help", "帮助"}
 
 
 class _Quit(Exception):
     """The user asked to stop."""
-
-
-def _keys(*pairs: tuple[str, str]) -> Text:
-    line = Text("  ")
-    for i, (key, what) in enumerate(pairs):
-        if i:
-            line.append(" · ", style="dim")
-        if key:
-            line.append(key, style="bold cyan")
-            line.append(" ")
-        line.append(what, style="dim")
-    return line
-
-
-def _answer_keys(item: Item) -> Text:
-    q = item.question
-    n = len(item.order)
-    how = {
-        QuestionType.SINGLE_CHOICE: (f"a-{answers.LETTERS[n - 1]}", "answer"),
-        QuestionType.MULTIPLE_CHOICE: ("a,c", "every correct letter"),
-        QuestionType.TRUE_FALSE: ("t/f", "true or false (y/n, 对/错)"),
-        QuestionType.NUMERIC: ("", "type a number"),
-        QuestionType.SHORT_ANSWER: ("", "type your answer"),
-        QuestionType.FLASHCARD: ("Enter", "show the answer"),
-    }[q.type]
-    skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
-    return _keys(how, skip, ("q", "quit"), ("?", "help"))
 
 
 # One line per topic, without hard line breaks inside: the console wraps
@@ -79,122 +36,7 @@ HELP = "\n".join((
 
 
 # --------------------------------------------------------------------------
-# Rendering
-
-
-def _grid(*columns: dict) -> Table:
-    """A borderless table: wrapped text keeps its hanging indent."""
-    grid = Table.grid(padding=(0, 1))
-    for col in columns:
-        grid.add_column(**col)
-    return grid
-
-
-def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int, ...] = ()) -> Table:
-    grid = _grid({"no_wrap": True}, {"ratio": 1})
-    for pos, choice in enumerate(item.shown_choices()):
-        mark, style = " ", ""
-        if reveal:
-            if choice.correct:
-                mark, style = "✓", "green"
-            elif pos in picked:
-                mark, style = "✗", "red"
-        text = bitext(choice.text, lang, style)
-        if reveal and choice.correct and picked and pos not in picked and item.question.type is QuestionType.MULTIPLE_CHOICE:
-            # Which correct choices the user left out: the ✓ alone does not say.
-            text += Text("  (missed)", style="yellow")
-        if reveal and choice.why is not None and (choice.correct or pos in picked):
-            text += Text("\n") + bitext(choice.why, lang, "dim")
-        grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
-    return grid
-
-
-def render_question(console: Console, item: Item, total: int, lang: str) -> None:
-    q = item.question
-    body: list = [bitext(q.prompt, lang, "bold")]
-    if q.choices:
-        body.append(Text(""))
-        body.append(_choice_lines(item, lang))
-    hints = []
-    if q.type is QuestionType.MULTIPLE_CHOICE:
-        hints.append("pick all that apply")
-    elif q.type is QuestionType.NUMERIC:
-        if q.unit:
-            hints.append(f"in {q.unit}")
-        if q.tolerance:
-            hints.append(f"within ±{answers.format_number(q.tolerance)}")
-    if hints:
-        body.append(plain(", ".join(hints), "dim italic"))
-    title = Text(f"{item.number}/{total} · ") + plain(q.bank_id) + Text(f" · {TYPE_LABEL[q.type]} · difficulty {q.difficulty}")
-    console.print()
-    console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue", expand=True))
-    console.print(_answer_keys(item))
-
-
-def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None) -> Text:
-    """The right answer to `q`, as one line (choices by their shown letters)."""
-    if q.choices:
-        order = order if order is not None else tuple(range(len(q.choices)))
-        parts = [Text(f"{answers.LETTERS[pos]}) ", style="bold") + bitext(q.choices[i].text, lang)
-                 for pos, i in enumerate(order) if q.choices[i].correct]
-        return Text("; ").join(parts)
-    if q.type is QuestionType.TRUE_FALSE:
-        return Text("true" if q.answer_bool else "false", style="bold")
-    if q.type is QuestionType.NUMERIC:
-        out = Text(answers.format_number(q.answer_number or 0.0), style="bold")
-        if q.unit:
-            out += Text(" ") + plain(q.unit)
-        if q.tolerance:
-            out += Text(f" (±{answers.format_number(q.tolerance)})", style="dim")
-        return out
-    if q.type is QuestionType.SHORT_ANSWER:
-        main = bitext(q.answer_text, lang, "bold") if q.answer_text else plain(q.accept[0], "bold")
-        others = [a for a in q.accept if not (q.answer_text is None and a == q.accept[0])]
-        if others:
-            main += Text("   also accepted: ", style="dim") + plain(", ".join(others), "dim")
-        return main
-    return bitext(q.answer_text, lang, "bold")
-
-
-def _details(q: Question, lang: str) -> list:
-    lines: list = [bitext(q.explanation, lang)]
-    if q.refs:
-        lines.append(Text(""))
-        lines.append(Text("References", style="bold"))
-        refs = _grid({"no_wrap": True}, {"ratio": 1})
-        for ref in q.refs:
-            refs.add_row(Text("  •"), plain(ref, "dim"))
-        lines.append(refs)
-    return lines
-
-
-def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
-    q = fb.item.question
-    body: list = []
-    if q.type is QuestionType.FLASHCARD:
-        grade_name = {1: "again", 2: "hard", 3: "good", 4: "easy"}[fb.grade or 1]
-        head = Text(f"Graded: {grade_name}", style="bold " + ("green" if fb.correct else "yellow"))
-        console.print(Text("  ") + head)
-        return
-    head = Text("✓ Correct", style="bold green") if fb.correct else Text("✗ Wrong", style="bold red")
-    if not fb.correct:
-        shown = plain(fb.given.strip()) if not q.choices else Text(", ".join(answers.LETTERS[i] for i in fb.picked))
-        head += Text("  (you said: ", style="dim") + shown + Text(")", style="dim")
-    body.append(head)
-    if q.choices:
-        body.append(_choice_lines(fb.item, lang, reveal=True, picked=fb.picked))
-    else:
-        body.append(Text("Answer: ", style="bold") + correct_answer(q, lang, fb.item.order))
-    body.append(Text(""))
-    body.extend(_details(q, lang))
-    console.print(Panel(Group(*body), border_style="green" if fb.correct else "red", expand=True))
-
-
-def render_reveal(console: Console, item: Item, lang: str) -> None:
-    """The back of a flashcard, before the user grades it."""
-    q = item.question
-    body = [Text("Answer", style="bold"), correct_answer(q, lang), Text(""), *_details(q, lang)]
-    console.print(Panel(Group(*body), border_style="cyan", expand=True))
+# The summary (the questions themselves: quizcli.ui.render)
 
 
 def render_summary(console: Console, summary: Summary, lang: str) -> None:
@@ -250,33 +92,28 @@ def _question_rows(questions: tuple[Question, ...], lang: str, width: int) -> Ta
 # The loop
 
 
-def _command(raw: str) -> str:
-    """What the user typed, folded like answers (a full-width "ｑ" is "q")."""
-    return answers.normalize(raw)
-
-
 def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang: str) -> Feedback | None:
     """Read until the current question is answered (Feedback) or skipped (None)."""
     q = item.question
     revealed = False
     while True:
         raw = read("> ")
-        cmd = _command(raw)
+        cmd = command(raw)
         if raw.strip().startswith("\\"):
             cmd, raw = "", raw.strip()[1:]
-        elif cmd in _QUIT:
+        elif cmd in QUIT_WORDS:
             raise _Quit
-        elif cmd in _HELP:
+        elif cmd in HELP_WORDS:
             console.print(Text(HELP, style="dim"))
             continue
-        elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
             session.skip()
             console.print(Text("  skipped", style="yellow"))
             return None
         if q.type is QuestionType.FLASHCARD:
             if not revealed:
                 render_reveal(console, item, lang)
-                console.print(_keys(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))
+                console.print(key_hints(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))
                 revealed = True
                 continue
             try:
@@ -290,61 +127,25 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
             console.print(Text(f"  {err}", style="yellow"))
 
 
-def _run_demo(console: Console, demo_id: str, lang: str, seed: int) -> None:
-    try:
-        from quizcli.ui.demo import show_demo
-    except ImportError as err:
-        console.print(Text(f"Demos cannot run in this installation ({err}).", style="yellow"))
-        return
-    try:
-        show_demo(console, demo_id, lang=lang, seed=seed)
-    except KeyboardInterrupt:
-        # Ctrl-C during a demo stops the demo, not the quiz.
-        console.print(Text("\n  demo interrupted", style="yellow"))
-
-
 def _after(item: Item, console: Console, read: Reader, lang: str, demo_seed: int, last: bool) -> None:
     """Offer the demo of an answered question."""
     demo = item.question.demo
     if not demo:
         return
     console.print(Text("  Demo: ", style="bold") + plain(demo) + Text(" measures this claim in a small PyTorch run.", style="dim"))
-    console.print(_keys(("d", "run the demo"), ("Enter", "finish" if last else "next question"), ("q", "quit")))
-    cmd = _command(read("> "))
-    if cmd in _QUIT:
+    console.print(key_hints(("d", "run the demo"), ("Enter", "finish" if last else "next question"), ("q", "quit")))
+    cmd = command(read("> "))
+    if cmd in QUIT_WORDS:
         raise _Quit
     if cmd == "d":
-        _run_demo(console, demo, lang, demo_seed)
-
-
-def _default_reader(prompt: str) -> str:
-    return input(prompt)
-
-
-def _echoing_reader(console: Console) -> Reader:
-    """In a pipe nothing echoes what was read; print it, so that the
-    transcript reads like a terminal session."""
-
-    def read(prompt: str) -> str:
-        line = input(prompt)
-        console.print(plain(line), soft_wrap=True)
-        return line
-
-    return read
+        run_demo(console, demo, lang, demo_seed)
 
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
         read: Reader | None = None) -> Summary:
     """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
     if read is None:
-        if sys.stdin.isatty():
-            read = _default_reader
-            try:
-                import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)
-            except ImportError:
-                pass
-        else:
-            read = _echoing_reader(console)
+        read = reader_for(console)
     total = len(session.items)
     try:
         while not session.finished:

@@ -1,13 +1,12 @@
 """The interactive review: shows cards, reads answers and ratings, shows the summary.
 
-Line-based like the quiz (quizcli.ui.quiz, whose rendering it reuses), so it
-works in a terminal and in a pipe. The session (quizcli.review) decides and
+Line-based like the quiz (quizcli.ui.quiz; questions render with quizcli.ui.render), so it
+works in a terminal and in a pipe. The session (quizcli.sessions.review) decides and
 stores; this module only renders and reads.
 """
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,16 +17,14 @@ from rich.text import Text
 
 from quizcli import answers
 from quizcli.model import QuestionType
-from quizcli.review import Rated, ReviewItem, ReviewSession, ReviewSummary
+from quizcli.sessions.queue import ReviewItem
+from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
-from quizcli.session import Feedback
-from quizcli.ui.quiz import (Reader, _command, _echoing_reader, _keys, _run_demo, render_feedback, render_question,
-                             render_reveal)
+from quizcli.sessions.quiz import Feedback
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.render import render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
-_QUIT = {"q", "quit", "exit", ":q", "退出"}
-_SKIP = {"s", "skip", ":s", "跳过"}
-_HELP = {"?", "help", "帮助"}
 _UNDO = {"u", "undo", "撤销"}
 _ADJUST = {"": GOOD, "3": GOOD, "g": GOOD, "good": GOOD, "2": HARD, "h": HARD, "hard": HARD,
            "4": EASY, "e": EASY, "easy": EASY}
@@ -60,7 +57,7 @@ def _when(at: datetime, now: datetime) -> Text:
 
 def _rating_keys(intervals: dict[int, timedelta], *extra: tuple[str, str]) -> Text:
     pairs = [(str(r), f"{RATING_NAMES[r]} {format_interval(intervals[r])}") for r in (AGAIN, HARD, GOOD, EASY)]
-    return _keys(*pairs, *extra)
+    return key_hints(*pairs, *extra)
 
 
 def render_card_head(console: Console, item: ReviewItem, session: ReviewSession) -> None:
@@ -174,12 +171,12 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
     revealed = False
     while True:
         raw = read("> ")
-        cmd = _command(raw)
+        cmd = command(raw)
         if raw.strip().startswith("\\"):
             raw = raw.strip()[1:]
-        elif cmd in _QUIT:
+        elif cmd in QUIT_WORDS:
             raise _Quit
-        elif cmd in _HELP:
+        elif cmd in HELP_WORDS:
             console.print(Text(HELP, style="dim"))
             continue
         elif cmd in _UNDO:
@@ -187,7 +184,7 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
                 raise _Undo
             console.print(Text("  nothing to undo", style="yellow"))
             continue
-        elif cmd in _SKIP or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
             session.skip()
             console.print(Text("  skipped", style="yellow"))
             return None
@@ -195,7 +192,7 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             if not revealed:
                 render_reveal(console, item.item, lang)
                 if session.cram:
-                    console.print(_keys(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
+                    console.print(key_hints(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"),
                                         ("u", "undo"), ("q", "quit")))
                 else:
                     console.print(_rating_keys(session.intervals(), ("u", "undo"), ("q", "quit")))
@@ -225,7 +222,7 @@ class _Demo:
             from quizcli.demo import registry
 
             registry.use_banks(list(self.banks))
-        _run_demo(console, demo_id, self.lang, self.seed)
+        run_demo(console, demo_id, self.lang, self.seed)
 
 
 def _demo_line(console: Console, demo_id: str) -> None:
@@ -235,12 +232,12 @@ def _demo_line(console: Console, demo_id: str) -> None:
 
 def _next_key(console: Console, read: Reader) -> str | None:
     """A key after an answer: q quits and u undoes (by raising), ? shows the help (None)."""
-    cmd = _command(read("> "))
-    if cmd in _QUIT:
+    cmd = command(read("> "))
+    if cmd in QUIT_WORDS:
         raise _Quit
     if cmd in _UNDO:
         raise _Undo
-    if cmd in _HELP:
+    if cmd in HELP_WORDS:
         console.print(Text(HELP, style="dim"))
         return None
     return cmd
@@ -252,7 +249,7 @@ def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -
     if not demo_id:
         return
     _demo_line(console, demo_id)
-    console.print(_keys(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
+    console.print(key_hints(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
     while True:
         cmd = _next_key(console, read)
         if cmd is None:
@@ -271,7 +268,7 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
     if demo_id:
         _demo_line(console, demo_id)
         keys.insert(3, ("d", "run the demo"))
-    console.print(_keys(*keys))
+    console.print(key_hints(*keys))
     while True:
         cmd = _next_key(console, read)
         if cmd is None:
@@ -279,7 +276,7 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
         if cmd == "d" and demo_id:
             demo.run(console, demo_id)
             # The rating is still open: ask for it again after the demo.
-            console.print(_keys(*(k for k in keys if k[0] != "d")))
+            console.print(key_hints(*(k for k in keys if k[0] != "d")))
             continue
         rating = _ADJUST.get(cmd)
         if rating is None:
@@ -291,10 +288,6 @@ def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader
         return
 
 
-def _default_reader(prompt: str) -> str:
-    return input(prompt)
-
-
 def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | None = None, demo_seed: int = 0,
         demo_banks: tuple[Path, ...] = ()) -> ReviewSummary:
     """Run the review to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
@@ -303,14 +296,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
     """
     demo = _Demo(lang, demo_seed, tuple(demo_banks))
     if read is None:
-        if sys.stdin.isatty():
-            read = _default_reader
-            try:
-                import readline  # noqa: F401  (line editing, CJK input methods)
-            except ImportError:
-                pass
-        else:
-            read = _echoing_reader(console)
+        read = reader_for(console)
     total = len(session.items)
     if total == 0:
         summary = session.summary()

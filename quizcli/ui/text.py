@@ -5,6 +5,15 @@ restyle the output (Rich markup such as "[red]") nor control the terminal
 (escape sequences: colours, cursor moves, OSC title/clipboard/hyperlink
 writes). Everything from a bank goes through `safe` into a `rich.text.Text`,
 which Rich never parses for markup.
+
+One patch of Rich's internals, at import, and why: Rich breaks lines only at
+whitespace and has no public hook for other break opportunities, while
+Chinese may break between any two characters. So `rich._wrap.words` is
+replaced by one that adds those breaks (see "Line breaking for Chinese text"
+below). The patch checks that the function is the one it expects; if a
+later Rich moves or changes it, Rich's own line breaking is kept, never an
+error. Inserting break characters into the text instead would not work:
+Rich does not break at a zero-width space, and the copied text would hold it.
 """
 
 from __future__ import annotations

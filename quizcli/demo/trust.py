@@ -2,8 +2,8 @@
 
 A user bank may bring demos in a `demos/` folder beside it. That is code
 from whoever wrote the bank, so quizcli runs it only after the user trusts
-that folder, explicitly: `quizcli bank trust PATH` (recorded here) or a
-`--trust` flag for one run. A recorded trust covers the folder's `*.py`
+that folder, explicitly: `quizcli bank trust PATH` (recorded here). A
+recorded trust covers the folder's `*.py`
 files as they were when trusted: if any is added, removed or changed, the
 folder is no longer trusted and the user is told why.
 
@@ -115,8 +115,8 @@ def status(path: Path) -> TrustStatus:
     folder = demos_folder(path)
     entry = _load().get(str(folder))
     if entry is None:
-        return TrustStatus(folder, False, f"not trusted: its demos run only after `quizcli bank trust {folder}` "
-                                          "(or --trust for one run), because they are code from the bank's author")
+        return TrustStatus(folder, False, f"not trusted: its demos run only after `quizcli bank trust {folder}`, "
+                                          "because they are code from the bank's author")
     if not folder.is_dir() or entry.get("sha256") != fingerprint(folder):
         return TrustStatus(folder, False, "no longer trusted: its demo files changed since you trusted them; "
                                           f"review them, then run `quizcli bank trust {folder}` again")

@@ -20,306 +20,34 @@ schedule: its answers are logged with mode "cram".
 
 from __future__ import annotations
 
-import gc
-import heapq
-import math
-import os
 import time
-from collections import abc
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
-from operator import attrgetter
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Sequence
 
 from quizcli import answers
-from quizcli.errors import ExitCode, QuizcliError
+from quizcli.clock import Now
 from quizcli.model import Question, QuestionType
-from quizcli.scheduler import (AGAIN, DEFAULT_RETENTION, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState,
-                               Scheduler)
-from quizcli.store import Store, card_from_row, fmt_time, parse_time
+from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState, Scheduler
+from quizcli.sessions.forecast import TopicForecast, forecast_recall
+from quizcli.sessions.queue import Queue, ReviewItem, _question_id
+from quizcli.store import Store
 
 if TYPE_CHECKING:
     from quizcli.bank.index import QuestionInfo
-    from quizcli.session import AnswerEvent, Item
+    from quizcli.sessions.quiz import AnswerEvent
 
-# quizcli.session is imported where it is used: `quizcli stats` uses this
-# module's settings and forecast, never a session.
+# quizcli.sessions.quiz is imported where it is used, as the first card is
+# shown (its dataclasses cost about a millisecond to make).
 
-ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
-DEFAULT_NEW_PER_DAY = 20
 # Learning steps within a session, as Anki does: a card left in a short
 # (re)learning step is shown again once that step is due, or up to this much
 # early when nothing else is left to review.
 LEARN_AHEAD = timedelta(minutes=20)
 SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
 
-Now = Callable[[], datetime]
 _EMPTY: Mapping = MappingProxyType({})   # a default no one can fill
-
-
-def now_from_env() -> Now:
-    """The clock: real UTC time, or the fixed time in $QUIZCLI_NOW (for tests)."""
-    raw = os.environ.get(ENV_NOW)
-    if not raw:
-        return lambda: datetime.now(timezone.utc)
-    try:
-        fixed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise QuizcliError(f"${ENV_NOW} = {raw!r} is not an ISO 8601 time",
-                           hint="e.g. 2026-11-26T09:00:00Z, or unset it", exit_code=ExitCode.USAGE) from None
-    if fixed.tzinfo is None:
-        fixed = fixed.replace(tzinfo=timezone.utc)
-    fixed = fixed.astimezone(timezone.utc)
-    return lambda: fixed
-
-
-@contextmanager
-def bulk_objects() -> Iterator[None]:
-    """Around building large sets of objects (the bank index or library, the
-    review queue, the stats rows): no cyclic garbage collection while its
-    many small objects are made (each collection walks all of them
-    again: about 40% of the load in bench/bench_review.py), then gc.freeze()
-    moves them out of the collector's sight for good; they live as long as
-    the command anyway."""
-    from quizcli.bank import gc_paused
-
-    try:
-        with gc_paused():
-            yield
-    finally:
-        gc.freeze()
-
-
-def start_of_day(at: datetime) -> datetime:
-    """Local midnight before `at`, in UTC (days are the user's days)."""
-    local = at.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
-
-
-def parse_until(raw: str, now: datetime) -> datetime:
-    """An interview date (YYYY-MM-DD) -> the end of that local day, in UTC.
-
-    The end of the day, because recall only falls during the day: what is
-    predicted for its end holds at any hour of the interview.
-    """
-    from datetime import date
-
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
-        raise QuizcliError(f"--until {raw!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-12-15",
-                           exit_code=ExitCode.USAGE) from None
-    local_tz = now.astimezone().tzinfo
-    end = datetime(day.year, day.month, day.day, tzinfo=local_tz) + timedelta(days=1)
-    return end.astimezone(timezone.utc)
-
-
-def scheduler_from_settings(store: Store, now: datetime, *, retention: float | None = None,
-                            until: str | None = None, target: float | None = None) -> Scheduler:
-    """The scheduler with the remembered retention and interview date; new
-    values given on the command line are remembered for next time."""
-    if retention is not None:
-        store.set_setting("retention", repr(retention))
-    if target is not None:
-        store.set_setting("target", repr(target))
-    if until is not None:
-        if until.strip().lower() in ("off", "none", ""):
-            store.set_setting("until", None)
-        else:
-            store.set_setting("until", fmt_time(parse_until(until, now)))
-    saved_r = store.setting("retention")
-    saved_u = store.setting("until")
-    saved_t = store.setting("target")
-    return Scheduler(float(saved_r) if saved_r else DEFAULT_RETENTION,
-                     until=parse_time(saved_u) if saved_u else None,
-                     target=float(saved_t) if saved_t else None)
-
-
-# --------------------------------------------------------------------------
-# Choosing the cards
-
-
-@dataclass(frozen=True)
-class ReviewItem:
-    number: int                      # 1-based position in the session
-    ref: Question | QuestionInfo     # the question, or its index entry (see `question`)
-    card: CardState | None           # None: never reviewed (new)
-    seed: int
-    repeat: int = 0                  # times already rated in this session (a learning step shown again)
-    # Builds the full question from an index entry's id (quizcli.bank.index);
-    # None when `ref` is the full question already.
-    resolve: Callable[[str, str], Question] | None = field(default=None, compare=False, repr=False)
-
-    @cached_property
-    def question(self) -> Question:
-        """The full question, built when first needed: a queue of thousands
-        of due cards holds index entries, and only the cards shown are built."""
-        return self.ref if self.resolve is None else self.resolve(self.ref.id, self.ref.bank_id)  # type: ignore[return-value]
-
-    @cached_property
-    def item(self) -> Item:
-        """The question as asked, choices shuffled; made when first shown,
-        so that queueing thousands of due cards stays cheap."""
-        from quizcli.session import Item, choice_order
-
-        return Item(self.number, self.question, choice_order(self.question, self.seed))
-
-
-class _Items(abc.Sequence):
-    """The queue's items in order, each made when first read.
-
-    A review with thousands of due cards (bench/bench_review.py: 2,000 of
-    20,000) holds their stored rows; a card's state is parsed, and its
-    ReviewItem made, only when the session reaches it. Read-only, and equal
-    to any list or tuple of the same items.
-    """
-
-    __slots__ = ("_picked", "_seed", "_resolve", "_made")
-
-    def __init__(self, picked: list[tuple[Question | QuestionInfo, CardState | tuple | None]], seed: int,
-                 resolve: Callable[[str, str], Question] | None) -> None:
-        self._picked = picked            # (question, its card: a CardState, a stored row, or None)
-        self._seed = seed
-        self._resolve = resolve
-        self._made: list[ReviewItem | None] = [None] * len(picked)
-
-    def __len__(self) -> int:
-        return len(self._picked)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._picked)))]
-        if index < 0:
-            index += len(self._picked)
-        item = self._made[index]        # IndexError beyond the end, as a tuple
-        if item is None:
-            ref, card = self._picked[index]
-            if type(card) is tuple:        # a stored row (a CardState is a tuple too)
-                card = card_from_row(card)
-            item = self._made[index] = ReviewItem(index + 1, ref, card, self._seed, resolve=self._resolve)
-        return item
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (_Items, list, tuple)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"_Items({list(self)!r})"
-
-
-# The records below are NamedTuples: a frozen dataclass takes about a
-# millisecond to make at import, and `quizcli review` imports this module
-# before its first card.
-
-
-class Queue(NamedTuple):
-    items: Sequence[ReviewItem]
-    due: int                         # due cards among the matching ones (all of them, not only queued)
-    new_available: int               # matching questions never reviewed
-    new_today_left: int              # how many new ones the daily limit still allows
-
-
-_question_id = attrgetter("id")
-
-
-def _by_difficulty(q: Question | QuestionInfo) -> tuple[int, str]:
-    return q.difficulty, q.id
-
-
-def _new_left(unseen: int, now: datetime, new_per_day: int, introduced_today: int,
-              scheduler: Scheduler | None) -> int:
-    """How many new cards today still allows."""
-    left = max(0, new_per_day - introduced_today)
-    until = scheduler.until if scheduler is not None else None
-    if until is not None and now < until:
-        # Pace new cards so that every one is learned before the interview:
-        # at least (unseen at the start of today) / (days left) a day.
-        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
-        pace = math.ceil((unseen + introduced_today) / days_left)
-        left = max(left, pace - introduced_today)
-    return left
-
-
-def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
-          introduced_today: int, limit: int | None, scheduler: Scheduler | None,
-          resolve: Callable[[str, str], Question] | None) -> Queue:
-    """The review queue: the due cards (in order), then new ones up to the daily limit."""
-    left = _new_left(len(new), now, new_per_day, introduced_today, scheduler)
-    # nsmallest: linear in the bank size, as only `left` new cards are wanted.
-    picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
-    if limit:
-        picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new), left)
-
-
-def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
-                seed: int, new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
-                limit: int | None = None, scheduler: Scheduler | None = None,
-                known: Collection[str] | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
-    """The cards to review, in order.
-
-    `cards` must hold every card due at `now` (all cards, for cram); `known`
-    is the set of questions that have a card (default: those in `cards`).
-    `questions` may be index entries, with `resolve` to build a full question
-    from its id when its card is shown.
-    """
-    known = cards.keys() if known is None else known
-    # One pass over the questions.
-    seen: list[tuple[Question | QuestionInfo, CardState]] = []
-    new: list[Question | QuestionInfo] = []
-    for q in questions:
-        card = cards.get(q.id)
-        if card is not None:
-            seen.append((q, card))
-        elif q.id not in known:
-            new.append(q)
-    due = sorted(((q, c) for q, c in seen if c.due <= now), key=lambda qc: (qc[1].due, qc[0].id))
-    if not cram:
-        return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced_today,
-                     limit=limit, scheduler=scheduler, resolve=resolve)
-    # Weakest first: never seen, then by predicted recall now.
-    sched = scheduler or Scheduler()
-    picked: list = [(q, None) for q in sorted(new, key=_by_difficulty)]
-    picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
-    if limit:
-        picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new),
-                 _new_left(len(new), now, new_per_day, introduced_today, scheduler))
-
-
-def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
-               new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
-               scheduler: Scheduler | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
-    """`build_queue` over what the store holds.
-
-    A review reads the due cards only, in order (the index on due), as rows
-    that are parsed when shown, and finds the new questions as a set
-    difference: with 20,000 cards and 2,000 due (bench/bench_review.py) the
-    first card is on screen without a pass over every card. Cram orders
-    everything by predicted recall, so it reads every card.
-    """
-    introduced = store.introduced_since(start_of_day(now))
-    if cram:
-        return build_queue(questions, store.cards_for(q.id for q in questions), now, seed=seed,
-                           new_per_day=new_per_day, introduced_today=introduced, cram=True, limit=limit,
-                           scheduler=scheduler, resolve=resolve)
-    by_id = dict(zip(map(_question_id, questions), questions))
-    get = by_id.get
-    due = []
-    for row in store.due_card_rows(now):      # sorted by (due, question id), as build_queue sorts
-        q = get(row[0])
-        if q is not None:
-            due.append((q, row))
-    unseen = by_id.keys() - store.card_ids()
-    new = [by_id[qid] for qid in unseen]
-    return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced, limit=limit,
-                 scheduler=scheduler, resolve=resolve)
 
 
 # --------------------------------------------------------------------------
@@ -366,14 +94,6 @@ class _Done:
         self.at = at
         self.event = event
         self.after: _Place | None = None  # where the rating took the session
-
-
-class TopicForecast(NamedTuple):
-    topic: str
-    cards: int                       # questions in the topic (matching the filters)
-    seen: int                        # of them ever reviewed
-    recall: float                    # mean predicted recall on the date; never reviewed counts 0
-    at_target: int                   # cards predicted at or above the target
 
 
 class ReviewSummary(NamedTuple):
@@ -602,7 +322,7 @@ class ReviewSession:
                 picked: tuple[int, ...]) -> Rated:
         started = self._shown_at if self._shown_at is not None else self.clock()
         at = self.now()
-        from quizcli.session import AnswerEvent
+        from quizcli.sessions.quiz import AnswerEvent
 
         event = AnswerEvent(question_id=item.question.id, at=at, given=raw, correct=correct, grade=grade,
                             seconds=max(0.0, self.clock() - started), mode=self.mode)
@@ -630,21 +350,3 @@ def _due(item: ReviewItem) -> datetime:
     assert item.card is not None      # only rated cards are in the learning list
     return item.card.due
 
-
-def forecast_recall(questions: Iterable[Question | QuestionInfo], cards: dict[str, CardState],
-                    sched: Scheduler) -> tuple[TopicForecast, ...]:
-    """Predicted recall on the interview date per topic, if nothing more is reviewed.
-
-    A lower bound: every review still scheduled before the date raises it.
-    """
-    assert sched.until is not None
-    by_topic: dict[str, list[float | None]] = {}
-    for q in questions:
-        card = cards.get(q.id)
-        by_topic.setdefault(q.bank_id, []).append(None if card is None else sched.retrievability(card, sched.until))
-    out = []
-    for topic, values in sorted(by_topic.items()):
-        seen = [v for v in values if v is not None]
-        out.append(TopicForecast(topic, len(values), len(seen), sum(seen) / len(values),
-                                 sum(v >= sched.target - 1e-9 for v in seen)))
-    return tuple(out)

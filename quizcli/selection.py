@@ -1,0 +1,113 @@
+"""Which questions: filters from the command line, the selection they
+make, and the seeded order of a question's choices. Pure; no I/O."""
+
+from __future__ import annotations
+
+import random
+from typing import Iterable, NamedTuple, Sequence
+
+from quizcli.errors import ExitCode, NotFoundError, QuizcliError
+from quizcli.model import Library, Question, QuestionType
+
+TYPE_ALIASES = {t.value: t for t in QuestionType} | {t.value.replace("_", "-"): t for t in QuestionType} | {
+    "single": QuestionType.SINGLE_CHOICE,
+    "multiple": QuestionType.MULTIPLE_CHOICE,
+    "tf": QuestionType.TRUE_FALSE,
+    "short": QuestionType.SHORT_ANSWER,
+    "card": QuestionType.FLASHCARD,
+}
+
+
+class Filters(NamedTuple):
+    """What to ask. Within one kind the values are alternatives (any topic
+    given); different kinds must all hold."""
+
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    types: tuple[QuestionType, ...] = ()
+    difficulty: tuple[int, int] | None = None     # inclusive range
+
+    def matches(self, q: Question) -> bool:
+        return (
+            (not self.topics or q.bank_id in self.topics)
+            and (not self.tags or any(t in q.tags for t in self.tags))
+            and (not self.types or q.type in self.types)
+            and (self.difficulty is None or self.difficulty[0] <= q.difficulty <= self.difficulty[1])
+        )
+
+
+def _usage(message: str, hint: str) -> QuizcliError:
+    return QuizcliError(message, hint=hint, exit_code=ExitCode.USAGE)
+
+
+def parse_difficulty(raw: str | None) -> tuple[int, int] | None:
+    """ "2" -> (2, 2); "1-3" -> (1, 3)."""
+    if raw is None or raw.strip() == "":
+        return None
+    parts = raw.replace(" ", "").split("-")
+    try:
+        low, high = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (0, 0)
+    except ValueError:
+        low, high = 0, 0
+    if not (1 <= low <= high <= 5):
+        raise _usage(f"--difficulty {raw!r} is not a level or a range of levels",
+                     "use a level 1-5 such as `2`, or a range such as `1-3`")
+    return low, high
+
+
+def parse_types(raw: Iterable[str]) -> tuple[QuestionType, ...]:
+    out = []
+    for value in raw:
+        qtype = TYPE_ALIASES.get(value.strip().lower())
+        if qtype is None:
+            raise _usage(f"unknown question type {value!r}",
+                         "use one of: " + ", ".join(t.value for t in QuestionType))
+        out.append(qtype)
+    return tuple(out)
+
+
+def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[str] = (),
+                 types: Sequence[str] = (), difficulty: str | None = None) -> Filters:
+    """Build filters from command-line values; unknown topics or tags are errors
+    that list the valid ones (a typo must not silently select nothing)."""
+    known_topics = [b.id for b in library.banks]
+    unknown = [t for t in topics if t not in known_topics]
+    if unknown:
+        raise NotFoundError(f"unknown topic{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                            hint="topics are bank ids: " + (", ".join(sorted(known_topics)) or "(no banks loaded)"))
+    known_tags = sorted({t for q in library.questions for t in q.tags})
+    unknown = [t for t in tags if t not in known_tags]
+    if unknown:
+        # The banks have ~170 tags: a typo gets its near matches, not all of them.
+        import difflib
+
+        close = sorted({m for t in unknown for m in difflib.get_close_matches(t, known_tags, n=3, cutoff=0.7)})
+        hint = (f"did you mean: {', '.join(close)}?" if close
+                else "known tags: " + (", ".join(known_tags) or "(none)"))
+        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}", hint=hint)
+    return Filters(tuple(topics), tuple(tags), parse_types(types), parse_difficulty(difficulty))
+
+
+def select(library: Library, filters: Filters) -> list[Question]:
+    """The matching questions in a stable order (by id).
+
+    A bank index (quizcli.bank.index.Index) serves as `library` as well: its
+    entries have the fields filters read.
+    """
+    return sorted((q for q in library.questions if filters.matches(q)), key=lambda q: q.id)
+
+
+def choice_order(question: Question, seed: int) -> tuple[int, ...]:
+    """The shuffled order of a question's choices for this seed.
+
+    Seeded by question id as well, so a question's choices come out the same
+    for a seed whatever else is selected.
+    """
+    order = list(range(len(question.choices)))
+    random.Random(f"{seed}:{question.id}").shuffle(order)
+    return tuple(order)
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 10**6)
+

@@ -1,0 +1,1 @@
+"""Session state machines: quiz, review, interview, practice. They never print."""

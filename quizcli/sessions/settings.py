@@ -1,0 +1,31 @@
+"""The review settings remembered in the store: desired retention, the
+interview date and the recall to aim for on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from quizcli.clock import fmt_time, parse_time, parse_until
+from quizcli.scheduler import DEFAULT_RETENTION, Scheduler
+from quizcli.store import Store
+
+
+def scheduler_from_settings(store: Store, now: datetime, *, retention: float | None = None,
+                            until: str | None = None, target: float | None = None) -> Scheduler:
+    """The scheduler with the remembered retention and interview date; new
+    values given on the command line are remembered for next time."""
+    if retention is not None:
+        store.set_setting("retention", repr(retention))
+    if target is not None:
+        store.set_setting("target", repr(target))
+    if until is not None:
+        if until.strip().lower() in ("off", "none", ""):
+            store.set_setting("until", None)
+        else:
+            store.set_setting("until", fmt_time(parse_until(until, now)))
+    saved_r = store.setting("retention")
+    saved_u = store.setting("until")
+    saved_t = store.setting("target")
+    return Scheduler(float(saved_r) if saved_r else DEFAULT_RETENTION,
+                     until=parse_time(saved_u) if saved_u else None,
+                     target=float(saved_t) if saved_t else None)

@@ -1,0 +1,77 @@
+"""Where the progress file is, and the checks made before anything opens it
+for writing: a file that is not ours, or is damaged, is refused with a clear
+error and never written to."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from quizcli import paths
+from quizcli.errors import ExitCode, QuizcliError
+from quizcli.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+ENV_DB = "QUIZCLI_DB"                # the progress file itself (overrides QUIZCLI_HOME)
+BUSY_TIMEOUT_MS = 10_000
+
+
+def db_path() -> Path:
+    override = os.environ.get(ENV_DB)
+    return Path(override) if override else paths.user_dir() / "progress.sqlite3"
+
+
+def _not_ours(path: Path, why: str) -> QuizcliError:
+    return QuizcliError(
+        f"{path} is not a quizcli progress database ({why}); it was left unchanged",
+        hint=f"move it away, or point ${ENV_DB} (or $QUIZCLI_HOME) somewhere else",
+        exit_code=ExitCode.BAD_INPUT)
+
+
+def _damaged(path: Path, err: Exception) -> QuizcliError:
+    return QuizcliError(
+        f"the progress database {path} is damaged ({err}); it was left unchanged",
+        hint="restore it from a `quizcli progress export` backup, or move it away to start afresh",
+        exit_code=ExitCode.BAD_INPUT)
+
+def _check_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not ours or is damaged."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise _not_ours(path, "it is a folder")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as err:
+        raise QuizcliError(f"cannot read the progress database {path}: {err.strerror}",
+                           hint="check its permissions", exit_code=ExitCode.BAD_INPUT) from None
+    if size == 0:
+        return      # SQLite treats an empty file as an empty database: safe to set up
+    if header != b"SQLite format 3\x00":
+        raise _not_ours(path, "not an SQLite database")
+    # Ask SQLite through a read-only connection (it sees a header still in
+    # the WAL, which the raw bytes may not): nothing is written on this path.
+    try:
+        ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                             isolation_level=None)
+        try:
+            app_id = ro.execute("PRAGMA application_id").fetchone()[0]
+            version = ro.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            ro.close()
+    except sqlite3.DatabaseError as err:
+        raise _damaged(path, err) from None
+    if app_id == 0 and version == 0 and not tables:
+        return      # an empty database (a first run killed before its first commit)
+    if app_id != APPLICATION_ID:
+        raise _not_ours(path, "an SQLite database of another application" if app_id
+                        else "an SQLite database quizcli did not create")
+    if version > SCHEMA_VERSION:
+        raise QuizcliError(f"{path} was written by a newer quizcli (schema {version}; this one knows {SCHEMA_VERSION})",
+                           hint="upgrade quizcli; the file was left unchanged", exit_code=ExitCode.BAD_INPUT)
+    if "answers" not in tables:
+        raise _damaged(path, "its answers table is missing")
+

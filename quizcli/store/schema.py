@@ -1,0 +1,125 @@
+"""The progress database's schema: migrations in order, and the triggers
+that keep the stats aggregates.
+
+PRAGMA user_version is the schema's version; migration i brings it from i
+to i+1 (v1 the answer log, v2 the FSRS schedule and undo data, v3
+aggregates for stats). A new table or column is ONE migration appended to
+MIGRATIONS; PRAGMA application_id marks the file as quizcli's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+APPLICATION_ID = 0x51554943          # "QUIC": marks the file as quizcli's
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    # v1: the answer log only (what `quiz` wrote before review existed).
+    db.execute("""
+        CREATE TABLE answers (
+            id          INTEGER PRIMARY KEY,
+            question_id TEXT NOT NULL,
+            at          TEXT NOT NULL,      -- UTC, ISO 8601
+            given       TEXT NOT NULL,      -- as typed
+            correct     INTEGER NOT NULL,   -- 0 or 1
+            grade       INTEGER,            -- flashcard self-grade 1-4
+            seconds     REAL,               -- time taken to answer
+            mode        TEXT NOT NULL       -- quiz, review, cram
+        )""")
+    db.execute("CREATE INDEX answers_question ON answers (question_id, at)")
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    # v2: spaced repetition. A unique id per answer (so export/import never
+    # duplicates), the FSRS rating it applied, the card state before it (so
+    # `u` undoes exactly) and the due date it set; the current card per question.
+    db.execute("ALTER TABLE answers ADD COLUMN uid TEXT")
+    db.execute("UPDATE answers SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    db.execute("CREATE UNIQUE INDEX answers_uid ON answers (uid)")
+    db.execute("ALTER TABLE answers ADD COLUMN rating INTEGER")        # NULL: did not touch the schedule
+    db.execute("ALTER TABLE answers ADD COLUMN state_before INTEGER")  # FSRS state before; NULL: new card
+    db.execute("ALTER TABLE answers ADD COLUMN card_before TEXT")      # JSON; for undo
+    db.execute("ALTER TABLE answers ADD COLUMN due_after TEXT")
+    db.execute("CREATE INDEX answers_at ON answers (at)")
+    db.execute("""
+        CREATE TABLE cards (
+            question_id  TEXT PRIMARY KEY,
+            state        INTEGER NOT NULL,
+            step         INTEGER,
+            stability    REAL,
+            difficulty   REAL,
+            due          TEXT NOT NULL,
+            last_review  TEXT,
+            reps         INTEGER NOT NULL DEFAULT 0,
+            lapses       INTEGER NOT NULL DEFAULT 0,
+            first_review TEXT NOT NULL
+        ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX cards_first ON cards (first_review)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+
+
+def _v3(db: sqlite3.Connection) -> None:
+    # v3: aggregates kept by triggers in the same transaction as each answer,
+    # so `stats` reads one row per question and per quarter hour instead of
+    # the whole log (bench/bench_review.py: 200,000 answers). Quarter hours,
+    # because every time zone's offset is a multiple of 15 minutes: each
+    # bucket falls in exactly one local day.
+    db.execute("CREATE INDEX cards_due ON cards (due)")
+    db.execute("""
+        CREATE TABLE question_totals (
+            question_id TEXT PRIMARY KEY,
+            answers     INTEGER NOT NULL,
+            correct     INTEGER NOT NULL,
+            reviews     INTEGER NOT NULL,   -- rated, of a card in the review state (true retention)
+            recalled    INTEGER NOT NULL    -- of those, right
+        ) WITHOUT ROWID""")
+    db.execute("CREATE TABLE activity (bucket TEXT PRIMARY KEY, answers INTEGER NOT NULL) WITHOUT ROWID")
+    create_aggregate_triggers(db)
+    recount_aggregates(db)
+
+
+_BUCKET = "substr({0}.at, 1, 14) || printf('%02d', CAST(substr({0}.at, 15, 2) AS INTEGER) / 15 * 15)"
+_IS_REVIEW = "({0}.rating IS NOT NULL AND coalesce({0}.state_before, 0) = 2)"
+_TRIGGERS = ("answers_add", "answers_sub", "answers_change")
+
+
+def create_aggregate_triggers(db: sqlite3.Connection) -> None:
+    add = """
+        INSERT INTO question_totals VALUES (NEW.question_id, 1, NEW.correct, {r}, {r} AND NEW.correct)
+          ON CONFLICT (question_id) DO UPDATE SET answers = answers + 1, correct = correct + NEW.correct,
+          reviews = reviews + {r}, recalled = recalled + ({r} AND NEW.correct);
+        INSERT INTO activity VALUES ({b}, 1) ON CONFLICT (bucket) DO UPDATE SET answers = answers + 1;
+    """.format(r=_IS_REVIEW.format("NEW"), b=_BUCKET.format("NEW"))
+    sub = """
+        UPDATE question_totals SET answers = answers - 1, correct = correct - OLD.correct,
+          reviews = reviews - {r}, recalled = recalled - ({r} AND OLD.correct) WHERE question_id = OLD.question_id;
+        DELETE FROM question_totals WHERE question_id = OLD.question_id AND answers = 0;
+        UPDATE activity SET answers = answers - 1 WHERE bucket = {b};
+        DELETE FROM activity WHERE bucket = {b} AND answers = 0;
+    """.format(r=_IS_REVIEW.format("OLD"), b=_BUCKET.format("OLD"))
+    db.execute(f"CREATE TRIGGER answers_add AFTER INSERT ON answers BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER answers_sub AFTER DELETE ON answers BEGIN {sub} END")
+    db.execute(f"CREATE TRIGGER answers_change AFTER UPDATE ON answers BEGIN {sub} {add} END")
+
+
+def drop_aggregate_triggers(db: sqlite3.Connection) -> None:
+    """For bulk loading (bench): drop, insert, then recount and create them again."""
+    for name in _TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def recount_aggregates(db: sqlite3.Connection) -> None:
+    """Set the aggregates from the answers, counted once."""
+    review = _IS_REVIEW.format("answers")
+    db.execute("DELETE FROM question_totals")
+    db.execute("DELETE FROM activity")
+    db.execute(f"""
+        INSERT INTO question_totals SELECT question_id, count(*), sum(correct), sum({review}),
+          sum({review} AND correct) FROM answers GROUP BY question_id""")
+    db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,78 @@
+"""Reading the user's keys: the command words, the key hints line, and the
+readers (a terminal with line editing, or a pipe whose input is echoed so a
+transcript reads like a terminal session). Shared by the quiz and the review."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+from rich.console import Console
+from rich.text import Text
+
+from quizcli import answers
+from quizcli.ui.text import plain
+
+Reader = Callable[[str], str]
+
+QUIT_WORDS = {"q", "quit", "exit", ":q", "退出"}
+SKIP_WORDS = {"s", "skip", ":s", "跳过"}
+HELP_WORDS = {"?", "help", "帮助"}
+
+
+def key_hints(*pairs: tuple[str, str]) -> Text:
+    line = Text("  ")
+    for i, (key, what) in enumerate(pairs):
+        if i:
+            line.append(" · ", style="dim")
+        if key:
+            line.append(key, style="bold cyan")
+            line.append(" ")
+        line.append(what, style="dim")
+    return line
+
+
+def command(raw: str) -> str:
+    """What the user typed, folded like answers (a full-width "ｑ" is "q")."""
+    return answers.normalize(raw)
+
+
+def default_reader(prompt: str) -> str:
+    return input(prompt)
+
+
+def echoing_reader(console: Console) -> Reader:
+    """In a pipe nothing echoes what was read; print it, so that the
+    transcript reads like a terminal session."""
+
+    def read(prompt: str) -> str:
+        line = input(prompt)
+        console.print(plain(line), soft_wrap=True)
+        return line
+
+    return read
+
+
+def reader_for(console: Console) -> Reader:
+    """input() with line editing in a terminal; in a pipe, an echoing reader."""
+    if sys.stdin.isatty():
+        try:
+            import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)
+        except ImportError:
+            pass
+        return default_reader
+    # echoing_reader is looked up at each call: tests replace it.
+    return echoing_reader(console)
+
+
+def run_demo(console: Console, demo_id: str, lang: str, seed: int) -> None:
+    try:
+        from quizcli.ui.demo import show_demo
+    except ImportError as err:
+        console.print(Text(f"Demos cannot run in this installation ({err}).", style="yellow"))
+        return
+    try:
+        show_demo(console, demo_id, lang=lang, seed=seed)
+    except KeyboardInterrupt:
+        # Ctrl-C during a demo stops the demo, not the quiz.
+        console.print(Text("\n  demo interrupted", style="yellow"))
