@@ -29,7 +29,11 @@ META = {
 }
 
 DEPTH, WIDTH = 6, 32
-STEPS, LR, BATCH = 150, 0.5, 32
+# From a sweep over seeds 0-19 on the CPU: at lr 0.5 the BN nets ended at up to
+# 0.90 (before) and 1.01 (after) x the plain net's loss after 60 steps (the plain net
+# catches up with more steps: 1.04 after 150); at lr 1.0, where the plain net
+# barely trains, both orders stay below 0.63 x in 100 steps (margin 26%).
+STEPS, LR, BATCH = 100, 1.0, 32
 
 
 def _common():

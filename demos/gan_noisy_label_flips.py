@@ -87,7 +87,9 @@ def run(ctx):
         # 0.0001-0.0006 without over seeds 0-19.
         Check(f"D alone, with flips: 1 - mean D(real) > 0.03 (capped near p = {FLIP})", 1 - c_flip, ">", 0.03),
         Check("D alone, without flips: 1 - mean D(real) < 0.01", 1 - c_plain, "<", 0.01),
-        Check("W1 to data after training: with flips > 1.5 x without (slower)", w1_flip, ">", w1_plain, factor=1.5),
+        # Factor 1.3 (it was 1.5; and 8 runs per arm, it was 4) from a sweep over
+        # seeds 0-19: the ratio was 1.6-4.7 (with 4 runs it fell to 0.8 on seed 17).
+        Check("W1 to data after training: with flips > 1.3 x without (slower)", w1_flip, ">", w1_plain, factor=1.3),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -159,6 +159,8 @@ def run(ctx):
               "<", 0.03),
     ]
 
+    rows = [[arm, r["loss_a"] if math.isfinite(r["loss_a"]) else "diverged", r["lr_a"], r["acc_b"], r["lr_b"]]
+            for arm, r in results.items()]
     # A diverged run has no curve to draw (the table says "diverged").
     finite = {k: vs for k, vs in curves_a.items() if all(math.isfinite(v) for v in vs)}
     title = "task A: training loss" + ("" if len(finite) == len(curves_a) else " (diverged runs left out)")
