@@ -108,9 +108,11 @@ def run(ctx: DemoContext) -> DemoResult:
     checks = [
         Check("minority recall: weighted > plain + 0.3", w["minority recall"], ">", p["minority recall"] + 0.3),
         Check("balanced accuracy: weighted > plain + 0.05", w["balanced accuracy"], ">", p["balanced accuracy"] + 0.05),
-        Check("cost: majority recall weighted < plain - 0.05", w["majority recall"], "<", p["majority recall"] - 0.05),
-        Check("cost: accuracy on the imbalanced test set, weighted < plain - 0.03",
-              w["accuracy"], "<", p["accuracy"] - 0.03),
+        # The costs stated as drops, so that a margin is relative to the drop asked
+        # for (as "weighted < plain - 0.05" the margins were 8-9%, relative to ~0.94).
+        Check("cost: majority recall, plain - weighted > 0.05", p["majority recall"] - w["majority recall"], ">", 0.05),
+        Check("cost: accuracy on the imbalanced test set, plain - weighted > 0.03",
+              p["accuracy"] - w["accuracy"], ">", 0.03),
         Check("logit adjustment: minority recall > plain + 0.3", la["minority recall"], ">", p["minority recall"] + 0.3),
     ]
     cols = ["arm", "minority recall", "majority recall", "accuracy", "balanced accuracy"]
