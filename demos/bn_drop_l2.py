@@ -21,7 +21,7 @@ META = {
     "claim": {"en": "With BN you can do without dropout and L2 regularization.",
               "zh": "使用 BN 后可以不用 dropout 和 L2 正则化。"},
     "claims": ["bn_drop_l2"],
-    "verdict": "false",
+    "verdict": "nuanced",
     "treatment": {"en": "L2 weight decay 0.01 (off: no weight decay in either arm)",
                   "zh": "L2 权重衰减 0.01（关闭：两组都不用权重衰减）"},
     "long": False,

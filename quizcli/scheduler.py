@@ -30,6 +30,7 @@ with fractional days (py-fsrs rounds elapsed time to whole days).
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -172,16 +173,25 @@ class Scheduler:
         return max(latest, now), True
 
 
+def _half_up(x: float) -> int:
+    # Not round(): it rounds halves to even (5.5 min -> 6, but 4.5 min -> 4).
+    return int(math.floor(x + 0.5))
+
+
 def format_interval(delta: timedelta) -> str:
-    """A short human interval: 1m, 10m, 5h, 3d, 2.5mo, 1.2y."""
+    """A short human interval: 1m, 10m, 5h, 3d, 2.5mo, 1.2y.
+
+    The one place where intervals are rounded: a rating's key and the line
+    after the rating both show the scheduler's interval through it.
+    """
     secs = delta.total_seconds()
     if secs < 3600:
-        return f"{max(1, round(secs / 60))}m"
+        return f"{max(1, _half_up(secs / 60))}m"
     if secs < 86400:
-        return f"{round(secs / 3600)}h"
+        return f"{_half_up(secs / 3600)}h"
     days = secs / 86400
     if days < 30:
-        return f"{round(days)}d"
+        return f"{_half_up(days)}d"
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")

@@ -78,14 +78,39 @@ def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[st
     known_tags = sorted({t for q in library.questions for t in q.tags})
     unknown = [t for t in tags if t not in known_tags]
     if unknown:
-        # The banks have ~170 tags: a typo gets its near matches, not all of them.
-        import difflib
-
-        close = sorted({m for t in unknown for m in difflib.get_close_matches(t, known_tags, n=3, cutoff=0.7)})
-        hint = (f"did you mean: {', '.join(close)}?" if close
-                else "known tags: " + (", ".join(known_tags) or "(none)"))
-        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}", hint=hint)
+        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                            hint=_tag_hint(unknown, known_tags))
     return Filters(tuple(topics), tuple(tags), parse_types(types), parse_difficulty(difficulty))
+
+
+FEW_TAGS = 12   # up to this many known tags, a hint may list them all
+
+
+def _tag_hint(unknown: Sequence[str], known_tags: list[str]) -> str:
+    """Did you mean: the vocabulary tag an old or other spelling stands for, then difflib's near
+    matches; never the whole list of a large library."""
+    import difflib
+
+    from quizcli.bank.vocabulary import load_vocabulary
+
+    try:
+        vocabulary = load_vocabulary()
+    except QuizcliError:
+        vocabulary = None
+    close: list[str] = []
+    for tag in unknown:
+        target = vocabulary.canonical(tag.casefold()) if vocabulary is not None else None
+        if target in known_tags and target not in close:
+            close.append(target)
+        for m in difflib.get_close_matches(tag.casefold(), known_tags, n=3, cutoff=0.6):
+            if m not in close:
+                close.append(m)
+    if close:
+        return f"did you mean: {', '.join(close)}?"
+    if len(known_tags) <= FEW_TAGS:
+        return "known tags: " + (", ".join(known_tags) or "(none)")
+    return (f"no tag is close to it; `quizcli list --json` shows each question's tags "
+            f"({len(known_tags)} in all; the built-in ones are listed in content/README.md)")
 
 
 def select(library: Library, filters: Filters) -> list[Question]:

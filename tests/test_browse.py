@@ -27,7 +27,7 @@ def test_topics_table_counts_per_type():
     code, out, _ = run(["topics", "--lang", "en"])
     assert code == 0
     fx = next(line for line in out.splitlines() if line.strip().startswith("fx "))
-    assert "Fixture bank" in fx and fx.split()[-7:] == ["6", "1", "1", "1", "1", "1", "1"]
+    assert "Fixture bank" in fx and fx.split()[-7:] == ["6", "1", "1", "1", "1", "1", "1"]   # no column for `open`: none
     assert "2 banks, 8 questions" in out
 
 
@@ -37,7 +37,7 @@ def test_topics_json_and_user_banks(monkeypatch):
     data = {b["id"]: b for b in json.loads(out)}
     assert set(data) == {"fx", "fy", "mine"}
     assert data["fy"]["by_type"] == {"single_choice": 0, "multiple_choice": 0, "true_false": 1, "numeric": 1,
-                                     "short_answer": 0, "flashcard": 0}
+                                     "short_answer": 0, "flashcard": 0, "open": 0}
     assert data["fx"]["builtin"] is True and data["mine"]["builtin"] is False
     assert data["mine"]["title"] == {"en": "My bank", "zh": None}
 
@@ -83,7 +83,9 @@ def test_show_json_has_both_languages_and_verdict():
     assert data["claim_verdict"]["verdict"] == "true"
     assert data["explanation"]["zh"].startswith("每个通道")
     data = json.loads(run(["show", "fx-multi", "--json"])[1])
-    assert data["answer"] == ["a", "b"] and [c["correct"] for c in data["choices"]] == [True, True, False, False]
+    # Choices in the stable shuffled order `show` prints them in; `answer` names them by those letters.
+    assert data["answer"] == [c["letter"] for c in data["choices"] if c["correct"]]
+    assert sorted(c["correct"] for c in data["choices"]) == [False, False, True, True]
     data = json.loads(run(["show", "fx-short", "--json"])[1])
     assert data["accept"] == ["H, W", "HW"]
 
@@ -146,3 +148,83 @@ def test_show_gives_the_question_line():
                 if text.strip() == "- id: fx-num")
     assert json.loads(run(["show", "fx-num", "--json"])[1])["line"] == line
     assert f"fx.yaml:{line}" in run(["show", "fx-num"])[1]
+
+
+def test_show_lists_choices_in_the_stable_shuffled_order():
+    """The fixture lists the correct choices first; `show` prints them in the order seeded by the id,
+    the same on every run, with the ✓ and the answer's letters on the right choices."""
+    from quizcli.model import stable_choice_order
+
+    code, out, _ = run(["show", "fx-multi", "--lang", "en"])
+    assert code == 0 and out == run(["show", "fx-multi", "--lang", "en"])[1]
+    data = json.loads(run(["show", "fx-multi", "--json"])[1])
+    order = stable_choice_order("fx-multi", len(data["choices"]))
+    assert order != tuple(range(len(order)))          # this id's order differs from the bank's
+    marked = [line.split(")")[0].split()[-1] for line in out.splitlines() if "✓" in line]
+    assert marked == data["answer"] and data["answer"] != ["a", "b"]
+
+
+def _content_with_article(tmp_path, quote: str = "那么做BN的参数量为") -> Path:
+    """The fixture banks plus an article file that quotes claim bn_param_count_2c."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    (content / "article").mkdir()
+    (content / "article" / "claims.yaml").write_text(
+        "format_version: 1\ntitle: 神经网络：深度学习优化方法\nwhat: {en: An article., zh: 一篇文章。}\n"
+        "sections:\n  - {id: bn, number: 2, title: {en: BN questions, zh: BN层面试高频问题大汇总}}\n"
+        f"claims:\n  - id: bn_param_count_2c\n    section: bn\n    statement: \"a BN layer over C channels has 2C "
+        f"parameters [red]x[/red]\"\n    quotes: [{json.dumps(quote, ensure_ascii=False)}]\n", encoding="utf-8")
+    return content
+
+
+def test_show_quotes_the_article_beside_the_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(_content_with_article(tmp_path)))
+    code, out, _ = run(["show", "fx-num", "--lang", "zh"])
+    assert code == 0 and "「那么做BN的参数量为」" in out and "BN层面试高频问题大汇总" in out
+    assert "in English" not in out
+    code, out, _ = run(["show", "fx-num", "--lang", "en"])
+    said = next(line for line in out.splitlines() if "the article said" in line)
+    assert "「那么做BN的参数量为」" in said
+    # English mode: the quote, then the English statement, shown literally (markup and all).
+    assert "(in English: a BN layer over C channels has 2C parameters [red]x[/red])" in out
+    data = json.loads(run(["show", "fx-num", "--json"])[1])
+    assert data["article"]["quotes"] == ["那么做BN的参数量为"] and data["article"]["section"] == 2
+    assert data["claim_verdict"]["verdict"] == "true"
+
+
+def test_explain_quotes_the_article_with_the_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(_content_with_article(tmp_path, "[bold]引文\x1b[2J[/bold]")))
+    code, out, _ = run(["explain", "fx-num", "--lang", "en"], env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert code == 0, out
+    said = next(line for line in out.splitlines() if "the article said" in line)
+    assert "[bold]引文" in said and "\x1b[2J" not in out and "\\x1b[2J" in said and "true" in said
+
+
+def test_show_without_an_article_file_shows_no_quote():
+    code, out, _ = run(["show", "fx-num", "--lang", "en"])
+    assert code == 0 and "the article said" not in out
+    assert json.loads(run(["show", "fx-num", "--json"])[1])["article"] is None
+
+
+def test_a_malformed_article_file_is_exit_3(tmp_path, monkeypatch):
+    content = _content_with_article(tmp_path)
+    path = content / "article" / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("section: bn", "section: nope"), encoding="utf-8")
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
+    code, _, err = run(["show", "fx-num"])
+    assert code == 3 and "claims[0].section" in err and "Traceback" not in err
+
+
+def test_unknown_tag_says_did_you_mean_not_every_tag(monkeypatch):
+    """With the built-in banks' 40-odd tags: an old spelling gets the tag it became, a typo its near
+    matches, nonsense a pointer; never the whole list. Same exit status as an unknown topic (4)."""
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(Path(__file__).resolve().parent.parent / "content"))
+    topic_code = run(["list", "--topic", "nope"])[0]
+    code, _, err = run(["list", "--tag", "batchnorm"])
+    assert code == topic_code == 4 and "unknown tag: batchnorm" in err and "did you mean: bn?" in err
+    code, _, err = run(["quiz", "--tag", "activations", "-n", "1"])
+    assert code == 4 and "did you mean: activation" in err
+    code, _, err = run(["list", "--tag", "zzzq"])
+    assert code == 4 and "no tag is close" in err and "pytorch" not in err and "Traceback" not in err

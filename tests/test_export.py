@@ -80,7 +80,7 @@ def test_csv_export_in_one_language_with_filters(example, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["id"] for r in rows] == ["example-bn-where"]
     assert rows[0]["question"].startswith("对 (N, C, H, W) 输入")
-    assert "A. N、H、W" in rows[0]["question"] and rows[0]["answer"].startswith("A. ")
+    assert "C. N、H、W" in rows[0]["question"] and rows[0]["answer"].startswith("C. ")  # stable shuffle
     assert rows[0]["tags"] == "bn"
 
 
@@ -89,7 +89,7 @@ def test_markdown_study_sheet(example, tmp_path):
     _invoke("export", "-f", "markdown", "-o", str(out), "--bank", str(example), "--lang", "en")
     text = out.read_text(encoding="utf-8")
     assert "## Example bank (`example`, 6 questions)" in text
-    assert "**Answer:** 128" in text and "- C. C, H, W (one mean per sample)" in text
+    assert "**Answer:** 128" in text and "- B. C, H, W (one mean per sample)" in text  # stable shuffled order
 
 
 def test_anki_deck_has_a_working_note_for_every_type(example, tmp_path):
@@ -104,8 +104,8 @@ def test_anki_deck_has_a_working_note_for_every_type(example, tmp_path):
     assert len(notes) == 6
     fields = {n[0].split("\x1f")[5]: n for n in notes}   # the Id field
     question, choices, answer, explanation, refs, _ = fields["example-bn-where"][0].split("\x1f")
-    assert "over which axes" in question.lower() and "A. N, H, W" in choices
-    assert answer.startswith("A. N, H, W") and "statistics over the batch" in explanation
+    assert "over which axes" in question.lower() and "C. N, H, W" in choices  # stable shuffled order
+    assert answer.startswith("C. N, H, W") and "statistics over the batch" in explanation
     assert fields["example-bn-params"][0].split("\x1f")[2] == "128"
     assert fields["example-bn-eval"][0].split("\x1f")[2] == "true"
     assert "example" in fields["example-bn-params"][1].split() and "pytorch" in fields["example-bn-params"][1].split()
@@ -252,3 +252,84 @@ def test_import_asks_for_an_id_when_the_file_name_gives_none(tmp_path, no_builti
     _invoke("import", str(source), "-o", str(tmp_path / "笔记.yaml"), "--id", "notes")
     [bank] = load_library(extra=[tmp_path / "笔记.yaml"], include_builtin=False).banks
     assert bank.id == "notes"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "json"])
+def test_export_to_stdout_with_dash(example, tmp_path, monkeypatch, fmt):
+    from cli_run import run
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["export", "-f", fmt, "-o", "-", "--bank", str(example), "--lang", "en"])
+    assert code == 0, err
+    assert not (tmp_path / "-").exists()
+    assert "example-bn-eval" in out or "BatchNorm" in out
+    if fmt == "json":
+        assert json.loads(out)           # nothing but the export on stdout
+    assert "wrote" in err and "to standard output" in err
+
+
+def test_anki_export_to_stdout_is_the_deck(example, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["export", "-f", "anki", "-o", "-", "--bank", str(example)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(io.BytesIO(result.stdout_bytes))
+    assert not (tmp_path / "-").exists()
+
+
+def _anki_answers(path: Path, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """Id -> (choices field, answer field) of every choice note in an .apkg."""
+    with zipfile.ZipFile(path) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    notes = [n[0].split("\x1f") for n in db.execute("select flds from notes")]
+    db.close()
+    return {f[5]: (f[1], f[2]) for f in notes if f[1]}
+
+
+def test_exports_shuffle_choices_in_a_stable_order(tmp_path):
+    """Banks list the right choice first more often than chance; the exported letters must not show it,
+    and the order must be the same on every export (re-imported Anki notes keep their cards)."""
+    from collections import Counter
+
+    one, two = tmp_path / "one.apkg", tmp_path / "two.apkg"
+    for out in (one, two):
+        _invoke("export", "-f", "anki", "-o", str(out), "--type", "single_choice", "--type", "multiple_choice")
+    first = _anki_answers(one, tmp_path)
+    assert first == _anki_answers(two, tmp_path) and len(first) >= 70
+    letters = Counter(answer.split(".")[0] for _, answer in first.values())
+    assert len(letters) >= 3 and max(letters.values()) <= len(first) / 2, letters
+    # A bank that lists the correct choice first everywhere still exports varied letters.
+    library = load_library()
+    firsts = [q._replace(choices=tuple(sorted(q.choices, key=lambda c: not c.correct)))
+              for q in library.questions if q.type.value == "single_choice"]
+    from quizcli.authoring.export import answer_text
+
+    assert Counter(answer_text(q, "en")[0] for q in firsts).most_common(1)[0][1] <= len(firsts) / 2
+    # CSV and Markdown letter the choices the same way as Anki.
+    import html
+
+    out = tmp_path / "all.csv"
+    _invoke("export", "-f", "csv", "-o", str(out), "--type", "single_choice")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(html.unescape(first[r["id"]][1]) == r["answer"] for r in rows)
+
+
+def test_stable_choice_order_is_the_same_in_another_process():
+    """Not Python's salted hash: a fresh interpreter with another PYTHONHASHSEED gives the same order."""
+    import os
+    import subprocess
+    import sys
+
+    from quizcli.model import stable_choice_order
+
+    ids = ["bn-which-variance", "gan-r1", "x", "in-style-why"]
+    code = ("from quizcli.model import stable_choice_order as s; "
+            f"print([s(i, 5) for i in {ids!r}])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout.strip()
+    assert out == str([stable_choice_order(i, 5) for i in ids])
+    assert sorted(stable_choice_order("x", 6)) == list(range(6))
+    assert len({stable_choice_order(f"q{i}", 4) for i in range(40)}) > 10

@@ -84,6 +84,9 @@ def test_installed_package_is_the_wheel(installed, tmp_path):
     assert where[1].endswith(os.path.join("quizcli", "_builtin", "content"))
     demos = {p.name for p in Path(where[2]).glob("*.py")}
     assert SNAPSHOT["demos"] and SNAPSHOT["demos"] <= demos
+    # The article's claims and the tag vocabulary ship beside the banks (subfolders of content/).
+    assert (Path(where[1]) / "article" / "claims.yaml").is_file()
+    assert (Path(where[1]) / "vocabulary" / "tags.yaml").is_file()
 
 
 def test_installed_quizcli_finds_the_builtin_banks(installed, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -19,11 +20,19 @@ from quizcli.errors import Problem
 NEAR_DUPLICATE = 0.95       # SequenceMatcher ratio of two normalized prompts ("eps" vs "momentum" in
                             # a 50-character prompt is 0.91: a different question)
 MIN_ANSWER_CHARS = 4        # shorter answers ("H, W", "2") appear in prompts by accident
+LONG_CORRECT_RATIO = 1.5    # a correct choice longer than 1.5x every wrong one stands out ...
+LONG_CORRECT_GAP = 8        # ... when it is also this many characters longer ("0.02" vs "2" is no hint)
+LONGEST_SHARE = 1 / 3       # per bank: the correct choice may be the longest in at most this share
+POSITION_SHARE = 1 / 2      # per bank: at most this share of correct choices at one position
+MIN_CHOICE_QUESTIONS = 3    # per-bank choice rules need this many questions of the type
 
 # Rules whose findings depend on demos, which are written apart from banks.
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
-         "explanation-repeats-answer", "answer-in-prompt", *DEMO_RULES)
+         "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
+         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept",
+         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", *DEMO_RULES)   # open: #17
+LANGS = ("en", "zh")
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class _Linter:
                 yield base + ("choices", i, "text"), text
                 if why:
                     yield base + ("choices", i, "why"), why
+            for i, point in enumerate(q.get("key_points") or ()):
+                yield base + ("key_points", i, "text"), point[1]
 
     def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
         for path, (en, zh) in self.texts(f, bank):
@@ -162,6 +173,103 @@ class _Linter:
                     return
                 seen[key] = i
 
+    def long_correct_choice(self, f: Any, q: dict[str, Any]) -> None:
+        """A correct choice that is much longer than every wrong one gives the answer away."""
+        for lang_i, lang in enumerate(LANGS):
+            right, wrong = _choice_lengths(q, lang_i)
+            if not right or not wrong:
+                continue
+            shortest, longest_wrong = min(right), max(wrong)
+            if shortest > LONG_CORRECT_RATIO * longest_wrong and shortest - longest_wrong >= LONG_CORRECT_GAP:
+                what = "the correct choice is" if len(right) == 1 else "every correct choice is"
+                self.add(f, ("questions", q["index"], "choices"), "long-correct-choice",
+                         f"{what} more than {LONG_CORRECT_RATIO:g}x as long as the longest wrong one in {lang} "
+                         f"({shortest} against {longest_wrong} characters)",
+                         "tighten the right answer and make the wrong ones as specific as it is "
+                         "(plausible but wrong detail), so length gives nothing away")
+                return
+
+    def choice_habits(self, f: Any, bank: dict[str, Any]) -> None:
+        """Per bank: is the correct choice the longest too often, or always at one position?"""
+        singles = [q for q in bank["questions"] if q["type"] == "single_choice" and len(q["choices"]) > 1]
+        multis = [q for q in bank["questions"] if q["type"] == "multiple_choice"
+                  and any(not c[1] for c in q["choices"])]
+        for lang_i, lang in enumerate(LANGS):
+            for kind, qs, longer in (("single-choice", singles, "the correct choice is the longest"),
+                                     ("multiple-choice", multis, "every correct choice is longer than every wrong one")):
+                if len(qs) < MIN_CHOICE_QUESTIONS:
+                    continue
+                hits = [q for q in qs if _correct_longest(q, lang_i)]
+                if len(hits) > LONGEST_SHARE * len(qs):
+                    self.add(f, ("questions", hits[0]["index"], "choices"), "correct-longest-too-often",
+                             f"in {len(hits)} of {len(qs)} {kind} questions {longer} in {lang} "
+                             f"(at most {LONGEST_SHARE:.0%} is allowed); a test-wise candidate picks the longest",
+                             "make wrong choices as long and specific as the right one in these questions: "
+                             + ", ".join(q["id"] for q in hits[:8]) + (" ..." if len(hits) > 8 else ""))
+                    break
+        if len(singles) >= MIN_CHOICE_QUESTIONS:
+            positions = Counter(next(i for i, c in enumerate(q["choices"]) if c[1]) for q in singles)
+            pos, n = positions.most_common(1)[0]
+            if n == len(singles) or (len(singles) > MIN_CHOICE_QUESTIONS and n > POSITION_SHARE * len(singles)):
+                first = next(q for q in singles if q["choices"][pos][1])
+                self.add(f, ("questions", first["index"], "choices"), "correct-position-fixed",
+                         f"the correct choice is choice {chr(ord('a') + pos)} in {n} of {len(singles)} "
+                         "single-choice questions",
+                         "vary where the correct choice stands (exports and `show` keep the bank's order "
+                         "unless they shuffle)")
+        if len(multis) >= MIN_CHOICE_QUESTIONS:
+            leading = [q for q in multis if all(c[1] for c in q["choices"][:sum(c[1] for c in q["choices"])])]
+            if len(leading) == len(multis) or (len(multis) > MIN_CHOICE_QUESTIONS
+                                               and len(leading) > POSITION_SHARE * len(multis)):
+                self.add(f, ("questions", leading[0]["index"], "choices"), "correct-position-fixed",
+                         f"the correct choices come first in {len(leading)} of {len(multis)} multiple-choice questions",
+                         "mix correct and wrong choices in the list")
+
+    def tags(self, banks: list[tuple[Any, dict[str, Any]]], vocabulary: Any) -> None:
+        """Tags of the built-in banks come from the vocabulary; no tag anywhere spells another differently."""
+        from quizcli.bank.vocabulary import spelling_key
+
+        uses: dict[str, list[tuple[Any, tuple]]] = {}
+        for f, bank in banks:
+            for q in bank["questions"]:
+                for tag in q["tags"]:
+                    uses.setdefault(tag, []).append((f, ("questions", q["index"], "tags")))
+        # One spelling per tag: group by the spelling key (or the vocabulary entry an alias belongs to).
+        # Spellings of one tag: the same spelling key, among the tags used and the vocabulary's.
+        by_key = {spelling_key(t): t for t in vocabulary.tags} if vocabulary is not None else {}
+        groups: dict[str, set[str]] = {}
+        for tag in uses:
+            key = spelling_key(tag)
+            groups.setdefault(by_key.get(key, key), set()).add(tag)
+        for key, spellings in groups.items():
+            preferred = key if vocabulary is not None and key in vocabulary.tags else \
+                max(spellings, key=lambda t: (len(uses[t]), -len(t)))
+            if spellings == {preferred}:
+                continue
+            for tag in sorted(spellings - {preferred}):
+                f, path = uses[tag][0]
+                self.add(f, path, "near-duplicate-tag",
+                         f"tag `{tag}` ({len(uses[tag])} question{'s' if len(uses[tag]) != 1 else ''}) "
+                         f"spells `{preferred}` differently",
+                         f"use `{preferred}`, so that `--tag {preferred}` finds these questions too")
+        if vocabulary is None:
+            return
+        import difflib
+
+        for tag, where in sorted(uses.items()):
+            builtin = [(f, path) for f, path in where if f.source.builtin]
+            if not builtin or tag in vocabulary.tags or spelling_key(tag) in by_key:
+                continue     # a known tag, or a spelling of one (reported above)
+            target = vocabulary.canonical(tag)
+            close = [target] if target else difflib.get_close_matches(tag, list(vocabulary.tags), n=3, cutoff=0.6)
+            f, path = builtin[0]
+            self.add(f, path, "unknown-tag",
+                     f"tag `{tag}` ({len(builtin)} question{'s' if len(builtin) != 1 else ''}) is not in the "
+                     "vocabulary of the built-in banks" + (f" (the vocabulary merges it into `{target}`)" if target else ""),
+                     (f"use `{target}`; " if target else f"did you mean {', '.join(f'`{c}`' for c in close)}? " if close
+                      else "") + "built-in banks use only the tags of content/vocabulary/tags.yaml (listed in "
+                     "content/README.md); add a tag there only for a concept none of them covers")
+
     def explanation(self, f: Any, q: dict[str, Any]) -> None:
         answers = _answer_texts(q)
         for lang_i, lang in enumerate(("en", "zh")):
@@ -178,6 +286,26 @@ class _Linter:
                              f"the {lang} explanation only repeats the answer",
                              "say why the answer is right: the reason, the formula, the source")
                     return
+
+    def accepts(self, f: Any, q: dict[str, Any]) -> None:
+        """An accepted answer that the comparison already folds into an earlier
+        one (spacing, width, 、 or −, and for a set answer the order)."""
+        if q["type"] != "short_answer":
+            return
+        from quizcli.answers import normalize_text_answer, same_set
+
+        unordered = q.get("unordered")
+        kept: list[str] = []
+        for i, accept in enumerate(q["accept"]):
+            norm = normalize_text_answer(accept)
+            first = next((k for k in kept if normalize_text_answer(k) == norm
+                          or (unordered and same_set(accept, k))), None)
+            if first is None:
+                kept.append(accept)
+                continue
+            why = "in any order, as the answer is a set" if unordered else "spacing, width, 、 and − do not matter"
+            self.add(f, ("questions", q["index"], "accept", i), "redundant-accept",
+                     f"{accept!r} is already accepted as {first!r} ({why})", "remove it")
 
     def answer_in_prompt(self, f: Any, q: dict[str, Any]) -> None:
         prompts = {lang: normalize(p) for lang, p in zip(("en", "zh"), q["prompt"]) if p}
@@ -196,6 +324,31 @@ class _Linter:
                              f"the answer {answer!r} appears word for word in the {lang} prompt",
                              "reword the prompt so it does not give the answer away")
                     return
+
+    def key_points(self, f: Any, q: dict[str, Any]) -> None:
+        """Open questions (#17): each point's own statement should earn it, never be blocked by `avoid`."""
+        from quizcli.matching import match
+        from quizcli.model import KeyPoint, Phrases, Text
+
+        for i, (pid, text, phrases, avoid) in enumerate(q.get("key_points") or ()):
+            path = ("questions", q["index"], "key_points", i)
+            point = KeyPoint(pid, Text(*text), Phrases(*phrases), Phrases(*avoid))
+            if bool(phrases[0]) != bool(phrases[1]):
+                missing = "zh" if phrases[0] else "en"
+                self.add(f, path + ("phrases",), "phrases-one-language", f"no `{missing}` phrases",
+                         f"an answer in {missing} (or mixed) is never marked; add `{missing}: [...]`")
+            for lang, statement in zip(("en", "zh"), text):
+                if not statement:
+                    continue
+                m = match(statement, [point])[0]
+                if m.blocked:
+                    self.add(f, path + ("avoid",), "avoid-blocks-key-point",
+                             f"an `avoid` phrase blocks the point's own {lang} text",
+                             "narrow the `avoid` phrase so that only the wrong version matches it")
+                elif not m.covered:
+                    self.add(f, path + ("phrases",), "key-point-unmatched",
+                             f"no phrase matches the point's own {lang} text",
+                             "add a phrase in the words of the statement; if the phrases are right, reword the text")
 
     def demos(self, banks: list[tuple[Any, dict[str, Any]]], every_bank: list[dict[str, Any]]) -> None:
         from quizcli.bank.library import user_demo_ids
@@ -225,6 +378,25 @@ class _Linter:
                     f"add `demo: {demo}` to the question it answers, or remove the demo")))
 
 
+def _choice_lengths(q: dict[str, Any], lang_i: int) -> tuple[list[int], list[int]]:
+    """Lengths (NFKC characters, spaces collapsed) of the correct and the wrong choices in one language."""
+    right: list[int] = []
+    wrong: list[int] = []
+    for text, correct, _ in q["choices"]:
+        s = text[lang_i]
+        if s is None:
+            return [], []
+        n = len(" ".join(unicodedata.normalize("NFKC", s).split()))
+        (right if correct else wrong).append(n)
+    return right, wrong
+
+
+def _correct_longest(q: dict[str, Any], lang_i: int) -> bool:
+    """The correct choices are all strictly longer than every wrong one."""
+    right, wrong = _choice_lengths(q, lang_i)
+    return bool(right and wrong) and min(right) > max(wrong)
+
+
 def _field(path: tuple) -> str:
     from quizcli.bank.validate import path_str
 
@@ -252,11 +424,19 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
     linter = _Linter(checked)
     for f, bank in banks:
         linter.missing_translation(f, bank)
+        linter.choice_habits(f, bank)
         for q in bank["questions"]:
             linter.choices(f, q)
+            if q["type"] in ("single_choice", "multiple_choice"):
+                linter.long_correct_choice(f, q)
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
+            linter.accepts(f, q)
+            linter.key_points(f, q)
     linter.prompts(banks)
+    from quizcli.bank.vocabulary import load_vocabulary
+
+    linter.tags(banks, load_vocabulary() if any(f.source.builtin for f, _ in banks) or against_builtin else None)
     linter.demos(banks, [f.bank for f in files if f.bank is not None])
     report.findings = sorted(linter.findings, key=lambda fi: (fi.problem.file, fi.problem.line or 0,
                                                                fi.problem.column or 0))

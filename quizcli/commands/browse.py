@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
 
 
@@ -57,7 +58,8 @@ def list_(
 
 
 def show(
-    question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`).",
+                                      autocompletion=complete.question_ids),
     lang: Lang = None,
     bank: Bank = [],
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -74,10 +76,13 @@ def show(
         close = difflib.get_close_matches(question_id, [q.id for q in library.questions], n=3)
         hint = ("did you mean " + ", ".join(close) + "?") if close else "`quizcli list` shows every id"
         raise NotFoundError(f"no question with id {question_id!r}", hint=hint)
+    from quizcli.bank.article import load_article
+
+    article = load_article() if question.claim else None
     if as_json:
-        ui.print_json(console, ui.question_dict(question, library))
+        ui.print_json(console, ui.question_dict(question, library, article))
     else:
-        ui.render_question(console, question, library, lang_)
+        ui.render_question(console, question, library, lang_, article)
 
 
 def register(app: typer.Typer) -> None:

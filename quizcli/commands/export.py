@@ -7,12 +7,12 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, echo, examples
 
 
 def export(
     format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write; `-` for standard output."),
     topic: Topic = [],
     tag: Tag = [],
     type_: Type = [],
@@ -30,7 +30,7 @@ def export(
     from quizcli import config
     from quizcli.authoring import export as ex
     from quizcli.bank import load_library
-    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.errors import ExitCode, NotFoundError, QuizcliError
     from quizcli.selection import make_filters, select
 
     fmt = format_.lower()
@@ -41,24 +41,45 @@ def export(
     library = load_library(extra=bank)
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
-        raise QuizcliError("no question matches these filters", hint="loosen the filters (see `quizcli list`)")
-    if output.is_dir():
+        raise NotFoundError("no questions match these filters",
+                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.is_dir():
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
+    n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+    ex.check_export_size(questions)
+    if to_stdout:
+        # The export alone on stdout, so that it can be piped; the note goes to stderr.
+        typer.echo(_export_bytes(ex, fmt, library, questions, lang_), nl=False)
+        echo(f"wrote {n} to standard output ({fmt})", err=True)
+        return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "anki":
-            ex.export_anki(library, questions, lang_, output)
-        else:
-            writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
-                      "markdown": lambda: ex.export_markdown(library, questions, lang_),
-                      "json": lambda: ex.export_json(library, questions)}[fmt]
-            output.write_text(writer(), encoding="utf-8")
+        output.write_bytes(_export_bytes(ex, fmt, library, questions, lang_))
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    echo(f"wrote {n} to {output} ({fmt})")
+
+
+def _export_bytes(ex, fmt: str, library, questions: list, lang: str) -> bytes:
+    """The export as the bytes of its file (at most the exporter's MAX_EXPORT_BYTES)."""
+    if fmt == "anki":
+        import tempfile
+
+        # genanki writes to a path only: a private temporary file, read back.
+        with tempfile.TemporaryDirectory(prefix="quizcli-export-") as tmp:
+            deck = Path(tmp) / "deck.apkg"
+            ex.export_anki(library, questions, lang, deck)
+            return deck.read_bytes()
+    writer = {"csv": lambda: ex.export_csv(library, questions, lang),
+              "markdown": lambda: ex.export_markdown(library, questions, lang),
+              "json": lambda: ex.export_json(library, questions)}[fmt]
+    text = writer()
+    ex.check_written_size(text)
+    return text.encode("utf-8")
 
 
 def import_(
@@ -106,13 +127,13 @@ def import_(
             raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
                                hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
-        typer.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def register(app: typer.Typer) -> None:

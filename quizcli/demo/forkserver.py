@@ -44,6 +44,8 @@ import threading
 import time
 from typing import Any
 
+from quizcli.demo import launch
+
 # Modules a demo process would import anyway; the server imports them once.
 WARM_MODULES = ("torch", "numpy", "quizcli.demo.kit", "quizcli.demo.runner")
 
@@ -71,7 +73,7 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "quizcli.demo.forkserver", str(theirs.fileno())],
+                launch.python_command("quizcli.demo.forkserver", str(theirs.fileno())),
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env=env, start_new_session=True,
             )

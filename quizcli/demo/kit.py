@@ -64,7 +64,9 @@ def sibling(demo_file: str, name: str) -> Any:
 
     key = "_quizcli_demos_" + Path(name).stem.lstrip("_")
     if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(demo_file).with_name(name))
+        from quizcli.demo.launch import spec_from_file   # source only, never a .pyc
+
+        spec = spec_from_file(key, Path(demo_file).with_name(name))
         module = importlib.util.module_from_spec(spec)
         sys.modules[key] = module
         spec.loader.exec_module(module)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from quizcli.clock import fmt_time, parse_time, parse_until
+from quizcli.clock import fmt_time, interview_day, parse_time, parse_until
+from quizcli.errors import ExitCode, QuizcliError
 from quizcli.scheduler import DEFAULT_RETENTION, Scheduler
 from quizcli.store import Store
 
@@ -22,7 +23,15 @@ def scheduler_from_settings(store: Store, now: datetime, *, retention: float | N
         if until.strip().lower() in ("off", "none", ""):
             store.set_setting("until", None)
         else:
-            store.set_setting("until", fmt_time(parse_until(until, now)))
+            end = parse_until(until, now)
+            if end <= now:
+                saved = store.setting("until")
+                kept = (f"the interview date stays {interview_day(parse_time(saved))}" if saved
+                        else "no interview date is kept")
+                raise QuizcliError(f"--until {until.strip()}: that date has passed; {kept}",
+                                   hint="give today or a later date, or `--until off` to forget the date",
+                                   exit_code=ExitCode.USAGE)
+            store.set_setting("until", fmt_time(end))
     saved_r = store.setting("retention")
     saved_u = store.setting("until")
     saved_t = store.setting("target")

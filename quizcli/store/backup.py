@@ -30,11 +30,12 @@ def export(store: Store) -> dict:
     import json
 
     cols = ("uid", "question_id", "at", "given", "correct", "grade", "seconds", "mode",
-            "rating", "state_before", "card_before", "due_after")
+            "rating", "state_before", "card_before", "due_after", "overridden")
     answers = []
     for row in store._read(f"SELECT {', '.join(cols)} FROM answers ORDER BY at, id"):
         item = dict(zip(cols, row))
         item["correct"] = bool(item["correct"])
+        item["overridden"] = bool(item["overridden"])
         item["card_before"] = json.loads(item["card_before"]) if item["card_before"] else None
         answers.append(item)
     cards = {qid: card_to_dict(card) for qid, card in sorted(store.cards().items())}
@@ -63,7 +64,7 @@ def import_(store: Store, data: Any, source: str = "the file") -> ImportResult:
         for r in rows:
             cur = db.execute(
                 "INSERT OR IGNORE INTO answers (uid, question_id, at, given, correct, grade, seconds, mode,"
-                " rating, state_before, card_before, due_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", r)
+                " rating, state_before, card_before, due_after, overridden) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", r)
             if cur.rowcount:
                 added += 1
                 if r[8] is not None:
@@ -128,9 +129,9 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
                 raise ValueError(f"state_before {state_before!r} is not 1-3")
         except KeyError as err:
             raise bad(where, f"missing field {err.args[0]!r}") from None
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             raise bad(where, str(err)) from None
         rows.append((uid, qid, at, given, int(bool(a.get("correct"))), grade, seconds, mode, rating,
-                     state_before, before_json, due_after))
+                     state_before, before_json, due_after, int(bool(a.get("overridden")))))
     return rows
 

@@ -30,6 +30,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.OPEN: "open",
 }
 
 
@@ -66,23 +67,58 @@ def question_summary_dict(q: Question) -> dict[str, Any]:
             "tags": list(q.tags), "prompt": _bi(q.prompt), "demo": q.demo, "claim": q.claim}
 
 
-def question_dict(q: Question, library: Library) -> dict[str, Any]:
+def article_dict(claim: Any) -> dict[str, Any] | None:
+    """What the source article said of a claim (quizcli.bank.article.ArticleClaim), for --json."""
+    if claim is None:
+        return None
+    return {"section": claim.section.number, "section_title": _bi(claim.section.title),
+            "quotes": list(claim.quotes), "statement": claim.statement, "implicit": claim.implicit}
+
+
+def article_lines(claim: Any, lang: str, verdict: Claim | None = None) -> list[Text]:
+    """The article's own words on a claim (Chinese, quoted exactly), with the English statement in
+    English mode and, when given, the literature's verdict beside it. Shown literally, like bank text."""
+    section = claim.section
+    line = Text("the article said: ", style="bold") + plain(f"「{claim.quote}」")
+    if verdict is not None:
+        color = {"true": "green", "nuanced": "yellow", "false": "red"}[verdict.verdict.value]
+        line += Text(" — verdict: ") + Text(verdict.verdict.label, style=f"bold {color}")
+    lines = [line]
+    if lang != "zh":
+        lines.append(Text("  ") + plain(f"(in English: {claim.statement})"))
+    where = plain(f"  {section.number}. ", "dim") + bitext(section.title, lang, "dim")
+    if claim.implicit:
+        where += plain(f" (implied: {claim.implicit})" if lang != "zh" else "", "dim")
+    lines.append(where)
+    return lines
+
+
+def question_dict(q: Question, library: Library, article: Any = None) -> dict[str, Any]:
     data = question_summary_dict(q)
     if q.choices:
+        # In the stable order `show` prints them in (letters as shown).
+        shown = [q.choices[i] for i in q.display_order]
         data["choices"] = [{"letter": answers.LETTERS[i], "text": _bi(c.text), "correct": c.correct, "why": _bi(c.why)}
-                           for i, c in enumerate(q.choices)]
-        data["answer"] = [answers.LETTERS[i] for i in q.correct_indices]
+                           for i, c in enumerate(shown)]
+        data["answer"] = [answers.LETTERS[i] for i, c in enumerate(shown) if c.correct]
     elif q.type is QuestionType.TRUE_FALSE:
         data["answer"] = q.answer_bool
     elif q.type is QuestionType.NUMERIC:
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
-        data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+        data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
     else:
         data["answer"] = _bi(q.answer_text)
+    if q.type is QuestionType.OPEN:
+        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
+                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
+                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
+        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
-                claim_verdict=claim_dict(claim) if claim else None, source=q.source, line=q.line)
+                claim_verdict=claim_dict(claim) if claim else None,
+                article=article_dict(article.claim(q.claim)) if article is not None and q.claim else None,
+                source=q.source, line=q.line)
     return data
 
 
@@ -108,8 +144,10 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     # not fit side by side, the title goes under the id.
     id_w = max((cell_len(b.id) for b in library.banks), default=5)
     title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
-    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in QuestionType)
-    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(QuestionType) + 1) + 2 <= console.width
+    # A column per type that some bank has: a new type costs no room until a bank uses it.
+    types = [t for t in QuestionType if any(q.type is t for b in library.banks for q in b.questions)]
+    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in types)
+    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(types) + 1) + 2 <= console.width
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
     if side_by_side:
         table.add_column("topic", style="bold cyan", no_wrap=True)
@@ -117,11 +155,11 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     else:
         table.add_column("topic", ratio=1, overflow="fold")
     table.add_column("total", justify="right", no_wrap=True)
-    for t in QuestionType:
+    for t in types:
         table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
     for bank, title in zip(library.banks, titles):
         counts = type_counts(bank)
-        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in QuestionType))
+        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in types))
         if side_by_side:
             table.add_row(plain(bank.id), title, *numbers)
         else:
@@ -164,20 +202,30 @@ def render_list(console: Console, questions: list[Question], lang: str) -> None:
     console.print(Text(f"{_count(len(questions), 'question')}. See one with `quizcli show ID`.", style="dim"))
 
 
-def render_question(console: Console, q: Question, library: Library, lang: str) -> None:
+def render_question(console: Console, q: Question, library: Library, lang: str, article: Any = None) -> None:
     body: list = [bitext(q.prompt, lang, "bold")]
     if q.choices:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1)
-        for i, choice in enumerate(q.choices):
+        for i, choice in enumerate(q.choices[k] for k in q.display_order):
             mark = Text("✓", style="green") if choice.correct else Text(" ")
             text = bitext(choice.text, lang)
             if choice.why is not None:
                 text += Text("\n") + bitext(choice.why, lang, "dim")
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
-    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang)]
+    body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
+    if q.key_points:
+        points = Table.grid(padding=(0, 1))
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
+        for p in q.key_points:
+            points.add_row(Text("  •"), bitext(p.text, lang) + Text("  ") + plain(p.id, "dim"))
+        body += [Text(""), Text("Key points", style="bold"), points]
+    if q.follow_ups:
+        ups = [f.id + (f" (when {f.point} is {f.when})" if f.when else "") for f in q.follow_ups]
+        body += [Text("follow-ups: ", style="bold") + plain(", ".join(ups), "dim")]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))
@@ -200,6 +248,9 @@ def render_question(console: Console, q: Question, library: Library, lang: str) 
         body.append(line)
         if claim is not None:
             body.append(Padding(bitext(claim.summary, lang, "dim"), (0, 0, 0, 2)))
+        said = article.claim(q.claim) if article is not None else None
+        if said is not None:
+            body += article_lines(said, lang)
         if claim is not None and claim.no_demo is not None and not q.demo:
             body.append(Text("no demo: ", style="bold") + bitext(claim.no_demo, lang))
     src = q.source + (f":{q.line}" if q.line else "")

@@ -112,6 +112,18 @@ def _numeric_cell(v: Any) -> bool:
 # --- the run --------------------------------------------------------------------
 
 
+def _announce_time(console: Console, info) -> None:
+    """Before a built-in demo that was measured at more than 5 s: how long it usually takes."""
+    from quizcli import paths
+    from quizcli.demo.timings import usual_time_note
+
+    if Path(info.path).parent != paths.builtin_demos_dir():
+        return
+    note = usual_time_note(info.id)
+    if note:
+        console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
+
+
 def show_demo(
     console: Console,
     demo_id: str,
@@ -141,6 +153,7 @@ def show_demo(
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
 
     show_header(console, info, lang=lang, treatment=treatment)
+    _announce_time(console, info)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                         TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
     task = progress.add_task("starting (importing PyTorch)", total=1.0)
@@ -159,7 +172,7 @@ def show_demo(
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     except Exception as err:   # a bug in the engine must not end a quiz session either
-        console.print(Text(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
+        console.print(plain(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     render_outcome(console, outcome, lang=lang)
@@ -169,7 +182,7 @@ def show_demo(
         try:
             saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
                                 fallback_title=info.text("title", "en"))
-            console.print(Text(f"Saved the figure to {saved}", style="dim"))
+            console.print(plain(f"Saved the figure to {saved}", style="dim"))
         except QuizcliError as err:
             print_error(err, console)
     return outcome
@@ -262,12 +275,12 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
         return
     console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
-        console.print(Text(outcome.traceback, style="dim"))
+        console.print(plain(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
         # Only where there is a traceback to see: an unavailable --device is
         # a plain message, with its fix already in it.
-        console.print(Text(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
-                           f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+        console.print(plain(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
 
 
 # --- a question's answer (for `explain QUESTION_ID`) ----------------------------------
