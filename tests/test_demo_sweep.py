@@ -112,11 +112,15 @@ def test_start_order_is_longest_first_and_outcomes_keep_their_order(fixture_demo
     assert [o.demo_id for o in outcomes] == ["fx_pass", "fx_fail", "fx_raise"]
 
 
-def test_the_recorded_durations_name_real_demos():
-    data = json.loads((REPO / "demos" / registry.DURATIONS_FILE).read_text(encoding="utf-8"))
+def test_verify_starts_the_longest_measured_demos_first():
+    measured = registry.durations()
     ids = {p.stem for p in (REPO / "demos").glob("[a-z]*.py")}
-    assert set(data["seconds"]) <= ids and len(data["seconds"]) >= len(ids) - 2
-    assert all(v > 0 for v in data["seconds"].values())
+    assert measured and set(measured) <= ids and all(v > 0 for v in measured.values())
+    infos, _ = registry.list_demos(strict=False)
+    order = [infos[i].id for i in engine.start_order(infos, measured)]
+    known = [i for i in order if i in measured]
+    assert [measured[i] for i in known] == sorted((measured[i] for i in known), reverse=True)
+    assert order[:len(known)] == known   # the unmeasured ones come after
 
 
 def test_durations_is_empty_without_a_file(fixture_demos):

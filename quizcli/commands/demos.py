@@ -238,7 +238,7 @@ def verify(
 
     Long demos are skipped unless --all is given or they are named. Demos that come
     with an untrusted user bank are skipped unless named. The longest demos (as
-    measured, demos/durations.json) start first.
+    measured, demos/timings.json) start first.
     """
     import json
     import time

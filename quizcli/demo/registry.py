@@ -329,23 +329,14 @@ def info_for_file(path: Path) -> DemoInfo:
 
 # --- measured durations (for `demos verify`: the longest start first) -------------
 
-DURATIONS_FILE = "durations.json"
-
 
 def durations() -> dict[str, float]:
-    """Demo id -> seconds one run took, as last measured (demos/durations.json; bench/bench_verify_order.py writes it).
+    """Demo id -> seconds one run took, as measured (demos/timings.json, written by bench/demo_timings.py).
 
     Only the order matters (the longest demos start first), so a missing or
     malformed file is no error: the demos then start in the listed order,
     long demos first.
     """
-    import json
+    from quizcli.demo import timings
 
-    from quizcli import paths
-
-    try:
-        data = json.loads((paths.builtin_demos_dir() / DURATIONS_FILE).read_text(encoding="utf-8"))
-        seconds = data["seconds"]
-        return {str(k): float(v) for k, v in seconds.items() if isinstance(v, (int, float))}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    return {demo_id: m.seconds for demo_id, m in timings._table().items()}
