@@ -71,7 +71,8 @@ def run(ctx):
     rows = [[n, f"{r['d_loss'][0]:.2e}", f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
              f"{tail[n]['g_grad']:.2e}", round(tail[n]["w1"], 3)] for n, r in runs.items()]
     checks = [
-        Check("run A: final D loss < 0.01", ta["d_loss"], "<", 0.01),
+        # 0.05 (it was 0.01): seed 25 ended at 0.018 (seeds 0-19: at most 0.005); log 4 is 1.39.
+        Check("run A: final D loss < 0.05", ta["d_loss"], "<", 0.05),
         # Factors from a sweep over seeds 0-19: run A's mean G gradient was
         # 0.002-0.068 x run B's (0.05 failed on seed 16), its distance to the
         # data 0.98-1.0 x the start (0.9 left 8%); now 0.1 and 0.8.
