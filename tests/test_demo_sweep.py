@@ -87,6 +87,7 @@ def test_summarize_counts_passes_and_keeps_the_worst_margin():
     assert (a.runs, a.passed, a.worst_check, a.worst_seed) == (2, 1, "thin", 1)
     assert a.worst_margin == pytest.approx(-0.1) and not a.ok
     assert (b.runs, b.passed, b.worst_margin) == (2, 1, pytest.approx(0.5)) and b.problems == ["seed 1: timeout (too slow)"]
+    assert sweep.fmt_seeds([0, 1, 2, 3, 7, 12345]) == "0-3, 7, 12345" and sweep.fmt_seeds([5]) == "5"
     assert sweep.fmt_margin(0.123) == "+12%" and sweep.fmt_margin(-0.051) == "-5.1%" and sweep.fmt_margin(None) == "-"
 
 

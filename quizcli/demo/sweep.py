@@ -80,6 +80,19 @@ def summarize(outcomes: Sequence[DemoOutcome]) -> list[SweepRow]:
     return list(rows.values())
 
 
+def fmt_seeds(seeds: Sequence[int]) -> str:
+    """[0, 1, 2, 3, 7, 12345] -> '0-3, 7, 12345' (in the order given)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(seeds):
+        j = i
+        while j + 1 < len(seeds) and seeds[j + 1] == seeds[j] + 1:
+            j += 1
+        parts.append(str(seeds[i]) if j == i else f"{seeds[i]}-{seeds[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
 def fmt_margin(margin: float | None) -> str:
     """+12%, -3%; '-' when unknown."""
     if margin is None:

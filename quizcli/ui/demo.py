@@ -375,7 +375,7 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
 def render_sweep(console: Console, rows: Sequence[Any], *, seeds: Sequence[int], wall_s: float,
                  skipped: Sequence[str] = ()) -> None:
     """`demos verify --seeds`: per demo, the seeds that passed and the worst margin over them."""
-    from quizcli.demo.sweep import fmt_margin
+    from quizcli.demo.sweep import fmt_margin, fmt_seeds
 
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("demo", no_wrap=True)
@@ -392,8 +392,7 @@ def render_sweep(console: Console, rows: Sequence[Any], *, seeds: Sequence[int],
                       plain(row.worst_check or (row.problems[0] if row.problems else "")))
     console.print(table)
     good = sum(r.ok for r in rows)
-    span = f"seeds {seeds[0]}-{seeds[-1]}" if list(seeds) == list(range(seeds[0], seeds[-1] + 1)) and len(seeds) > 1 \
-        else "seed" + ("s " if len(seeds) > 1 else " ") + ", ".join(map(str, seeds))
+    span = ("seeds " if len(seeds) > 1 else "seed ") + fmt_seeds(seeds)
     summary = Text(f"{good} of {len(rows)} demos passed on every one of {span}", style="green" if good == len(rows) else "")
     if good < len(rows):
         summary = Text(f"{len(rows) - good} of {len(rows)} demos failed on some of {span}", style="bold red")
