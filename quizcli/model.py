@@ -134,6 +134,11 @@ class Question(NamedTuple):
     def correct_indices(self) -> tuple[int, ...]:
         return tuple(i for i, c in enumerate(self.choices) if c.correct)
 
+    def full(self) -> Question:
+        """Itself. Sessions hold questions or the bank index's light entries
+        (quizcli.bank.index.QuestionInfo) and call `full()` on the ones they ask."""
+        return self
+
     @property
     def display_order(self) -> tuple[int, ...]:
         """The order `show` and the exports list the choices in (see `stable_choice_order`)."""

@@ -83,7 +83,7 @@ class Scheduler:
     """FSRS with a desired retention and an optional interview date."""
 
     def __init__(self, desired_retention: float = DEFAULT_RETENTION, until: datetime | None = None,
-                 target: float | None = None) -> None:
+                 target: float | None = None, parameters: tuple[float, ...] | None = None) -> None:
         if not 0.7 <= desired_retention <= 0.99:
             raise ValueError("desired retention must be between 0.70 and 0.99")
         if target is not None and not 0.7 <= target <= 0.99:
@@ -92,6 +92,8 @@ class Scheduler:
         self.until = _utc(until) if until is not None else None
         # Recall to aim for on the interview date: never below what FSRS keeps anyway.
         self.target = max(desired_retention, DEFAULT_TARGET if target is None else target)
+        # FSRS's 21 parameters fitted to this candidate (`quizcli progress optimize`); None: FSRS's defaults.
+        self.parameters = tuple(parameters) if parameters is not None else None
 
     # fsrs is imported when first needed: `quizcli review` shows its first
     # card before anything is scheduled.
@@ -99,6 +101,9 @@ class Scheduler:
     def _fsrs(self) -> Any:
         from fsrs import Scheduler as _FsrsScheduler
 
+        if self.parameters is not None:
+            return _FsrsScheduler(parameters=self.parameters, desired_retention=self.desired_retention,
+                                  enable_fuzzing=False)
         return _FsrsScheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
 
     @cached_property

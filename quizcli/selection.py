@@ -7,7 +7,7 @@ import random
 from typing import Iterable, NamedTuple, Sequence
 
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
-from quizcli.model import Library, Question, QuestionType
+from quizcli.model import Bank, Library, Question, QuestionType
 
 TYPE_ALIASES = {t.value: t for t in QuestionType} | {t.value.replace("_", "-"): t for t in QuestionType} | {
     "single": QuestionType.SINGLE_CHOICE,
@@ -120,6 +120,14 @@ def select(library: Library, filters: Filters) -> list[Question]:
     entries have the fields filters read.
     """
     return sorted((q for q in library.questions if filters.matches(q)), key=lambda q: q.id)
+
+
+def type_counts(bank: Bank) -> dict[str, int]:
+    """How many questions of each type a bank holds (every type, zeros too)."""
+    counts = {t.value: 0 for t in QuestionType}
+    for q in bank.questions:
+        counts[q.type.value] += 1
+    return counts
 
 
 def choice_order(question: Question, seed: int) -> tuple[int, ...]:

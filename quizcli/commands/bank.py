@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import echo, show_help_without_arguments
+from quizcli.commands.options import Json, echo, show_help_without_arguments
 
 bank_app = typer.Typer(
     name="bank",
@@ -39,7 +39,7 @@ def _write(path: Path, text: str) -> None:
 @bank_app.command("validate", short_help="Check banks; report every problem at once.")
 def validate(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
+    as_json: Json = False,
     builtin: bool = typer.Option(
         True, "--builtin/--no-builtin",
         help="Check ids against the built-in banks too, as they are loaded together at quiz time."),
@@ -51,26 +51,12 @@ def validate(
     across them) and against the built-in banks. Exit status: 0 when there is
     no problem, 1 when there is any.
     """
-    import json
-
     from quizcli.bank import check_paths
     from quizcli.errors import ExitCode
+    from quizcli.ui.output import Validated, emit
 
     report = check_paths(paths, against_builtin=builtin)
-    if as_json:
-        from quizcli.ui.bank import problem_dict
-
-        typer.echo(json.dumps({
-            "ok": report.ok, "files": report.files, "banks": report.banks, "questions": report.questions,
-            "problems": [problem_dict(p) for p in report.problems],
-        }, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.bank import print_problems, summary
-        from quizcli.ui.text import make_console
-
-        console = make_console()
-        print_problems(console, report.problems)
-        console.print(summary(report.problems, len(report.files), report.banks, report.questions))
+    emit(Validated(report), as_json=as_json)
     if not report.ok:
         raise typer.Exit(int(ExitCode.FAILURE))
 
@@ -122,7 +108,7 @@ def new(
 def lint(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    as_json: Json = False,
     builtin: bool = typer.Option(
         True, "--builtin/--no-builtin", help="Compare with the built-in banks too (duplicate prompts, claims)."),
 ) -> None:
@@ -137,32 +123,12 @@ def lint(
     Exit status: 1 for validation problems, or for findings with --strict;
     else 0.
     """
-    import json
-
     from quizcli.authoring.lint import lint_paths
     from quizcli.errors import ExitCode
+    from quizcli.ui.output import Linted, emit
 
     report = lint_paths(paths, against_builtin=builtin)
-    if as_json:
-        from quizcli.ui.bank import problem_dict
-
-        typer.echo(json.dumps({
-            "ok": not report.errors and not report.findings, "files": report.files,
-            "errors": [problem_dict(p) for p in report.errors],
-            "findings": [{"rule": f.rule, **problem_dict(f.problem)} for f in report.findings],
-        }, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.bank import print_findings, print_problems, summary
-        from quizcli.ui.text import make_console
-
-        console = make_console()
-        if report.errors:
-            print_problems(console, report.errors)
-            console.print(summary(report.errors, len(report.files), report.banks, report.questions))
-        else:
-            print_findings(console, report.findings)
-            console.print(summary([f.problem for f in report.findings], len(report.files), report.banks,
-                                  report.questions, noun="finding"))
+    emit(Linted(report), as_json=as_json)
     if report.errors or (strict and report.findings):
         raise typer.Exit(int(ExitCode.FAILURE))
 

@@ -7,33 +7,26 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
-
-
-JSON_HELP = "Print JSON (both languages, every field) instead of a table."
+from quizcli.commands.options import Bank, Difficulty, Json, Lang, Tag, Topic, Type, examples
 
 
 def _setup(lang: str | None, bank: list[Path]):
     from quizcli import config
     from quizcli.bank import load_library
-    from quizcli.ui.text import make_console
 
-    return config.resolve_lang(lang), load_library(extra=bank, include_builtin=True), make_console()
+    return config.resolve_lang(lang), load_library(extra=bank, include_builtin=True)
 
 
 def topics(
     lang: Lang = None,
     bank: Bank = [],
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: Json = False,
 ) -> None:
     """List the banks (topics) with their question counts per type."""
-    lang_, library, console = _setup(lang, bank)
-    from quizcli.ui import browse as ui
+    lang_, library = _setup(lang, bank)
+    from quizcli.ui.output import Topics, emit
 
-    if as_json:
-        ui.print_json(console, [ui.bank_dict(b) for b in library.banks])
-    else:
-        ui.render_topics(console, library, lang_)
+    emit(Topics(library), as_json=as_json, lang=lang_)
 
 
 def list_(
@@ -43,18 +36,15 @@ def list_(
     difficulty: Difficulty = None,
     lang: Lang = None,
     bank: Bank = [],
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: Json = False,
 ) -> None:
     """List questions, filtered like `quizcli quiz` (without the answers)."""
-    lang_, library, console = _setup(lang, bank)
+    lang_, library = _setup(lang, bank)
     from quizcli.selection import make_filters, select
-    from quizcli.ui import browse as ui
+    from quizcli.ui.output import Questions, emit
 
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
-    if as_json:
-        ui.print_json(console, [ui.question_summary_dict(q) for q in questions])
-    else:
-        ui.render_list(console, questions, lang_)
+    emit(Questions(questions), as_json=as_json, lang=lang_)
 
 
 def show(
@@ -62,12 +52,12 @@ def show(
                                       autocompletion=complete.question_ids),
     lang: Lang = None,
     bank: Bank = [],
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    as_json: Json = False,
 ) -> None:
     """Show one question with its answer, explanation, references, demo and the verdict on its claim."""
-    lang_, library, console = _setup(lang, bank)
+    lang_, library = _setup(lang, bank)
     from quizcli.errors import NotFoundError
-    from quizcli.ui import browse as ui
+    from quizcli.ui.output import Shown, emit
 
     question = library.question(question_id)
     if question is None:
@@ -79,10 +69,7 @@ def show(
     from quizcli.bank.article import load_article
 
     article = load_article() if question.claim else None
-    if as_json:
-        ui.print_json(console, ui.question_dict(question, library, article))
-    else:
-        ui.render_question(console, question, library, lang_, article)
+    emit(Shown(question, library, article), as_json=as_json, lang=lang_)
 
 
 def register(app: typer.Typer) -> None:

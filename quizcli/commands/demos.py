@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Lang, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Json, Lang, echo, examples, show_help_without_arguments
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
@@ -91,7 +91,7 @@ def explain(
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
     device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
+    as_json: Json = False,
     lang: Lang = None,
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
@@ -103,11 +103,10 @@ def explain(
     each check as pass or fail, the verdict and the curves. When a check fails the
     verdict is "not reproduced in this run".
     """
-    import json
-
     from quizcli.config import resolve_lang
     from quizcli.demo import engine, registry
     from quizcli.errors import NotFoundError
+    from quizcli.ui.output import Explained, emit
 
     _check_device(device)
     _check_device_present(device)
@@ -127,21 +126,20 @@ def explain(
         demo_id = question.demo or ""
     if plot is not None and demo_id:
         _check_plot(demo_id)
+    question_id = question.id if question else None
 
     if as_json:
         if question is not None and not question.demo:
             raise NotFoundError(f"question {item_id!r} has no demo")
+        # Unwatched, and an unknown or untrusted demo is the command's error (exit status, stderr).
         outcome = engine.run_demo(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout)
-        data = {"question": question.id if question else None, **outcome.to_dict()}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        emit(Explained(question_id, outcome), as_json=True)
         if plot is not None and outcome.result is not None:
-            from quizcli.ui.plot import save_figure
-
-            save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
-                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
+            _save_plot(plot, outcome, lang_)
         raise typer.Exit(_exit_code([outcome.status]))
 
-    from quizcli.ui.demo import note, show_demo, show_question_answer
+    from quizcli.demo.play import play
+    from quizcli.ui.demo import note, show_question_answer, watch
     from quizcli.ui.text import make_console
 
     console = make_console()
@@ -160,44 +158,40 @@ def explain(
         if not question.demo:
             note(console, "This question has no demo; its references are above.")
             return
-    outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device,
-                        treatment=not no_treatment, timeout=timeout)
+    played = play(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout,
+                  watch=watch(console, lang=lang_, treatment=not no_treatment))
+    emit(Explained(question_id, played.outcome, played.error), as_json=False, lang=lang_, console=console)
+    outcome = played.outcome
     if plot is not None and outcome.result is not None:
-        # Saved here, not in show_demo: a figure asked for and not written
-        # (a demo without curves, an unwritable path) must fail the command.
-        from quizcli.ui.plot import save_figure
-        from quizcli.ui.text import plain
-
-        saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
-                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
-        note(console, f"Saved the figure to {saved}")
+        # A figure asked for and not written (a demo without curves, an
+        # unwritable path) fails the command.
+        note(console, f"Saved the figure to {_save_plot(plot, outcome, lang_)}")
     raise typer.Exit(_exit_code([outcome.status]))
+
+
+def _save_plot(plot: Path, outcome, lang: str) -> Path:
+    from quizcli.ui.plot import save_figure
+
+    return save_figure(plot, outcome.result, title=outcome.info.text("title", lang) if outcome.info else "",
+                       fallback_title=outcome.info.text("title", "en") if outcome.info else "")
 
 
 @demos_app.command("list", short_help="List the demos, their claims and questions.")
 def list_demos(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
+    as_json: Json = False,
     lang: Lang = None,
     bank: Bank = [],
 ) -> None:
     """List every demo: id, title, the claims it tests and the questions that link it."""
-    import json
-
     from quizcli.config import resolve_lang
     from quizcli.demo import registry
+    from quizcli.ui.output import Demos, emit
 
     lang_ = resolve_lang(lang)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     links, warning = _question_links(bank)
-    if as_json:
-        data = [{**info.to_dict(), "questions": links.get(info.id, [])} for info in infos]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.demo import render_demo_list
-        from quizcli.ui.text import make_console
-
-        render_demo_list(make_console(), infos, links, lang=lang_)
+    emit(Demos(infos, links), as_json=as_json, lang=lang_)
     if warning:
         echo(warning, err=True)
     if problems:
@@ -225,7 +219,7 @@ def verify(
     ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo).",
                                               autocompletion=complete.demo_ids),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
+    as_json: Json = False,
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
     seeds_text: Optional[str] = typer.Option(None, "--seeds", metavar="SEEDS",
@@ -240,10 +234,10 @@ def verify(
     with an untrusted user bank are skipped unless named. The longest demos (as
     measured, demos/timings.json) start first.
     """
-    import json
     import time
 
     from quizcli.demo import engine, registry
+    from quizcli.ui.output import Verified, emit
 
     _check_device(device)
     seeds = _parse_seeds(seeds_text) if seeds_text is not None else None
@@ -273,46 +267,18 @@ def verify(
     run_kwargs = dict(jobs=jobs, seed=seed, seeds=seeds, device=device, timeout=timeout,
                       durations=registry.durations())
     start = time.monotonic()
-    if as_json and seeds is not None:
-        from quizcli.demo import sweep
-
+    if as_json:
         outcomes = engine.run_many(chosen, **run_kwargs)
-        rows = sweep.summarize(outcomes)
-        data = {
-            "ok": all(r.ok for r in rows) and not problems,
-            "wall_s": round(time.monotonic() - start, 3), "jobs": jobs, "seeds": seeds, "skipped": skipped,
-            "problems": [str(p) for p in problems],
-            "demos": [r.to_dict() for r in rows],
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif as_json:
-        outcomes = engine.run_many(chosen, **run_kwargs)
-        wall = time.monotonic() - start
-        data = {
-            "ok": all(o.ok for o in outcomes) and not problems,
-            "wall_s": round(wall, 3), "jobs": jobs, "seed": seed, "skipped": skipped,
-            "problems": [str(p) for p in problems],
-            "demos": [o.to_dict() for o in outcomes],
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        console = None
     else:
-        from quizcli.ui.demo import render_verify, verify_progress
-        from quizcli.ui.errors import print_error
+        from quizcli.ui.demo import verify_progress
         from quizcli.ui.text import make_console
 
         console = make_console()
         with verify_progress(console, len(chosen) * len(seeds or [seed])) as (on_start, on_done):
             outcomes = engine.run_many(chosen, on_start=on_start, on_done=on_done, **run_kwargs)
-        wall = time.monotonic() - start
-        if seeds is not None:
-            from quizcli.demo import sweep
-            from quizcli.ui.demo import render_sweep
-
-            render_sweep(console, sweep.summarize(outcomes), seeds=seeds, wall_s=wall, skipped=skipped)
-        else:
-            render_verify(console, outcomes, wall_s=wall, skipped=skipped)
-        if problems:
-            print_error(registry.DemoMetaError(problems), make_console(stderr=True))
+    emit(Verified(outcomes, time.monotonic() - start, jobs, seed, skipped, problems, seeds), as_json=as_json,
+         console=console)
     code = _exit_code([o.status for o in outcomes])
     if problems and code == 0:
         from quizcli.errors import ExitCode

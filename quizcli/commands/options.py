@@ -1,8 +1,9 @@
 """What the commands share on the command line: the option declarations
 (one help text each), the examples epilog, and the help a bare group shows.
 
-Only typer and the standard library: every command module imports this at
-start-up (`quizcli --help`).
+Only typer, the standard library and quizcli.model (standard library only,
+for the question types): every command module imports this at start-up
+(`quizcli --help`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from typing import Annotated, List, Optional
 import typer
 
 from quizcli.commands import complete
+from quizcli.model import QuestionType
 
 BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
              "A demos/ folder beside it runs once trusted (`quizcli bank trust PATH`).")
 TOPIC_HELP = "Bank id to ask from; repeat for several (see `quizcli topics`)."
 TAG_HELP = "Only questions with this tag; repeat for any of several."
-TYPE_HELP = ("Only this question type: single_choice, multiple_choice, true_false, numeric, short_answer, "
-             "flashcard, open; repeatable.")
+# From the enum, so a new question type is offered here the day it exists
+# (quizcli.model is standard library only: cheap at start-up).
+TYPE_HELP = f"Only this question type: {', '.join(t.value for t in QuestionType)}; repeatable."
 DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
+JSON_HELP = 'Print JSON instead of text: every field, both languages (its keys: README, "JSON output").'
 
 Bank = Annotated[List[Path], typer.Option("--bank", "-b", metavar="PATH", help=BANK_HELP)]
 Topic = Annotated[List[str], typer.Option("--topic", "-t", metavar="ID", help=TOPIC_HELP,
@@ -30,6 +34,8 @@ Tag = Annotated[List[str], typer.Option("--tag", metavar="TAG", help=TAG_HELP, a
 Type = Annotated[List[str], typer.Option("--type", metavar="TYPE", help=TYPE_HELP, autocompletion=complete.types)]
 Difficulty = Annotated[Optional[str], typer.Option("--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP)]
 Lang = Annotated[Optional[str], typer.Option("--lang", metavar="en|zh", help=LANG_HELP)]
+# Every --json prints through quizcli.ui.output.emit, the one JSON writer.
+Json = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def examples(*lines: str) -> str:

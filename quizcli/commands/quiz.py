@@ -66,7 +66,6 @@ def quiz(
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=record, on_override=overrider(record), on_skip=skipper(record),
-        resolve=lambda info: library.question(info.id, info.bank_id),
     )
     # The seed orders the questions only: demos run with their own default
     # seed, the numbers `quizcli explain ID` shows (its --seed changes them).

@@ -79,8 +79,7 @@ def review(
             scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
             current = now()
             queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
-                               new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
-                               resolve=index.question)
+                               new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
             session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
         # --seed orders choices only; demos keep their own default seed (as `explain` without --seed).
         summary = ui.run(session, make_console(), lang=lang_, demo_banks=tuple(bank))

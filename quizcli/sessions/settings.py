@@ -37,4 +37,23 @@ def scheduler_from_settings(store: Store, now: datetime, *, retention: float | N
     saved_t = store.setting("target")
     return Scheduler(float(saved_r) if saved_r else DEFAULT_RETENTION,
                      until=parse_time(saved_u) if saved_u else None,
-                     target=float(saved_t) if saved_t else None)
+                     target=float(saved_t) if saved_t else None, parameters=fitted_parameters(store))
+
+
+FITTED = "fsrs_parameters"       # the settings row `quizcli progress optimize` writes (JSON)
+
+
+def fitted_parameters(store: Store) -> tuple[float, ...] | None:
+    """The FSRS parameters fitted to this candidate, if `progress optimize` kept some."""
+    import json
+
+    raw = store.setting(FITTED)
+    if not raw:
+        return None
+    try:
+        params = json.loads(raw)["parameters"]
+        if isinstance(params, list) and len(params) == 21 and all(isinstance(x, (int, float)) for x in params):
+            return tuple(float(x) for x in params)
+    except (ValueError, KeyError, TypeError):
+        pass
+    return None       # a row this quizcli cannot read: FSRS's defaults

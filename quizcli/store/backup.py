@@ -55,8 +55,16 @@ def import_(store: Store, data: Any, source: str = "the file") -> ImportResult:
 
     rows = _parse_export(data, source)
     retention, until, target = store.setting("retention"), store.setting("until"), store.setting("target")
+    import json
+
+    fitted = store.setting("fsrs_parameters")     # see sessions.settings.fitted_parameters
+    try:
+        params = tuple(float(x) for x in json.loads(fitted)["parameters"]) if fitted else None
+    except (ValueError, KeyError, TypeError):
+        params = None
     sched = Scheduler(float(retention) if retention else DEFAULT_RETENTION,
-                      until=parse_time(until) if until else None, target=float(target) if target else None)
+                      until=parse_time(until) if until else None, target=float(target) if target else None,
+                      parameters=params if params is not None and len(params) == 21 else None)
 
     def write(db: sqlite3.Connection) -> ImportResult:
         added = 0

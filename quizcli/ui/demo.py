@@ -1,8 +1,9 @@
 """Showing demos: live progress, the measurements, the checks, the verdict, the curves.
 
-`show_demo` is what the quiz calls when the user presses the demo key: it
-never raises for anything a demo does (crash, hang, NaN, no torch, unknown
-id), so a quiz session always survives it.
+The demo runs in quizcli.demo.play (it never raises for anything a demo
+does: crash, hang, NaN, no torch, unknown id); this module only shows it:
+`watch` while it runs, `render_played` after. `show_demo` joins the two
+for the quiz's `d` key.
 """
 
 from __future__ import annotations
@@ -124,68 +125,54 @@ def _announce_time(console: Console, info) -> None:
         console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
 
 
-def show_demo(
-    console: Console,
-    demo_id: str,
-    *,
-    lang: str,
-    seed: int = 0,
-    device: str = "auto",
-    plot: str | Path | None = None,
-    treatment: bool = True,
-    timeout: float | None = None,
-) -> DemoOutcome:
-    """Run a demo with a live progress display and show everything it found.
+def watch(console: Console, *, lang: str, treatment: bool = True) -> Callable[[DemoInfo], Any]:
+    """What quizcli.demo.play.play's `watch` shows: the demo's header, how
+    long it usually takes, then a live progress bar while it runs."""
 
-    Returns the outcome; never raises for a failing demo (a KeyboardInterrupt
-    stops the demo only, as the INTERRUPTED outcome).
+    @contextlib.contextmanager
+    def watching(info: DemoInfo) -> Iterator[Callable[[float, str], None] | None]:
+        show_header(console, info, lang=lang, treatment=treatment)
+        _announce_time(console, info)
+        # Without a terminal (a pipe, a test) a live display only leaves blank lines.
+        if not console.is_terminal:
+            yield None
+            return
+        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
+                            TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
+        task = progress.add_task("starting (importing PyTorch)", total=1.0)
+
+        def on_progress(done: float, message: str) -> None:
+            progress.update(task, completed=done, description=message or "running")
+
+        with progress:
+            yield on_progress
+
+    return watching
+
+
+def render_played(console: Console, outcome: DemoOutcome, error: BaseException | None, *, lang: str) -> None:
+    """A run's outcome; or, for a demo that did not start, why not."""
+    if isinstance(error, QuizcliError):
+        from quizcli.ui.errors import print_error
+
+        print_error(error, console)
+    elif error is not None:
+        console.print(plain(f"the demo could not be started: {type(error).__name__}: {error}", style="red"))
+    else:
+        render_outcome(console, outcome, lang=lang)
+
+
+def show_demo(console: Console, demo_id: str, *, lang: str, seed: int = 0) -> DemoOutcome:
+    """What the quiz's `d` key does: run a demo (quizcli.demo.play), watched, then show what it found.
+
+    Never raises for a failing demo (a KeyboardInterrupt stops the demo
+    only, as the INTERRUPTED outcome).
     """
-    from quizcli.demo import registry
-    from quizcli.ui.errors import print_error
+    from quizcli.demo.play import play
 
-    try:
-        info = registry.load_demo(demo_id)
-        if info.blocked:
-            raise registry.UntrustedDemoError(info.blocked, hint=registry.trust_hint(info))
-    except QuizcliError as err:
-        print_error(err, console)
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
-
-    show_header(console, info, lang=lang, treatment=treatment)
-    _announce_time(console, info)
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
-                        TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
-    task = progress.add_task("starting (importing PyTorch)", total=1.0)
-
-    def on_progress(done: float, message: str) -> None:
-        progress.update(task, completed=done, description=message or "running")
-
-    # Without a terminal (a pipe, a test) a live display only leaves blank lines.
-    live = console.is_terminal
-    try:
-        with progress if live else contextlib.nullcontext():
-            outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
-                                      timeout=timeout, on_progress=on_progress if live else None)
-    except QuizcliError as err:   # e.g. an unknown device name
-        print_error(err, console)
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
-    except Exception as err:   # a bug in the engine must not end a quiz session either
-        console.print(plain(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
-    render_outcome(console, outcome, lang=lang)
-    if plot is not None and outcome.result is not None:
-        from quizcli.ui.plot import save_figure
-
-        try:
-            saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
-                                fallback_title=info.text("title", "en"))
-            console.print(plain(f"Saved the figure to {saved}", style="dim"))
-        except QuizcliError as err:
-            print_error(err, console)
-    return outcome
+    played = play(demo_id, seed=seed, watch=watch(console, lang=lang))
+    render_played(console, played.outcome, played.error, lang=lang)
+    return played.outcome
 
 
 def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
