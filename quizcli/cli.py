@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from quizcli import __version__
-from quizcli.commands import bank, browse, demos, export, interview, progress, quiz, review
+from quizcli.commands import bank, browse, demos, export, interview, practice, progress, quiz, review
 from quizcli.commands.options import show_help_without_arguments
 
 
@@ -75,7 +75,7 @@ def _root(
     show_help_without_arguments(ctx)
 
 
-for module in (quiz, browse, bank, demos, review, progress, export, interview):
+for module in (quiz, browse, bank, demos, review, progress, export, interview, practice):
     module.register(app)
 
 

@@ -87,6 +87,8 @@ def test_installed_package_is_the_wheel(installed, tmp_path):
     # The article's claims and the tag vocabulary ship beside the banks (subfolders of content/).
     assert (Path(where[1]) / "article" / "claims.yaml").is_file()
     assert (Path(where[1]) / "vocabulary" / "tags.yaml").is_file()
+    # Code exercises (#18) ship in the demos folder's exercises/.
+    assert (Path(where[2]) / "exercises" / "bn_forward_train" / "grader.py").is_file()
 
 
 def test_installed_quizcli_finds_the_builtin_banks(installed, tmp_path):

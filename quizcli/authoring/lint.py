@@ -74,6 +74,7 @@ def _answer_texts(q: dict[str, Any]) -> list[tuple[str, str]]:
             out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
     elif t == "flashcard" and q["answer_text"]:
         out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
+    # code (#18): the answer is the exercise's reference solution, not text to compare
     return out
 
 
@@ -105,6 +106,8 @@ class _Linter:
                     yield base + ("choices", i, "why"), why
             for i, point in enumerate(q.get("key_points") or ()):
                 yield base + ("key_points", i, "text"), point[1]
+            for i, hint in enumerate(q.get("hints") or ()):     # code exercises (#18)
+                yield base + ("hints", i), hint
 
     def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
         for path, (en, zh) in self.texts(f, bank):

@@ -19,6 +19,7 @@ from quizcli.bank.checkkit import LANGS, QUESTION_ID, Path_, Spec, _filled, clos
 from quizcli.bank.open_checks import (FOLLOW_UP_KEYS, FOLLOW_UP_SPEC, FOLLOW_UP_WHEN, KEY_POINT_ID,  # noqa: F401
                                       KEY_POINT_KEYS, KEY_POINT_SPEC, KEY_POINTS_BUILTIN, KEY_POINTS_USER,
                                       open_question)
+from quizcli.bank.validate_code import EXERCISE_NAME, MAX_HINTS, MIN_HINTS, check_code  # noqa: F401  (#18)
 
 FORMAT_VERSION = 1
 
@@ -28,7 +29,8 @@ TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
 TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
 TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard",
-         "open")
+         "open",   # #17
+         "code")   # code exercises (#18)
 VERDICTS = ("true", "nuanced", "false")
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
@@ -45,6 +47,8 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     "short_answer": {"accept": True, "answer": False, "unordered": False},
     "flashcard": {"answer": True},
     "open": {"answer": True, "key_points": True, "follow_ups": False},      # #17
+    # -- code exercises (#18)
+    "code": {"exercise": True, "hints": True},
 }
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
@@ -381,6 +385,8 @@ class _Checker:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
         elif qtype == "open":
             open_question(self, raw, path, q)
+        elif qtype == "code":          # code exercises (#18): quizcli/bank/validate_code.py
+            check_code(self, raw, path, q, kind)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

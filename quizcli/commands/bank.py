@@ -77,7 +77,7 @@ def new(
     """
     import json
 
-    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text
+    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text, new_exercise_files
     from quizcli.authoring.schema import build
     from quizcli.bank.validate import BANK_ID
     from quizcli.errors import ExitCode, QuizcliError
@@ -97,6 +97,12 @@ def new(
     text = new_bank_text(name, SCHEMA_FILE if schema else None, bid)
     _write(path, text)
     echo(f"wrote {path} (bank id `{bid}`, {text.count(chr(10) + '  - id: ')} questions)")
+    for rel, code in new_exercise_files(bid).items():   # the code question's exercise (#18)
+        target = path.parent / rel
+        if not target.exists() or force:
+            _write(target, code)
+    echo(f"wrote {path.parent / 'demos' / 'exercises' / (bid + '_softmax')} (the code question's exercise; "
+         f"it runs once you trust it: quizcli bank trust {path})")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")

@@ -53,6 +53,14 @@ def quiz(
         registry.use_banks(bank)
     filters = make_filters(library, topic, tag, type_, difficulty)
     questions = select(library, filters)
+    # Code exercises (#18) are answered with code: `quizcli practice`, not the quiz.
+    from quizcli.model import QuestionType
+
+    code = sum(q.type is QuestionType.CODE for q in questions)
+    questions = [q for q in questions if q.type is not QuestionType.CODE] if code else questions
+    if code and not questions:
+        raise NotFoundError("code exercises are not asked in a quiz",
+                            hint="practise them with `quizcli practice` (`quizcli practice --list`)")
     record = recorder()
     if missed or unseen or due:
         questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due)

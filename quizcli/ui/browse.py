@@ -29,6 +29,7 @@ SHORT_TYPE = {
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
     QuestionType.OPEN: "open",
+    QuestionType.CODE: "code",          # #18
 }
 
 

@@ -171,6 +171,8 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
         data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
+    elif q.type is QuestionType.CODE:       # code exercises (#18)
+        data.update(exercise=q.exercise, hints=[_bi(h) for h in q.hints])
     else:
         data["answer"] = _bi(q.answer_text)
     if q.type is QuestionType.OPEN:

@@ -23,6 +23,7 @@ TYPE_LABEL = {
     QuestionType.SHORT_ANSWER: "short answer",
     QuestionType.FLASHCARD: "flashcard",
     QuestionType.OPEN: "open question",
+    QuestionType.CODE: "code exercise",     # #18
 }
 
 
@@ -37,6 +38,7 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
         QuestionType.OPEN: ("Enter", "answer in your head, then see the key points"),
+        QuestionType.CODE: ("", "run `quizcli practice " + q.id + "`"),    # #18
     }[q.type]
     skip = ("s", "skip") if q.type.self_graded else ("Enter/s", "skip")
     return key_hints(how, skip, ("q", "quit"), ("?", "help"))
@@ -113,6 +115,8 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
         if others:
             main += Text("   also accepted: ", style="dim") + plain(", ".join(others), "dim")
         return main
+    if q.type is QuestionType.CODE:     # #18: the answer is code, graded by `quizcli practice`
+        return Text("code, graded by running it: ", style="bold") + plain(f"quizcli practice {q.id}")
     return bitext(q.answer_text, lang, "bold")
 
 

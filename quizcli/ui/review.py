@@ -17,6 +17,7 @@ from rich.text import Text
 
 from quizcli import answers
 from quizcli.clock import interview_day
+from quizcli.model import QuestionType
 from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
@@ -39,6 +40,7 @@ HELP = (
     "A card you are still learning comes back in the session once its step (1-10 minutes) is due.\n"
     "Before answering: ! suspends the card (until `quizcli progress unsuspend ID`), - buries it\n"
     "until tomorrow, * flags it. A card forgotten 8 times (a leech) is suspended by itself.\n"
+    "A code exercise: p practises it here (the grader rates it), as `quizcli practice ID` does.\n"
     "u undoes the last rating, s skips, q quits (as do Ctrl-C and Ctrl-D) and shows the summary.\n"
     "To answer literally \"u\", \"!\", \"-\" or \"*\", put a \\ before it."
 )
@@ -224,6 +226,14 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             session.skip()
             console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(q, lang, item.item.order))
             return None
+        if q.type is QuestionType.CODE:       # code exercises (#18): answered with code, in practice
+            if cmd in ("p", "practice") and not session.cram:
+                _practice(session, item, console, read, lang)
+                session.skip()
+                return None
+            console.print(Text("  a code exercise: p practises it here (the grader's result goes into the "
+                               "schedule), Enter or s skips", style="yellow"))
+            continue
         if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item.item, lang)
@@ -243,6 +253,23 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
             return session.answer(raw)
         except answers.InvalidAnswer as err:
             console.print(Text(f"  {err}", style="yellow"))
+
+
+def _practice(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> None:
+    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review); it rates the card."""
+    from quizcli.errors import QuizcliError
+    from quizcli.exercise.runner import check_can_run
+    from quizcli.sessions.practice import PracticeSession
+    from quizcli.ui import practice as ui_practice
+    from quizcli.ui.errors import print_error
+
+    practice = PracticeSession(item.question, session.store, session.scheduler, session.now)
+    try:
+        check_can_run(practice.files)
+    except QuizcliError as err:
+        print_error(err)
+        return
+    ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
 
 
 class _Demo:
