@@ -368,5 +368,5 @@ def test_demo_table_keeps_words_left_and_numbers_right():
     bn, in_ = (next(line for line in lines if line.startswith(n)) for n in ("BN ", "IN "))
     col = header.index("statistics over")
     assert bn[col:].startswith("N, H, W") and in_[col:].startswith("H, W")      # words: left
-    assert bn.rstrip().endswith("1.5") and in_.rstrip().endswith("-")          # numbers: right
+    assert bn.rstrip().endswith("1.500") and in_.rstrip().endswith("-")        # numbers: right (4 significant digits)
     assert len(bn.rstrip()) == len(header.rstrip())

@@ -61,7 +61,7 @@ OUTCOME = ["device", "device_used", "elapsed_s", "forked", "id", "message", "met
            "seed", "status", "treatment", "verdict"]
 RESULT = {"result": ["checks", "curves", "finding", "scatters", "settings", "table"],
           "result.table": ["columns", "rows"],
-          "result.checks[]": ["name", "op", "passed", "threshold", "value"],
+          "result.checks[]": ["base", "factor", "name", "op", "passed", "threshold", "value"],
           "result.scatters[]": ["series", "title"],
           "result.scatters[].series": ["points"]}
 TOPIC_STATS = ["accuracy", "answers", "cards", "correct", "mean_recall", "scheduled", "seen", "topic"]

@@ -232,6 +232,8 @@ def verify(
     as_json: Json = False,
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
+    seeds_text: Optional[str] = typer.Option(None, "--seeds", metavar="SEEDS",
+                                             help="A sweep: run every demo once per seed (0-19, 0,3,7) and show, per demo, the seeds that passed and the worst margin."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
     bank: Bank = [],
@@ -239,7 +241,8 @@ def verify(
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
 
     Long demos are skipped unless --all is given or they are named. Demos that come
-    with an untrusted user bank are skipped unless named.
+    with an untrusted user bank are skipped unless named. The longest demos (as
+    measured, demos/timings.json) start first.
     """
     import time
 
@@ -247,6 +250,7 @@ def verify(
     from quizcli.ui.output import Verified, emit
 
     _check_device(device)
+    seeds = _parse_seeds(seeds_text) if seeds_text is not None else None
     _check_device_present(device)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
@@ -270,25 +274,38 @@ def verify(
             else:
                 chosen.append(info)
 
+    run_kwargs = dict(jobs=jobs, seed=seed, seeds=seeds, device=device, timeout=timeout,
+                      durations=registry.durations())
     start = time.monotonic()
     if as_json:
-        outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
+        outcomes = engine.run_many(chosen, **run_kwargs)
         console = None
     else:
         from quizcli.ui.demo import verify_progress
         from quizcli.ui.text import make_console
 
         console = make_console()
-        with verify_progress(console, len(chosen)) as (on_start, on_done):
-            outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout,
-                                       on_start=on_start, on_done=on_done)
-    emit(Verified(outcomes, time.monotonic() - start, jobs, seed, skipped, problems), as_json=as_json, console=console)
+        with verify_progress(console, len(chosen) * len(seeds or [seed])) as (on_start, on_done):
+            outcomes = engine.run_many(chosen, on_start=on_start, on_done=on_done, **run_kwargs)
+    emit(Verified(outcomes, time.monotonic() - start, jobs, seed, skipped, problems, seeds), as_json=as_json,
+         console=console)
     code = _exit_code([o.status for o in outcomes])
     if problems and code == 0:
         from quizcli.errors import ExitCode
 
         code = ExitCode.BAD_INPUT
     raise typer.Exit(code)
+
+
+def _parse_seeds(text: str) -> list[int]:
+    from quizcli.demo.sweep import parse_seeds
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        return parse_seeds(text)
+    except ValueError as err:
+        raise QuizcliError(f"--seeds {text!r}: {err}", hint="write seeds as 0-19, 0,3,7 or 0-4,10",
+                           exit_code=ExitCode.USAGE) from None
 
 
 def register(app: typer.Typer) -> None:

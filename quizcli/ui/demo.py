@@ -9,6 +9,7 @@ for the quiz's `d` key.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -63,6 +64,42 @@ def fmt_number(v: Any) -> str:
             return f"{v:.3e}"
         return f"{v:.4g}"
     return str(v)
+
+
+def _needs_exponent(v: float) -> bool:
+    return v != 0 and math.isfinite(v) and (abs(v) >= 1e4 or abs(v) < 1e-3)
+
+
+def fmt_column(values: Sequence[Any]) -> list[str]:
+    """One format for a whole column (or a check's numbers), so that they compare at a glance.
+
+    Floats get 4 significant digits with their trailing zeros kept (0.7300
+    beside 0.6230, not 0.73 beside 0.623); if one of them needs an exponent,
+    all do (1.000e-06 beside 1.000e-03, not 1e-06 beside 0.001). Integers,
+    words and NaN are shown as they are.
+    """
+    floats = [v for v in values if isinstance(v, float) and not isinstance(v, bool)]
+    exponent = any(_needs_exponent(v) for v in floats)
+    out = []
+    for v in values:
+        if not isinstance(v, float) or isinstance(v, bool) or not math.isfinite(v):
+            out.append(fmt_number(v))
+        elif exponent:
+            out.append(f"{v:.3e}")
+        elif v == 0:
+            out.append("0")
+        else:
+            out.append(f"{v:#.4g}".rstrip(".") if abs(v) >= 1000 else f"{v:#.4g}")
+    return out
+
+
+def fmt_check(check: Any) -> str:
+    """`4.227 > 100 x 0.1075` for a check with a factor, else `4.227 > 10.75`, in one format."""
+    if check.factor is not None and check.base is not None:
+        value, base = fmt_column([check.value, check.base])
+        return f"{value} {check.op} {check.factor:g} x {base}"
+    value, threshold = fmt_column([check.value, check.threshold])
+    return f"{value} {check.op} {threshold}"
 
 
 def _numeric_cell(v: Any) -> bool:
@@ -171,8 +208,11 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
         # from the left, also in the later columns.
         numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
         table.add_column(plain(lang_text(col, lang)), justify="right" if numeric else "left")
-    for row in result.table.rows:
-        table.add_row(*(plain(lang_text(v, lang) if isinstance(v, dict) else fmt_number(v)) for v in row))
+    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
+    ncol = len(result.table.columns)
+    columns = [fmt_column([row[i] for row in rows]) for i in range(ncol)]
+    for r in range(len(rows)):
+        table.add_row(*(plain(columns[i][r]) for i in range(ncol)))
     console.print(table)
 
     console.print(Text(_("Checks"), style="bold"))
@@ -183,7 +223,7 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
     checks.add_column(no_wrap=True, justify="right")
     for check in result.checks:
         mark = Text(_("  ✓ pass"), style="green") if check.passed else Text(_("  ✗ FAIL"), style="bold red")
-        numbers = Text(f"{fmt_number(check.value)} {check.op} {fmt_number(check.threshold)}", style="dim")
+        numbers = Text(fmt_check(check), style="dim")
         checks.add_row(mark, plain(lang_text(check.name, lang)), numbers)
     console.print(checks)
     console.print()
@@ -327,6 +367,40 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
         # Forked from a fork server: the import was paid once per job, not per demo.
         summary += Text(_("; demo times leave out torch's import, done once per job"), style="dim")
     console.print(summary)
+
+
+def render_sweep(console: Console, rows: Sequence[Any], *, seeds: Sequence[int], wall_s: float,
+                 skipped: Sequence[str] = ()) -> None:
+    """`demos verify --seeds`: per demo, the seeds that passed and the worst margin over them."""
+    from quizcli.demo.sweep import fmt_margin, fmt_seeds
+
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("demo", no_wrap=True)
+    table.add_column("passed", justify="right", no_wrap=True)
+    table.add_column("worst margin", justify="right", no_wrap=True)
+    table.add_column("seed", justify="right", no_wrap=True)
+    table.add_column("closest check")
+    for row in rows:
+        style = "green" if row.ok else "bold red"
+        margin = Text(fmt_margin(row.worst_margin),
+                      style="" if row.worst_margin is None or row.worst_margin >= 0.1 else "yellow")
+        table.add_row(Text(row.demo_id), Text(f"{row.passed}/{row.runs}", style=style), margin,
+                      Text("-" if row.worst_seed is None else str(row.worst_seed)),
+                      plain(row.worst_check or (row.problems[0] if row.problems else "")))
+    console.print(table)
+    good = sum(r.ok for r in rows)
+    span = ("seeds " if len(seeds) > 1 else "seed ") + fmt_seeds(seeds)
+    summary = Text(f"{good} of {len(rows)} demos passed on every one of {span}", style="green" if good == len(rows) else "")
+    if good < len(rows):
+        summary = Text(f"{len(rows) - good} of {len(rows)} demos failed on some of {span}", style="bold red")
+    if skipped:
+        summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
+    summary += Text(f" in {wall_s:.1f} s; margin: how far the closest check stayed from its threshold, relative to it",
+                    style="dim")
+    console.print(summary)
+    for row in rows:
+        for problem in row.problems[:3]:
+            console.print(plain(f"  {row.demo_id}, {problem}", style="dim"))
 
 
 def note(console: Console, text: str) -> None:

@@ -80,6 +80,7 @@ class Verified(NamedTuple):
     seed: int
     skipped: Sequence[str]
     problems: Sequence[Any]        # quizcli.demo.registry's problems with a demo's META
+    seeds: Sequence[int] | None = None   # a sweep (`--seeds`): one row per demo over these seeds
 
 
 class Explained(NamedTuple):
@@ -209,6 +210,13 @@ def _calibration_text(r: Calibration, console: Console, lang: str) -> None:
 
 
 def _verified_json(r: Verified) -> dict[str, Any]:
+    if r.seeds is not None:   # a sweep: per demo, the seeds that passed and the worst margin
+        from quizcli.demo.sweep import summarize
+
+        rows = summarize(r.outcomes)
+        return {"ok": all(row.ok for row in rows) and not r.problems, "wall_s": round(r.wall_s, 3), "jobs": r.jobs,
+                "seeds": list(r.seeds), "skipped": list(r.skipped), "problems": [str(p) for p in r.problems],
+                "demos": [row.to_dict() for row in rows]}
     return {
         "ok": all(o.ok for o in r.outcomes) and not r.problems,
         "wall_s": round(r.wall_s, 3), "jobs": r.jobs, "seed": r.seed, "skipped": list(r.skipped),
@@ -269,9 +277,14 @@ def _demos_text(r: Demos, console: Console, lang: str) -> None:
 
 
 def _verified_text(r: Verified, console: Console, lang: str) -> None:
-    from quizcli.ui.demo import render_verify
+    from quizcli.ui.demo import render_sweep, render_verify
 
-    render_verify(console, r.outcomes, wall_s=r.wall_s, skipped=r.skipped)
+    if r.seeds is not None:
+        from quizcli.demo.sweep import summarize
+
+        render_sweep(console, summarize(r.outcomes), seeds=r.seeds, wall_s=r.wall_s, skipped=r.skipped)
+    else:
+        render_verify(console, r.outcomes, wall_s=r.wall_s, skipped=r.skipped)
     if r.problems:
         from quizcli.demo.registry import DemoMetaError
         from quizcli.ui.errors import print_error
