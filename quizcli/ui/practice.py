@@ -61,7 +61,7 @@ def render_exercise(console: Console, session: PracticeSession, lang: str, why: 
         body.append(Text.assemble((_("Your last attempt: "), "dim"), plain(str(session.last_path), "dim"),
                                   (_(" (o reopens it)"), "dim")))
     title = (Text(_("practice") + " · ") + plain(q.bank_id) + Text(" · ") + plain(q.id)
-             + Text(" · " + _("difficulty {n}").format(n=q.difficulty)))
+             + Text(" · " + _("difficulty {level}").format(level=q.difficulty)))
     if why:
         title += Text(f" · {_(why)}")
     console.print()
