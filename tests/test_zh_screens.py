@@ -4,8 +4,7 @@ in a Chinese locale show no English interface text.
 
 Each screen is rendered as a candidate sees it, and every ASCII word on it
 must come from the content (the questions' Chinese text, ids, references,
-accepted answers, units; a demo's own table and check labels), from a
-command quoted in backticks, or from a short allow-list of technical
+accepted answers, units), from a command quoted in backticks, or from a short allow-list of technical
 terms, keys and units.
 """
 
@@ -182,22 +181,39 @@ def test_practice_in_a_chinese_locale(builtin_words):
     assert _english_words(out, builtin_words) == []
 
 
+def _explain_zh(monkeypatch, demos_dir: Path, target: str) -> str:
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "demo_content"))
+    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: demos_dir)
+    code, out, err = run(["explain", target, "--device", "cpu", "--seed", "1"], env=ZH_ENV)
+    assert code == 0, out + err
+    assert "结论：" in out and "检验" in out and "随机种子 1" in out
+    return out
+
+
 def test_explain_in_chinese(monkeypatch):
-    """A question's answer, then its demo: the demo's own labels (its table and checks) count as content."""
+    """A question's answer, then its demo: the demo's labels (settings, table, checks, plots, legends)
+    are not content: they must be Chinese too (tests/test_demos_contract.py holds built-in demos to it)."""
     from quizcli.bank import load_library
 
-    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES / "demo_content"))
-    monkeypatch.setattr(paths, "builtin_demos_dir", lambda: FIXTURES / "demos")
-    code, raw, err = run(["explain", "fx_pass", "--json", "--device", "cpu", "--seed", "1"], env=ZH_ENV)
-    assert code == 0, err
-    result = json.loads(raw)["result"]
-    demo_words = set(WORD.findall(json.dumps({k: result[k] for k in ("settings", "table", "checks", "curves",
-                                                                      "scatters")}, ensure_ascii=False)))
-    code, out, err = run(["explain", "fx-pass-q", "--device", "cpu", "--seed", "1"], env=ZH_ENV)
-    assert code == 0, err
-    assert "结论：" in out and "检验" in out and "随机种子 1" in out
-    allowed = _content_words(load_library(include_builtin=True)) | demo_words
-    assert _english_words(out, allowed) == []
+    out = _explain_zh(monkeypatch, FIXTURES / "demos", "fx-pass-q")
+    assert "处理组均值" in out and "样本数=20" in out and "对照组" in out
+    assert _english_words(out, _content_words(load_library(include_builtin=True))) == []
+
+
+def test_the_explain_check_finds_a_demos_english_labels(monkeypatch, tmp_path):
+    """The same demo with its labels in English only: the check flags them."""
+    import shutil
+
+    demos = tmp_path / "demos"
+    shutil.copytree(FIXTURES / "demos", demos)
+    source = (demos / "fx_pass.py").read_text(encoding="utf-8")
+    head, body = source.split("def run(", 1)
+    labels, rest = body.split("finding=", 1)
+    english = re.sub(r'\{"en": ("[^"]*"), "zh": "[^"]*"\}', r"\1", labels)   # the labels, not the finding
+    (demos / "fx_pass.py").write_text(head + "def run(" + english + "finding=" + rest, encoding="utf-8")
+    out = _explain_zh(monkeypatch, demos, "fx_pass")
+    words = _english_words(out, set())
+    assert {"treated", "control", "mean", "arm"} <= set(words), words
 
 
 def test_the_check_finds_english_interface_text():
