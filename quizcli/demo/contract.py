@@ -67,7 +67,7 @@ def _texts(result: DemoResult) -> list[tuple[str, Any]]:
     for i, row in enumerate(result.table.rows):
         found += [(f"table row {i + 1} cell", v) for v in row if isinstance(v, (str, dict))]
     for k, v in result.settings.items():
-        if isinstance(v, (str, dict)):
+        if isinstance(v, str) or (isinstance(v, dict) and ("en" in v or "zh" in v)):   # not a dict of numbers
             found.append((f"setting {k!r}'s value", v))
     for kind, plots in (("curve", result.curves), ("scatter", result.scatters)):
         for plot in plots:

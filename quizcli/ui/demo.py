@@ -71,7 +71,7 @@ def _setting_value(v: Any, lang: str) -> str:
     """A setting's value: a label in `lang` (a boolean too), else a number."""
     if isinstance(v, bool):
         return lang_text(BOOL_LABELS[v], lang)
-    if isinstance(v, dict):
+    if isinstance(v, dict) and ("en" in v or "zh" in v):
         return lang_text(v, lang)
     return fmt_number(v)
 
@@ -214,12 +214,12 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
                                 for k, v in result.settings.items())
         console.print(plain(_("Settings: ") + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
     for i, col in enumerate(result.table.columns):
         # Numbers line up on the right; words ("N, H, W (per channel)") read
         # from the left, also in the later columns.
-        numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
+        numeric = i > 0 and all(_numeric_cell(row[i]) for row in rows if i < len(row))
         table.add_column(plain(lang_text(col, lang)), justify="right" if numeric else "left")
-    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
     ncol = len(result.table.columns)
     columns = [fmt_column([row[i] for row in rows]) for i in range(ncol)]
     for r in range(len(rows)):
