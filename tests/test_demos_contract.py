@@ -38,9 +38,7 @@ NOT_YET_BILINGUAL: set[str] = {
     "gan_wasserstein_distance", "gen_balanced_classes", "gen_data_augmentation", "gen_more_data",
     "gen_suitable_architecture", "gen_suitable_loss", "gen_suitable_optimizer", "gen_weight_regularization",
     "hp_activation", "hp_batch_size", "hp_epochs_early_stopping", "hp_learning_rate", "hp_nas",
-    "hp_preprocessing", "hp_weight_init", "in_definition", "in_pytorch_defaults", "in_speeds_convergence",
-    "in_style_transfer", "sn_conv_reshape", "sn_lipschitz_linear_kmin", "sn_power_iteration",
-    "sn_wgan_1_lipschitz",
+    "hp_preprocessing", "hp_weight_init",
 }
 DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
 ALL_IDS = [p.stem for p in DEMO_FILES]
