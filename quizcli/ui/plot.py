@@ -22,7 +22,7 @@ from rich.text import Text
 
 from quizcli.demo.api import Curve, DemoResult, Scatter
 from quizcli.demo.contract import label_for
-from quizcli.i18n import lang_text
+from quizcli.i18n import _, lang_text
 
 PALETTE = ("cyan", "magenta", "yellow", "green", "red", "blue", "bright_white", "bright_black")
 MARKERS = ("•", "+", "x", "o", "*", "#", "%", "@")
@@ -48,7 +48,7 @@ class _Canvas:
         self.sx, self.sy = (2, 4) if braille else (1, 1)
         self.pw, self.ph = width * self.sx, height * self.sy
         # cells[row][col] = {series index: braille bits or hit count}
-        self.cells: list[list[dict[int, int]]] = [[{} for _ in range(width)] for _ in range(height)]
+        self.cells: list[list[dict[int, int]]] = [[{} for _col in range(width)] for _row in range(height)]
 
     def dot(self, px: int, py: int, s: int) -> None:
         if not (0 <= px < self.pw and 0 <= py < self.ph):
@@ -117,7 +117,7 @@ def _frame(title: str, canvas: _Canvas, y_lo: float, y_hi: float, x_lo: float, x
     margin = max(len(s) for s in labels.values()) + 1
     lines: list[Text] = [Text(title, style="bold")]
     if y_label:
-        lines.append(Text(" " * margin + y_label + (" (log scale)" if log_y else ""), style="dim"))
+        lines.append(Text(" " * margin + y_label + (_(" (log scale)") if log_y else ""), style="dim"))
     for r in range(canvas.h):
         lab = labels.get(r, "")
         line = Text()
@@ -174,7 +174,7 @@ def render_curve(curve: Curve, *, width: int = 80, height: int = 12, color: bool
     xb = _bounds(curve.x)
     yb = _bounds(v for vals in ys.values() for v in vals)
     if xb is None or yb is None:
-        return Group(Text(title, style="bold"), Text("  (no finite values to draw)", style="dim"))
+        return Group(Text(title, style="bold"), Text(_("  (no finite values to draw)"), style="dim"))
     canvas = _Canvas(w, h, braille)
     (x_lo, x_hi), (y_lo, y_hi) = xb, yb
 
@@ -209,7 +209,7 @@ def render_scatter(scatter: Scatter, *, width: int = 80, height: int = 16, color
     w, h = _sizes(width, height)
     points = [p for pts in scatter.series.values() for p in pts if _finite(p[0]) and _finite(p[1])]
     if not points:
-        return Group(Text(title, style="bold"), Text("  (no finite points to draw)", style="dim"))
+        return Group(Text(title, style="bold"), Text(_("  (no finite points to draw)"), style="dim"))
     # A sparse series (the 8 modes under 2,000 samples) would vanish under a
     # dense one, so in a shared cell the series with fewer points wins.
     canvas = _Canvas(w, h, braille, priority={s: -len(scatter.series[n]) for s, n in enumerate(names)})
