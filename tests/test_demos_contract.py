@@ -35,8 +35,7 @@ NOT_YET_BILINGUAL: set[str] = {
     "gan_instance_noise", "gan_lab", "gan_noisy_label_flips", "gan_nonsaturating_loss",
     "gan_optimizer_adam_sgd", "gan_plain_gd_nonconvergence", "gan_slerp_interpolation",
     "gan_soft_labels_range", "gan_spectral_norm_d", "gan_train_d_more", "gan_ttur", "gan_upsampling_choice",
-    "gan_wasserstein_distance", "hp_activation", "hp_batch_size", "hp_epochs_early_stopping",
-    "hp_learning_rate", "hp_nas", "hp_preprocessing", "hp_weight_init",
+    "gan_wasserstein_distance",
 }
 DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
 ALL_IDS = [p.stem for p in DEMO_FILES]
