@@ -133,16 +133,52 @@ def run_arms(ctx, arms: dict[str, DiracConfig], noise_gen: torch.Generator) -> d
     return runs
 
 
-def report(runs: dict[str, dict], steps: int):
-    """The table rows, the distance curve and the trajectory scatter of a set of runs."""
+# Bilingual words the Dirac-GAN demos share (settings keys and values, see demos/README.md).
+GAME = {"en": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss",
+        "zh": "Dirac-GAN（Mescheder 等 2018），零和 BCE 损失"}
+SIMULTANEOUS = {"en": "simultaneous GD", "zh": "同步梯度下降"}
+ALTERNATING = {"en": "alternating updates (D first)", "zh": "交替更新（先更新判别器）"}
+R1_PENALTY = {"en": "R1 penalty", "zh": "R1 惩罚"}
+
+LABELS = {
+    "game": {"en": "game", "zh": "博弈"},
+    "start": {"en": "start", "zh": "起点"},
+    "lr_g": {"en": "lr_g", "zh": "生成器学习率"},
+    "lr_d": {"en": "lr_d", "zh": "判别器学习率"},
+    "g_steps": {"en": "g_steps", "zh": "生成器步数"},
+}
+
+
+def game(*parts: dict[str, str]) -> dict[str, str]:
+    """GAME followed by the bilingual `parts`: ", simultaneous GD" / "，同步梯度下降"."""
+    return {"en": ", ".join([GAME["en"], *(p["en"] for p in parts)]),
+            "zh": "，".join([GAME["zh"], *(p["zh"] for p in parts)])}
+
+
+def start_label(start: dict[str, float]) -> dict[str, str]:
+    """The "start" setting's value in both languages."""
+    at = f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f}"
+    return {"en": f"{at} (distance 1)", "zh": f"{at}（距离 1）"}
+
+
+def report(runs: dict[str, dict], steps: int, names: dict[str, dict[str, str]]):
+    """The table rows, the distance curve and the trajectory scatter of a set of runs.
+
+    `names` gives each arm's words in both languages ({"en": ..., "zh": ...});
+    pass it to DemoResult(labels=...) too, for the legends.
+    """
     from quizcli.demo.api import Curve, Scatter, Table
 
-    table = Table(columns=["arm", "start distance", "final distance (mean of last 10%)", "max distance"],
-                  rows=[[name, round(r["dist"][0], 3), round(tail_mean(r["dist"]), 4), round(max(r["dist"]), 3)]
+    table = Table(columns=[{"en": "arm", "zh": "组别"}, {"en": "start distance", "zh": "起始距离"},
+                           {"en": "final distance (mean of last 10%)", "zh": "最终距离（最后 10% 的均值）"},
+                           {"en": "max distance", "zh": "最大距离"}],
+                  rows=[[names[name], round(r["dist"][0], 3), round(tail_mean(r["dist"]), 4), round(max(r["dist"]), 3)]
                         for name, r in runs.items()])
-    curve = Curve(title="Distance to the equilibrium (0, 0)", x_label="G step", y_label="|(theta, psi)|",
+    curve = Curve(title={"en": "Distance to the equilibrium (0, 0)", "zh": "到均衡点 (0, 0) 的距离"},
+                  x_label={"en": "G step", "zh": "生成器步数"}, y_label={"en": "|(theta, psi)|", "zh": "|(theta, psi)|"},
                   x=x_axis(steps), series={name: thin(r["dist"], steps) for name, r in runs.items()})
-    scatter = Scatter(title="Trajectories in (theta, psi); the equilibrium is (0, 0)",
+    scatter = Scatter(title={"en": "Trajectories in (theta, psi); the equilibrium is (0, 0)",
+                             "zh": "(theta, psi) 平面上的轨迹；均衡点为 (0, 0)"},
                       series={name: list(zip(thin(r["theta"], steps, 300), thin(r["psi"], steps, 300)))
                               for name, r in runs.items()})
     return table, curve, scatter

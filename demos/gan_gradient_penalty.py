@@ -48,18 +48,25 @@ def run(ctx):
         arms[f"R1 gamma={gamma}"] = dirac.DiracConfig(steps=STEPS, lr_g=LR, lr_d=LR,
                                                      r1=gamma if ctx.treatment else 0.0, **start)
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 2))
+    names = {"no penalty": {"en": "no penalty", "zh": "无惩罚"},
+             **{f"R1 gamma={g}": {"en": f"R1 gamma={g}", "zh": f"R1 gamma={g}"} for g in GAMMAS}}
     final = {n: dirac.tail_mean(r["dist"]) for n, r in runs.items()}
     plain = final["no penalty"]
     penalized = [final[f"R1 gamma={g}"] for g in GAMMAS]
-    table, curve, scatter = dirac.report(runs, STEPS)
-    checks = [Check(f"R1 gamma={g}: final distance to equilibrium < 0.01 (start: 1)", v, "<", 0.01)
+    table, curve, scatter = dirac.report(runs, STEPS, names)
+    checks = [Check({"en": f"R1 gamma={g}: final distance to equilibrium < 0.01 (start: 1)",
+                     "zh": f"R1 gamma={g}：到均衡点的最终距离 < 0.01（起点：1）"}, v, "<", 0.01)
               for g, v in zip(GAMMAS, penalized)]
-    checks.append(Check("no penalty: final distance > 1 (diverges)", plain, ">", 1.0))
+    checks.append(Check({"en": "no penalty: final distance > 1 (diverges)", "zh": "无惩罚：最终距离 > 1（发散）"},
+                        plain, ">", 1.0))
     return DemoResult(
-        settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, simultaneous GD",
+        settings={"game": dirac.game(dirac.SIMULTANEOUS),
                   "steps": STEPS, "lr_g": LR, "lr_d": LR, "r1_gammas": list(GAMMAS),
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)",
-                  "mode collapse": "not measured here; see the GAN lab (gan_lab) on 8 Gaussians"},
+                  "start": dirac.start_label(start),
+                  "mode collapse": {"en": "not measured here; see the GAN lab (gan_lab) on 8 Gaussians",
+                                    "zh": "此处不测量；见 GAN 实验室（gan_lab）中的 8 个高斯分布"}},
+        labels={**dirac.LABELS, **names, "r1_gammas": {"en": "r1_gammas", "zh": "R1 惩罚系数 gamma"},
+                "mode collapse": {"en": "mode collapse", "zh": "模式崩塌"}},
         table=table,
         checks=checks,
         finding={

@@ -51,16 +51,22 @@ def run(ctx):
                                                       noise_batch=NOISE_BATCH, **start),
     }
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 2))
+    names = {"no noise": {"en": "no noise", "zh": "无噪声"},
+             f"instance noise std {NOISE}": {"en": f"instance noise std {NOISE}", "zh": f"实例噪声 std {NOISE}"}}
     plain, noisy = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
-    table, curve, scatter = dirac.report(runs, STEPS)
+    table, curve, scatter = dirac.report(runs, STEPS, names)
     checks = [
-        Check("with instance noise: final distance to equilibrium < 0.15 (start: 1)", noisy, "<", 0.15),
-        Check("with instance noise: final distance < 0.1 x without noise", noisy, "<", plain, factor=0.1),
+        Check({"en": "with instance noise: final distance to equilibrium < 0.15 (start: 1)",
+               "zh": "加实例噪声：到均衡点的最终距离 < 0.15（起点：1）"}, noisy, "<", 0.15),
+        Check({"en": "with instance noise: final distance < 0.1 x without noise",
+               "zh": "加实例噪声：最终距离 < 0.1 × 无噪声时"}, noisy, "<", plain, factor=0.1),
     ]
     return DemoResult(
-        settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, simultaneous GD",
+        settings={"game": dirac.game(dirac.SIMULTANEOUS),
                   "steps": STEPS, "lr_g": LR, "lr_d": LR, "noise_std": NOISE, "noise_samples_per_step": NOISE_BATCH,
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)"},
+                  "start": dirac.start_label(start)},
+        labels={**dirac.LABELS, **names, "noise_std": {"en": "noise_std", "zh": "噪声标准差"},
+                "noise_samples_per_step": {"en": "noise_samples_per_step", "zh": "每步噪声样本数"}},
         table=table,
         checks=checks,
         finding={

@@ -51,17 +51,25 @@ def run(ctx):
         "simultaneous GD + R1 (reference)": dirac.DiracConfig(steps=STEPS, lr_g=LR, lr_d=LR, r1=R1, **start),
     }
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 2))
+    names = {"simultaneous GD": {"en": "simultaneous GD", "zh": "同步梯度下降"},
+             "alternating GD": {"en": "alternating GD", "zh": "交替梯度下降"},
+             "simultaneous GD + R1 (reference)": {"en": "simultaneous GD + R1 (reference)", "zh": "同步梯度下降 + R1（参照）"}}
     sim, alt, ref = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
-    table, curve, scatter = dirac.report(runs, STEPS)
+    table, curve, scatter = dirac.report(runs, STEPS, names)
     checks = [
-        Check("simultaneous GD: final distance to equilibrium > 1.2 (start: 1)", sim, ">", 1.2),
-        Check("alternating GD: final distance > 0.8 (circles, does not converge)", alt, ">", 0.8),
-        Check("with R1 the same steps converge: final distance < 0.01", ref, "<", 0.01),
+        Check({"en": "simultaneous GD: final distance to equilibrium > 1.2 (start: 1)",
+               "zh": "同步梯度下降：到均衡点的最终距离 > 1.2（起点：1）"}, sim, ">", 1.2),
+        Check({"en": "alternating GD: final distance > 0.8 (circles, does not converge)",
+               "zh": "交替梯度下降：最终距离 > 0.8（绕圈，不收敛）"}, alt, ">", 0.8),
+        Check({"en": "with R1 the same steps converge: final distance < 0.01",
+               "zh": "加 R1 后同样的步骤收敛：最终距离 < 0.01"}, ref, "<", 0.01),
     ]
     return DemoResult(
-        settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss",
+        settings={"game": dirac.game(),
                   "steps": STEPS, "lr_g": LR, "lr_d": LR, "r1_gamma_reference": R1,
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)"},
+                  "start": dirac.start_label(start)},
+        labels={**dirac.LABELS, **names,
+                "r1_gamma_reference": {"en": "r1_gamma_reference", "zh": "参照组的 R1 惩罚系数 gamma"}},
         table=table,
         checks=checks,
         finding={

@@ -58,17 +58,26 @@ def run(ctx):
                                                 alternating=True, **start),
     }
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 2))
+    names = {"plain, 1 D step": {"en": "plain, 1 D step", "zh": "无正则，判别器 1 步"},
+             f"plain, {N_D} D steps": {"en": f"plain, {N_D} D steps", "zh": f"无正则，判别器 {N_D} 步"},
+             "R1, 1 D step": {"en": "R1, 1 D step", "zh": "R1，判别器 1 步"},
+             f"R1, {N_D} D steps": {"en": f"R1, {N_D} D steps", "zh": f"R1，判别器 {N_D} 步"}}
     plain1, plain5, r1_1, r1_5 = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
-    table, curve, scatter = dirac.report(runs, STEPS)
+    table, curve, scatter = dirac.report(runs, STEPS, names)
     checks = [
-        Check(f"plain game, {N_D} D steps: final distance > 0.5 (start: 1; still not converging)", plain5, ">", 0.5),
-        Check(f"R1 game, {N_D} D steps: final distance < 0.1 x with 1 D step", r1_5, "<", r1_1, factor=0.1),
+        Check({"en": f"plain game, {N_D} D steps: final distance > 0.5 (start: 1; still not converging)",
+               "zh": f"无正则博弈，判别器 {N_D} 步：最终距离 > 0.5（起点：1；仍不收敛）"}, plain5, ">", 0.5),
+        Check({"en": f"R1 game, {N_D} D steps: final distance < 0.1 x with 1 D step",
+               "zh": f"R1 博弈，判别器 {N_D} 步：最终距离 < 0.1 × 判别器 1 步时"}, r1_5, "<", r1_1, factor=0.1),
     ]
     return DemoResult(
-        settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, alternating updates (D first)",
+        settings={"game": dirac.game(dirac.ALTERNATING),
                   "g_steps": STEPS, "lr_g": LR_G, "lr_d_plain": LR_D_PLAIN, "lr_d_r1": LR_D_R1,
                   "r1_gamma": R1, "d_steps_treatment": N_D,
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)"},
+                  "start": dirac.start_label(start)},
+        labels={**dirac.LABELS, **names, "lr_d_plain": {"en": "lr_d_plain", "zh": "无正则时的判别器学习率"},
+                "lr_d_r1": {"en": "lr_d_r1", "zh": "R1 时的判别器学习率"}, "r1_gamma": {"en": "r1_gamma", "zh": "R1 惩罚系数 gamma"},
+                "d_steps_treatment": {"en": "d_steps_treatment", "zh": "处理组的判别器步数"}},
         table=table,
         checks=checks,
         finding={

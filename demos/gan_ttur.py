@@ -59,19 +59,29 @@ def run(ctx):
         "TTUR without the R1 penalty": dirac.DiracConfig(steps=STEPS, lr_g=lr_g, lr_d=LR_FAST, **start),
     }
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 2))
+    names = {f"both fast ({LR_FAST})": {"en": f"both fast ({LR_FAST})", "zh": f"两者都快（{LR_FAST}）"},
+             f"both slow ({LR_SLOW})": {"en": f"both slow ({LR_SLOW})", "zh": f"两者都慢（{LR_SLOW}）"},
+             f"TTUR (G {LR_SLOW}, D {LR_FAST})": {"en": f"TTUR (G {LR_SLOW}, D {LR_FAST})",
+                                                  "zh": f"TTUR（生成器 {LR_SLOW}，判别器 {LR_FAST}）"},
+             "TTUR without the R1 penalty": {"en": "TTUR without the R1 penalty", "zh": "TTUR，无 R1 惩罚"}}
     fast, slow, ttur, bare = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
-    table, curve, scatter = dirac.report(runs, STEPS)
+    table, curve, scatter = dirac.report(runs, STEPS, names)
     checks = [
-        Check("TTUR: final distance < 0.5 x both slow", ttur, "<", slow, factor=0.5),
-        Check("TTUR: final distance < 0.1 x both fast", ttur, "<", fast, factor=0.1),
+        Check({"en": "TTUR: final distance < 0.5 x both slow", "zh": "TTUR：最终距离 < 0.5 × 两者都慢时"},
+              ttur, "<", slow, factor=0.5),
+        Check({"en": "TTUR: final distance < 0.1 x both fast", "zh": "TTUR：最终距离 < 0.1 × 两者都快时"},
+              ttur, "<", fast, factor=0.1),
         # Threshold 2, twice the start: over seeds 0-19 the distance was at
         # least 2.48 (a margin of 24%).
-        Check("TTUR without the R1 penalty diverges: final distance > 2 (start: 1)", bare, ">", 2.0),
+        Check({"en": "TTUR without the R1 penalty diverges: final distance > 2 (start: 1)",
+               "zh": "无 R1 惩罚的 TTUR 发散：最终距离 > 2（起点：1）"}, bare, ">", 2.0),
     ]
     return DemoResult(
-        settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, simultaneous GD, R1 penalty",
+        settings={"game": dirac.game(dirac.SIMULTANEOUS, dirac.R1_PENALTY),
                   "steps": STEPS, "lr_fast": LR_FAST, "lr_slow": LR_SLOW, "r1_gamma": R1,
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)"},
+                  "start": dirac.start_label(start)},
+        labels={**dirac.LABELS, **names, "lr_fast": {"en": "lr_fast", "zh": "快学习率"},
+                "lr_slow": {"en": "lr_slow", "zh": "慢学习率"}, "r1_gamma": {"en": "r1_gamma", "zh": "R1 惩罚系数 gamma"}},
         table=table,
         checks=checks,
         finding={
