@@ -220,3 +220,56 @@ def x_axis(steps: int, points: int = 100) -> list[float]:
 
 def thin(values: list[float], steps: int, points: int = 100) -> list[float]:
     return [values[min(int(i), len(values) - 1)] for i in x_axis(steps, points)]
+
+
+# Bilingual words the toy-GAN demos share (settings values, plot labels and
+# settings keys; see demos/README.md, "Every text a reader sees ...").
+DATA = {"en": "N(2, 0.5)", "zh": "N(2, 0.5)"}
+G_AFFINE = {"en": "affine b + s*z, starts at N(-2, 0.5)", "zh": "仿射 b + s*z，初始为 N(-2, 0.5)"}
+DISTANCE = {"en": "W1 between G's Gaussian and the data (exact)", "zh": "生成器的高斯分布与数据之间的 W1（精确值）"}
+W1_TITLE = {"en": "W1 distance from G to the data", "zh": "生成器到数据的 W1 距离"}
+GRAD_TITLE = {"en": "Norm of G's gradient", "zh": "生成器梯度的范数"}
+G_STEP = {"en": "G step", "zh": "生成器步数"}
+STEP = {"en": "step", "zh": "步数"}
+W1 = {"en": "W1", "zh": "W1"}
+W1_END = {"en": "W1 to data at the end", "zh": "训练结束时到数据的 W1"}
+
+LABELS = {
+    "distance": {"en": "distance", "zh": "距离"},
+    "runs per arm": {"en": "runs per arm", "zh": "每组运行次数"},
+    "G optimizer": {"en": "G optimizer", "zh": "生成器优化器"},
+    "D optimizer": {"en": "D optimizer", "zh": "判别器优化器"},
+    "D head start": {"en": "D head start", "zh": "判别器先行步数"},
+    "optimizers": {"en": "optimizers", "zh": "优化器"},
+}
+
+
+def same(text: str) -> dict[str, str]:
+    """A formula or a name that reads the same in both languages."""
+    return {"en": text, "zh": text}
+
+
+def mlp_d(hidden: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The discriminator setting: "MLP 1-H-H-1 LeakyReLU", then `extra` after a comma."""
+    base = f"MLP 1-{hidden}-{hidden}-1 LeakyReLU"
+    if extra is None:
+        return same(base)
+    return {"en": f"{base}, {extra['en']}", "zh": f"{base}，{extra['zh']}"}
+
+
+def d_ahead(pretrain: int) -> dict[str, str]:
+    """A discriminator trained `pretrain` steps before G starts."""
+    return {"en": f"Adam lr 0.02, {pretrain} steps ahead of G", "zh": f"Adam 学习率 0.02，比生成器先训练 {pretrain} 步"}
+
+
+def sgd(lr: float) -> dict[str, str]:
+    return {"en": f"SGD lr {lr}", "zh": f"SGD 学习率 {lr}"}
+
+
+def adam(lr: float, betas: bool = False) -> dict[str, str]:
+    tail = ", betas (0.5, 0.999)" if betas else ""
+    return {"en": f"Adam lr {lr}{tail}", "zh": f"Adam 学习率 {lr}{tail.replace(', ', '，')}"}
+
+
+def runs_per_arm(n: int) -> dict[str, str]:
+    return {"en": f"{n} independent GANs; W1 is their mean", "zh": f"{n} 个独立的 GAN；W1 取其均值"}

@@ -81,23 +81,34 @@ def run(ctx):
     w1_relu, w1_leaky = (w1[n] for n in arms)
     w1_start = runs["ReLU D"]["w1"][0]
     dead_relu, dead_leaky = (dead[n] for n in arms)
-    rows = [[n, f"{100 * dead[n]:.0f}%", "-", round(w1[n], 3)] for n in arms]
-    rows += [[n, "-", f"{100 * v:.0f}%", "-"] for n, v in density.items()]
+    names = {"ReLU D": {"en": "ReLU D", "zh": "ReLU 判别器"}, "LeakyReLU(0.2) D": {"en": "LeakyReLU(0.2) D", "zh": "LeakyReLU(0.2) 判别器"},
+             "max pooling 2x2": {"en": "max pooling 2x2", "zh": "2×2 最大池化"},
+             "average pooling 2x2": {"en": "average pooling 2x2", "zh": "2×2 平均池化"}}
+    rows = [[names[n], f"{100 * dead[n]:.0f}%", "-", round(w1[n], 3)] for n in arms]
+    rows += [[names[n], "-", f"{100 * v:.0f}%", "-"] for n, v in density.items()]
     checks = [
-        Check("ReLU D: share of first-layer units passing no gradient > 20%", dead_relu, ">", 0.2),
-        Check("LeakyReLU D: share passing no gradient < 1%", dead_leaky, "<", 0.01),
-        Check("average pooling: share of pixels receiving gradient > 2 x max pooling's",
+        Check({"en": "ReLU D: share of first-layer units passing no gradient > 20%",
+               "zh": "ReLU 判别器：第一层中不传梯度的单元占比 > 20%"}, dead_relu, ">", 0.2),
+        Check({"en": "LeakyReLU D: share passing no gradient < 1%", "zh": "LeakyReLU 判别器：不传梯度的占比 < 1%"},
+              dead_leaky, "<", 0.01),
+        Check({"en": "average pooling: share of pixels receiving gradient > 2 x max pooling's",
+               "zh": "平均池化：收到梯度的像素占比 > 2 × 最大池化的"},
               density["average pooling 2x2"], ">", density["max pooling 2x2"], factor=2),
-        Check("yet the ReLU D trains: W1 to data < 0.1 x start", w1_relu, "<", w1_start, factor=0.1),
-        Check("and is no worse than LeakyReLU: W1 < 1.5 x LeakyReLU's", w1_relu, "<", w1_leaky, factor=1.5),
+        Check({"en": "yet the ReLU D trains: W1 to data < 0.1 x start", "zh": "但 ReLU 判别器照样能训练：到数据的 W1 < 0.1 × 起点"},
+              w1_relu, "<", w1_start, factor=0.1),
+        Check({"en": "and is no worse than LeakyReLU: W1 < 1.5 x LeakyReLU's", "zh": "且不比 LeakyReLU 差：W1 < 1.5 × LeakyReLU 的"},
+              w1_relu, "<", w1_leaky, factor=1.5),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1, ReLU or LeakyReLU 0.2", "steps": STEPS, "batch": BATCH,
-                  "runs per arm": f"{REPLICAS} independent GANs; W1 is their mean",
-                  "pooling": "8 x 16 x 16 random feature map, 2x2 pooling"},
-        table=Table(columns=["what", "units passing no gradient", "pixels receiving gradient", "W1 to data at the end"],
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": {"en": f"MLP 1-{HIDDEN}-{HIDDEN}-1, ReLU or LeakyReLU 0.2",
+                        "zh": f"MLP 1-{HIDDEN}-{HIDDEN}-1，ReLU 或 LeakyReLU 0.2"}, "steps": STEPS, "batch": BATCH,
+                  "runs per arm": toy.runs_per_arm(REPLICAS),
+                  "pooling": {"en": "8 x 16 x 16 random feature map, 2x2 pooling", "zh": "8 × 16 × 16 随机特征图，2×2 池化"}},
+        table=Table(columns=[{"en": "what", "zh": "对象"}, {"en": "units passing no gradient", "zh": "不传梯度的单元"},
+                             {"en": "pixels receiving gradient", "zh": "收到梯度的像素"}, toy.W1_END],
                     rows=rows),
+        labels={**toy.LABELS, **names, "pooling": {"en": "pooling", "zh": "池化"}},
         checks=checks,
         finding={
             "en": (f"The gradients are sparser: {100 * dead_relu:.0f}% of a ReLU D's first-layer units pass no gradient "
@@ -113,6 +124,7 @@ def run(ctx):
                    f"LeakyReLU 为 {w1_leaky:.3f}（起点 {w1_start:.1f}）。判别器用 LeakyReLU 是稳妥的默认做法（DCGAN），但不是灵药："
                    "“稀疏梯度严重破坏稳定性”的证据很弱，而且 DCGAN 的生成器就用 ReLU。"),
         },
-        curves=[Curve(title="W1 distance from G to the data (mean of runs)", x_label="G step", y_label="W1",
+        curves=[Curve(title={"en": "W1 distance from G to the data (mean of runs)", "zh": "生成器到数据的 W1 距离（各次运行的均值）"},
+                      x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
     )

@@ -68,25 +68,30 @@ def run(ctx):
     tail = {n: {k: toy.tail_mean(r[k]) for k in ("d_loss", "g_grad", "w1")} for n, r in runs.items()}
     ta, tb = (tail[n] for n in arms)
     w1_start = a["w1"][0]
-    rows = [[n, f"{r['d_loss'][0]:.2e}", f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
+    names = {"run A (minimax G loss)": {"en": "run A (minimax G loss)", "zh": "运行 A（minimax 生成器损失）"},
+             "run B (non-saturating G loss)": {"en": "run B (non-saturating G loss)", "zh": "运行 B（非饱和生成器损失）"}}
+    rows = [[names[n], f"{r['d_loss'][0]:.2e}", f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
              f"{tail[n]['g_grad']:.2e}", round(tail[n]["w1"], 3)] for n, r in runs.items()]
     checks = [
         # 0.05 (it was 0.01): seed 25 ended at 0.018 (seeds 0-19: at most 0.005); log 4 is 1.39.
-        Check("run A: final D loss < 0.05", ta["d_loss"], "<", 0.05),
+        Check({"en": "run A: final D loss < 0.05", "zh": "运行 A：最终判别器损失 < 0.05"}, ta["d_loss"], "<", 0.05),
         # Factors from a sweep over seeds 0-19: run A's mean G gradient was
         # 0.002-0.068 x run B's (0.05 failed on seed 16), its distance to the
         # data 0.98-1.0 x the start (0.9 left 8%); now 0.1 and 0.8.
-        Check("run A: mean G gradient < 0.1 x run B's", sum(a["g_grad"]) / STEPS, "<",
+        Check({"en": "run A: mean G gradient < 0.1 x run B's", "zh": "运行 A：生成器平均梯度 < 0.1 × 运行 B 的"}, sum(a["g_grad"]) / STEPS, "<",
               sum(b["g_grad"]) / STEPS, factor=0.1),
-        Check("run A: distance to data still > 0.8 x start (failed)", ta["w1"], ">", w1_start, factor=0.8),
-        Check("run B: final D loss > 1 (near log 4)", tb["d_loss"], ">", 1.0),
-        Check("run B: G reaches the data, W1 < 0.1 x start", tb["w1"], "<", w1_start, factor=0.1),
+        Check({"en": "run A: distance to data still > 0.8 x start (failed)", "zh": "运行 A：到数据的距离仍 > 0.8 × 起点（失败）"}, ta["w1"], ">", w1_start, factor=0.8),
+        Check({"en": "run B: final D loss > 1 (near log 4)", "zh": "运行 B：最终判别器损失 > 1（接近 log 4）"}, tb["d_loss"], ">", 1.0),
+        Check({"en": "run B: G reaches the data, W1 < 0.1 x start", "zh": "运行 B：生成器到达数据，W1 < 0.1 × 起点"}, tb["w1"], "<", w1_start, factor=0.1),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU, Adam lr 0.02, 100 steps ahead of G", "G optimizer": f"SGD lr {LR_G}",
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN, toy.d_ahead(100)), "G optimizer": toy.sgd(LR_G),
                   "steps": STEPS, "batch": BATCH, "log 4": round(math.log(4), 3)},
-        table=Table(columns=["run", "D loss start", "D loss end", "G grad start", "G grad end", "W1 end"], rows=rows),
+        table=Table(columns=[{"en": "run", "zh": "运行"}, {"en": "D loss start", "zh": "判别器损失（开始）"},
+                             {"en": "D loss end", "zh": "判别器损失（结束）"}, {"en": "G grad start", "zh": "生成器梯度（开始）"},
+                             {"en": "G grad end", "zh": "生成器梯度（结束）"}, {"en": "W1 end", "zh": "W1（结束）"}], rows=rows),
+        labels={**toy.LABELS, **names, "log 4": toy.same("log 4")},
         checks=checks,
         finding={
             "en": (f"In run A the D loss was {a['d_loss'][0]:.1e} after D's head start and ended at {ta['d_loss']:.1e}; G's gradient fell "
@@ -100,9 +105,10 @@ def run(ctx):
                    f"W1 = {tb['w1']:.3f}。判别器损失一直停在 0 意味着它能完美区分真假，"
                    "生成器从它那里学不到任何东西。"),
         },
-        curves=[Curve(title="Discriminator loss", x_label="G step", y_label="D loss", x=toy.x_axis(STEPS),
+        curves=[Curve(title={"en": "Discriminator loss", "zh": "判别器损失"}, x_label=toy.G_STEP,
+                      y_label={"en": "D loss", "zh": "判别器损失"}, x=toy.x_axis(STEPS),
                       series={n: toy.thin(r["d_loss"], STEPS) for n, r in runs.items()}),
-                Curve(title="Norm of G's gradient", x_label="G step", y_label="|grad|", log_y=True,
+                Curve(title=toy.GRAD_TITLE, x_label=toy.G_STEP, y_label=toy.same("|grad|"), log_y=True,
                       x=toy.x_axis(STEPS), series={n: [max(v, 1e-12) for v in toy.thin(r["g_grad"], STEPS)]
                                                   for n, r in runs.items()})],
     )

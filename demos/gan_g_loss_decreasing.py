@@ -76,20 +76,26 @@ def run(ctx):
     w1_start = a["w1"][0]
     tails = {n: {k: toy.tail_mean(r[k]) for k in ("g_loss", "d_loss", "w1")} for n, r in runs.items()}
     ta, tb = (tails[n] for n in arms)
-    rows = [[n, round(r["g_loss"][0], 2), round(tails[n]["g_loss"], 3), round(tails[n]["d_loss"], 3),
+    names = {"run A: D frozen": {"en": "run A: D frozen", "zh": "运行 A：判别器冻结"},
+             "run B: D learning": {"en": "run B: D learning", "zh": "运行 B：判别器在学习"}}
+    rows = [[names[n], round(r["g_loss"][0], 2), round(tails[n]["g_loss"], 3), round(tails[n]["d_loss"], 3),
              round(tails[n]["w1"], 3)] for n, r in runs.items()]
     checks = [
-        Check("run A: G loss fell by > 80%", fall(a), ">", 0.8),
-        Check("run B: G loss fell by > 80% too", fall(b), ">", 0.8),
-        Check("run A: G misses the data, W1 > 0.2 x start", ta["w1"], ">", w1_start, factor=0.2),
-        Check("run B: G reaches the data, W1 < 0.05 x start", tb["w1"], "<", w1_start, factor=0.05),
+        Check({"en": "run A: G loss fell by > 80%", "zh": "运行 A：生成器损失下降 > 80%"}, fall(a), ">", 0.8),
+        Check({"en": "run B: G loss fell by > 80% too", "zh": "运行 B：生成器损失同样下降 > 80%"}, fall(b), ">", 0.8),
+        Check({"en": "run A: G misses the data, W1 > 0.2 x start", "zh": "运行 A：生成器没到达数据，W1 > 0.2 × 起点"}, ta["w1"], ">", w1_start, factor=0.2),
+        Check({"en": "run B: G reaches the data, W1 < 0.05 x start", "zh": "运行 B：生成器到达数据，W1 < 0.05 × 起点"}, tb["w1"], "<", w1_start, factor=0.05),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)", "D head start": PRETRAIN, "G optimizer": f"SGD lr {LR_G}",
-                  "D optimizer": "Adam lr 0.02", "log 2 (G loss at equilibrium)": round(math.log(2), 3)},
-        table=Table(columns=["run", "G loss start", "G loss end", "D loss end", "W1 to data at the end"], rows=rows),
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN), "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE, "D head start": PRETRAIN, "G optimizer": toy.sgd(LR_G),
+                  "D optimizer": toy.adam(0.02), "log 2 (G loss at equilibrium)": round(math.log(2), 3)},
+        table=Table(columns=[{"en": "run", "zh": "运行"}, {"en": "G loss start", "zh": "生成器损失（开始）"},
+                             {"en": "G loss end", "zh": "生成器损失（结束）"}, {"en": "D loss end", "zh": "判别器损失（结束）"},
+                             toy.W1_END], rows=rows),
+        labels={**toy.LABELS, **names,
+                "log 2 (G loss at equilibrium)": {"en": "log 2 (G loss at equilibrium)", "zh": "log 2（均衡时的生成器损失）"}},
         checks=checks,
         finding={
             "en": (f"Both G losses fell steadily: from {a['g_loss'][0]:.1f} to {ta['g_loss']:.3f} with D frozen, from "
@@ -104,8 +110,9 @@ def run(ctx):
                    f"log 4 = 1.39 附近（此处 {tb['d_loss']:.2f}）；判别器冻结时，生成器损失降到 {ta['g_loss']:.3f}，判别器损失升到 "
                    f"{ta['d_loss']:.2f}。"),
         },
-        curves=[Curve(title="Generator loss", x_label="G step", y_label="G loss", x=toy.x_axis(STEPS),
+        curves=[Curve(title={"en": "Generator loss", "zh": "生成器损失"}, x_label=toy.G_STEP,
+                      y_label={"en": "G loss", "zh": "生成器损失"}, x=toy.x_axis(STEPS),
                       series={n: toy.thin(r["g_loss"], STEPS) for n, r in runs.items()}),
-                Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+                Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
     )
