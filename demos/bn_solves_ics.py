@@ -177,6 +177,14 @@ def run(ctx):
         # Trains better than no BN at all, the claim of Santurkar et al.; a
         # margin of 10% failed on a GPU's random stream (ratio 0.91), where
         # seeds 0-11 on the CPU gave 0.71-0.90, and 1.16-1.57 with BN off.
+        # Seeds 0-29 and 12345 on the CPU: 0.62-0.905 (seed 16; the only check
+        # of a quick demo under a 10% margin). Tried to widen it, same seeds:
+        # 60 steps (worst 0.88, but the instability check's margin falls to
+        # 8%), 100 or 120 steps (0.92, 0.95), lr 0.7 (0.83, but the
+        # instability check fails on seed 4), noise 0.2 (instability fails on
+        # 3 seeds), depth 8 (the plain net diverges on seed 5), the loss on the
+        # whole training set instead of the last 20 batches (0.91): none
+        # widens every check, so the setting and the bound stay.
         Check({"en": "BN + noise: final loss < no BN's", "zh": "BN + 噪声：最终损失 < 无 BN 的"}, noisy["final"], "<", plain["final"]),
         # The noise (0.25; it was 0.4) and the factor 1.1 (it was 2) from a sweep
         # over seeds 0-19: with 0.4 the noisy net's loss was up to 0.97 x the
