@@ -83,24 +83,31 @@ def run(ctx):
     std, article, renamed = (w1[n] for n in arms)
     w1_start = runs[next(iter(arms))]["w1"][0]
 
-    rows = [["gradient: minimax log(1 - D(G(z)))", f"{g_mm.norm().item():.2e}", "-"],
-            ["gradient: BCE, fakes labelled real", f"{g_flip.norm().item():.2e}", "-"],
-            ["gradient: non-saturating -log D(G(z))", f"{g_ns.norm().item():.2e}", "-"]]
-    rows += [[f"training: {n}", "-", round(w1[n], 3)] for n in arms]
+    rows = [[{"en": "gradient: minimax log(1 - D(G(z)))", "zh": "梯度：minimax log(1 - D(G(z)))"}, f"{g_mm.norm().item():.2e}", "-"],
+            [{"en": "gradient: BCE, fakes labelled real", "zh": "梯度：BCE，生成样本标为真"}, f"{g_flip.norm().item():.2e}", "-"],
+            [{"en": "gradient: non-saturating -log D(G(z))", "zh": "梯度：非饱和 -log D(G(z))"}, f"{g_ns.norm().item():.2e}", "-"]]
+    names = {"standard: D real=1 fake=0, G fakes labelled real":
+             {"en": "standard: D real=1 fake=0, G fakes labelled real", "zh": "标准做法：判别器 真=1 假=0，生成器把生成样本标为真"},
+             "article: D real=0 fake=1, G fakes labelled real":
+             {"en": "article: D real=0 fake=1, G fakes labelled real", "zh": "原文做法：判别器 真=0 假=1，生成器把生成样本标为真"},
+             "renaming: D real=0 fake=1, G fakes labelled 0":
+             {"en": "renaming: D real=0 fake=1, G fakes labelled 0", "zh": "改名：判别器 真=0 假=1，生成器把生成样本标为 0"}}
+    rows += [[{"en": f"training: {n}", "zh": f"训练：{names[n]['zh']}"}, "-", round(w1[n], 3)] for n in arms]
     checks = [
-        Check("fakes-labelled-real BCE and -log D(G(z)) give the same gradient: max |difference| < 1e-6",
+        Check({"en": "fakes-labelled-real BCE and -log D(G(z)) give the same gradient: max |difference| < 1e-6", "zh": "把生成样本标为真的 BCE 与 -log D(G(z)) 梯度相同：最大 |差值| < 1e-6"},
               gap, "<", 1e-6),
-        Check("its gradient > 100 x the minimax gradient (confident D)", g_flip.norm().item(), ">",
+        Check({"en": "its gradient > 100 x the minimax gradient (confident D)", "zh": "其梯度 > 100 × minimax 的梯度（判别器很自信时）"}, g_flip.norm().item(), ">",
               g_mm.norm().item(), factor=100),
-        Check("real images labelled fake for D as well: W1 to data stays > 0.9 x start", article, ">", w1_start, factor=0.9),
-        Check("all labels swapped consistently (a renaming): W1 < 0.1 x start", renamed, "<", w1_start, factor=0.1),
+        Check({"en": "real images labelled fake for D as well: W1 to data stays > 0.9 x start", "zh": "训练判别器时也把真实图片标为假：到数据的 W1 仍 > 0.9 × 起点"}, article, ">", w1_start, factor=0.9),
+        Check({"en": "all labels swapped consistently (a renaming): W1 < 0.1 x start", "zh": "所有标签一致地互换（只是改名）：W1 < 0.1 × 起点"}, renamed, "<", w1_start, factor=0.1),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU, Adam lr 0.02, {PRETRAIN} steps ahead of G",
-                  "G optimizer": f"SGD lr {LR_G}", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)"},
-        table=Table(columns=["what", "|gradient of G|", "W1 to data at the end"], rows=rows),
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN, toy.d_ahead(PRETRAIN)),
+                  "G optimizer": toy.sgd(LR_G), "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE},
+        table=Table(columns=[{"en": "what", "zh": "对象"}, {"en": "|gradient of G|", "zh": "|生成器梯度|"}, toy.W1_END], rows=rows),
+        labels={**toy.LABELS, **names},
         checks=checks,
         finding={
             "en": (f"Labelling fakes as real in G's BCE gives the gradient of -log D(G(z)) (largest difference "
@@ -114,6 +121,6 @@ def run(ctx):
                    f"标为假，生成器最终距数据 W1 = {article:.2f}（起点 {w1_start:.2f}）：它追逐的是判别器现在称为真的东西，也就是它自己的"
                    f"生成样本。把所有标签一致地互换只是改了名字（W1 = {renamed:.3f}，标准做法 {std:.3f}）。只在生成器的损失里反转标签。"),
         },
-        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+        curves=[Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
     )

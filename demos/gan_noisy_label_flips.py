@@ -80,24 +80,30 @@ def run(ctx):
     w1 = {n: toy.tail_mean(r["w1"]) for n, r in runs.items()}
     w1_plain, w1_flip = (w1[n] for n in arms)
     c_plain, c_flip = (confidence[n] for n in arms)
-    rows = [[n, round(confidence[n], 4), round(w1[n], 3)] for n in arms]
+    names = {"no flips": {"en": "no flips", "zh": "不翻转"},
+             f"labels flipped with p = {FLIP}": {"en": f"labels flipped with p = {FLIP}", "zh": f"以 p = {FLIP} 翻转标签"}}
+    rows = [[names[n], round(confidence[n], 4), round(w1[n], 3)] for n in arms]
     checks = [
         # Stated as the distance from 1, so that the margins are relative to
         # what is measured: 1 - D(real) was 0.05-0.15 with flips and
         # 0.0001-0.0006 without over seeds 0-19.
-        Check(f"D alone, with flips: 1 - mean D(real) > 0.03 (capped near p = {FLIP})", 1 - c_flip, ">", 0.03),
-        Check("D alone, without flips: 1 - mean D(real) < 0.01", 1 - c_plain, "<", 0.01),
+        Check({"en": f"D alone, with flips: 1 - mean D(real) > 0.03 (capped near p = {FLIP})", "zh": f"单独训练判别器，翻转标签：1 - mean D(real) > 0.03（上限约为 p = {FLIP}）"}, 1 - c_flip, ">", 0.03),
+        Check({"en": "D alone, without flips: 1 - mean D(real) < 0.01", "zh": "单独训练判别器，不翻转：1 - mean D(real) < 0.01"}, 1 - c_plain, "<", 0.01),
         # Factor 1.3 (it was 1.5; and 8 runs per arm, it was 4) from a sweep over
         # seeds 0-19: the ratio was 1.6-4.7 (with 4 runs it fell to 0.8 on seed 17).
-        Check("W1 to data after training: with flips > 1.3 x without (slower)", w1_flip, ">", w1_plain, factor=1.3),
+        Check({"en": "W1 to data after training: with flips > 1.3 x without (slower)", "zh": "训练后到数据的 W1：翻转 > 1.3 × 不翻转（更慢）"}, w1_flip, ">", w1_plain, factor=1.3),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)",
-                  "runs per arm": f"{REPLICAS} independent GANs; W1 is their mean", "D alone": f"{PRETRAIN} Adam steps against G's starting samples", "flip probability": FLIP,
-                  "optimizers": "Adam lr 0.02, betas (0.5, 0.999), for G and D"},
-        table=Table(columns=["labels", "D alone: mean D(real)", "GAN: W1 to data at the end"],
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN), "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE,
+                  "runs per arm": toy.runs_per_arm(REPLICAS), "D alone": {"en": f"{PRETRAIN} Adam steps against G's starting samples", "zh": f"对生成器的初始样本做 {PRETRAIN} 步 Adam"}, "flip probability": FLIP,
+                  "optimizers": {"en": "Adam lr 0.02, betas (0.5, 0.999), for G and D",
+                                 "zh": "Adam 学习率 0.02，betas (0.5, 0.999)，生成器与判别器都用"}},
+        labels={**toy.LABELS, **names, "D alone": {"en": "D alone", "zh": "单独训练判别器"},
+                "flip probability": {"en": "flip probability", "zh": "翻转概率"}},
+        table=Table(columns=[{"en": "labels", "zh": "标签"}, {"en": "D alone: mean D(real)", "zh": "单独训练判别器：mean D(real)"},
+                             {"en": "GAN: W1 to data at the end", "zh": "GAN：训练结束时到数据的 W1"}],
                     rows=rows),
         checks=checks,
         finding={
@@ -110,6 +116,6 @@ def run(ctx):
                    f"{c_plain:.4f}：噪声限制了判别器，起到了正则作用。但 {STEPS} 步后生成器距数据 W1 = {w1_flip:.2f}，"
                    f"不翻转时为 {w1_plain:.2f}：被翻转的假标签奖励了生成器当前的样本。这是一个有代价的温和正则，更像经验之谈而非公认技巧。"),
         },
-        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+        curves=[Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()})],
     )

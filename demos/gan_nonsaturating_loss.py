@@ -65,19 +65,25 @@ def run(ctx):
     w1_start = mm["w1"][0]
     w1 = {n: toy.tail_mean(r["w1"]) for n, r in runs.items()}
     w1_mm, w1_ns, w1_adam = (w1[n] for n in arms)
-    rows = [[n, f"{r['g_grad'][0]:.2e}", round(r["d_fake"][0], 4), round(r["w1"][0], 3), round(w1[n], 3)]
+    names = {"minimax log(1 - D(G(z))), SGD": {"en": "minimax log(1 - D(G(z))), SGD", "zh": "minimax log(1 - D(G(z)))，SGD"},
+             "non-saturating -log D(G(z)), SGD": {"en": "non-saturating -log D(G(z)), SGD", "zh": "非饱和 -log D(G(z))，SGD"},
+             "minimax, Adam for G (for reference)": {"en": "minimax, Adam for G (for reference)", "zh": "minimax，生成器用 Adam（作参照）"}}
+    rows = [[names[n], f"{r['g_grad'][0]:.2e}", round(r["d_fake"][0], 4), round(r["w1"][0], 3), round(w1[n], 3)]
             for n, r in runs.items()]
     checks = [
         # Factor 50 (it was 100) from a sweep over seeds 0-19: the ratio was 108-7350.
-        Check("first G gradient: non-saturating > 50 x minimax", ns["g_grad"][0], ">", mm["g_grad"][0], factor=50),
-        Check("distance to data after training: non-saturating < 0.1 x minimax (SGD)", w1_ns, "<", w1_mm, factor=0.1),
+        Check({"en": "first G gradient: non-saturating > 50 x minimax", "zh": "生成器的第一个梯度：非饱和 > 50 × minimax"}, ns["g_grad"][0], ">", mm["g_grad"][0], factor=50),
+        Check({"en": "distance to data after training: non-saturating < 0.1 x minimax (SGD)", "zh": "训练后到数据的距离：非饱和 < 0.1 × minimax（SGD）"}, w1_ns, "<", w1_mm, factor=0.1),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU, Adam lr 0.02, {PRETRAIN} steps ahead of G",
-                  "G optimizer": f"SGD lr {LR_G}", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)"},
-        table=Table(columns=["G loss", "first G gradient", "D(G(z)) at start", "W1 start", "W1 end"], rows=rows),
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN, toy.d_ahead(PRETRAIN)),
+                  "G optimizer": toy.sgd(LR_G), "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE},
+        table=Table(columns=[{"en": "G loss", "zh": "生成器损失"}, {"en": "first G gradient", "zh": "生成器的第一个梯度"},
+                             {"en": "D(G(z)) at start", "zh": "开始时的 D(G(z))"}, {"en": "W1 start", "zh": "W1（开始）"},
+                             {"en": "W1 end", "zh": "W1（结束）"}], rows=rows),
+        labels={**toy.LABELS, **names},
         checks=checks,
         finding={
             "en": (f"Against a confident D (D(G(z)) = {mm['d_fake'][0]:.1e}), the minimax loss gives G a gradient "
@@ -91,9 +97,9 @@ def run(ctx):
                    f"W1 = {w1_mm:.2f}（起点 {w1_start:.2f}：停滞），非饱和损失下为 {w1_ns:.3f}。Adam 会把极小的梯度放大成完整的一步，"
                    f"所以在这个只有两个参数的玩具里，minimax 加 Adam 仍能到 {w1_adam:.2f}；但饱和本身并没有改变。"),
         },
-        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+        curves=[Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(r["w1"], STEPS) for n, r in runs.items()}),
-                Curve(title="Norm of G's gradient", x_label="G step", y_label="|grad|", log_y=True,
+                Curve(title=toy.GRAD_TITLE, x_label=toy.G_STEP, y_label=toy.same("|grad|"), log_y=True,
                       x=toy.x_axis(STEPS), series={n: [max(v, 1e-12) for v in toy.thin(r["g_grad"], STEPS)]
                                                   for n, r in runs.items()})],
     )

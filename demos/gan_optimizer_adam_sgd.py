@@ -135,18 +135,25 @@ def run(ctx):
     best_mixed = min(w1[n] for n in names[1:-1])
     sgd = w1[names[-1]]
     w1_start = curves[names[0]][0]
-    rows = [[n, round(w1[n], 3)] for n in names]
+    words = {"Adam G, Adam D": {"en": "Adam G, Adam D", "zh": "生成器 Adam，判别器 Adam"},
+             **{f"Adam G, SGD D (lr {lr})": {"en": f"Adam G, SGD D (lr {lr})", "zh": f"生成器 Adam，判别器 SGD（学习率 {lr}）"}
+                for lr in LR_SGD_D},
+             "SGD G, SGD D": {"en": "SGD G, SGD D", "zh": "生成器 SGD，判别器 SGD"}}
+    rows = [[words[n], round(w1[n], 3)] for n in names]
     checks = [
-        Check("Adam for both: W1 to data < 0.15 x start", adam, "<", w1_start, factor=0.15),
-        Check("SGD for D, best of the rates tried: W1 > Adam for both (no gain)", best_mixed, ">", adam),
+        Check({"en": "Adam for both: W1 to data < 0.15 x start", "zh": "两者都用 Adam：到数据的 W1 < 0.15 × 起点"}, adam, "<", w1_start, factor=0.15),
+        Check({"en": "SGD for D, best of the rates tried: W1 > Adam for both (no gain)", "zh": "判别器用 SGD，所试学习率中最好的：W1 > 两者都用 Adam（没有好处）"}, best_mixed, ">", adam),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)",
-                  "runs per arm": f"{REPLICAS} independent GANs; W1 is their mean", "Adam": f"lr {LR_ADAM}, betas (0.5, 0.999)",
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": toy.mlp_d(HIDDEN), "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE,
+                  "runs per arm": toy.runs_per_arm(REPLICAS), "Adam": {"en": f"lr {LR_ADAM}, betas (0.5, 0.999)", "zh": f"学习率 {LR_ADAM}，betas (0.5, 0.999)"},
                   "SGD for D, rates tried": list(LR_SGD_D), "SGD for G (all-SGD arm)": LR_SGD_G},
-        table=Table(columns=["optimizers", "W1 to data at the end"], rows=rows),
+        table=Table(columns=[{"en": "optimizers", "zh": "优化器"}, toy.W1_END], rows=rows),
+        labels={**toy.LABELS, **words, "Adam": toy.same("Adam"),
+                "SGD for D, rates tried": {"en": "SGD for D, rates tried", "zh": "判别器用 SGD 时所试的学习率"},
+                "SGD for G (all-SGD arm)": {"en": "SGD for G (all-SGD arm)", "zh": "生成器用 SGD 时的学习率（全 SGD 组）"}},
         checks=checks,
         finding={
             "en": (f"After {STEPS} steps G is at W1 = {adam:.3f} from the data with Adam for both (start {w1_start:.1f}), "
@@ -157,6 +164,6 @@ def run(ctx):
                    f"（{len(LR_SGD_D)} 个学习率中较好的一个）时为 {best_mixed:.3f}，两者都用 SGD 时为 {sgd:.3f}。两个网络都用 Adam "
                    "（beta1 = 0.5）是标准做法；这里的结果以及我们所知的研究都不支持“判别器用 SGD”作为规则。"),
         },
-        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+        curves=[Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(c, STEPS) for n, c in curves.items()})],
     )
