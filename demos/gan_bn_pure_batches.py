@@ -92,21 +92,26 @@ def run(ctx):
         ctx.progress((ai + 1) / len(arms), name)
 
     pure, mixed, ln = (out[n] for n in arms)
-    rows = [[n, round(o["acc"], 3), f"{o['coupling']:.2e}"] for n, o in out.items()]
+    names = {"BatchNorm, pure batches": {"en": "BatchNorm, pure batches", "zh": "BatchNorm，纯批次"},
+             "BatchNorm, mixed batches": {"en": "BatchNorm, mixed batches", "zh": "BatchNorm，混合批次"},
+             "LayerNorm": {"en": "LayerNorm", "zh": "LayerNorm"}}
+    rows = [[names[n], round(o["acc"], 3), f"{o['coupling']:.2e}"] for n, o in out.items()]
     checks = [
-        Check("BatchNorm, pure batches: accuracy real vs fake < 0.65 (the mean shift is normalized away)",
+        Check({"en": "BatchNorm, pure batches: accuracy real vs fake < 0.65 (the mean shift is normalized away)", "zh": "BatchNorm，纯批次：区分真假的准确率 < 0.65（均值偏移被归一化抹掉）"},
               pure["acc"], "<", 0.65),
         # As an error rate, so that the margin is relative to the 15% allowed.
-        Check("LayerNorm: error < 0.15", 1 - ln["acc"], "<", 0.15),
-        Check("BatchNorm, mixed batches: a sample's logit moves > 0.01 when its batch-mates change",
+        Check({"en": "LayerNorm: error < 0.15", "zh": "LayerNorm：错误率 < 0.15"}, 1 - ln["acc"], "<", 0.15),
+        Check({"en": "BatchNorm, mixed batches: a sample's logit moves > 0.01 when its batch-mates change", "zh": "BatchNorm，混合批次：批内其他样本改变时，一个样本的 logit 变化 > 0.01"},
               mixed["coupling"], ">", 0.01),
-        Check("LayerNorm: a sample's logit does not depend on its batch-mates (< 1e-5)", ln["coupling"], "<", 1e-5),
+        Check({"en": "LayerNorm: a sample's logit does not depend on its batch-mates (< 1e-5)", "zh": "LayerNorm：一个样本的 logit 与批内其他样本无关（< 1e-5）"}, ln["coupling"], "<", 1e-5),
     ]
     return DemoResult(
-        settings={"real": f"N(0, I_{DIM})", "fake": f"N({SHIFT}, I_{DIM}): a mean shift only",
-                  "D": f"Linear {DIM}-{WIDTH} -> norm -> LeakyReLU -> Linear {WIDTH}-1, training mode",
-                  "steps": STEPS, "batch": f"{BATCH} real + {BATCH} fake", "optimizer": f"Adam lr {LR}"},
-        table=Table(columns=["D", "accuracy real vs fake", "logit change of one sample, other batch"], rows=rows),
+        settings={"real": {"en": f"N(0, I_{DIM})", "zh": f"N(0, I_{DIM})"}, "fake": {"en": f"N({SHIFT}, I_{DIM}): a mean shift only", "zh": f"N({SHIFT}, I_{DIM})：只有均值偏移"},
+                  "D": {"en": f"Linear {DIM}-{WIDTH} -> norm -> LeakyReLU -> Linear {WIDTH}-1, training mode", "zh": f"Linear {DIM}-{WIDTH} -> 归一化 -> LeakyReLU -> Linear {WIDTH}-1，训练模式"},
+                  "steps": STEPS, "batch": {"en": f"{BATCH} real + {BATCH} fake", "zh": f"{BATCH} 真 + {BATCH} 假"}, "optimizer": {"en": f"Adam lr {LR}", "zh": f"Adam 学习率 {LR}"}},
+        table=Table(columns=[{"en": "D", "zh": "判别器"}, {"en": "accuracy real vs fake", "zh": "区分真假的准确率"},
+                             {"en": "logit change of one sample, other batch", "zh": "换一批时单个样本的 logit 变化"}], rows=rows),
+        labels={"real": {"en": "real", "zh": "真实数据"}, "fake": {"en": "fake", "zh": "生成数据"}},
         checks=checks,
         finding={
             "en": (f"With BatchNorm on pure batches D reaches {100 * pure['acc']:.0f}% accuracy: the only difference "
