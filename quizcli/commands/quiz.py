@@ -58,7 +58,11 @@ def quiz(
         on_answer=recorder(),
         resolve=lambda info: library.question(info.id, info.bank_id),
     )
-    summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
+    from quizcli.demo import warm
+
+    # A demo worker warms up once the first question is shown (demo/warm.py).
+    with warm.session():
+        summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0)
     if summary.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

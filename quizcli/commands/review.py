@@ -79,8 +79,12 @@ def review(
                                new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
                                resolve=index.question)
             session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
-        summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
-                         demo_banks=tuple(bank))
+        from quizcli.demo import warm
+
+        # A demo worker warms up once the first card is shown (demo/warm.py).
+        with warm.session():
+            summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
+                             demo_banks=tuple(bank))
     finally:
         store.close()
     if summary.ended_by == "interrupt":

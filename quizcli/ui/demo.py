@@ -85,9 +85,15 @@ def show_demo(
     plot: str | Path | None = None,
     treatment: bool = True,
     timeout: float | None = None,
+    fresh: bool = False,
+    server: Any = None,
+    fresh_hint: str = "`--fresh` runs it again",
 ) -> DemoOutcome:
     """Run a demo with a live progress display and show everything it found.
 
+    A run already in the results cache (demo/cache.py) is shown at once,
+    marked as cached; `fresh` runs it again (and caches the new outcome).
+    `server` is a warm fork server to run it in (demo/warm.py).
     Returns the outcome; never raises for a failing demo (a KeyboardInterrupt
     stops the demo only, as the INTERRUPTED outcome).
     """
@@ -104,9 +110,22 @@ def show_demo(
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
 
     show_header(console, info, lang=lang, treatment=treatment)
+    from quizcli.demo import cache
+
+    cached = None if fresh or device not in engine.DEVICES else cache.lookup(info, seed=seed, device=device,
+                                                                             treatment=treatment)
+    if cached is not None:
+        from quizcli.demo.cache import when
+
+        console.print(Text(f"Cached: this run (same demo code, seed and device) measured on {when(cached)}; "
+                           f"{fresh_hint}.", style="yellow"))
+        render_outcome(console, cached, lang=lang)
+        _save_plot(console, cached, info, plot, lang)
+        return cached
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                         TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
-    task = progress.add_task("starting (importing PyTorch)", total=1.0)
+    warm = server is not None and getattr(server, "ready", False)
+    task = progress.add_task("starting" if warm else "starting (importing PyTorch)", total=1.0)
 
     def on_progress(done: float, message: str) -> None:
         progress.update(task, completed=done, description=message or "running")
@@ -116,7 +135,7 @@ def show_demo(
     try:
         with progress if live else contextlib.nullcontext():
             outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
-                                      timeout=timeout, on_progress=on_progress if live else None)
+                                      timeout=timeout, on_progress=on_progress if live else None, server=server)
     except QuizcliError as err:   # e.g. an unknown device name
         print_error(err, console)
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
@@ -125,17 +144,24 @@ def show_demo(
         console.print(Text(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+    cache.store(outcome)
     render_outcome(console, outcome, lang=lang)
-    if plot is not None and outcome.result is not None:
-        from quizcli.ui.plot import save_figure
-
-        try:
-            saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
-                                fallback_title=info.text("title", "en"))
-            console.print(Text(f"Saved the figure to {saved}", style="dim"))
-        except QuizcliError as err:
-            print_error(err, console)
+    _save_plot(console, outcome, info, plot, lang)
     return outcome
+
+
+def _save_plot(console: Console, outcome: DemoOutcome, info: DemoInfo, plot: str | Path | None, lang: str) -> None:
+    if plot is None or outcome.result is None:
+        return
+    from quizcli.ui.errors import print_error
+    from quizcli.ui.plot import save_figure
+
+    try:
+        saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
+                            fallback_title=info.text("title", "en"))
+        console.print(Text(f"Saved the figure to {saved}", style="dim"))
+    except QuizcliError as err:
+        print_error(err, console)
 
 
 def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
@@ -207,6 +233,10 @@ def _footer(console: Console, outcome: DemoOutcome) -> None:
         parts[-1] += f" (the experiment itself {outcome.run_s:.1f} s)"
     if not outcome.treatment:
         parts.append("treatment off")
+    if outcome.cached_at is not None:
+        from quizcli.demo.cache import when
+
+        parts.append(f"cached {when(outcome)}")
     console.print(Text(" · ".join(parts), style="dim"))
 
 

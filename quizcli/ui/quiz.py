@@ -15,7 +15,7 @@ from rich.text import Text
 from quizcli import answers
 from quizcli.model import Question, QuestionType
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
 from quizcli.ui.render import render_feedback, render_question, render_reveal
 from quizcli.ui.text import bitext, plain
 
@@ -127,18 +127,23 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
             console.print(Text(f"  {err}", style="yellow"))
 
 
-def _after(item: Item, console: Console, read: Reader, lang: str, demo_seed: int, last: bool) -> None:
+def _after(item: Item, console: Console, read: Reader, demo_key: DemoKey, last: bool) -> None:
     """Offer the demo of an answered question."""
     demo = item.question.demo
     if not demo:
         return
     console.print(Text("  Demo: ", style="bold") + plain(demo) + Text(" measures this claim in a small PyTorch run.", style="dim"))
     console.print(key_hints(("d", "run the demo"), ("Enter", "finish" if last else "next question"), ("q", "quit")))
-    cmd = command(read("> "))
-    if cmd in QUIT_WORDS:
-        raise _Quit
-    if cmd == "d":
-        run_demo(console, demo, lang, demo_seed)
+    while True:
+        cmd = command(read("> "))
+        if cmd in QUIT_WORDS:
+            raise _Quit
+        if cmd == "d" and demo_key.press(console, demo):
+            # Shown from the results cache: d again runs it afresh.
+            console.print(key_hints(("d", "run it afresh"), ("Enter", "finish" if last else "next question"),
+                                    ("q", "quit")))
+            continue
+        return
 
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
@@ -147,6 +152,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
     if read is None:
         read = reader_for(console)
     total = len(session.items)
+    demo_key = DemoKey(lang, demo_seed)
     try:
         while not session.finished:
             item = session.show()
@@ -155,7 +161,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
             if feedback is None:
                 continue
             render_feedback(console, feedback, lang)
-            _after(item, console, read, lang, demo_seed, last=session.finished)
+            _after(item, console, read, demo_key, last=session.finished)
     except _Quit:
         session.end("quit")
     except EOFError:

@@ -21,7 +21,7 @@ from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.sessions.quiz import Feedback
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
 from quizcli.ui.render import render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
@@ -215,14 +215,16 @@ class _Demo:
 
     def __init__(self, lang: str, seed: int, banks: tuple[Path, ...]) -> None:
         self.lang, self.seed, self.banks = lang, seed, banks
+        self.key = DemoKey(lang, seed)
 
-    def run(self, console: Console, demo_id: str) -> None:
+    def run(self, console: Console, demo_id: str) -> bool:
+        """Show the demo; True if it came from the results cache (d again runs it afresh)."""
         if self.banks:
             # A --bank may bring its own demos/ folder (the registry is standard library only).
             from quizcli.demo import registry
 
             registry.use_banks(list(self.banks))
-        run_demo(console, demo_id, self.lang, self.seed)
+        return self.key.press(console, demo_id)
 
 
 def _demo_line(console: Console, demo_id: str) -> None:
@@ -254,8 +256,10 @@ def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -
         cmd = _next_key(console, read)
         if cmd is None:
             continue
-        if cmd == "d":
-            demo.run(console, demo_id)
+        if cmd == "d" and demo.run(console, demo_id):
+            # Shown from the results cache: d again runs it afresh.
+            console.print(key_hints(("d", "run it afresh"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
+            continue
         return
 
 
