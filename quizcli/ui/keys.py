@@ -122,4 +122,4 @@ def run_demo(console: Console, demo_id: str, lang: str, seed: int, *, fresh: boo
         # Ctrl-C during a demo stops the demo, not the quiz.
         console.print(Text("\n  demo interrupted", style="yellow"))
         return False
-    return outcome.cached_at is not None
+    return getattr(outcome, "cached_at", None) is not None
