@@ -130,8 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # a bug: say so, and show the traceback on request
         if os.environ.get("QUIZCLI_TRACEBACK"):
             raise
-        sys.stderr.write(
-            f"quizcli: internal error (a bug): {type(err).__name__}: {err}\n"
-            "Run again with QUIZCLI_TRACEBACK=1 to see the traceback, and please report it.\n"
-        )
+        from quizcli.ui.errors import internal_error_text
+
+        sys.stderr.write(internal_error_text(err))
         sys.exit(70)

@@ -69,11 +69,25 @@ def fmt_time(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
+# Times a progress store holds: answers are given now, and schedules reach
+# a century ahead at most; a year-1 date (from an edited backup) would
+# overflow the scheduler's date arithmetic.
+MIN_YEAR, MAX_YEAR = 1970, 9000
+
+
 def parse_time(text: str) -> datetime:
+    """A time written by fmt_time (or any ISO 8601 time); ValueError if it is not one, or out of range."""
     # Fast path for what fmt_time writes (a review reads thousands of them).
     if len(text) == 24 and text[-1] == "Z":
-        return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
+    else:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError(f"time {text!r} is out of range") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"time {text!r} is out of range (years {MIN_YEAR} to {MAX_YEAR})")
+    return value

@@ -71,15 +71,24 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+MAX_CONFIG_BYTES = 64 * 1024
+
+
 def load(path: Path | None = None) -> Config:
     """Read the config file; a missing file gives the defaults."""
     path = path or paths.config_path()
+    from quizcli.files import NotRegularFile, read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
+    except NotRegularFile as err:
+        raise _bad(path, f"the config file {err.strerror}") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise _bad(path, f"cannot read the config file: {err}") from None
+        raise _bad(path, f"cannot read the config file: {getattr(err, 'strerror', None) or err}") from None
+    if len(text) > MAX_CONFIG_BYTES:
+        raise _bad(path, f"the config file is larger than {MAX_CONFIG_BYTES:,} bytes; it holds two settings")
     data = _parse_toml(text, path)
     lang = data.pop("lang", None)
     count = data.pop("count", DEFAULT_COUNT)

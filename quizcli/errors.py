@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 4        # an id or a path that does not exist
     DEMO_ERROR = 5       # a demo crashed, hung or produced NaN
     MISSING_EXTRA = 6    # the `demos` extra (torch) is not installed
+    IO_ERROR = 74        # a file could not be written: disk full, read-only, I/O error (sysexits EX_IOERR)
     INTERRUPTED = 130
 
 
@@ -37,6 +38,12 @@ class QuizcliError(Exception):
 
 class NotFoundError(QuizcliError):
     exit_code = ExitCode.NOT_FOUND
+
+
+class StorageError(QuizcliError):
+    """The machine cannot store what it must (no space, read-only, I/O error); the data is fine."""
+
+    exit_code = ExitCode.IO_ERROR
 
 
 class Problem(NamedTuple):

@@ -225,7 +225,7 @@ def test_unreadable_file(tmp_path, monkeypatch, no_builtin):
     def refuse(path, mode="r", *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(library, "open", refuse, raising=False)
+    monkeypatch.setattr(library, "read_regular", refuse, raising=False)
     bank = tmp_path / "secret.yaml"
     bank.write_text("format_version: 1\n")
     [p] = validate_paths([bank])

@@ -306,7 +306,7 @@ def test_a_trusted_demo_that_changed_says_so(monkeypatch, tmp_path):
     assert code == 0
     demo.write_text(demo.read_text() + "\n# changed\n")
     code, out, err = run(["explain", "my_demo", "--bank", str(bank), "--device", "cpu"])
-    flat = (out + err).replace("\n", "")
+    flat = " ".join((out + err).split())   # wherever the message wraps
     assert code == 5 and "Verdict" not in out
     assert "changed since you trusted them" in flat and "review the changes" in flat
 

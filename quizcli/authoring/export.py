@@ -4,6 +4,13 @@ JSON carries everything in both languages (it is bank format v1 as data, so
 `quizcli import` turns it back into the same questions); the other formats
 are for studying elsewhere and use one language (`lang`), with the usual
 fallback marker where a user bank lacks it.
+
+Bank text is anyone's, so each format is neutralised as its readers expect:
+no raw control, bidi or zero-width character in any file (`safe`; JSON
+writes them as \\u escapes, losslessly); CSV cells that a spreadsheet would
+take for a formula (starting with = + - @, a tab or a carriage return, after
+any spaces) get a leading ' (the OWASP rule) and every cell is quoted;
+Markdown has its HTML and link brackets escaped; Anki fields are HTML.
 """
 
 from __future__ import annotations
@@ -16,15 +23,53 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
+from quizcli.escaping import json_safe, safe
 from quizcli.model import Bank, Choice, Library, Question, QuestionType, Text
 
 FORMATS = ("anki", "csv", "markdown", "json")
+# The most an export writes. Banks are bounded once their aliases are
+# expanded (quizcli.bank.yamlio.MAX_EXPANDED_CHARS), but an export joins
+# many banks; a real one is a few MiB.
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
 CSV_COLUMNS = ("question", "answer", "tags", "explanation", "id", "bank", "type", "difficulty", "refs", "demo", "claim")
 _LETTERS = "ABCDEFGH"
 _WORDS = {"en": {"true": "true", "false": "false", "answer": "Answer", "refs": "Refs", "demo": "Demo",
                  "also": "also accepted", "claim": "Claim", "sheet": "Study sheet", "questions": "questions"},
           "zh": {"true": "对", "false": "错", "answer": "答案", "refs": "参考", "demo": "演示",
                  "also": "也接受", "claim": "论断", "sheet": "学习单", "questions": "道题"}}
+
+
+def _text_chars(t: Text | None) -> int:
+    return 0 if t is None else len(t.en or "") + len(t.zh or "")
+
+
+def check_export_size(questions: list[Question]) -> None:
+    """Refuse, before writing anything, an export that would pass MAX_EXPORT_BYTES.
+
+    Counts the characters of every text of the questions in both languages
+    (what JSON writes; the other formats write about half), times a margin
+    for the markup, bytes per character and repeated fields.
+    """
+    from quizcli.errors import ExitCode, QuizcliError
+
+    total = 0
+    for q in questions:
+        total += _text_chars(q.prompt) + _text_chars(q.explanation) + _text_chars(q.answer_text)
+        total += sum(_text_chars(c.text) + _text_chars(c.why) for c in q.choices)
+        total += sum(map(len, q.accept)) + sum(map(len, q.refs)) + sum(map(len, q.tags)) + 64
+        if total * 2 > MAX_EXPORT_BYTES:
+            raise QuizcliError(f"the export would be larger than {MAX_EXPORT_BYTES // 2 ** 20} MiB, "
+                               "the most quizcli writes", hint="export fewer questions (--topic, --tag, --type)",
+                               exit_code=ExitCode.BAD_INPUT)
+
+
+def check_written_size(text: str) -> None:
+    from quizcli.errors import ExitCode, QuizcliError
+
+    if len(text) > MAX_EXPORT_BYTES // 4 and len(text.encode("utf-8")) > MAX_EXPORT_BYTES:
+        raise QuizcliError(f"the export would be larger than {MAX_EXPORT_BYTES // 2 ** 20} MiB, "
+                           "the most quizcli writes", hint="export fewer questions (--topic, --tag, --type)",
+                           exit_code=ExitCode.BAD_INPUT)
 
 
 # --- bank format as data (JSON, and import's YAML) -------------------------------------
@@ -95,7 +140,7 @@ def _by_bank(library: Library, questions: list[Question]) -> list[tuple[Bank, li
 def export_json(library: Library, questions: list[Question]) -> str:
     banks = [bank_data(b, qs) for b, qs in _by_bank(library, questions)]
     data: Any = banks[0] if len(banks) == 1 else {"banks": banks}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- one language, for studying ---------------------------------------------------------
@@ -136,38 +181,60 @@ def question_text(q: Question, lang: str) -> str:
     return text
 
 
+# A cell a spreadsheet reads as a formula (OWASP "CSV injection"): these
+# first characters, also in their full-width forms, after any spaces.
+_FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that no spreadsheet runs and no terminal obeys."""
+    text = safe(str(value))
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        text = "'" + text
+    return text
+
+
 def export_csv(library: Library, questions: list[Question], lang: str) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for q in questions:
-        writer.writerow([question_text(q, lang), answer_text(q, lang), " ".join(q.tags), q.explanation.get(lang),
-                         q.id, q.bank_id, q.type.value, q.difficulty, "; ".join(q.refs), q.demo or "", q.claim or ""])
+        writer.writerow([csv_cell(v) for v in (
+            question_text(q, lang), answer_text(q, lang), " ".join(q.tags), q.explanation.get(lang),
+            q.id, q.bank_id, q.type.value, q.difficulty, "; ".join(q.refs), q.demo or "", q.claim or "")])
     return out.getvalue()
+
+
+def markdown_text(text: str) -> str:
+    """Bank text for a Markdown file: no raw HTML (`<script>` is shown, not
+    run), no link a reader could be fooled into following, no controls."""
+    text = html.escape(safe(text), quote=False)
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def export_markdown(library: Library, questions: list[Question], lang: str) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
+    md = markdown_text
     lines = [f"# quizcli: {words['sheet']}", ""]
     n = 0
     for bank, qs in _by_bank(library, questions):
-        lines += [f"## {bank.title.get(lang)} (`{bank.id}`, {len(qs)} {words['questions']})", ""]
+        lines += [f"## {md(bank.title.get(lang))} (`{md(bank.id)}`, {len(qs)} {words['questions']})", ""]
         for q in qs:
             n += 1
-            lines.append(f"### {n}. {q.prompt.get(lang)}")
+            lines.append(f"### {n}. {md(q.prompt.get(lang))}")
             lines.append("")
-            lines.append(f"<sub>`{q.id}` · {q.type.value} · {'★' * q.difficulty}"
-                         + (f" · {' '.join('#' + t for t in q.tags)}" if q.tags else "") + "</sub>")
+            lines.append(f"<sub>`{md(q.id)}` · {q.type.value} · {'★' * q.difficulty}"
+                         + (f" · {' '.join('#' + md(t) for t in q.tags)}" if q.tags else "") + "</sub>")
             lines.append("")
             for letter, c in shown_choices(q):
-                lines.append(f"- {letter}. {c.text.get(lang)}")
+                lines.append(f"- {letter}. {md(c.text.get(lang))}")
             if q.choices:
                 lines.append("")
-            lines += [f"**{words['answer']}:** {answer_text(q, lang)}", "", q.explanation.get(lang), ""]
+            lines += [f"**{words['answer']}:** {md(answer_text(q, lang))}", "", md(q.explanation.get(lang)), ""]
             if q.refs:
-                lines += [f"*{words['refs']}:* " + "; ".join(q.refs), ""]
+                lines += [f"*{words['refs']}:* " + md("; ".join(q.refs)), ""]
             if q.demo:
-                lines += [f"*{words['demo']}:* `quizcli explain {q.id}`", ""]
+                lines += [f"*{words['demo']}:* `quizcli explain {md(q.id)}`", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -180,7 +247,7 @@ def _stable_id(name: str) -> int:
 
 
 def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    return html.escape(safe(text)).replace("\n", "<br>")
 
 
 def anki_model(lang: str) -> Any:
@@ -217,7 +284,7 @@ def anki_note(q: Question, lang: str, model: Any) -> Any:
     return genanki.Note(
         model=model,
         fields=[_html(prompt), choices, _html(answer_text(q, lang)), _html(q.explanation.get(lang)),
-                _html("; ".join(q.refs)), html.escape(q.id)],
+                _html("; ".join(q.refs)), _html(q.id)],
         tags=[*q.tags, q.bank_id],
         guid=genanki.guid_for("quizcli", q.id),   # one note per question id: re-importing updates it
     )
@@ -235,7 +302,7 @@ def export_anki(library: Library, questions: list[Question], lang: str, path: Pa
     model = anki_model(lang)
     decks = []
     for bank, qs in _by_bank(library, questions):
-        deck = genanki.Deck(_stable_id(f"quizcli-deck-{bank.id}-{lang}"), f"quizcli::{bank.title.get(lang)}")
+        deck = genanki.Deck(_stable_id(f"quizcli-deck-{bank.id}-{lang}"), f"quizcli::{safe(bank.title.get(lang))}")
         for q in qs:
             deck.add_note(anki_note(q, lang, model))
         decks.append(deck)

@@ -213,14 +213,14 @@ def _key(sources) -> str | None:
     try:
         folders = set()
         for s in sources:
-            h.update(f"{s.path}:{int(s.builtin)}:{_stat_key(s.path)}\0".encode())
+            h.update(f"{s.path}:{int(s.builtin)}:{_stat_key(s.path)}\0".encode("utf-8", "surrogateescape"))
             if not s.builtin:
                 folders.add(s.path.parent)
     except OSError:
         return None
     h.update(repr(sorted(demo_ids())).encode())
     for folder in sorted(folders):
-        h.update(f"{folder}:{sorted(library.user_demo_ids(folder))}\0".encode())
+        h.update(f"{folder}:{sorted(library.user_demo_ids(folder))}\0".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

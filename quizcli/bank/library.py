@@ -7,12 +7,14 @@ second time, with positions, so every problem names its line and column.
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
+from quizcli.files import NotRegularFile, read_regular
 from quizcli.model import Bank, Choice, Claim, Library, Question, QuestionType, Text, Verdict
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ class _File:
 def _is_under(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):   # RuntimeError: a symlink loop (Python < 3.13)
         return False
     return True
 
@@ -103,8 +105,11 @@ def _read(f: _File) -> bytes | None:
             f.problems.append(Problem(f.name, None, None, "", "is a folder with no bank files (*.yaml, *.yml)",
                                       "point at a bank file, or put banks in the folder"))
             return None
-        with open(path, "rb") as fh:
-            data = fh.read(yamlio.MAX_FILE_BYTES + 1)
+        data = read_regular(path, yamlio.MAX_FILE_BYTES)
+    except NotRegularFile as err:
+        f.problems.append(Problem(f.name, None, None, "", f"{err.strerror}, so it cannot be a bank",
+                                  "point at a bank file (*.yaml) or a folder of them"))
+        return None
     except FileNotFoundError:
         f.problems.append(Problem(f.name, None, None, "", "no such file or folder", "check the path"))
         return None
@@ -113,6 +118,10 @@ def _read(f: _File) -> bytes | None:
                                   "check the file's permissions"))
         return None
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            f.problems.append(Problem(f.name, None, None, "", "is a symlink loop (it points, in the end, at itself)",
+                                      "point the link at a bank file, or give the file itself"))
+            return None
         f.problems.append(Problem(f.name, None, None, "", f"cannot be read: {err.strerror or err}",
                                   "check the path"))
         return None
@@ -395,7 +404,7 @@ def _dedupe(sources: list[Source]) -> list[Source]:
     for s in sources:
         try:
             k = s.path.resolve()
-        except OSError:
+        except (OSError, RuntimeError):   # RuntimeError: a symlink loop
             k = s.path
         if k in seen:
             # Reported beats context: a built-in file named on the command line is checked.

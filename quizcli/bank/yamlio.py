@@ -28,6 +28,12 @@ from typing import Any, NamedTuple
 # Limits, documented in content/README.md.
 MAX_FILE_BYTES = 16 * 1024 * 1024     # a real bank is well under 1 MiB
 MAX_ALIAS_NODES = 100_000             # nodes that aliases may replay, per file ("billion laughs")
+# What aliases may add to a file's size once expanded (characters of the
+# scalars they replay, plus one per node), per file: a few aliased long
+# strings can make a small file huge without many nodes. With the file size
+# cap this bounds a bank's expanded size (MAX_EXPANDED_CHARS).
+MAX_ALIAS_CHARS = 2 * 1024 * 1024
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES + MAX_ALIAS_CHARS
 MAX_DEPTH = 64                        # nesting levels; a bank needs 6
 
 Path_ = tuple  # a field path: ("questions", 3, "choices", 1)
@@ -110,6 +116,9 @@ def resolve_plain(value: str) -> Any:
 # slow path, which handles both; a false alarm only costs time. (Both regexes
 # start with a literal, which `re` scans for at C speed.)
 _TAG_START = re.compile(r"(?:^|[\s\[{,:])!")
+# An anchor (`&name`): aliases are counted by expanded size on the slow path
+# only (yaml_rs counts nodes), so a file that defines one goes there.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 _LONG_LINE = re.compile(r"\n[^\n]{2000}")
 _RS_LOCATION = re.compile(r"line (\d+), column (\d+)")
 
@@ -128,6 +137,8 @@ def parser_name() -> str:
 
 def _needs_slow_path(text: str) -> bool:
     if "!" in text and _TAG_START.search(text):
+        return True
+    if "&" in text and _ANCHOR.search(text):
         return True
     return _LONG_LINE.search("\n" + text[:2001]) is not None or _LONG_LINE.search(text) is not None
 
@@ -179,7 +190,7 @@ class _Stop(Exception):
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "has_key", "key_mark", "nodes", "anchor", "is_key")
+    __slots__ = ("container", "path", "key", "has_key", "key_mark", "nodes", "size", "anchor", "is_key")
 
     def __init__(self, container: Any, path: Path_ | None, anchor: str | None = None, is_key: bool = False) -> None:
         self.container = container      # list or dict
@@ -188,6 +199,7 @@ class _Frame:
         self.has_key = False
         self.key_mark: tuple[int, int] | None = None
         self.nodes = 1                  # nodes in this subtree, for alias accounting
+        self.size = 1                   # its expanded size: nodes + characters of its scalars
         self.anchor = anchor
         self.is_key = is_key            # this collection is itself a mapping key
 
@@ -199,8 +211,8 @@ def parse_with_positions(text: str) -> Parsed:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out = Parsed(positions={}, key_positions={})
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    budget = [MAX_ALIAS_NODES]
+    anchors: dict[str, tuple[Any, int, int]] = {}
+    budget = [MAX_ALIAS_NODES, MAX_ALIAS_CHARS]
     documents = 0
     root: list[Any] = []
 
@@ -232,13 +244,14 @@ def parse_with_positions(text: str) -> Parsed:
             return None
         return top.path + (top.key,)
 
-    def add(value: Any, nodes: int, ev: Any, key_frame: bool = False) -> None:
+    def add(value: Any, nodes: int, ev: Any, size: int = 1) -> None:
         """Attach a finished node to its parent (or make it the document)."""
         if not stack:
             root.append(value)
             return
         top = stack[-1]
         top.nodes += nodes
+        top.size += size
         if isinstance(top.container, list):
             top.container.append(value)
             return
@@ -280,9 +293,10 @@ def parse_with_positions(text: str) -> Parsed:
                 path = child_path(ev)
                 if path is not None:
                     out.positions[path] = mark(ev)
+                size = 1 + len(ev.value)
                 if ev.anchor is not None:
-                    anchors[ev.anchor] = (value, 1)
-                add(value, 1, ev)
+                    anchors[ev.anchor] = (value, 1, size)
+                add(value, 1, ev, size)
             elif kind in ("SequenceStartEvent", "MappingStartEvent"):
                 check_tag(ev)
                 if len(stack) >= MAX_DEPTH:
@@ -297,21 +311,27 @@ def parse_with_positions(text: str) -> Parsed:
             elif kind in ("SequenceEndEvent", "MappingEndEvent"):
                 frame = stack.pop()
                 if frame.anchor is not None:
-                    anchors[frame.anchor] = (frame.container, frame.nodes)
-                add(frame.container, frame.nodes, ev)
+                    anchors[frame.anchor] = (frame.container, frame.nodes, frame.size)
+                add(frame.container, frame.nodes, ev, frame.size)
             elif kind == "AliasEvent":
                 if ev.anchor not in anchors:
                     fail(ev, f"alias `*{ev.anchor}` refers to no anchor defined before it",
                          f"define `&{ev.anchor}` earlier in the file, or write the value out")
-                value, nodes = anchors[ev.anchor]
+                value, nodes, size = anchors[ev.anchor]
                 budget[0] -= nodes
+                budget[1] -= size
                 if budget[0] < 0:
                     fail(ev, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
                          "write the values out instead of nesting aliases")
+                if budget[1] < 0:
+                    fail(ev, f"aliases expand the file by more than {MAX_ALIAS_CHARS:,} characters "
+                             f"(an alias bomb?): a bank may be at most {MAX_EXPANDED_CHARS:,} characters "
+                             "once its aliases are expanded",
+                         "write the values out instead of repeating long ones through aliases")
                 path = child_path(ev)
                 if path is not None:
                     out.positions[path] = mark(ev)
-                add(value, nodes, ev)
+                add(value, nodes, ev, size)
     except _Stop:
         return out
     except yaml.MarkedYAMLError as err:

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands.options import show_help_without_arguments
+from quizcli.escaping import echo
 
 bank_app = typer.Typer(
     name="bank",
@@ -109,12 +110,12 @@ def new(
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
     _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
-    typer.echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
+    echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")
-        typer.echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
-    typer.echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
+        echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
+    echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
 
 @bank_app.command("lint", short_help="Point out what makes a valid bank worse.")
@@ -185,7 +186,7 @@ def schema(
         typer.echo(text, nl=False)
     else:
         _write(output, text)
-        typer.echo(f"wrote {output}")
+        echo(f"wrote {output}")
 
 
 @bank_app.command("trust", short_help="Allow the demos that a user bank brings to run.")
@@ -197,8 +198,9 @@ def trust(
     """Allow the demos that a user bank brings (its demos/ folder) to run.
 
     Demos are Python code from the bank's author, so quizcli runs a user
-    bank's demos only once you trust their folder. The trust covers the
-    files as they are now: if they change, quizcli asks again.
+    bank's demos only once you trust their folder. The trust covers every
+    file in that folder and below it, as they are now (each is listed): if
+    any changes, quizcli asks again.
     """
     from quizcli.demo import trust as store
     from quizcli.errors import ExitCode, QuizcliError
@@ -206,7 +208,7 @@ def trust(
     if list_:
         entries = store.trusted()
         for entry in entries:
-            typer.echo(f"{entry.folder}: {entry.reason}")
+            echo(f"{entry.folder}: {entry.reason}")
         if not entries:
             typer.echo("no demo folder is trusted")
         return
@@ -214,7 +216,9 @@ def trust(
         raise QuizcliError("give the PATH of a bank or of its demos folder", hint="or use --list",
                            exit_code=ExitCode.USAGE)
     result = store.untrust(path) if remove else store.trust(path)
-    typer.echo(f"{result.folder}: {result.reason}")
+    for line in result.files:
+        echo(f"  {line}")
+    echo(f"{result.folder}: {result.reason}")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,8 @@ import typer
 
 from quizcli.commands.options import Bank, Lang, examples, show_help_without_arguments
 
+from quizcli.escaping import echo
+
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
 demos_app = typer.Typer(
@@ -142,6 +144,7 @@ def explain(
         # Saved here, not in show_demo: a figure asked for and not written
         # (a demo without curves, an unwritable path) must fail the command.
         from quizcli.ui.plot import save_figure
+        from quizcli.ui.text import plain
 
         saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
                         fallback_title=outcome.info.text("title", "en") if outcome.info else "")
@@ -174,7 +177,7 @@ def list_demos(
 
         render_demo_list(make_console(), infos, links, lang=lang_)
     if warning:
-        typer.echo(warning, err=True)
+        echo(warning, err=True)
     if problems:
         raise registry.DemoMetaError(problems)
 

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
+from quizcli.escaping import echo
 
 
 def export(
@@ -46,6 +47,7 @@ def export(
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
+    ex.check_export_size(questions)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "anki":
@@ -54,11 +56,13 @@ def export(
             writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
                       "markdown": lambda: ex.export_markdown(library, questions, lang_),
                       "json": lambda: ex.export_json(library, questions)}[fmt]
-            output.write_text(writer(), encoding="utf-8")
+            text = writer()
+            ex.check_written_size(text)
+            output.write_text(text, encoding="utf-8")
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    typer.echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
 
 
 def import_(
@@ -106,13 +110,13 @@ def import_(
             raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
                                hint="choose another -o path, in a folder you can write to") from err
     for line in result.skipped:
-        typer.echo(f"skipped {line}", err=True)
+        echo(f"skipped {line}", err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    typer.echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
 def register(app: typer.Typer) -> None:

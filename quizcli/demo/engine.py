@@ -122,7 +122,9 @@ def runner_args(path: Path, *, seed: int, device: str, treatment: bool) -> list[
 
 
 def runner_command(path: Path, *, seed: int, device: str, treatment: bool) -> list[str]:
-    return [sys.executable, "-m", "quizcli.demo.runner", *runner_args(path, seed=seed, device=device, treatment=treatment)]
+    from quizcli.demo.launch import python_command   # isolated: nothing from the current folder
+
+    return python_command("quizcli.demo.runner", *runner_args(path, seed=seed, device=device, treatment=treatment))
 
 
 # QUIZCLI_DEMO_FORK=0 spawns a process per demo even where a fork server

@@ -58,7 +58,10 @@ def _user_demo_dirs(check_trust: bool = True) -> list[DemoDir]:
     for bank in [*paths.user_bank_paths(), *_extra_banks]:
         folder = bank if bank.is_dir() else bank.parent
         demos = folder / "demos"
-        key = demos.resolve()
+        try:
+            key = demos.resolve()
+        except (OSError, RuntimeError):   # a symlink loop: not a folder
+            continue
         if key in seen or not demos.is_dir():
             continue
         seen.add(key)

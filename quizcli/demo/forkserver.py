@@ -50,7 +50,7 @@ import threading
 import time
 from typing import Any
 
-from quizcli.demo import lifeline
+from quizcli.demo import launch, lifeline
 
 # Modules a demo process would import anyway; the server imports them once.
 WARM_MODULES = ("torch", "numpy", "quizcli.demo.kit", "quizcli.demo.runner")
@@ -83,7 +83,7 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "quizcli.demo.forkserver", str(theirs.fileno()), str(os.getpid()), str(nice)],
+                launch.python_command("quizcli.demo.forkserver", str(theirs.fileno()), str(os.getpid()), str(nice)),
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env=env, start_new_session=True,
             )

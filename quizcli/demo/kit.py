@@ -58,13 +58,14 @@ def sibling(demo_file: str, name: str) -> Any:
     Demo files are loaded by path, not as a package, so a shared helper is
     too: once per process, under a private module name.
     """
-    import importlib.util
     import sys
     from pathlib import Path
 
     key = "_quizcli_demos_" + Path(name).stem.lstrip("_")
     if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, Path(demo_file).with_name(name))
+        from quizcli.demo.launch import spec_from_file   # source only, never a .pyc
+
+        spec = spec_from_file(key, Path(demo_file).with_name(name))
         module = importlib.util.module_from_spec(spec)
         sys.modules[key] = module
         spec.loader.exec_module(module)

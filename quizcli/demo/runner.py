@@ -30,6 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, TextIO
 
+from quizcli.demo import launch
 from quizcli.demo.api import DemoContext, DemoResult
 from quizcli.demo.contract import DEVICES, INSTALL_HINT, result_problems
 
@@ -81,13 +82,18 @@ def resolve_device(name: str) -> str:
 
 
 def load_module(path: Path) -> ModuleType:
-    """Import a demo file by path (its folder goes on sys.path for `_helpers`)."""
+    """Import a demo file by path (its folder goes on sys.path for `_helpers`).
+
+    From source only: no bytecode is read or written in the demo's folder
+    tree (see quizcli.demo.launch).
+    """
     path = Path(path).resolve()
     folder = str(path.parent)
+    launch.install_demo_imports(path.parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
     name = f"quizcli_demo_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    spec = launch.spec_from_file(name, path)
     if spec is None or spec.loader is None:
         raise DemoFailure("load", f"cannot load {path} as a Python module")
     module = importlib.util.module_from_spec(spec)

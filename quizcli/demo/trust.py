@@ -3,8 +3,9 @@
 A user bank may bring demos in a `demos/` folder beside it. That is code
 from whoever wrote the bank, so quizcli runs it only after the user trusts
 that folder, explicitly: `quizcli bank trust PATH` (recorded here). A
-recorded trust covers the folder's `*.py`
-files as they were when trusted: if any is added, removed or changed, the
+recorded trust covers the folder's whole tree as it was when trusted
+(every file in every subfolder: sources, bytecode, extension modules, data
+files; see `fingerprint`): if anything is added, removed or changed, the
 folder is no longer trusted and the user is told why.
 
 The store is JSON under the user folder (`trusted-demos.json`), read and
@@ -24,6 +25,8 @@ from pathlib import Path
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
 
 STORE_VERSION = 1
+# 2: the whole tree (1, before it, hashed only demos/*.py).
+FINGERPRINT_SCHEME = 2
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class TrustStatus:
     folder: Path            # the demos folder
     trusted: bool
     reason: str             # why (not) trusted, in words for the user
+    files: tuple[str, ...] = ()   # what a new trust covers (see summary)
 
 
 def store_path() -> Path:
@@ -53,14 +57,56 @@ def demos_folder(path: Path) -> Path:
     return path / "demos"
 
 
-def fingerprint(folder: Path) -> str:
-    """A hash of the folder's demo files (names and contents)."""
+def _entries(folder: Path):
+    """(relative path, kind, bytes) for everything under `folder`, sorted.
+
+    Every file counts, whatever its name: sources, bytecode, extension
+    modules, .pth and data files, in every subfolder (hidden ones too).
+    A symlink counts as its target's path and, when that is a file, its
+    content, since Python follows it; a symlinked folder is walked like
+    any other, once.
+    """
+    seen: set[str] = set()
+    out: list[tuple[str, str, bytes]] = []
+
+    def walk(here: Path, rel: str) -> None:
+        real = os.path.realpath(here)
+        if real in seen:
+            out.append((rel, "loop", real.encode("utf-8", "surrogateescape")))
+            return
+        seen.add(real)
+        with os.scandir(here) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for e in entries:
+            name = f"{rel}/{e.name}" if rel else e.name
+            if e.is_symlink():
+                out.append((name, "link", os.readlink(e.path).encode("utf-8", "surrogateescape")))
+            if e.is_dir():   # follows symlinks
+                out.append((name, "dir", b""))
+                walk(Path(e.path), name)
+            elif e.is_file():
+                with open(e.path, "rb") as f:
+                    out.append((name, "file", f.read()))
+            elif not e.is_symlink() or os.path.lexists(e.path):
+                out.append((name, "other", b""))   # a FIFO, a socket, a device, a dangling link
+
+    walk(folder, "")
+    return out
+
+
+def fingerprint(folder: Path, entries: list | None = None) -> str:
+    """A hash of the whole demo folder tree: every path, its kind and its bytes."""
     h = hashlib.sha256()
-    for p in sorted(folder.glob("*.py")):
-        h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
+    for name, kind, data in _entries(Path(folder)) if entries is None else entries:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + kind.encode() + b"\0")
+        h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+def summary(entries: list) -> list[str]:
+    """What a trust covers, one line per file, for the user to review."""
+    return [f"{name} ({len(data)} bytes)" if kind == "file" else f"{name} ({kind})"
+            for name, kind, data in entries if kind != "dir"]
 
 
 def _load() -> dict[str, dict[str, str]]:
@@ -96,10 +142,12 @@ def trust(path: Path) -> TrustStatus:
     if not any(folder.glob("*.py")):
         raise NotFoundError(f"{folder} holds no demo (*.py)", hint="add the demo files first, then trust the folder")
     folders = _load()
-    folders[str(folder)] = {"sha256": fingerprint(folder),
+    entries = _entries(folder)   # hashed and shown: the user sees exactly what is trusted
+    folders[str(folder)] = {"sha256": fingerprint(folder, entries), "scheme": FINGERPRINT_SCHEME,
                             "trusted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     _save(folders)
-    return TrustStatus(folder, True, "trusted as it is now; changing its files withdraws the trust")
+    return TrustStatus(folder, True, "trusted as it is now (every file below it); changing, adding or "
+                                     "removing any file withdraws the trust", tuple(summary(entries)))
 
 
 def untrust(path: Path) -> TrustStatus:
@@ -117,7 +165,15 @@ def status(path: Path) -> TrustStatus:
     if entry is None:
         return TrustStatus(folder, False, f"not trusted: its demos run only after `quizcli bank trust {folder}`, "
                                           "because they are code from the bank's author")
-    if not folder.is_dir() or entry.get("sha256") != fingerprint(folder):
+    if entry.get("scheme") != FINGERPRINT_SCHEME:
+        return TrustStatus(folder, False, "no longer trusted: it was trusted by an older quizcli that checked only "
+                                          f"its top-level .py files; review the whole folder, then run "
+                                          f"`quizcli bank trust {folder}` again")
+    try:
+        same = folder.is_dir() and entry.get("sha256") == fingerprint(folder)
+    except OSError:   # unreadable now: not what was trusted
+        same = False
+    if not same:
         return TrustStatus(folder, False, "no longer trusted: its demo files changed since you trusted them; "
                                           f"review them, then run `quizcli bank trust {folder}` again")
     return TrustStatus(folder, True, f"trusted since {entry.get('trusted_at', '?')}")

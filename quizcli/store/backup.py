@@ -128,7 +128,7 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
                 raise ValueError(f"state_before {state_before!r} is not 1-3")
         except KeyError as err:
             raise bad(where, f"missing field {err.args[0]!r}") from None
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, OverflowError) as err:
             raise bad(where, str(err)) from None
         rows.append((uid, qid, at, given, int(bool(a.get("correct"))), grade, seconds, mode, rating,
                      state_before, before_json, due_after))

@@ -22,16 +22,17 @@ from __future__ import annotations
 import math
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from quizcli.clock import fmt_time, parse_time
-from quizcli.errors import NotFoundError, QuizcliError
+from quizcli.errors import NotFoundError, QuizcliError, StorageError
 from quizcli.scheduler import CardState
 from quizcli.store.cards import (_CARD_COLUMNS, _cards, _insert, _json_strings, _put_card, card_from_json,
                                  card_from_row)
-from quizcli.store.files import BUSY_TIMEOUT_MS, _check_file, _damaged, db_path
+from quizcli.store.files import BUSY_TIMEOUT_MS, _check_file, _damaged, _fault, db_path
 from quizcli.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -53,6 +54,18 @@ class TopicTotals(NamedTuple):
 
 
 
+@contextmanager
+def _keeping(event: AnswerLike) -> Iterator[None]:
+    """A StorageError says which answer was not saved, so the candidate still sees it."""
+    try:
+        yield
+    except StorageError as err:
+        verdict = "right" if event.correct else "wrong"
+        raise StorageError(f"{err.message}. Your answer to {event.question_id} was NOT saved: "
+                           f"{event.given!r} ({verdict}, at {fmt_time(event.at)})", hint=err.hint) from None
+
+
+
 class Store:
     """An open progress database. Use `open_store()`.
 
@@ -70,7 +83,10 @@ class Store:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
             self._migrate()
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise _fault(path, err) or err from None
         try:
             self.db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -81,9 +97,11 @@ class Store:
             if "locked" in str(err) or "busy" in str(err):
                 raise QuizcliError(f"the progress database {path} is busy ({err})",
                                    hint="another quizcli is setting it up; try again") from None
-            raise _damaged(path, err) from None
+            raise _fault(path, err) or _damaged(path, err) from None
         except sqlite3.DatabaseError as err:
-            raise _damaged(path, err) from None
+            raise _fault(path, err) or _damaged(path, err) from None
+        except OSError as err:   # the migration's backup copy, the folder
+            raise _fault(path, err) or err from None
 
     # -- lifecycle
 
@@ -141,8 +159,14 @@ class Store:
             if "locked" in str(err) or "busy" in str(err):
                 raise QuizcliError(f"the progress database {self.path} is busy ({err})",
                                    hint="another quizcli is writing to it; try again") from None
-            raise
+            fault = _fault(self.path, err)
+            if fault is None:
+                raise
+            raise fault from None
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:    # IntegrityError and the like: a bug
                 raise
             raise _damaged(self.path, err) from None
@@ -152,6 +176,9 @@ class Store:
         try:
             return self.db.execute(sql, tuple(args)).fetchall()
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:
                 raise
             raise _damaged(self.path, err) from None
@@ -161,7 +188,8 @@ class Store:
     def record_answer(self, event: AnswerLike) -> str:
         """Log an answer that does not touch the schedule (quiz, cram). Returns its uid."""
         uid = uuid.uuid4().hex
-        self._write(lambda db: _insert(db, uid, event, None, None, None, None))
+        with _keeping(event):
+            self._write(lambda db: _insert(db, uid, event, None, None, None, None))
         return uid
 
     def record_review(self, event: AnswerLike, rating: int, before: CardState | None, after: CardState) -> str:
@@ -172,7 +200,8 @@ class Store:
             _insert(db, uid, event, rating, before, after.due, before.state if before else None)
             _put_card(db, event.question_id, after, event.at)
 
-        self._write(write)
+        with _keeping(event):
+            self._write(write)
         return uid
 
     def rerate(self, uid: str, rating: int, after: CardState) -> None:
@@ -281,6 +310,9 @@ class Store:
             finally:
                 cur.close()     # ends the read now, not when the cursor is collected
         except sqlite3.DatabaseError as err:
+            fault = _fault(self.path, err)
+            if fault is not None:
+                raise fault from None
             if type(err) is not sqlite3.DatabaseError:
                 raise
             raise _damaged(self.path, err) from None

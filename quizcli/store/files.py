@@ -4,12 +4,13 @@ error and never written to."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
 
 from quizcli import paths
-from quizcli.errors import ExitCode, QuizcliError
+from quizcli.errors import ExitCode, QuizcliError, StorageError
 from quizcli.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 ENV_DB = "QUIZCLI_DB"                # the progress file itself (overrides QUIZCLI_HOME)
@@ -26,6 +27,47 @@ def _not_ours(path: Path, why: str) -> QuizcliError:
         f"{path} is not a quizcli progress database ({why}); it was left unchanged",
         hint=f"move it away, or point ${ENV_DB} (or $QUIZCLI_HOME) somewhere else",
         exit_code=ExitCode.BAD_INPUT)
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_OS_FAULTS = {errno.ENOSPC: "no space is left on the device", errno.EROFS: "the file system is read-only",
+              errno.EIO: "the disk reported an I/O error", errno.EACCES: "permission denied",
+              errno.EPERM: "permission denied"}
+if hasattr(errno, "EDQUOT"):
+    _OS_FAULTS[errno.EDQUOT] = "the disk quota is exceeded"
+
+
+def _storage(path: Path, what: str) -> StorageError:
+    return StorageError(
+        f"cannot write the progress database {path}: {what}",
+        hint="free some space or make its folder writable (or point $QUIZCLI_HOME elsewhere), then run "
+             "the command again; the progress already saved is intact",
+    )
+
+
+def _fault(path: Path, err: BaseException) -> QuizcliError | None:
+    """What a failed SQLite call or file operation means for the user, if it is a fault of the
+    machine (disk full, read-only, I/O) or a store with a missing table; None for anything else."""
+    if isinstance(err, OSError):
+        what = _OS_FAULTS.get(err.errno or -1)
+        return _storage(path, what) if what else None
+    if not isinstance(err, sqlite3.DatabaseError):
+        return None
+    code = getattr(err, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(err).lower()
+    if primary == _SQLITE_FULL or "disk is full" in text:
+        return _storage(path, "no space is left on the device")
+    if primary == _SQLITE_READONLY or "readonly database" in text:
+        return _storage(path, "the file or its folder is read-only")
+    if primary == _SQLITE_IOERR or "disk i/o error" in text:
+        return _storage(path, "a disk I/O error (the disk may be full, read-only or failing)")
+    if primary == _SQLITE_CANTOPEN or "unable to open database" in text:
+        return _storage(path, "it cannot be opened (its folder may be read-only or missing)")
+    if "no such table" in text or "no such column" in text:
+        return _damaged(path, f"a part of it is missing: {err}")
+    return None
 
 
 def _damaged(path: Path, err: Exception) -> QuizcliError:

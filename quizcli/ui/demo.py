@@ -141,7 +141,7 @@ def show_demo(
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     except Exception as err:   # a bug in the engine must not end a quiz session either
-        console.print(Text(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
+        console.print(plain(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
         return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
                            result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
     cache.store(outcome)
@@ -159,7 +159,7 @@ def _save_plot(console: Console, outcome: DemoOutcome, info: DemoInfo, plot: str
     try:
         saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
                             fallback_title=info.text("title", "en"))
-        console.print(Text(f"Saved the figure to {saved}", style="dim"))
+        console.print(plain(f"Saved the figure to {saved}", style="dim"))
     except QuizcliError as err:
         print_error(err, console)
 
@@ -253,12 +253,12 @@ def _render_failure(console: Console, outcome: DemoOutcome) -> None:
         return
     console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
-        console.print(Text(outcome.traceback, style="dim"))
+        console.print(plain(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
         # Only where there is a traceback to see: an unavailable --device is
         # a plain message, with its fix already in it.
-        console.print(Text(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
-                           f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+        console.print(plain(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
 
 
 # --- a question's answer (for `explain QUESTION_ID`) ----------------------------------

@@ -56,9 +56,16 @@ def echoing_reader(console: Console) -> Reader:
 def reader_for(console: Console) -> Reader:
     """input() with line editing in a terminal; in a pipe, an echoing reader.
 
-    Its first call, once the first question is on the screen, starts the
+    A closed standard input (`<&-`) is a clear error, not a crash. Its
+    first call, once the first question is on the screen, starts the
     session's warm demo worker (quizcli.demo.warm; nothing without a session).
     """
+    if sys.stdin is None or sys.stdin.closed:
+        from quizcli.errors import ExitCode, QuizcliError
+
+        raise QuizcliError("standard input is closed, and the answers are read from it",
+                           hint="run it in a terminal, or pipe the answers in (one per line)",
+                           exit_code=ExitCode.USAGE)
     if sys.stdin.isatty():
         try:
             import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)

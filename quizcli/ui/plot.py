@@ -220,10 +220,27 @@ def uses_color(console: Console) -> bool:
     return not console.no_color and console.color_system is not None
 
 
+# The narrowest console a plot fits in: its axis labels (the margin of
+# _sizes), the frame and 20 columns of plot.
+MIN_PLOT_COLUMNS = 10 + 2 + 20
+
+
 def print_plots(console: Console, result: DemoResult) -> None:
-    """Every curve and scatter of a result, sized to the console."""
+    """Every curve and scatter of a result, sized to the console.
+
+    Narrower than MIN_PLOT_COLUMNS, a plot would wrap into noise: a short
+    note replaces the plots (the table and the checks carry the numbers).
+    """
     color = uses_color(console)
     width = min(console.width, MAX_WIDTH)
+    n = len(result.curves) + len(result.scatters)
+    if n and width < MIN_PLOT_COLUMNS:
+        from rich.text import Text
+
+        console.print(Text(f"({n} plot{'s' if n != 1 else ''} not shown: "
+                           f"they need {MIN_PLOT_COLUMNS} columns; use --plot FILE)", style="dim"))
+        console.print()
+        return
     for curve in result.curves:
         console.print(render_curve(curve, width=width, color=color))
         console.print()

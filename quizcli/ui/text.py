@@ -31,32 +31,7 @@ from quizcli import model
 
 _rich_words = getattr(_rich_wrap, "words", None)
 
-# Bidirectional overrides can make text display differently from what it is
-# ("Trojan Source"); show them as escapes like other controls.
-_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
-
-
-def _visible(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def safe(text: str) -> str:
-    """`text` with every control character shown as an escape (\\x1b), except
-    newline and tab. Covers C0, DEL, C1 (0x80-0x9f, which includes the 8-bit
-    CSI 0x9b and OSC 0x9d) and bidi overrides."""
-    if text.isprintable():  # the fast path: no controls at all
-        return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in "\n\t":
-            out.append(ch)
-        elif code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI:
-            out.append(_visible(ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+from quizcli.escaping import echo, safe  # noqa: F401  (the one escaping function; re-exported)
 
 
 def plain(text: str, style: str = "") -> Text:
