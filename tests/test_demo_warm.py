@@ -267,7 +267,6 @@ def test_kill_9_during_a_demo_leaves_neither_the_worker_nor_the_demo(tmp_path):
 
     code, out, _ = run(["bank", "trust", str(bank / "demos")])
     assert code == 0, out
-    pexpect = pytest.importorskip("pexpect")
     child = _spawn_quiz(tmp_path, "--bank", str(bank / "slow.yaml"), "--topic", "slow")
     try:
         child.expect("> ")

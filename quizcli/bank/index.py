@@ -18,18 +18,9 @@ added or removed bank is a miss, and a miss runs `load_library()`, which
 raises BankError with every problem: validation is never skipped.
 
 Beside that index of the whole, each bank file has an entry of its own
-(`index/per-bank/`), keyed on that file alone: its questions' metadata and
-what the cross-bank checks need to know of it (its bank id, the claims it
-records, the ids, claims and demos its questions name). When the whole
-misses because one file of many changed, only that file is read and
-checked (per-file checks, from the content-keyed bank cache or parsed),
-the others come from their entries, and the cross-bank checks run on
-those summaries as set operations (`_clean_across`). Any doubt (a file
-that cannot be read, a problem, a summary that might hide one) falls back
-to the full, validating load, so validation is never skipped: the quick
-path only ever says "no problem" where `load_library` would say the same.
-With 100,000 questions in 20 files, an edited file costs a parse of that
-file instead of a load of all.
+(quizcli.bank.perbank): when the whole misses because one file of many
+changed, only that file is checked, and the cross-bank checks run on the
+others' summaries; any doubt falls back to the full, validating load.
 
 `Index.question(id)` builds one full Question on demand from the per-bank
 cache entry whose content key the index recorded; if that entry is gone or
@@ -40,19 +31,13 @@ without loading every question.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
-import sys
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+# Re-exported: tests and benches reach the folder, the version and the racy window here.
+from quizcli.bank.indexfile import _RACY_NS, VERSION, _folder, _stat_key  # noqa: F401
+from quizcli.bank.indexfile import _bank_plain, _key, _racy, _read, _write
 from quizcli.model import Library, Question, QuestionType
-
-VERSION = 2
-_MAGIC = "quizcli-bank-index"
-_MAX_ENTRIES = 8
-_MAX_BANK_ENTRIES = 20_000   # per-bank entries kept (a folder of 5,000 small banks fits)
 
 _QUESTION_TYPES = {t.value: t for t in QuestionType}
 
@@ -226,17 +211,6 @@ class Index:
 # Keys and the file
 
 
-def _folder() -> Path:
-    from quizcli import paths
-
-    return paths.cache_dir() / "index"
-
-
-def _stat_key(path: Path) -> tuple:
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
 def _sources(extra: Iterable[Path], include_builtin: bool):
     """The sources load_library would read, or None if it would report a problem."""
     from quizcli import paths
@@ -252,76 +226,6 @@ def _sources(extra: Iterable[Path], include_builtin: bool):
     if missing:
         return None
     return library._dedupe(sources + found)
-
-
-# A file changed within this long before the index is written could change
-# again within the same timestamp tick, size unchanged, and the key would not
-# see it (git's "racy clean" problem): such a load writes no index.
-_RACY_NS = 2_000_000_000
-
-
-def _racy(sources) -> bool:
-    import time
-
-    limit = time.time_ns() - _RACY_NS
-    try:
-        return any(os.stat(s.path).st_mtime_ns > limit for s in sources)
-    except OSError:
-        return True
-
-
-def _key(sources) -> str | None:
-    """The combined key of the sources, or None when one cannot be read."""
-    from quizcli.bank import cache, library, yamlio
-    from quizcli.demo.folders import demo_ids
-
-    h = hashlib.sha256()
-    # The loader's code (cache.code_fingerprint): an edited checker must not
-    # trust an index its older self wrote; nor an edited index.
-    h.update(f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}:"
-             f"{cache.code_fingerprint()}:{_stat_key(Path(__file__))}\0".encode())
-    try:
-        folders = set()
-        for s in sources:
-            h.update(f"{s.path}:{int(s.builtin)}:{_stat_key(s.path)}\0".encode("utf-8", "surrogateescape"))
-            if not s.builtin:
-                folders.add(s.path.parent)
-    except OSError:
-        return None
-    h.update(repr(sorted(demo_ids())).encode())
-    for folder in sorted(folders):
-        h.update(f"{folder}:{sorted(library.user_demo_ids(folder))}\0".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _read(k: str) -> tuple[tuple, tuple] | None:
-    try:
-        entry = marshal.loads((_folder() / f"{k}.marshal").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == _MAGIC and entry[1] == k
-            and isinstance(entry[2], tuple) and isinstance(entry[3], tuple)):
-        return entry[2], entry[3]
-    return None
-
-
-def _write(k: str, banks: tuple, questions: tuple) -> None:
-    """Store an index; one that cannot be written is no error."""
-    import tempfile
-
-    folder = _folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps((_MAGIC, k, banks, questions))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, folder / f"{k}.marshal")
-        entries = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
-        for old in entries[: max(0, len(entries) - _MAX_ENTRIES)]:
-            old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass
 
 
 def _from_plain(banks: tuple, questions: tuple) -> tuple[tuple[BankInfo, ...], tuple[QuestionInfo, ...]]:
@@ -355,7 +259,9 @@ def _load_index(extra: Iterable[Path], include_builtin: bool) -> Index:
         if found is not None:
             banks, questions = _from_plain(*found)
             return Index(banks, questions, loader)
-        quick = _from_bank_entries(sources, k)
+        from quizcli.bank import perbank
+
+        quick = perbank.from_bank_entries(sources, k)
         if quick is not None:
             banks, questions = _from_plain(*quick)
             return Index(banks, questions, loader, hit=False)
@@ -373,22 +279,19 @@ def _full_load(extra: tuple[Path, ...], include_builtin: bool, sources, k: str |
         plain_banks = tuple(_bank_plain(b, keys[b.source]) for b in lib.banks)
         per_bank = [_questions_plain(b) for b in lib.banks]
         _write(k, plain_banks, tuple(q for qs in per_bank for q in qs))
+        from quizcli.bank import perbank
+
         by_source = {str(s.path): s for s in sources}
         for b, pb, qs in zip(lib.banks, plain_banks, per_bank):
             source = by_source.get(b.source)
             if source is not None:
                 no_demo = tuple(c.id for c in b.claims if c.no_demo is not None)
-                _write_bank_entry(source, pb, qs, _summary(b.questions, pb, no_demo))
+                perbank.write_entry(source, pb, qs, perbank.summary(b.questions, pb, no_demo))
     # Full questions have every field an entry has: no entries to build.
     banks = tuple(BankInfo(b.id, b.source, b.builtin, keys[b.source], None if b.title is None else tuple(b.title),
                            None if b.description is None else tuple(b.description),
                            tuple(c.id for c in b.claims)) for b in lib.banks)
     return Index(banks, lib.questions, loader, library=lib)
-
-
-def _bank_plain(b: Any, content_key: str) -> tuple:
-    return (b.id, b.source, b.builtin, content_key, None if b.title is None else tuple(b.title),
-            None if b.description is None else tuple(b.description), tuple(c.id for c in b.claims))
 
 
 def _questions_plain(b: Any) -> tuple:
@@ -402,193 +305,3 @@ def _questions_plain(b: Any) -> tuple:
 
 
 _TYPE_VALUE = {t: t.value for t in QuestionType}
-
-
-# --------------------------------------------------------------------------
-# Each bank's own entry, and the cross-bank checks on their summaries
-
-
-def _bank_folder() -> Path:
-    return _folder() / "per-bank"
-
-
-def _bank_stamp(source) -> str | None:
-    """What a bank's entry is valid for: the file as it is, the loader's code."""
-    from quizcli.bank import cache, yamlio
-
-    try:
-        stat = _stat_key(source.path)
-    except OSError:
-        return None
-    return (f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}:"
-            f"{cache.code_fingerprint()}:{_stat_key(Path(__file__))}:{source.path}:{int(source.builtin)}:{stat}")
-
-
-def _bank_entry_path(source) -> Path:
-    return _bank_folder() / (hashlib.sha256(f"{source.path}:{int(source.builtin)}".encode()).hexdigest()[:40]
-                             + ".marshal")
-
-
-def _summary(questions: Iterable[Any], bank_plain: tuple, no_demo: tuple[str, ...] = ()) -> tuple:
-    """What the cross-bank checks need of one bank: (bank id, claims it records,
-    claims with a `no_demo` reason, claims its questions name, claims named by
-    a question with a demo, demos its questions name)."""
-    named, with_demo, demos = set(), set(), set()
-    for q in questions:
-        if q.claim:
-            named.add(q.claim)
-            if q.demo:
-                with_demo.add(q.claim)
-        if q.demo:
-            demos.add(q.demo)
-    return (bank_plain[0], bank_plain[6], tuple(no_demo), tuple(sorted(named)), tuple(sorted(with_demo)),
-            tuple(sorted(demos)))
-
-
-def _read_bank_entry(source) -> tuple | None:
-    stamp = _bank_stamp(source)
-    if stamp is None:
-        return None
-    try:
-        entry = marshal.loads(_bank_entry_path(source).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if isinstance(entry, tuple) and len(entry) == 5 and entry[0] == _MAGIC and entry[1] == stamp:
-        return entry[2], entry[3], entry[4]
-    return None
-
-
-def _write_bank_entry(source, bank_plain: tuple, questions: tuple, summary: tuple) -> None:
-    import tempfile
-
-    stamp = _bank_stamp(source)
-    if stamp is None:
-        return
-    folder = _bank_folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps((_MAGIC, stamp, bank_plain, questions, summary)))
-        os.replace(tmp, _bank_entry_path(source))
-    except (OSError, ValueError):
-        pass
-
-
-def _trim_bank_entries() -> None:
-    folder = _bank_folder()
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    if len(names) <= _MAX_BANK_ENTRIES:
-        return
-    entries = []
-    for name in names:
-        try:
-            entries.append((os.stat(folder / name).st_mtime, name))
-        except OSError:
-            pass
-    entries.sort()
-    for _, name in entries[: len(entries) - _MAX_BANK_ENTRIES]:
-        try:
-            os.unlink(folder / name)
-        except OSError:
-            pass
-
-
-# Where a few files changed among many, checking those files alone and the
-# rest from their entries pays; where most changed, a full load does the same work.
-_QUICK_MAX_SHARE = 0.5
-
-
-def _from_bank_entries(sources, k: str) -> tuple[tuple, tuple] | None:
-    """(banks, questions) as plain data from each bank's own entry, the
-    changed files checked alone; None where a full load must decide."""
-    if not sources:
-        return None
-    entries: list[tuple | None] = [_read_bank_entry(s) for s in sources]
-    changed = [i for i, e in enumerate(entries) if e is None]
-    if len(changed) > _QUICK_MAX_SHARE * len(sources):
-        return None
-    fresh = {}
-    for i in changed:
-        checked = _check_alone(sources[i])
-        if checked is None:
-            return None
-        entries[i] = fresh[i] = checked
-    if not _clean_across(sources, entries):
-        return None
-    banks = tuple(e[0] for e in entries)
-    questions = tuple(q for e in entries for q in e[1])
-    if _key(sources) == k and not _racy(sources):
-        for i, (bank_plain, qs, summary) in fresh.items():
-            _write_bank_entry(sources[i], bank_plain, qs, summary)
-        _write(k, banks, questions)
-        if fresh:
-            _trim_bank_entries()
-    return banks, questions
-
-
-def _check_alone(source) -> tuple | None:
-    """A changed bank file, read and checked on its own (the per-file checks
-    of load_library); its entry, or None if it has a problem or cannot be read."""
-    from quizcli.bank import library
-
-    f = library._File(source)
-    todo = library._read_or_cached(f)
-    if todo is not None:
-        k, text = todo
-        for parsed in library._parsed_ahead([text]):
-            library._check_parsed(f, k, text, parsed)
-    if f.bank is None or f.problems or f.issues or f.key is None:
-        return None
-    b = f.bank
-    bank = library.build_bank({**b, "questions": []}, f.name, source.builtin)
-    bank_plain = _bank_plain(bank, f.key)
-    qs = tuple([(q["id"], b["id"], q["type"], q["difficulty"], tuple(q["tags"]), q["demo"], q["claim"])
-                for q in b["questions"]])
-    no_demo = tuple(c["id"] for c in b["claims"] if c.get("no_demo") is not None)
-    infos = _from_plain((), qs)[1]
-    return bank_plain, qs, _summary(infos, bank_plain, no_demo)
-
-
-def _clean_across(sources, entries) -> bool:
-    """True only if library._cross_checks would find nothing: bank ids and
-    question ids unique, each claim recorded once among built-in banks and
-    once among user banks, every claim a question names recorded, no claim
-    with a `no_demo` reason named by a question with a demo, every demo known."""
-    from quizcli.bank import library
-    from quizcli.demo.folders import demo_ids
-
-    bank_ids = [e[2][0] for e in entries]
-    if len(set(bank_ids)) != len(bank_ids):
-        return False
-    recorded: set[str] = set()
-    no_demo: set[str] = set()
-    for builtin in (True, False):
-        same = [c for s, e in zip(sources, entries) if s.builtin == builtin for c in e[2][1]]
-        if len(set(same)) != len(same):
-            return False
-        recorded.update(same)
-    for e in entries:
-        no_demo.update(e[2][2])
-    n = sum(len(e[1]) for e in entries)
-    if len(set().union(*[[q[0] for q in e[1]] for e in entries])) != n:
-        return False
-    known = set(demo_ids())
-    user_demos: dict[Path, set[str]] = {}
-    for s, e in zip(sources, entries):
-        _, _, _, named, with_demo, demos = e[2]
-        if not recorded.issuperset(named) or no_demo.intersection(with_demo):
-            return False
-        if s.builtin:
-            allowed = known
-        else:
-            folder = s.path.parent
-            if folder not in user_demos:
-                user_demos[folder] = known | library.user_demo_ids(folder)
-            allowed = user_demos[folder]
-        if not allowed.issuperset(demos):
-            return False
-    return True
