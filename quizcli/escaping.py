@@ -1,7 +1,7 @@
 """The one escaping function for text that may come from a file.
 
 Standard library only, at the bottom layer: the UI (quizcli.ui.text
-re-exports `safe`), the command modules (`echo`, typer.echo through
+re-exports `safe`), the command modules (quizcli.commands.options.echo, typer.echo through
 `safe`, for plain lines that quote a file name, an id or a bank's text),
 error messages and the exporters all use this one function.
 """
@@ -60,13 +60,6 @@ def safe(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def echo(message: str, err: bool = False, nl: bool = True) -> None:
-    """typer.echo for a line that may quote a file name, an id or a bank's text: escaped."""
-    import typer
-
-    typer.echo(safe(message), err=err, nl=nl)
 
 
 def json_safe(text: str) -> str:

@@ -64,7 +64,7 @@ def sick_disk(monkeypatch):
             conn = real_connect(*args, **kw)
             return _FailingDB(conn, err) if ":memory:" not in str(args[0]) and "mode=ro" not in str(args[0]) else conn
 
-        monkeypatch.setattr(store_mod.sqlite3, "connect", connect)
+        monkeypatch.setattr(sqlite3, "connect", connect)
 
     return install
 

@@ -7,8 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import show_help_without_arguments
-from quizcli.escaping import echo
+from quizcli.commands.options import echo, show_help_without_arguments
 
 bank_app = typer.Typer(
     name="bank",

@@ -12,9 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Lang, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Lang, echo, examples, show_help_without_arguments
 
-from quizcli.escaping import echo
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 

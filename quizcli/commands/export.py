@@ -7,8 +7,7 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, examples
-from quizcli.escaping import echo
+from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, echo, examples
 
 
 def export(

@@ -42,3 +42,11 @@ def show_help_without_arguments(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+
+
+def echo(message: str, err: bool = False, nl: bool = True) -> None:
+    """typer.echo for a line that may quote a file name, an id or a bank's text: escaped
+    by quizcli.escaping.safe, the one escaping function (imported here, when a line is printed)."""
+    from quizcli.escaping import safe
+
+    typer.echo(safe(message), err=err, nl=nl)

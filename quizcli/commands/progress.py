@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from quizcli.commands.options import Bank, show_help_without_arguments
-from quizcli.escaping import echo
+from quizcli.commands.options import Bank, echo, show_help_without_arguments
 
 progress_app = typer.Typer(
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",

@@ -58,6 +58,7 @@ def sibling(demo_file: str, name: str) -> Any:
     Demo files are loaded by path, not as a package, so a shared helper is
     too: once per process, under a private module name.
     """
+    import importlib.util
     import sys
     from pathlib import Path
 

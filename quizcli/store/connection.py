@@ -22,17 +22,16 @@ from __future__ import annotations
 import math
 import sqlite3
 import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from quizcli.clock import fmt_time, parse_time
-from quizcli.errors import NotFoundError, QuizcliError, StorageError
+from quizcli.errors import NotFoundError, QuizcliError
 from quizcli.scheduler import CardState
 from quizcli.store.cards import (_CARD_COLUMNS, _cards, _insert, _json_strings, _put_card, card_from_json,
                                  card_from_row)
-from quizcli.store.files import BUSY_TIMEOUT_MS, _check_file, _damaged, _fault, db_path
+from quizcli.store.files import BUSY_TIMEOUT_MS, _check_file, _damaged, _fault, _keeping, db_path
 from quizcli.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -51,18 +50,6 @@ class TopicTotals(NamedTuple):
     recall: float            # the sum of their predicted recall
     reviews: int             # rated reviews of cards in the review state (true retention)
     recalled: int            # of those, right
-
-
-
-@contextmanager
-def _keeping(event: AnswerLike) -> Iterator[None]:
-    """A StorageError says which answer was not saved, so the candidate still sees it."""
-    try:
-        yield
-    except StorageError as err:
-        verdict = "right" if event.correct else "wrong"
-        raise StorageError(f"{err.message}. Your answer to {event.question_id} was NOT saved: "
-                           f"{event.given!r} ({verdict}, at {fmt_time(event.at)})", hint=err.hint) from None
 
 
 
@@ -159,10 +146,7 @@ class Store:
             if "locked" in str(err) or "busy" in str(err):
                 raise QuizcliError(f"the progress database {self.path} is busy ({err})",
                                    hint="another quizcli is writing to it; try again") from None
-            fault = _fault(self.path, err)
-            if fault is None:
-                raise
-            raise fault from None
+            raise _fault(self.path, err) or err from None
         except sqlite3.DatabaseError as err:
             fault = _fault(self.path, err)
             if fault is not None:

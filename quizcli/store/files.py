@@ -7,9 +7,12 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from quizcli import paths
+from quizcli.clock import fmt_time
 from quizcli.errors import ExitCode, QuizcliError, StorageError
 from quizcli.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -68,6 +71,18 @@ def _fault(path: Path, err: BaseException) -> QuizcliError | None:
     if "no such table" in text or "no such column" in text:
         return _damaged(path, f"a part of it is missing: {err}")
     return None
+
+
+@contextmanager
+def _keeping(event: Any) -> Iterator[None]:
+    """A StorageError says which answer was not saved, so the candidate still sees it."""
+    try:
+        yield
+    except StorageError as err:
+        verdict = "right" if event.correct else "wrong"
+        raise StorageError(f"{err.message}. Your answer to {event.question_id} was NOT saved: "
+                           f"{event.given!r} ({verdict}, at {fmt_time(event.at)})", hint=err.hint) from None
+
 
 
 def _damaged(path: Path, err: Exception) -> QuizcliError:

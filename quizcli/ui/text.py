@@ -31,7 +31,7 @@ from quizcli import model
 
 _rich_words = getattr(_rich_wrap, "words", None)
 
-from quizcli.escaping import echo, safe  # noqa: F401  (the one escaping function; re-exported)
+from quizcli.escaping import safe  # noqa: F401  (the one escaping function; re-exported)
 
 
 def plain(text: str, style: str = "") -> Text:
