@@ -17,8 +17,12 @@ from quizcli.model import Question, QuestionType
 
 LETTERS = "abcdefgh"   # bank format v1 allows at most 8 choices
 
-_TRUE = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "✓", "✔", "√"}
-_FALSE = {"f", "false", "n", "no", "0", "错", "否", "错误", "不对", "假", "✗", "✘", "×", "x"}
+_TRUE = {"t", "true", "y", "yes", "1", "对", "是", "正确", "真", "✓", "✔", "√",
+         "是的", "对的", "没错", "对呀", "对啊", "是啊", "确实", "成立", "正确的", "真的", "yes.", "right"}
+_FALSE = {"f", "false", "n", "no", "0", "错", "否", "错误", "不对", "假", "✗", "✘", "×", "x",
+          "不", "不是", "错的", "不正确", "错误的", "不成立", "假的", "不对的", "wrong"}
+# Sentence-final punctuation an IME adds ("是的。", "不对！"), after NFKC.
+_END_PUNCTUATION = " .。!?~…"
 
 # Flashcard self-grades, FSRS style: 1 again, 2 hard, 3 good, 4 easy.
 GRADE_AGAIN, GRADE_HARD, GRADE_GOOD, GRADE_EASY = 1, 2, 3, 4
@@ -54,12 +58,57 @@ def normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
+# What NFKC leaves alone but an input method or a habit varies: the minus
+# sign and dashes, and the ideographic comma and full stop.
+_FOLD = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\u2010": "-",
+                       "\u2011": "-", "、": ",", "。": "."})
+# CJK characters (ideographs, kana, hangul, CJK punctuation): a space next to
+# one is spacing an input method or a habit adds, never a word boundary.
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_INNER_SPACE = re.compile(rf"\s+(?=[^\w\s]|[{_CJK}])|(?<=[^\w\s])\s+|(?<=[{_CJK}])\s+")
+
+
 def normalize_text_answer(text: str) -> str:
-    """`normalize`, and spaces next to punctuation or between CJK characters
-    dropped: "H, W" = "h,w" = "Ｈ，Ｗ"; "批 归一化" = "批归一化"; but
-    "batch norm" stays two words."""
-    folded = normalize(text)
-    return re.sub(r"\s+(?=[^\w\s])|(?<=[^\w\s])\s+|(?<=[\u3000-\u9fff])\s+(?=[\u3000-\u9fff])", "", folded)
+    """How typed text answers are compared: `normalize` (width, case,
+    spaces), the minus sign and dashes as "-", 、 as a comma, and no spaces
+    next to punctuation or a CJK character: "H, W" = "h,w" = "Ｈ，Ｗ";
+    "H 和 W" = "H和W"; "m/(m − 1)" = "m/(m-1)"; but "batch norm" stays two words.
+    """
+    folded = normalize(text).translate(_FOLD)
+    return _INNER_SPACE.sub("", folded)
+
+
+# Between the items of a set answer: "H, W", "H、W", "H; W", "H/W", "H and W", "H和W".
+_ITEM_SEPARATOR = re.compile(r",|;|/|\band\b|和|与|及|以及")
+_ENCLOSED = re.compile(r"^[(\[{](.*)[)\]}]$")
+
+
+def answer_items(text: str) -> tuple[str, ...]:
+    """The items of a set answer, sorted: "(W, H)" = "H和W" = "h w" -> ("h", "w").
+
+    Items are split at commas, semicolons, slashes, "and" and 和/与/及; only
+    when there is none of those, at spaces (so "batch norm, layer norm" keeps
+    its two items whole). One pair of brackets around the whole is dropped.
+    """
+    folded = normalize_text_answer(text)
+    enclosed = _ENCLOSED.match(folded)
+    if enclosed:
+        folded = enclosed.group(1)
+    parts = _ITEM_SEPARATOR.split(folded) if _ITEM_SEPARATOR.search(folded) else folded.split()
+    return tuple(sorted(p.strip() for p in parts if p.strip()))
+
+
+def same_set(given: str, accepted: str) -> bool:
+    """Whether two set answers hold the same items. Where every accepted item
+    is one character (axes: "N, H, W"), letters typed together count as
+    items too: "WHN" = "N, H, W"."""
+    want = answer_items(accepted)
+    got = answer_items(given)
+    if got == want:
+        return True
+    if len(got) == 1 and all(len(item) == 1 for item in want):
+        return tuple(sorted(got[0])) == want
+    return False
 
 
 def parse_choices(raw: str, n_choices: int, multiple: bool) -> tuple[int, ...]:
@@ -79,12 +128,12 @@ def parse_choices(raw: str, n_choices: int, multiple: bool) -> tuple[int, ...]:
 
 
 def parse_bool(raw: str) -> bool:
-    text = normalize(raw)
+    text = normalize(raw).rstrip(_END_PUNCTUATION) or normalize(raw)
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise InvalidAnswer("type t (true) or f (false); y/n and 对/错 work too")
+    raise InvalidAnswer("type t (true) or f (false); y/n, 对/错, 是的/不对, 正确/错误 work too")
 
 
 def parse_number(raw: str) -> float:
@@ -159,6 +208,8 @@ def check(question: Question, raw: str, order: Sequence[int] | None = None) -> C
         if not given:
             raise InvalidAnswer("type an answer")
         ok = any(given == normalize_text_answer(a) for a in question.accept)
+        if not ok and question.unordered:
+            ok = any(same_set(raw, a) for a in question.accept)
         return Checked(ok, raw, given)
     raise ValueError(f"{qtype.value} questions are graded by the user, not checked")
 

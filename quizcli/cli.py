@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from quizcli import __version__
-from quizcli.commands import bank, browse, demos, export, progress, quiz, review
+from quizcli.commands import bank, browse, demos, export, interview, progress, quiz, review
 from quizcli.commands.options import show_help_without_arguments
 
 
@@ -47,7 +47,10 @@ app = typer.Typer(
     help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
     cls=_Group,
     invoke_without_command=True,
-    add_completion=False,
+    # Typer's completion: `quizcli --install-completion` (bash, zsh, fish,
+    # PowerShell) completes commands, options, topics, tags, question and
+    # demo ids (quizcli.commands.complete).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help: Typer's Rich help imports markdown-it and friends, which
     # makes `quizcli --help` ~1.7x slower than importing typer and rich
@@ -72,7 +75,7 @@ def _root(
     show_help_without_arguments(ctx)
 
 
-for module in (quiz, browse, bank, demos, review, progress, export):
+for module in (quiz, browse, bank, demos, review, progress, export, interview):
     module.register(app)
 
 
@@ -108,14 +111,28 @@ def main(argv: list[str] | None = None) -> None:
     """
     from quizcli.errors import ExitCode, QuizcliError
 
+    ClickException, Abort = _click_errors()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        _app_for(args)(args=args, prog_name="quizcli")
+        # Not standalone: Click's own errors come here, to be shown as ours are.
+        code = _app_for(args)(args=args, prog_name="quizcli", standalone_mode=False)
     except QuizcliError as err:
         from quizcli.ui.errors import print_error
 
         print_error(err)
         sys.exit(int(err.exit_code))
+    except ClickException as err:      # a bad option, a value out of range, a missing argument
+        from quizcli.ui.errors import print_error
+
+        print_error(QuizcliError(err.format_message(), hint=_usage_hint(err)))
+        sys.exit(err.exit_code)
+    except Abort as err:     # a declined confirmation, or end of input at one
+        if isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
+            sys.exit(ExitCode.INTERRUPTED)
+        from quizcli.ui.errors import print_error
+
+        print_error(QuizcliError("not confirmed; nothing was changed", hint="answer y to go ahead, or pass --yes"))
+        sys.exit(ExitCode.FAILURE)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
     except (_PipeClosed, BrokenPipeError):
@@ -134,3 +151,22 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stderr.write(internal_error_text(err))
         sys.exit(70)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _click_errors() -> tuple[type[Exception], type[Exception]]:
+    """Click's error and abort classes: Typer 0.26+ carries its own copy of
+    Click (typer._click), whose classes are not the `click` package's."""
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:           # a Typer that uses the click package
+        from click import ClickException
+    return ClickException, typer.Abort
+
+
+def _usage_hint(err: Exception) -> str:
+    """Where to read how a command is used."""
+    ctx = getattr(err, "ctx", None)
+    path = ctx.command_path if ctx is not None else "quizcli"
+    return f"see `{path} --help`"

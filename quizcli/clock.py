@@ -62,6 +62,11 @@ def parse_until(raw: str, now: datetime) -> datetime:
 # which sorts as it reads and SQLite's date functions understand.
 
 
+def interview_day(until: datetime) -> str:
+    """The day an `until` time (the end of that local day) stands for."""
+    return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
+
+
 def fmt_time(at: datetime) -> str:
     if at.tzinfo is None:
         raise ValueError("times must be timezone-aware")

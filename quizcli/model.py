@@ -25,6 +25,16 @@ class QuestionType(str, Enum):
     NUMERIC = "numeric"
     SHORT_ANSWER = "short_answer"
     FLASHCARD = "flashcard"
+    # -- open interview questions (#17) --
+    OPEN = "open"
+
+    @property
+    def self_graded(self) -> bool:
+        """Shown, then graded by the user (quiz and review): no typed answer to check."""
+        return self in _SELF_GRADED
+
+
+_SELF_GRADED = frozenset({QuestionType.FLASHCARD, QuestionType.OPEN})
 
 
 class Verdict(str, Enum):
@@ -63,6 +73,36 @@ class Choice(NamedTuple):
     why: Text | None = None   # optional: why this choice is right or wrong
 
 
+# -- open interview questions (#17) ---------------------------------------------
+
+
+class Phrases(NamedTuple):
+    """Matcher phrases per language (syntax: content/README.md, quizcli.matching)."""
+
+    en: tuple[str, ...] = ()
+    zh: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return self.en + self.zh
+
+
+class KeyPoint(NamedTuple):
+    """One thing a good answer to an open question says."""
+
+    id: str
+    text: Text
+    phrases: Phrases
+    avoid: Phrases = Phrases()
+
+
+class FollowUp(NamedTuple):
+    """Another open question to ask next; `when` ties it to a key point of this one."""
+
+    id: str
+    when: str | None = None      # "missed" | "covered" | None (always a candidate)
+    point: str | None = None     # a key point id of this question, given with `when`
+
+
 class Question(NamedTuple):
     id: str
     type: QuestionType
@@ -81,10 +121,14 @@ class Question(NamedTuple):
     tolerance: float = 0.0                    # numeric, absolute
     unit: str | None = None                   # numeric, display only
     accept: tuple[str, ...] = ()              # short_answer; accept[0] is shown as the answer
-    answer_text: Text | None = None           # flashcard (and optional model answer for short_answer)
+    answer_text: Text | None = None           # flashcard, open (the model answer); optional for short_answer
     # Where it came from, for messages.
     source: str = ""
     line: int | None = None
+    unordered: bool = False                   # short_answer: the answer is a set, its items in any order
+    # -- open interview questions (#17) --
+    key_points: tuple[KeyPoint, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
 
     @property
     def correct_indices(self) -> tuple[int, ...]:

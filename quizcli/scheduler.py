@@ -30,6 +30,7 @@ with fractional days (py-fsrs rounds elapsed time to whole days).
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -82,7 +83,7 @@ class Scheduler:
     """FSRS with a desired retention and an optional interview date."""
 
     def __init__(self, desired_retention: float = DEFAULT_RETENTION, until: datetime | None = None,
-                 target: float | None = None) -> None:
+                 target: float | None = None, parameters: tuple[float, ...] | None = None) -> None:
         if not 0.7 <= desired_retention <= 0.99:
             raise ValueError("desired retention must be between 0.70 and 0.99")
         if target is not None and not 0.7 <= target <= 0.99:
@@ -91,6 +92,8 @@ class Scheduler:
         self.until = _utc(until) if until is not None else None
         # Recall to aim for on the interview date: never below what FSRS keeps anyway.
         self.target = max(desired_retention, DEFAULT_TARGET if target is None else target)
+        # FSRS's 21 parameters fitted to this candidate (`quizcli progress optimize`); None: FSRS's defaults.
+        self.parameters = tuple(parameters) if parameters is not None else None
 
     # fsrs is imported when first needed: `quizcli review` shows its first
     # card before anything is scheduled.
@@ -98,6 +101,9 @@ class Scheduler:
     def _fsrs(self) -> Any:
         from fsrs import Scheduler as _FsrsScheduler
 
+        if self.parameters is not None:
+            return _FsrsScheduler(parameters=self.parameters, desired_retention=self.desired_retention,
+                                  enable_fuzzing=False)
         return _FsrsScheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
 
     @cached_property
@@ -172,16 +178,25 @@ class Scheduler:
         return max(latest, now), True
 
 
+def _half_up(x: float) -> int:
+    # Not round(): it rounds halves to even (5.5 min -> 6, but 4.5 min -> 4).
+    return int(math.floor(x + 0.5))
+
+
 def format_interval(delta: timedelta) -> str:
-    """A short human interval: 1m, 10m, 5h, 3d, 2.5mo, 1.2y."""
+    """A short human interval: 1m, 10m, 5h, 3d, 2.5mo, 1.2y.
+
+    The one place where intervals are rounded: a rating's key and the line
+    after the rating both show the scheduler's interval through it.
+    """
     secs = delta.total_seconds()
     if secs < 3600:
-        return f"{max(1, round(secs / 60))}m"
+        return f"{max(1, _half_up(secs / 60))}m"
     if secs < 86400:
-        return f"{round(secs / 3600)}h"
+        return f"{_half_up(secs / 3600)}h"
     days = secs / 86400
     if days < 30:
-        return f"{round(days)}d"
+        return f"{_half_up(days)}d"
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")

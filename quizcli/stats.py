@@ -45,6 +45,13 @@ class Leech(NamedTuple):
     answers: int
 
 
+class Suspended(NamedTuple):
+    question_id: str
+    topic: str
+    why: str                     # "leech" (suspended by itself) or "by hand" (`!` in review)
+    since: datetime | None
+
+
 class Stats(NamedTuple):
     now: datetime
     today: date
@@ -60,6 +67,7 @@ class Stats(NamedTuple):
     desired_retention: float
     leeches: tuple[Leech, ...]
     until: datetime | None
+    suspended: tuple[Suspended, ...] = ()         # not asked in review until `quizcli progress unsuspend ID`
 
 
 def _local_day(at: datetime) -> date:
@@ -158,6 +166,13 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
     leech_topics = _topic_of(topic_ids, [qid for qid, _, _ in failing])
     leeches = [Leech(qid, topic, n - correct, n) for (qid, n, correct), topic in zip(failing, leech_topics)]
 
+    from quizcli.store.schema import SUSPENDED_LEECH
+
+    held = sorted((qid, h) for qid, h in store.holds().items() if h[0])
+    held_topics = _topic_of(topic_ids, [qid for qid, _ in held])
+    suspended = tuple(Suspended(qid, topic, "leech" if h[0] == SUSPENDED_LEECH else "by hand", h[1])
+                      for (qid, h), topic in zip(held, held_topics))
+
     sums = {(t.topic if t.topic is not None else ORPHAN_TOPIC): t for t in per_topic}
     topics = []
     for topic in sorted(set(topic_ids) | set(sums)):
@@ -207,6 +222,7 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
         desired_retention=scheduler.desired_retention,
         leeches=tuple(sorted(leeches, key=lambda l: (-l.failures, l.question_id))),
         until=scheduler.until,
+        suspended=suspended,
     )
 
 
@@ -227,5 +243,8 @@ def to_json(stats: Stats, forecast: Sequence = ()) -> dict:
                       "reviews": stats.retention_reviews},
         "leeches": [l._asdict() for l in stats.leeches],
         "until": fmt_time(stats.until) if stats.until else None,
+        "suspended": [{"question_id": x.question_id, "topic": x.topic, "why": x.why,
+                       "since": fmt_time(x.since) if x.since else None,
+                       "unsuspend": f"quizcli progress unsuspend {x.question_id}"} for x in stats.suspended],
         "forecast": [f._asdict() for f in forecast],
     }

@@ -141,3 +141,72 @@ def test_text_answer_normalization_equal(a, b):
 
 def test_text_answer_normalization_keeps_words_apart():
     assert answers.normalize_text_answer("batch norm") != answers.normalize_text_answer("batchnorm")
+
+
+# -- what Chinese input methods produce (#14) ------------------------------
+
+
+@pytest.mark.parametrize("a, b", [
+    ("H和W", "H 和 W"), ("Ｈ和Ｗ", "H 和 W"), ("批 归一化 层", "批归一化层"), ("m/(m−1)", "m/(m-1)"),
+    ("（－1，1）", "(-1, 1)"), ("N、H、W", "N, H, W"), ("0.9 和 0.999", "0.9和0.999"),
+    ("β１＝0.9", "β1 = 0.9"), ("ReLU 函数", "relu函数"),
+])
+def test_text_answers_equal_after_ime_folding(a, b):
+    assert answers.normalize_text_answer(a) == answers.normalize_text_answer(b)
+
+
+@pytest.mark.parametrize("raw", ["H和W", "Ｈ和Ｗ", "H 和 W", "h,w", "H、W", "Ｈ，Ｗ", "h , w"])
+def test_short_answer_from_an_ime_is_right(raw):
+    q = _q(QuestionType.SHORT_ANSWER, accept=("H, W", "H 和 W"))
+    assert answers.check(q, raw).correct
+
+
+@pytest.mark.parametrize("raw", ["W, H", "W和H", "(W, H)", "W H", "w and h", "W、H"])
+def test_set_answers_in_any_order(raw):
+    q = _q(QuestionType.SHORT_ANSWER, accept=("H, W",), unordered=True)
+    assert answers.check(q, raw).correct
+
+
+@pytest.mark.parametrize("raw", ["W, H", "H", "H, W, N", "H, H"])
+def test_set_answers_need_the_same_items(raw):
+    ordered = _q(QuestionType.SHORT_ANSWER, accept=("H, W",))
+    assert not answers.check(ordered, "W, H").correct     # a sequence keeps its order
+    unordered = _q(QuestionType.SHORT_ANSWER, accept=("H, W",), unordered=True)
+    if raw != "W, H":
+        assert not answers.check(unordered, raw).correct
+
+
+def test_set_items_keep_multiword_items_whole():
+    q = _q(QuestionType.SHORT_ANSWER, accept=("batch norm, layer norm",), unordered=True)
+    assert answers.check(q, "layer norm, batch norm").correct
+    assert not answers.check(q, "norm batch, norm layer").correct
+
+
+@pytest.mark.parametrize("raw", ["是的", "对的", "正确", "没错", "是", "真", "对", "yes", "Y", "true", "T", "确实", "√"])
+def test_true_words_in_chinese(raw):
+    assert answers.parse_bool(raw) is True
+
+
+@pytest.mark.parametrize("raw", ["不对", "错误", "不是", "错的", "否", "假", "不正确", "no", "F", "错", "×", "不"])
+def test_false_words_in_chinese(raw):
+    assert answers.parse_bool(raw) is False
+
+
+@pytest.mark.parametrize("raw", ["是的。", "不对！", "正确 ", "错误。"])
+def test_true_false_ignores_end_punctuation(raw):
+    assert answers.parse_bool(raw) in (True, False)
+
+
+def test_brackets_matter_in_an_ordered_answer():
+    # An open interval is not a closed one: brackets are kept unless the answer is a set.
+    q = _q(QuestionType.SHORT_ANSWER, accept=("(-1, 1)",))
+    assert answers.check(q, "（−1，1）").correct
+    assert not answers.check(q, "[-1, 1]").correct
+
+
+def test_set_of_single_letters_typed_together():
+    q = _q(QuestionType.SHORT_ANSWER, accept=("N, H, W",), unordered=True)
+    for raw in ("NHW", "whn", "Ｈ Ｗ Ｎ", "N和H和W"):
+        assert answers.check(q, raw).correct, raw
+    for raw in ("HW", "NHWC", "NNHW"):
+        assert not answers.check(q, raw).correct, raw

@@ -122,3 +122,25 @@ def test_no_module_over_500_lines_without_a_reason():
             if "Longer than" not in doc:
                 long.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
     assert long == [], "split these, or say in the docstring why not (a sentence starting 'Longer than'): " + ", ".join(long)
+
+
+def test_references_to_readme_sections_exist():
+    """A comment or message that sends the reader to a README section
+    ('the README, "Exit status"', 'content/README.md, "Tags"') names a
+    heading that README has."""
+    import re
+
+    def headings(readme: Path) -> set[str]:
+        return {re.sub(r"^#+\s*", "", line).strip() for line in readme.read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")}
+
+    pattern = re.compile(r'((?:[\w-]+/)*)README(?:\.md)?,? (?:section )?\\?"([A-Za-z][^"\\\n{}()]*)\\?"')
+    missing = []
+    for path in sorted([*PACKAGE.rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        for folder, name in pattern.findall(path.read_text(encoding="utf-8")):
+            readme = ROOT / folder / "README.md"
+            if not readme.is_file() or not any(name in h for h in headings(readme)):
+                missing.append(f"{path.relative_to(ROOT)}: {folder}README.md, {name!r}")
+    assert missing == []
+    assert pattern.findall('see the README, \\"Quick start\\"') == [("", "Quick start")]
+    assert pattern.findall('see content/README.md, "Tags"') == [("content/", "Tags")]

@@ -33,8 +33,9 @@ def test_bank_new_writes_a_valid_bank_with_every_type_and_its_schema(tmp_path):
     assert validate_paths([out]) == []
     [bank] = load_library(extra=[out], include_builtin=False).banks
     assert bank.id == "interview_notes"
-    assert {q.type.value for q in bank.questions} == {
-        "single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard"}
+    from quizcli.model import QuestionType
+
+    assert {q.type for q in bank.questions} == set(QuestionType)      # one question of every type
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=quizcli-bank.schema.json")
     assert "# stable and unique across all banks" in text           # fields are explained

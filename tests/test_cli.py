@@ -64,3 +64,51 @@ def test_a_run_builds_only_its_command_and_says_the_same(path):
     if path:
         assert len(_app_for(path).registered_commands) + len(_app_for(path).registered_groups) == 1
     assert _app_for(["--version", *path]) is app and _app_for(["revie"]) is app
+
+
+# -- Click's own errors in the error:/hint: form, exit codes per the README (#14)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["quiz", "-n", "-1"], "-1 is not in the range x>=0"),
+    (["review", "--retention", "2"], "2.0 is not in the range 0.7<=x<=0.99"),
+    (["quiz", "--no-such-option"], "No such option: --no-such-option"),
+    (["no-such-command"], "No such command 'no-such-command'"),
+    (["show"], "Missing argument 'ID'"),
+])
+def test_click_usage_errors_look_like_every_other_error(args, says):
+    from cli_run import run
+
+    code, out, err = run(args)
+    assert code == 2
+    assert err.startswith("error: ") and says in err, err
+    assert "hint: " in err and "--help" in err
+    assert "Usage:" not in err and "Try '" not in err
+
+
+def test_a_declined_confirmation_is_an_error_message_and_changes_nothing():
+    from datetime import datetime, timezone
+
+    from quizcli.sessions.quiz import AnswerEvent
+    from quizcli.store import open_store
+    from cli_run import run
+
+    with open_store() as store:
+        store.record_answer(AnswerEvent("bn-param-count", datetime.now(timezone.utc), "b", True, None, 1.0, "quiz"))
+    code, out, err = run(["progress", "reset", "bn-param-count"], input="n\n")
+    assert code == 1
+    assert "error: " in err and "nothing was changed" in err and "Aborted!" not in err + out
+    with open_store() as store:
+        assert store.count_answers() == 1
+
+
+@pytest.mark.parametrize("command", [["quiz"], ["list"], ["review"], ["export", "-f", "csv", "-o", "-"]],
+                         ids=lambda c: c[0])
+def test_unknown_topic_unknown_tag_and_no_match_give_one_code(command):
+    from cli_run import run
+
+    cases = [("topic", ["--topic", "nope"]), ("tag", ["--tag", "nope"])]
+    if command[0] != "list":     # an empty list is an answer, not an error
+        cases.append(("nothing matches", ["--topic", "bn", "--tag", "wgan-gp"]))
+    codes = {what: run([*command, *extra])[0] for what, extra in cases}
+    assert set(codes.values()) == {4}, codes

@@ -102,14 +102,17 @@ def test_anki_deck_has_a_working_note_for_every_type(example, tmp_path):
     decks = json.loads(db.execute("select decks from col").fetchone()[0])
     db.close()
     assert len(notes) == 6
-    fields = {n[0].split("\x1f")[5]: n for n in notes}   # the Id field
-    question, choices, answer, explanation, refs, _ = fields["example-bn-where"][0].split("\x1f")
-    assert "over which axes" in question.lower() and "C. N, H, W" in choices  # stable shuffled order
-    assert answer.startswith("C. N, H, W") and "statistics over the batch" in explanation
-    assert fields["example-bn-params"][0].split("\x1f")[2] == "128"
-    assert fields["example-bn-eval"][0].split("\x1f")[2] == "true"
+    from quizcli.authoring.anki_export import FIELDS
+
+    fields = {n[0].split("\x1f")[0]: (dict(zip(FIELDS, n[0].split("\x1f"))), n[1]) for n in notes}   # by Id
+    where = fields["example-bn-where"][0]
+    assert "over which axes" in where["QuestionEn"].lower() and "C. N, H, W" in where["ChoicesEn"]  # stable shuffle
+    assert where["AnswerEn"].startswith("C. N, H, W") and "statistics over the batch" in where["ExplanationEn"]
+    assert (where["ShowEn"], where["ShowZh"]) == ("1", "")
+    assert fields["example-bn-params"][0]["AnswerEn"] == "128"
+    assert fields["example-bn-eval"][0]["AnswerEn"] == "true" and fields["example-bn-eval"][0]["AnswerZh"] == "对"
     assert "example" in fields["example-bn-params"][1].split() and "pytorch" in fields["example-bn-params"][1].split()
-    assert any(d["name"] == "quizcli::Example bank" for d in decks.values())
+    assert any(d["name"] == "quizcli::Example bank · 示例题库" for d in decks.values())
 
 
 def test_export_with_no_matching_question_is_an_error(example, tmp_path):
@@ -254,14 +257,41 @@ def test_import_asks_for_an_id_when_the_file_name_gives_none(tmp_path, no_builti
     assert bank.id == "notes"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "json"])
+def test_export_to_stdout_with_dash(example, tmp_path, monkeypatch, fmt):
+    from cli_run import run
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["export", "-f", fmt, "-o", "-", "--bank", str(example), "--lang", "en"])
+    assert code == 0, err
+    assert not (tmp_path / "-").exists()
+    assert "example-bn-eval" in out or "BatchNorm" in out
+    if fmt == "json":
+        assert json.loads(out)           # nothing but the export on stdout
+    assert "wrote" in err and "to standard output" in err
+
+
+def test_anki_export_to_stdout_is_the_deck(example, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["export", "-f", "anki", "-o", "-", "--bank", str(example)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(io.BytesIO(result.stdout_bytes))
+    assert not (tmp_path / "-").exists()
+
+
 def _anki_answers(path: Path, tmp_path: Path) -> dict[str, tuple[str, str]]:
     """Id -> (choices field, answer field) of every choice note in an .apkg."""
     with zipfile.ZipFile(path) as z:
         (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
     db = sqlite3.connect(tmp_path / "c.anki2")
-    notes = [n[0].split("\x1f") for n in db.execute("select flds from notes")]
+    from quizcli.authoring.anki_export import FIELDS
+
+    notes = [dict(zip(FIELDS, n[0].split("\x1f"))) for n in db.execute("select flds from notes")]
     db.close()
-    return {f[5]: (f[1], f[2]) for f in notes if f[1]}
+    return {f["Id"]: (f["ChoicesEn"], f["AnswerEn"]) for f in notes if f["ChoicesEn"]}
 
 
 def test_exports_shuffle_choices_in_a_stable_order(tmp_path):

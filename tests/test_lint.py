@@ -133,6 +133,35 @@ def _with_no_demo(text: str) -> str:
     return "".join(lines[: i + 1] + [reason] + lines[i + 1:])
 
 
+def test_redundant_accept_names_the_entry_it_repeats(tmp_path):
+    bank = tmp_path / "accept.yaml"
+    bank.write_text("""format_version: 1
+id: fx_accept
+title: {en: Accept, zh: 接受}
+description: {en: Spacing variants listed by hand., zh: 手写的空格变体。}
+questions:
+  - id: fx-accept-list
+    type: short_answer
+    prompt: {en: Which axes?, zh: 哪些维度？}
+    accept: ["H, W", "HW", "H 和 W", "H和W", "W, H"]
+    explanation: {en: The spatial axes., zh: 空间维度。}
+    tags: []
+    difficulty: 1
+  - id: fx-accept-set
+    type: short_answer
+    prompt: {en: Which axes again?, zh: 又是哪些维度？}
+    accept: ["N, H, W", "W, H, N", "NHW"]
+    unordered: true
+    explanation: {en: The batch and spatial axes., zh: 批和空间维度。}
+    tags: []
+    difficulty: 1
+""", encoding="utf-8")
+    found = [f.problem for f in lint_paths([bank]).findings if f.rule == "redundant-accept"]
+    assert [(p.line, p.field) for p in found] == [(9, "questions[0].accept[3]"), (16, "questions[1].accept[1]"),
+                                                  (16, "questions[1].accept[2]")]
+    assert "'H 和 W'" in found[0].message and found[0].hint == "remove it"
+
+
 def _choice_bank(questions: list[tuple[str, list[tuple[str, bool]]]], bank_id: str = "fx_choice") -> str:
     """A bank of choice questions: (type, [(text, correct), ...]) each; the same text in both languages."""
     lines = ["format_version: 1", f"id: {bank_id}", "title: {en: Choices, zh: 选项}",

@@ -47,8 +47,12 @@ def test_no_color_in_a_terminal():
     child = spawn("--topic", "fx", "--type", "true_false", no_color=True)
     child.expect("> ")
     child.sendline("f")
+    child.expect("I was right")         # after a wrong answer: Enter goes on, r overrides
+    out = child.before
+    child.expect("> ")
+    child.sendline("")
     child.expect("Summary")
-    out = child.before + finish(child)
+    out += child.before + finish(child)
     assert child.exitstatus == 0 and "Wrong" in out
     assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)m", out)
 

@@ -61,6 +61,7 @@ def right_answer(q) -> str | None:
         QuestionType.NUMERIC: lambda: answers.format_number(q.answer_number),
         QuestionType.SHORT_ANSWER: lambda: q.accept[0],
         QuestionType.FLASHCARD: lambda: None,
+        QuestionType.OPEN: lambda: None,          # graded by the user in quiz and review; `interview` marks key points
     }
     assert q.type in how, f"tests/test_question_types.py: say how a {q.type.value} question is answered"
     return how[q.type]()
@@ -133,5 +134,9 @@ def test_every_export_format(by_type, qtype, tmp_path):
     assert json.dumps(data).count(q.id) >= 1
     assert set(ex.FORMATS) == {"anki", "csv", "markdown", "json"}, "a new format needs its row in this test"
     pytest.importorskip("genanki")
-    ex.export_anki(library, [q], "en", tmp_path / "deck.apkg")
+    from datetime import datetime, timezone
+
+    from quizcli.authoring.anki_export import export_anki
+
+    export_anki(library, [q], "en", tmp_path / "deck.apkg", datetime.now(timezone.utc))
     assert (tmp_path / "deck.apkg").stat().st_size > 0

@@ -272,12 +272,15 @@ def test_demo_key_runs_the_demo_and_the_session_goes_on(monkeypatch, demo_bank):
     fake.show_demo = show_demo
     monkeypatch.setitem(sys.modules, "quizcli.ui.demo", fake)
     code, out, _ = run(["quiz", "--seed", "4", "--lang", "en", "--bank", demo_bank, "--topic", "withdemo",
-                        "--topic", "fy", "--type", "true_false"], input="t\nd\nt\n")
+                        "--topic", "fy", "--type", "true_false"], input="t\nd\n\nt\n")
     assert code == 0 and "1/2 · withdemo" in out
     assert "d run the demo" in out and "fixture_demo" in out
-    assert calls == [("fixture_demo", "en", 4)]
+    # The quiz's --seed orders questions; the demo runs with its own default seed (#14).
+    assert calls == [("fixture_demo", "en", 0)]
     assert "DEMO RAN" in out
     assert out.index("DEMO RAN") < out.index("2/")                 # the next question follows the demo
+    # After the demo the quiz waits for Enter: the Enter is read before question 2.
+    assert out.index("DEMO RAN") < out.rindex("Enter", 0, out.index("2/"))
 
 
 def test_demo_engine_missing_is_a_message(monkeypatch, demo_bank):
@@ -398,3 +401,71 @@ def test_a_warm_quiz_builds_only_the_questions_it_asks(monkeypatch, tmp_path):
     code, out, _ = quiz("-n", "2", input="\n\n")
     assert code == 0 and "1/2 ·" in out and "2/2 ·" in out, out
     assert len(built) == 2, built
+
+
+# -- after an answer (#14)
+
+
+def test_every_choice_says_why_after_the_answer():
+    out = shown_question("single_choice")
+    right = letter_of(out, "N, H, W")
+    code, out, _ = quiz("--topic", "fx", "--type", "single_choice", input=f"{right}\n")
+    assert all(why in out for why in ("One mean per channel.", "That is InstanceNorm.", "That is LayerNorm."))
+
+
+def test_skipping_shows_the_answer():
+    code, out, _ = quiz("--topic", "fx", "--type", "numeric", input="s\n")
+    assert code == 0 and "skipped · answer: " in out
+    code, out, _ = quiz("--topic", "fx", "--type", "single_choice", input="\n")
+    assert re.search(r"skipped · answer: [a-c]\) N, H, W", out), out
+
+
+def test_i_was_right_after_a_wrong_auto_grade():
+    from quizcli.store import open_store
+
+    code, out, _ = quiz("--topic", "fx", "--type", "short_answer", input="layer norm\nr\n")
+    assert code == 0 and "✗ Wrong" in out and "r I was right" in out
+    assert "Counted as right" in out and "Score: 1/1 correct" in out
+    with open_store() as store:
+        assert store.query("SELECT question_id, correct, overridden FROM answers") == [("fx-short", 1, 1)]
+
+
+def test_unknown_key_after_an_answer_asks_again_and_help_shows_the_keys():
+    code, out, _ = quiz("--topic", "fx", "--type", "true_false", input="f\nx\n?\n\n")
+    assert code == 0
+    assert "'x' is not a key here" in out
+    assert "r after a wrong answer" in out                      # the help, at that prompt
+    assert "Score: 0/1 correct" in out                          # x and ? did not move on or override
+    from quizcli.store import open_store
+
+    with open_store() as store:
+        assert store.query("SELECT correct, overridden FROM answers") == [(0, 0)]
+
+
+def test_missed_unseen_and_due():
+    from datetime import datetime, timedelta, timezone
+
+    from quizcli.scheduler import Scheduler
+    from quizcli.sessions.quiz import AnswerEvent
+    from quizcli.store import open_store
+
+    quiz("--topic", "fx", "--type", "true_false", input="f\n\n")       # fx-tf wrong (it is true)
+    quiz("--topic", "fx", "--type", "numeric", input="s\n")            # fx-num skipped
+    quiz("--topic", "fx", "--type", "short_answer", input="H, W\n")    # fx-short right
+    code, out, _ = quiz("--topic", "fx", "--missed", input="q\n")
+    assert code == 0 and "1/2 · fx" in out
+    asked = set(re.findall(r"· (true or false|number|short answer) ·", out))
+    assert asked <= {"true or false", "number"}
+    code, out, _ = quiz("--topic", "fx", "--unseen", input="q\n")
+    assert "1/3 · fx" in out                                             # single, multiple, flashcard
+    # A right answer takes it off the missed list; a skip puts it back.
+    quiz("--topic", "fx", "--type", "true_false", input="t\n")
+    code, out, _ = quiz("--topic", "fx", "--missed", input="q\n")
+    assert "1/1 · fx · number" in out
+    code, out, err = quiz("--topic", "fx", "--due", input="q\n")
+    assert code == 4 and "--due" in err
+    card, _ = Scheduler().review(None, 3, datetime.now(timezone.utc) - timedelta(days=30))
+    with open_store() as store:
+        store.record_review(AnswerEvent("fx-multi", card.last_review, "a", True, None, 1.0, "review"), 3, None, card)
+    code, out, _ = quiz("--topic", "fx", "--due", input="q\n")
+    assert code == 0 and "1/1 · fx · multiple choice" in out

@@ -1,4 +1,4 @@
-"""Export questions: Anki deck, CSV, Markdown study sheet, JSON (bank format).
+"""Export questions: Anki deck (in anki_export), CSV, Markdown study sheet, JSON (bank format).
 
 JSON carries everything in both languages (it is bank format v1 as data, so
 `quizcli import` turns it back into the same questions); the other formats
@@ -16,11 +16,9 @@ Markdown has its HTML and link brackets escaped; Anki fields are HTML.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
 import json
-from pathlib import Path
 from typing import Any, Iterable
 
 from quizcli.escaping import json_safe, safe
@@ -104,16 +102,30 @@ def question_data(q: Question) -> dict[str, Any]:
             out["unit"] = q.unit
     elif q.type is QuestionType.SHORT_ANSWER:
         out["accept"] = list(q.accept)
+        if q.unordered:
+            out["unordered"] = True
         if q.answer_text is not None:
             out["answer"] = _text(q.answer_text)
     else:
         out["answer"] = _text(q.answer_text)
+    if q.type is QuestionType.OPEN:        # #17
+        out["key_points"] = [_key_point_data(p) for p in q.key_points]
+        if q.follow_ups:
+            out["follow_ups"] = [{k: v for k, v in f._asdict().items() if v is not None} for f in q.follow_ups]
     out.update(explanation=_text(q.explanation), tags=list(q.tags), difficulty=q.difficulty)
     for key in ("demo", "claim"):
         if getattr(q, key) is not None:
             out[key] = getattr(q, key)
     if q.refs:
         out["refs"] = list(q.refs)
+    return out
+
+
+def _key_point_data(p: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "text": _text(p.text),
+                           "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)}}
+    if p.avoid.en or p.avoid.zh:
+        out["avoid"] = {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}
     return out
 
 
@@ -167,7 +179,10 @@ def answer_text(q: Question, lang: str) -> str:
         main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
         others = [a for a in q.accept if a != main]
         return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
-    return q.answer_text.get(lang) if q.answer_text else ""
+    main = q.answer_text.get(lang) if q.answer_text else ""
+    if q.key_points:      # open questions (#17): the model answer, then its key points
+        main += "\n" + "\n".join(f"- {p.text.get(lang)}" for p in q.key_points)
+    return main
 
 
 def question_text(q: Question, lang: str) -> str:
@@ -238,72 +253,4 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
     return "\n".join(lines).rstrip() + "\n"
 
 
-# --- Anki ------------------------------------------------------------------------------
-
-
-def _stable_id(name: str) -> int:
-    """Anki model and deck ids: stable across exports, so re-imports update."""
-    return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % (1 << 30) + (1 << 30)
-
-
-def _html(text: str) -> str:
-    return html.escape(safe(text)).replace("\n", "<br>")
-
-
-def anki_model(lang: str) -> Any:
-    import genanki
-
-    css = (".card { font-family: sans-serif; font-size: 18px; text-align: left; }"
-           " .choices { margin-top: 0.8em; } .explanation { margin-top: 1em; color: #444; }"
-           " .refs { margin-top: 1em; font-size: 13px; color: #777; }")
-    return genanki.Model(
-        _stable_id(f"quizcli-model-v1-{lang}"),
-        f"quizcli question ({lang})",
-        fields=[{"name": "Question"}, {"name": "Choices"}, {"name": "Answer"}, {"name": "Explanation"},
-                {"name": "Refs"}, {"name": "Id"}],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": '{{Question}}{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}',
-            "afmt": ('{{FrontSide}}<hr id="answer"><b>{{Answer}}</b>'
-                     '<div class="explanation">{{Explanation}}</div>'
-                     '{{#Refs}}<div class="refs">{{Refs}}</div>{{/Refs}}'),
-        }],
-        css=css,
-        sort_field_index=5,
-    )
-
-
-def anki_note(q: Question, lang: str, model: Any) -> Any:
-    import genanki
-
-    choices = "<br>".join(_html(f"{letter}. {c.text.get(lang)}") for letter, c in shown_choices(q))
-    prompt = q.prompt.get(lang)
-    if q.type is QuestionType.TRUE_FALSE:
-        words = _WORDS.get(lang, _WORDS["en"])
-        prompt += f" ({words['true']} / {words['false']})"
-    return genanki.Note(
-        model=model,
-        fields=[_html(prompt), choices, _html(answer_text(q, lang)), _html(q.explanation.get(lang)),
-                _html("; ".join(q.refs)), _html(q.id)],
-        tags=[*q.tags, q.bank_id],
-        guid=genanki.guid_for("quizcli", q.id),   # one note per question id: re-importing updates it
-    )
-
-
-def export_anki(library: Library, questions: list[Question], lang: str, path: Path) -> None:
-    try:
-        import genanki
-    except ImportError:
-        from quizcli.errors import ExitCode, QuizcliError
-
-        raise QuizcliError("the Anki export needs the genanki package", hint="pip install genanki",
-                           exit_code=ExitCode.MISSING_EXTRA) from None
-
-    model = anki_model(lang)
-    decks = []
-    for bank, qs in _by_bank(library, questions):
-        deck = genanki.Deck(_stable_id(f"quizcli-deck-{bank.id}-{lang}"), f"quizcli::{safe(bank.title.get(lang))}")
-        for q in qs:
-            deck.add_note(anki_note(q, lang, model))
-        decks.append(deck)
-    genanki.Package(decks).write_to_file(str(path))
+# --- Anki: quizcli/authoring/anki_export.py (one bilingual note type, the schedule) ---

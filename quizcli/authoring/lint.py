@@ -30,7 +30,8 @@ MIN_CHOICE_QUESTIONS = 3    # per-bank choice rules need this many questions of 
 DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
-         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", *DEMO_RULES)
+         "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept",
+         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", *DEMO_RULES)   # open: #17
 LANGS = ("en", "zh")
 
 
@@ -102,6 +103,8 @@ class _Linter:
                 yield base + ("choices", i, "text"), text
                 if why:
                     yield base + ("choices", i, "why"), why
+            for i, point in enumerate(q.get("key_points") or ()):
+                yield base + ("key_points", i, "text"), point[1]
 
     def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
         for path, (en, zh) in self.texts(f, bank):
@@ -284,6 +287,26 @@ class _Linter:
                              "say why the answer is right: the reason, the formula, the source")
                     return
 
+    def accepts(self, f: Any, q: dict[str, Any]) -> None:
+        """An accepted answer that the comparison already folds into an earlier
+        one (spacing, width, 、 or −, and for a set answer the order)."""
+        if q["type"] != "short_answer":
+            return
+        from quizcli.answers import normalize_text_answer, same_set
+
+        unordered = q.get("unordered")
+        kept: list[str] = []
+        for i, accept in enumerate(q["accept"]):
+            norm = normalize_text_answer(accept)
+            first = next((k for k in kept if normalize_text_answer(k) == norm
+                          or (unordered and same_set(accept, k))), None)
+            if first is None:
+                kept.append(accept)
+                continue
+            why = "in any order, as the answer is a set" if unordered else "spacing, width, 、 and − do not matter"
+            self.add(f, ("questions", q["index"], "accept", i), "redundant-accept",
+                     f"{accept!r} is already accepted as {first!r} ({why})", "remove it")
+
     def answer_in_prompt(self, f: Any, q: dict[str, Any]) -> None:
         prompts = {lang: normalize(p) for lang, p in zip(("en", "zh"), q["prompt"]) if p}
         for alang, answer in _answer_texts(q):
@@ -301,6 +324,31 @@ class _Linter:
                              f"the answer {answer!r} appears word for word in the {lang} prompt",
                              "reword the prompt so it does not give the answer away")
                     return
+
+    def key_points(self, f: Any, q: dict[str, Any]) -> None:
+        """Open questions (#17): each point's own statement should earn it, never be blocked by `avoid`."""
+        from quizcli.matching import match
+        from quizcli.model import KeyPoint, Phrases, Text
+
+        for i, (pid, text, phrases, avoid) in enumerate(q.get("key_points") or ()):
+            path = ("questions", q["index"], "key_points", i)
+            point = KeyPoint(pid, Text(*text), Phrases(*phrases), Phrases(*avoid))
+            if bool(phrases[0]) != bool(phrases[1]):
+                missing = "zh" if phrases[0] else "en"
+                self.add(f, path + ("phrases",), "phrases-one-language", f"no `{missing}` phrases",
+                         f"an answer in {missing} (or mixed) is never marked; add `{missing}: [...]`")
+            for lang, statement in zip(("en", "zh"), text):
+                if not statement:
+                    continue
+                m = match(statement, [point])[0]
+                if m.blocked:
+                    self.add(f, path + ("avoid",), "avoid-blocks-key-point",
+                             f"an `avoid` phrase blocks the point's own {lang} text",
+                             "narrow the `avoid` phrase so that only the wrong version matches it")
+                elif not m.covered:
+                    self.add(f, path + ("phrases",), "key-point-unmatched",
+                             f"no phrase matches the point's own {lang} text",
+                             "add a phrase in the words of the statement; if the phrases are right, reword the text")
 
     def demos(self, banks: list[tuple[Any, dict[str, Any]]], every_bank: list[dict[str, Any]]) -> None:
         from quizcli.bank.library import user_demo_ids
@@ -383,6 +431,8 @@ def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintRepo
                 linter.long_correct_choice(f, q)
             linter.explanation(f, q)
             linter.answer_in_prompt(f, q)
+            linter.accepts(f, q)
+            linter.key_points(f, q)
     linter.prompts(banks)
     from quizcli.bank.vocabulary import load_vocabulary
 

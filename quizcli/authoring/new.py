@@ -120,6 +120,7 @@ questions:
 
   - id: {qid}-softmax-name
     type: short_answer                 # accept: accepted answers; case, spaces and full-width characters do not matter
+                                       # (add `unordered: true` when the answer is a set whose items may come in any order)
     prompt:
       en: Which function turns a vector of logits into a probability distribution?
       zh: 哪个函数把 logits 向量变成概率分布？
@@ -144,4 +145,33 @@ questions:
     tags: [resnet]
     difficulty: 3
     refs: ["He et al. 2016, Deep Residual Learning for Image Recognition, CVPR"]
+
+  - id: {qid}-iv-residual
+    type: open                         # quizcli interview: answered in your own words, graded on key points
+    prompt:
+      en: What problem do residual connections solve, and how?
+      zh: 残差连接解决了什么问题？怎么解决的？
+    answer:                            # the model answer, shown after the follow-ups
+      en: Very deep plain networks train worse than shallow ones (degradation); an identity shortcut lets each block learn only a residual and lets gradients flow to early layers.
+      zh: 很深的普通网络反而比浅的训练得更差（退化问题）；恒等捷径让每个块只学残差，并让梯度顺畅地传到前面的层。
+    key_points:                        # 1-8 points; each earned when one of its phrases is said
+      - id: degradation
+        text: {{en: Deeper plain networks can have higher training error (degradation)., zh: 更深的普通网络训练误差可能更高（退化问题）。}}
+        phrases:                       # terms in one sentence, any order; a|b is either; write base forms
+          en: ["degradation", "deep|deeper plain network worse|higher"]
+          zh: ["退化", "更深 误差 更高|更大"]
+      - id: gradient-flow
+        text: {{en: The identity path carries gradients to early layers., zh: 恒等路径把梯度传到前面的层。}}
+        phrases:
+          en: ["gradient flow|carry|reach|propagate", "vanishing gradient"]
+          zh: ["梯度 传|回传|流", "梯度消失"]
+        avoid:                         # optional: a sentence with the wrong version earns nothing
+          en: ["more parameter"]
+          zh: ["更多 参数"]
+    follow_ups: []                     # ids of other open questions; `when: missed|covered` with `point: ID`
+    explanation:
+      en: He et al. 2016, Figure 1 and Section 3.1.
+      zh: 见 He 等人 2016 年论文图 1 与 3.1 节。
+    tags: [resnet]
+    difficulty: 3
 """

@@ -48,8 +48,15 @@ def build() -> dict[str, Any]:
         "true_false": {"answer": {"type": "boolean"}},
         "numeric": {"answer": {"type": "number"}, "tolerance": {"type": "number", "minimum": 0},
                     "unit": {"$ref": "#/$defs/nonempty"}},
-        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"}},
+        "short_answer": {"accept": {**strings, "minItems": 1}, "answer": {"$ref": "#/$defs/text"},
+                         "unordered": {"type": "boolean", "description":
+                                       "The answer is a set (axes, a list): its items may come in any order."}},
         "flashcard": {"answer": {"$ref": "#/$defs/text"}},
+        # -- open interview questions (#17) --
+        "open": {"answer": {"$ref": "#/$defs/text"},
+                 "key_points": {"type": "array", "items": {"$ref": "#/$defs/key_point"},
+                                "minItems": v.KEY_POINTS_USER[0], "maxItems": v.KEY_POINTS_USER[1]},
+                 "follow_ups": {"type": "array", "items": {"$ref": "#/$defs/follow_up"}}},
     }
     assert set(answers) == set(v.TYPES) and all(set(answers[t]) == set(v.ANSWER_KEYS[t]) for t in v.TYPES)
     common = {
@@ -97,6 +104,31 @@ def build() -> dict[str, Any]:
         "additionalProperties": False,
     }
     assert set(claim["properties"]) == set(v.CLAIM_KEYS)
+    # -- open interview questions (#17) --
+    phrases = {"type": "object", "properties": {lang: strings for lang in v.LANGS}, "additionalProperties": False,
+               "description": "Phrases per language: terms separated by spaces, all in one sentence; a|b is either."}
+    key_point = {
+        "type": "object",
+        "properties": {"id": {"type": "string", "pattern": _anchored(v.KEY_POINT_ID.pattern)},
+                       "text": {"$ref": "#/$defs/text"}, "phrases": phrases,
+                       "avoid": {**phrases, "description": "Phrases of the wrong version: a sentence that matches "
+                                                           "one earns no point."}},
+        "required": sorted(v.KEY_POINT_SPEC.required),
+        "additionalProperties": False,
+    }
+    assert set(key_point["properties"]) == set(v.KEY_POINT_KEYS)
+    follow_up = {
+        "type": "object",
+        "properties": {"id": {"type": "string", "pattern": _anchored(v.QUESTION_ID.pattern),
+                              "description": "An open question, in any bank."},
+                       "when": {"enum": list(v.FOLLOW_UP_WHEN)},
+                       "point": {"type": "string", "pattern": _anchored(v.KEY_POINT_ID.pattern),
+                                 "description": "A key point of this question; required with `when`."}},
+        "required": sorted(v.FOLLOW_UP_SPEC.required),
+        "dependentRequired": {"when": ["point"], "point": ["when"]},
+        "additionalProperties": False,
+    }
+    assert set(follow_up["properties"]) == set(v.FOLLOW_UP_KEYS)
     return {
         "$schema": "https://json-schema.org/draft/2019-09/schema",
         "$id": SCHEMA_ID,
@@ -113,5 +145,6 @@ def build() -> dict[str, Any]:
         },
         "required": sorted(v.TOP_SPEC.required),
         "additionalProperties": False,
-        "$defs": {"nonempty": nonempty, "text": text, "choice": choice, "claim": claim, "question": question},
+        "$defs": {"nonempty": nonempty, "text": text, "choice": choice, "claim": claim, "question": question,
+                  "key_point": key_point, "follow_up": follow_up},
     }

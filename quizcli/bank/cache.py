@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-VERSION = 2            # bump when the normalized form changes
+VERSION = 3            # bump when the normalized form changes
 _MAGIC = "quizcli-bank-cache"
 _MAX_ENTRIES = 256
 # The code whose output is cached: the loader's modules and the model.

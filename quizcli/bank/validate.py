@@ -14,16 +14,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Shared with the open questions' checks (#17), which live in their own module.
+from quizcli.bank.checkkit import LANGS, QUESTION_ID, Path_, Spec, _filled, closest, kind, suggest
+from quizcli.bank.open_checks import (FOLLOW_UP_KEYS, FOLLOW_UP_SPEC, FOLLOW_UP_WHEN, KEY_POINT_ID,  # noqa: F401
+                                      KEY_POINT_KEYS, KEY_POINT_SPEC, KEY_POINTS_BUILTIN, KEY_POINTS_USER,
+                                      open_question)
+
 FORMAT_VERSION = 1
 
 BANK_ID = re.compile(r"[a-z][a-z0-9_]*")
-QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 CLAIM_ID = re.compile(r"[a-z][a-z0-9_]*")
 TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
 TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
-LANGS = ("en", "zh")
-TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard")
+TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard",
+         "open")
 VERDICTS = ("true", "nuanced", "false")
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
@@ -37,14 +42,12 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     "multiple_choice": {"choices": True},
     "true_false": {"answer": True},
     "numeric": {"answer": True, "tolerance": False, "unit": False},
-    "short_answer": {"accept": True, "answer": False},
+    "short_answer": {"accept": True, "answer": False, "unordered": False},
     "flashcard": {"answer": True},
+    "open": {"answer": True, "key_points": True, "follow_ups": False},      # #17
 }
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
-
-Path_ = tuple
-
 
 @dataclass
 class Issue:
@@ -60,24 +63,11 @@ class Checked:
     issues: list[Issue] = field(default_factory=list)
 
 
-class Spec(dict):
-    """The keys allowed in a mapping, each with whether it is required."""
-
-    def __init__(self, keys: dict[str, bool]):
-        super().__init__(keys)
-        self.required = frozenset(k for k, req in keys.items() if req)
-
-
 # Per question type: its keys, and the answer keys that belong to other types.
 QUESTION_SPECS = {t: Spec({**COMMON_KEYS, **ANSWER_KEYS[t]}) for t in TYPES}
 OTHER_TYPES_KEYS = {t: {k: f"{t} questions" for k in ALL_ANSWER_KEYS if k not in ANSWER_KEYS[t]} for t in TYPES}
 ANY_QUESTION_SPEC = Spec({**COMMON_KEYS, **{k: False for k in ALL_ANSWER_KEYS}})
 TOP_SPEC, CLAIM_SPEC, CHOICE_SPEC = Spec(TOP_KEYS), Spec(CLAIM_KEYS), Spec(CHOICE_KEYS)
-
-
-def _filled(value: Any) -> bool:
-    """Non-empty text, without copying it (str.strip would)."""
-    return type(value) is str and value != "" and not value.isspace()
 
 
 def path_str(path: Path_) -> str:
@@ -88,40 +78,6 @@ def path_str(path: Path_) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-def kind(value: Any) -> str:
-    """What a value is, in words, for messages (never its whole repr)."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        try:
-            text = repr(value)
-        except ValueError:   # an int too long to print
-            return "a number with thousands of digits"
-        return f"the number {text if len(text) <= 40 else text[:37] + '...'}"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {short!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def closest(word: str, known: list[str] | tuple[str, ...]) -> str | None:
-    import difflib   # only when there is a problem to suggest a fix for
-
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def suggest(key: Any, known: list[str] | tuple[str, ...]) -> str:
-    close = closest(str(key), known)
-    return f"did you mean `{close}`?" if close else f"the keys allowed here are {', '.join(known)}"
 
 
 class _Checker:
@@ -383,7 +339,7 @@ class _Checker:
 
     def answer(self, raw: dict, path: Path_, qtype: str, q: dict) -> None:
         q.update(choices=(), answer_bool=None, answer_number=None, tolerance=0.0, unit=None, accept=(),
-                 answer_text=None)
+                 answer_text=None, unordered=False, key_points=(), follow_ups=())
         if qtype in ("single_choice", "multiple_choice"):
             if "choices" in raw:
                 q["choices"] = self.choices(raw["choices"], path + ("choices",), qtype)
@@ -412,9 +368,19 @@ class _Checker:
                 q["accept"] = self.strings(raw["accept"], path + ("accept",), "accept", allow_empty=False)
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
+            if "unordered" in raw:
+                if isinstance(raw["unordered"], bool):
+                    q["unordered"] = raw["unordered"]
+                else:
+                    self.issue(path + ("unordered",),
+                               f"unordered must be true or false, not {kind(raw['unordered'])}",
+                               "write `unordered: true` (without quotes) when the answer is a set whose "
+                               "items may come in any order, such as axes")
         elif qtype == "flashcard":
             if "answer" in raw:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
+        elif qtype == "open":
+            open_question(self, raw, path, q)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

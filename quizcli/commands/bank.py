@@ -108,8 +108,9 @@ def new(
     path = output or Path(f"{bid}.yaml")
     if path.exists() and not force:
         raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
-    _write(path, new_bank_text(name, SCHEMA_FILE if schema else None, bid))
-    echo(f"wrote {path} (bank id `{bid}`, 6 questions)")
+    text = new_bank_text(name, SCHEMA_FILE if schema else None, bid)
+    _write(path, text)
+    echo(f"wrote {path} (bank id `{bid}`, {text.count(chr(10) + '  - id: ')} questions)")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
 
 
@@ -62,7 +63,8 @@ def list_(
 
 
 def show(
-    question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="A question id (see `quizcli list`).",
+                                      autocompletion=complete.question_ids),
     lang: Lang = None,
     bank: Bank = [],
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),

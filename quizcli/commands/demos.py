@@ -12,8 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, Lang, echo, examples, show_help_without_arguments
-
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
@@ -55,8 +55,39 @@ def _check_device(device: str) -> None:
                            exit_code=ExitCode.USAGE)
 
 
+def _check_device_present(device: str) -> None:
+    """A device named (cuda, mps) must be there: refused before anything is
+    printed. This imports torch here, once, where `auto` and `cpu` leave it to
+    the demo's own process."""
+    if device not in ("cuda", "mps"):
+        return
+    from quizcli.demo.runner import DemoFailure, resolve_device
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        resolve_device(device)
+    except DemoFailure as err:
+        missing = err.kind == "missing-torch"
+        message, _, hint = err.message.partition("; ")
+        raise QuizcliError(message, hint=hint or None,
+                           exit_code=ExitCode.MISSING_EXTRA if missing else ExitCode.USAGE) from None
+
+
+def _check_plot(demo_id: str) -> None:
+    """`--plot` on a demo measured to draw nothing is refused before it runs."""
+    from quizcli.demo import timings
+    from quizcli.errors import ExitCode, QuizcliError
+
+    m = timings.measured(demo_id)
+    if m is not None and m.plots == 0:
+        raise QuizcliError(f"demo {demo_id} has no curves or scatter plots, so --plot would save nothing",
+                           hint="leave out --plot; its numbers are in its table (or use --json)",
+                           exit_code=ExitCode.USAGE)
+
+
 def explain(
-    item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id."),
+    item_id: str = typer.Argument(..., metavar="ID", help="A question id (shows its answer first) or a demo id.",
+                                  autocompletion=complete.question_or_demo_ids),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
     device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
@@ -82,6 +113,7 @@ def explain(
     from quizcli.errors import NotFoundError
 
     _check_device(device)
+    _check_device_present(device)
     lang_ = resolve_lang(lang)
     registry.use_banks(bank)
     question = None
@@ -96,6 +128,8 @@ def explain(
             raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
                                 hint="see `quizcli list` for questions and `quizcli demos list` for demos")
         demo_id = question.demo or ""
+    if plot is not None and demo_id:
+        _check_plot(demo_id)
 
     if as_json:
         if question is not None and not question.demo:
@@ -199,7 +233,8 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
 
 @demos_app.command("verify", short_help="Run the demos; exit non-zero if one fails.")
 def verify(
-    ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo)."),
+    ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo).",
+                                              autocompletion=complete.demo_ids),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
@@ -219,6 +254,7 @@ def verify(
     from quizcli.demo import engine, registry
 
     _check_device(device)
+    _check_device_present(device)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     by_id = {i.id: i for i in infos}

@@ -12,67 +12,135 @@ from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Ty
 
 def export(
     format_: str = typer.Option(..., "--format", "-f", metavar="FORMAT", help="anki (.apkg deck), csv, markdown (study sheet) or json (bank format, both languages)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write; `-` for standard output."),
     topic: Topic = [],
     tag: Tag = [],
     type_: Type = [],
     difficulty: Difficulty = None,
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help=LANG_HELP + " JSON always has both; an Anki deck also takes `both`."),
     bank: Bank = [],
+    with_progress: bool = typer.Option(False, "--with-progress", help="Anki only: carry each card's schedule and review log, to continue in Anki or AnkiDroid."),
 ) -> None:
     """Export questions to study them elsewhere: Anki, CSV, Markdown or JSON.
 
     The Anki deck has one note per question (choices on the front; answer,
     explanation and refs on the back), the question's tags and bank id as
-    tags, and one deck per bank. Exporting again and re-importing into Anki
-    updates the notes instead of duplicating them.
+    tags, and one deck per bank. One note type holds both languages and
+    shows the one chosen with --lang (or `both`), so exporting again, in
+    either language or after a content change, and importing into Anki
+    updates the notes instead of duplicating them. --with-progress adds each
+    card's schedule (due date, interval, FSRS memory state) and the review
+    log; tick "Import any learning progress" in Anki's import dialog.
     """
     from quizcli import config
     from quizcli.authoring import export as ex
     from quizcli.bank import load_library
-    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.errors import ExitCode, NotFoundError, QuizcliError
     from quizcli.selection import make_filters, select
 
     fmt = format_.lower()
     if fmt not in ex.FORMATS:
         raise QuizcliError(f"unknown format `{format_}`", hint=f"use one of {', '.join(ex.FORMATS)}",
                            exit_code=ExitCode.USAGE)
-    lang_ = config.resolve_lang(lang)
+    if with_progress and fmt != "anki":
+        raise QuizcliError("--with-progress is for the Anki format only", hint="add -f anki",
+                           exit_code=ExitCode.USAGE)
+    if lang == "both" and fmt != "anki":
+        raise QuizcliError("--lang both is for the Anki format only", hint="use --lang en or --lang zh",
+                           exit_code=ExitCode.USAGE)
+    lang_ = "both" if lang == "both" else config.resolve_lang(lang)
     library = load_library(extra=bank)
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
-        raise QuizcliError("no question matches these filters", hint="loosen the filters (see `quizcli list`)")
-    if output.is_dir():
+        raise NotFoundError("no questions match these filters",
+                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.is_dir():
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
         raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
                            exit_code=ExitCode.USAGE)
+    n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
     ex.check_export_size(questions)
+    if to_stdout:
+        # The export alone on stdout, so that it can be piped; the note goes to stderr.
+        data, result = _export_bytes(ex, fmt, library, questions, lang_, with_progress)
+        typer.echo(data, nl=False)
+        echo(f"wrote {n} to standard output ({fmt})", err=True)
+        if with_progress:
+            _progress_note(result, err=True)
+        return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "anki":
-            ex.export_anki(library, questions, lang_, output)
+        if fmt == "anki":      # straight to its file: genanki writes to a path
+            result = _export_anki(library, questions, lang_, output, with_progress)
         else:
-            writer = {"csv": lambda: ex.export_csv(library, questions, lang_),
-                      "markdown": lambda: ex.export_markdown(library, questions, lang_),
-                      "json": lambda: ex.export_json(library, questions)}[fmt]
-            text = writer()
-            ex.check_written_size(text)
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(_export_bytes(ex, fmt, library, questions, lang_, with_progress)[0])
     except OSError as err:   # a read-only folder, a full disk, a path through a file
         raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
                            hint="choose another -o path, in a folder you can write to") from err
-    echo(f"wrote {len(questions)} question{'s' if len(questions) != 1 else ''} to {output} ({fmt})")
+    echo(f"wrote {n} to {output} ({fmt})")
+    if with_progress:
+        _progress_note(result, err=False)
+
+
+def _progress_note(result, err: bool) -> None:  # type: ignore[no-untyped-def]
+    echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
+               f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
+               f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
+               " (they never moved the schedule). In Anki, tick \"Import any learning progress\".", err=err)
+
+
+def _export_anki(library, questions, show: str, output: Path, with_progress: bool):  # type: ignore[no-untyped-def]
+    from quizcli.authoring.anki_export import Progress, export_anki
+    from quizcli.clock import now_from_env
+
+    now = now_from_env()()
+    progress, retention = None, 0.9
+    if with_progress:
+        from quizcli.sessions.settings import scheduler_from_settings
+        from quizcli.store import open_store
+
+        with open_store(readonly=True) as store:
+            data = store.export()
+            retention = scheduler_from_settings(store, now).desired_retention
+        progress = Progress(data["cards"], data["answers"])
+    return export_anki(library, questions, show, output, now, progress, retention)
+
+
+def _export_bytes(ex, fmt: str, library, questions: list, lang: str, with_progress: bool = False):  # type: ignore[no-untyped-def]
+    """The export as the bytes of its file (at most the exporter's MAX_EXPORT_BYTES), and the Anki
+    export's result (None for the others)."""
+    if fmt == "anki":
+        import tempfile
+
+        # genanki writes to a path only: a private temporary file, read back.
+        with tempfile.TemporaryDirectory(prefix="quizcli-export-") as tmp:
+            deck = Path(tmp) / "deck.apkg"
+            result = _export_anki(library, questions, lang, deck, with_progress)
+            return deck.read_bytes(), result
+    writer = {"csv": lambda: ex.export_csv(library, questions, lang),
+              "markdown": lambda: ex.export_markdown(library, questions, lang),
+              "json": lambda: ex.export_json(library, questions)}[fmt]
+    text = writer()
+    ex.check_written_size(text)
+    return text.encode("utf-8"), None
 
 
 def import_(
-    source: Path = typer.Argument(..., metavar="FILE", help="A .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
+    source: Path = typer.Argument(..., metavar="FILE", help="A .apkg/.colpkg (Anki package), .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="BANK.yaml", help="The bank file to write (a folder for a JSON export of several banks)."),
     bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The new bank's id. Default: from the output file name."),
     title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: the file name."),
     lang: str = typer.Option("en", "--lang", metavar="en|zh", help="The language the cards are written in, en or zh."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+    with_progress: bool = typer.Option(False, "--with-progress", help="Anki packages: also add their review log to your progress, so the schedule continues."),
 ) -> None:
     """Turn cards from elsewhere into a bank that validates.
+
+    Anki packages (.apkg, .colpkg; Anki's current and older formats): each
+    note becomes a flashcard with its tags, HTML as plain text, images and
+    sounds as markers; what cannot be carried is listed. Notes that quizcli
+    exported come back in both languages with their question ids.
 
     CSV/TSV: a question, an answer and a tags column (a header row may name
     them: question/front, answer/back, tags, explanation), as Anki exports
@@ -91,6 +159,13 @@ def import_(
     if bid is None:
         raise QuizcliError(f"cannot make a bank id from {bank_id or output.stem!r}: ids hold only a-z, 0-9 and _",
                            hint="give one with --id, e.g. --id notes", exit_code=ExitCode.USAGE)
+    if source.suffix.lower() in (".apkg", ".colpkg"):
+        _import_apkg(source, output, bid, title or source.stem, lang, force, with_progress)
+        return
+    if with_progress:
+        raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg)",
+                           hint="quizcli's own progress moves with `quizcli progress export/import`",
+                           exit_code=ExitCode.USAGE)
     result = import_file(source, bid, title or source.stem, lang)
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]
@@ -118,15 +193,53 @@ def import_(
     echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
 
 
+def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, force: bool,
+                 with_progress: bool) -> None:
+    from quizcli.authoring.apkg import read_package
+    from quizcli.authoring.importer import bank_yaml
+    from quizcli.bank import validate_paths
+    from quizcli.errors import BankError, ExitCode, QuizcliError
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise QuizcliError(f"{output}: the bank file must end in .yaml", hint="e.g. -o my_deck.yaml",
+                           exit_code=ExitCode.USAGE)
+    if output.exists() and not force:
+        raise QuizcliError(f"{output} already exists", hint="choose another -o, or add --force")
+    package = read_package(source, bid, title, lang, with_progress)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(bank_yaml(package.bank, source.name), encoding="utf-8")
+    except OSError as err:
+        raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
+                           hint="choose another -o path, in a folder you can write to") from err
+    for line in package.not_carried:
+        echo(f"not carried: {line}", err=True)
+    problems = validate_paths([output], against_builtin=False)
+    if problems:
+        raise BankError(problems)
+    n = len(package.bank["questions"])
+    echo(f"wrote {n} question{'s' if n != 1 else ''} from {package.collection} to {output}; it validates")
+    if package.progress is not None:
+        from quizcli.store import open_store
+
+        with open_store() as store:
+            result = store.import_(package.progress, source=str(source))
+        echo(f"progress: {result.added} review{'s' if result.added != 1 else ''} added"
+                   f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''}"
+                   " rebuilt with FSRS")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=examples(
         "quizcli export -f anki -o dl-interview.apkg --lang zh",
         "quizcli export -f markdown -o gan.md --topic gan",
         "quizcli export -f json -o all.json         every bank, both languages",
+        "quizcli export -f anki -o all.apkg --lang both --with-progress",
     ))(export)
     app.command("import", epilog=examples(
         "quizcli import anki-notes.txt -o my_cards.yaml",
         "quizcli import notes.md -o my_notes.yaml --lang zh",
         "quizcli import all.json -o banks/          a JSON export of several banks",
+        "quizcli import deck.apkg -o my_deck.yaml --with-progress",
     ))(import_)

@@ -12,19 +12,22 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from quizcli.commands import complete
+
 BANK_HELP = ("A bank file or a folder of banks to use beside the built-in ones; repeatable. Also $QUIZCLI_BANKS. "
              "A demos/ folder beside it runs once trusted (`quizcli bank trust PATH`).")
 TOPIC_HELP = "Bank id to ask from; repeat for several (see `quizcli topics`)."
 TAG_HELP = "Only questions with this tag; repeat for any of several."
 TYPE_HELP = ("Only this question type: single_choice, multiple_choice, true_false, numeric, short_answer, "
-             "flashcard; repeatable.")
+             "flashcard, open; repeatable.")
 DIFFICULTY_HELP = "A level 1-5 (`2`) or a range (`1-3`)."
 LANG_HELP = "Language, en or zh. Default: `lang` in the config file, else the locale."
 
 Bank = Annotated[List[Path], typer.Option("--bank", "-b", metavar="PATH", help=BANK_HELP)]
-Topic = Annotated[List[str], typer.Option("--topic", "-t", metavar="ID", help=TOPIC_HELP)]
-Tag = Annotated[List[str], typer.Option("--tag", metavar="TAG", help=TAG_HELP)]
-Type = Annotated[List[str], typer.Option("--type", metavar="TYPE", help=TYPE_HELP)]
+Topic = Annotated[List[str], typer.Option("--topic", "-t", metavar="ID", help=TOPIC_HELP,
+                                         autocompletion=complete.topics)]
+Tag = Annotated[List[str], typer.Option("--tag", metavar="TAG", help=TAG_HELP, autocompletion=complete.tags)]
+Type = Annotated[List[str], typer.Option("--type", metavar="TYPE", help=TYPE_HELP, autocompletion=complete.types)]
 Difficulty = Annotated[Optional[str], typer.Option("--difficulty", "-d", metavar="LEVEL", help=DIFFICULTY_HELP)]
 Lang = Annotated[Optional[str], typer.Option("--lang", metavar="en|zh", help=LANG_HELP)]
 

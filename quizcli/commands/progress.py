@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from quizcli.commands import complete
 from quizcli.commands.options import Bank, echo, show_help_without_arguments
 
 progress_app = typer.Typer(
@@ -23,10 +24,20 @@ def _progress(ctx: typer.Context) -> None:
 def stats(
     json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
     bank: Bank = [],
+    calibration: bool = typer.Option(False, "--calibration", help="Predicted recall against the pass rate of your scheduled reviews, in bins."),
+    plot: Path = typer.Option(None, "--plot", metavar="FILE.png", help="With --calibration: also save the plot as a figure (matplotlib; .png, .pdf, .svg)."),
 ) -> None:
     """Your progress: per topic (cards seen, accuracy, predicted recall), a year
     of activity with your streak, reviews due in the next 14 days, true
-    against desired retention, and leeches (questions failed 8 times or more)."""
+    against desired retention, and leeches (questions failed 8 times or more).
+
+    --calibration instead replays your scheduled reviews through FSRS (with
+    your fitted parameters, if `progress optimize` kept some) and compares
+    the recall it predicted with how often you passed, in bins: whether the
+    schedule is too easy or too hard on you."""
+    if calibration or plot is not None:
+        _calibration(plot, json_)
+        return
     from quizcli import stats as stats_mod
     from quizcli.bank.index import load_index
     from quizcli.clock import now_from_env
@@ -45,15 +56,29 @@ def stats(
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
+        from quizcli.store import interview as interview_store
+
+        interview_rows = interview_store.answers(store)      # #17
+    from quizcli.sessions.interview_report import trends
+
+    interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
     if json_:
         import json
 
-        typer.echo(json.dumps(stats_mod.to_json(data, forecast), ensure_ascii=False, indent=2))
+        out = stats_mod.to_json(data, forecast)
+        out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
+                                                              for d, c, n in t.interviews]} for t in interviews]
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     from quizcli.ui.stats import render_stats
     from quizcli.ui.text import make_console
 
-    render_stats(make_console(), data, forecast)
+    console = make_console()
+    render_stats(console, data, forecast)
+    if interviews:
+        from quizcli.ui.interview_report import render_trends
+
+        render_trends(console, interviews)
 
 
 def _confirm(question: str) -> bool:
@@ -69,9 +94,92 @@ def _confirm(question: str) -> bool:
         raise
 
 
+def _calibration(plot: Path | None, json_: bool) -> None:
+    from quizcli import fit
+    from quizcli.errors import QuizcliError
+    from quizcli.sessions.settings import fitted_parameters
+    from quizcli.store import open_store
+
+    with open_store(readonly=True) as store:
+        reviews = fit.scheduled_reviews(store.export()["answers"])
+        params = fitted_parameters(store)
+    preds = fit.predictions(reviews, params)
+    if not preds:
+        raise QuizcliError("no scheduled review a day or more after the card's previous one yet",
+                           hint="calibration compares FSRS's predictions with your reviews: study with `quizcli review`"
+                           " over a few days first")
+    bins = fit.bins(preds, 10)
+    if json_:
+        import json
+
+        typer.echo(json.dumps({"reviews": len(preds), "parameters": "fitted" if params else "default",
+                               "log_loss": fit.log_loss(preds), "rmse_bins": fit.rmse_bins(preds, 10),
+                               "bins": [b._asdict() for b in bins]}, indent=2))
+    else:
+        from quizcli.ui.calibration import render_calibration
+        from quizcli.ui.text import make_console
+
+        render_calibration(make_console(), bins, len(preds))
+    if plot is not None:
+        from quizcli.ui.calibration import save_calibration
+
+        echo(f"saved {save_calibration(plot, bins)}")
+
+
+@progress_app.command("optimize")
+def optimize() -> None:
+    """Fit FSRS's parameters to your own scheduled reviews (quiz and cram
+    answers never count), compare them with the current ones on a held-out
+    quarter of your cards (log loss and RMSE over bins, as the FSRS
+    benchmark reports them), and keep them only when they predict better.
+    Also says which desired retention would cost you the least study time.
+    Needs the `optimizer` extra (py-fsrs's optimizer: torch, pandas)."""
+    import json
+
+    from quizcli import fit
+    from quizcli.clock import fmt_time, now_from_env
+    from quizcli.errors import ExitCode, QuizcliError
+    from quizcli.sessions.settings import FITTED, fitted_parameters, scheduler_from_settings
+    from quizcli.store import open_store
+
+    from importlib.util import find_spec
+
+    missing = [name for name in ("torch", "pandas") if find_spec(name) is None]
+    if missing:       # (torch itself is imported by quizcli.fit.fit_parameters, for this command only)
+        raise QuizcliError(f"the optimizer needs the `optimizer` extra ({', '.join(missing)} missing)",
+                           hint="pip install 'quizcli[optimizer]' (or pip install 'fsrs[optimizer]')",
+                           exit_code=ExitCode.MISSING_EXTRA)
+    now = now_from_env()()
+    with open_store() as store:
+        reviews = fit.scheduled_reviews(store.export()["answers"])
+        current = fitted_parameters(store)
+        retention = scheduler_from_settings(store, now).desired_retention
+        try:
+            report = fit.optimize(reviews, current)
+        except fit.NotEnough as err:
+            raise QuizcliError(
+                f"not enough reviews to fit: {err.counted} scheduled reviews a day or more after the card's previous"
+                f" one in the fitting part (three quarters of your cards); the optimizer needs {err.needed}"
+                f" ({err.reviews} scheduled reviews in all)",
+                hint="keep reviewing with `quizcli review`; quiz and cram answers do not count") from None
+        if report.kept:
+            store.set_setting(FITTED, json.dumps({
+                "parameters": list(report.parameters), "fitted": fmt_time(now), "reviews": report.train,
+                "held_out": report.test, "log_loss": report.after.log_loss, "rmse_bins": report.after.rmse_bins}))
+        from fsrs.scheduler import DEFAULT_PARAMETERS
+
+        best = report.parameters if report.kept else current or tuple(DEFAULT_PARAMETERS)
+        optimal = fit.optimal_retention(reviews, best)
+    from quizcli.ui.calibration import render_report
+    from quizcli.ui.text import make_console
+
+    render_report(make_console(), report, "fitted earlier" if current else "FSRS defaults", retention, optimal)
+
+
 @progress_app.command("reset")
 def reset(
-    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`)."),
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`).",
+                                      autocompletion=complete.question_ids),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Start a question over: forget its answers and its schedule."""
@@ -87,6 +195,25 @@ def reset(
         removed, scheduled = store.reset(question_id)
     echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
                + ("; its schedule starts over" if scheduled else "") + ".")
+
+
+@progress_app.command("unsuspend")
+def unsuspend(
+    question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended).",
+                                      autocompletion=complete.question_ids),
+) -> None:
+    """Bring a suspended (or buried) card back into review; a leech too, once
+    you have rewritten it in your own words."""
+    from quizcli.errors import NotFoundError
+    from quizcli.store import open_store
+
+    with open_store() as store:
+        held = store.holds().get(question_id)
+        if held is None or not (held[0] or held[2]):
+            raise NotFoundError(f"{question_id!r} is not suspended or buried",
+                                hint="`quizcli stats` lists the suspended cards; ids are case-sensitive")
+        store.hold(question_id, suspended=0, unbury=True)
+    typer.echo(f"{question_id} is back in review.")
 
 
 @progress_app.command("export")

@@ -21,7 +21,7 @@ def review(
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
                                         help="Your interview date (YYYY-MM-DD): learn every new card before it, "
                                              "schedule so that predicted recall on that day reaches --target, and "
-                                             "predict it per topic. Remembered; `--until off` forgets it."),
+                                             "predict it per topic. Remembered; `--until off` forgets it; a past date is refused."),
     retention: Optional[float] = typer.Option(None, "--retention", min=0.7, max=0.99, metavar="R",
                                               help="Desired retention, 0.70-0.99 (default 0.90). Remembered."),
     target: Optional[float] = typer.Option(None, "--target", min=0.7, max=0.99, metavar="R",
@@ -34,12 +34,15 @@ def review(
     """Review with spaced repetition (FSRS): due cards first, then new ones.
 
     A right answer is rated good (Enter keeps it; h makes it hard, e easy), a
-    wrong one again; flashcards you rate 1-4, each key showing the interval it
-    gives. A card you are still learning (again, or a new card's first
-    steps) comes back in the session once its step of 1-10 minutes is due.
-    Where a demo backs the answer, `d` runs it. `u` undoes the last rating,
-    `s` skips, `q` quits with the summary. Every answer is saved the moment
-    you give it.
+    wrong one again (`r`: "I was right", rated good and stored as overridden);
+    flashcards you rate 1-4, each key showing the interval it gives. A card
+    you are still learning comes back in the session once its step of 1-10
+    minutes is due, and a card that falls due while you review is asked too.
+    Where a demo backs the answer, `d` runs it. Before answering, `!`
+    suspends the card, `-` buries it until tomorrow, `*` flags it; a card
+    forgotten 8 times is suspended by itself (`quizcli progress unsuspend
+    ID` brings it back). `u` undoes the last rating, `s` skips, `q` quits
+    with the summary. Every answer is saved the moment you give it.
     """
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
@@ -81,10 +84,10 @@ def review(
             session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
         from quizcli.demo import warm
 
+        # --seed orders choices only; demos keep their own default seed (as `explain` without --seed).
         # A demo worker warms up once the first card is shown (demo/warm.py).
         with warm.session():
-            summary = ui.run(session, make_console(), lang=lang_, demo_seed=seed if seed is not None else 0,
-                             demo_banks=tuple(bank))
+            summary = ui.run(session, make_console(), lang=lang_, demo_banks=tuple(bank))
     finally:
         store.close()
     if summary.ended_by == "interrupt":

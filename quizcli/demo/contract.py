@@ -23,7 +23,7 @@ STATUSES = (OK, FAILED_CHECKS, ERROR, TIMEOUT, NAN, MISSING_TORCH, INTERRUPTED)
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
-INSTALL_HINT = "install the demos extra: pip install 'quizcli[demos]' (see the README, \"Set-up\")"
+INSTALL_HINT = "install the demos extra: pip install 'quizcli[demos]' (see the README, \"Quick start\")"
 MISSING_TORCH_MESSAGE = f"PyTorch is not installed, so demos cannot run; {INSTALL_HINT}"
 
 

@@ -115,6 +115,8 @@ class Queue(NamedTuple):
     due: int                         # due cards among the matching ones (all of them, not only queued)
     new_available: int               # matching questions never reviewed
     new_today_left: int              # how many new ones the daily limit still allows
+    limit: int | None = None         # at most this many cards this session (-n)
+    paced: int | None = None         # new cards a day that --until needs, where that is more than --new
 
 
 _question_id = attrgetter("id")
@@ -128,14 +130,26 @@ def _new_left(unseen: int, now: datetime, new_per_day: int, introduced_today: in
               scheduler: Scheduler | None) -> int:
     """How many new cards today still allows."""
     left = max(0, new_per_day - introduced_today)
-    until = scheduler.until if scheduler is not None else None
-    if until is not None and now < until:
-        # Pace new cards so that every one is learned before the interview:
-        # at least (unseen at the start of today) / (days left) a day.
-        days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
-        pace = math.ceil((unseen + introduced_today) / days_left)
+    pace = _pace(unseen, now, introduced_today, scheduler)
+    if pace is not None:
         left = max(left, pace - introduced_today)
     return left
+
+
+def _pace(unseen: int, now: datetime, introduced_today: int, scheduler: Scheduler | None) -> int | None:
+    """New cards a day that learn every one before the interview date: at
+    least (unseen at the start of today) / (days left). None without a date."""
+    until = scheduler.until if scheduler is not None else None
+    if until is None or now >= until:
+        return None
+    days_left = max(1, math.ceil((until - start_of_day(now)) / timedelta(days=1)))
+    return math.ceil((unseen + introduced_today) / days_left)
+
+
+def _paced(unseen: int, now: datetime, new_per_day: int, introduced_today: int,
+           scheduler: Scheduler | None) -> int | None:
+    pace = _pace(unseen, now, introduced_today, scheduler)
+    return pace if pace is not None and pace > new_per_day else None
 
 
 def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
@@ -147,7 +161,8 @@ def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed:
     picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
     if limit:
         picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new), left)
+    return Queue(_Items(picked, seed, resolve), len(due), len(new), left, limit or None,
+                 _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
@@ -182,7 +197,8 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
     if limit:
         picked = picked[:limit]
     return Queue(_Items(picked, seed, resolve), len(due), len(new),
-                 _new_left(len(new), now, new_per_day, introduced_today, scheduler))
+                 _new_left(len(new), now, new_per_day, introduced_today, scheduler), limit or None,
+                 _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
@@ -197,6 +213,9 @@ def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: 
     everything by predicted recall, so it reads every card.
     """
     introduced = store.introduced_since(start_of_day(now))
+    held = store.held_ids(now)          # suspended, or buried until later: not asked
+    if held:
+        questions = [q for q in questions if q.id not in held]
     if cram:
         return build_queue(questions, store.cards_for(q.id for q in questions), now, seed=seed,
                            new_per_day=new_per_day, introduced_today=introduced, cram=True, limit=limit,

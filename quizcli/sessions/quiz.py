@@ -65,7 +65,7 @@ class Summary(NamedTuple):
     correct: int
     skipped: int
     by_topic: dict[str, TopicScore]
-    missed: tuple[Question, ...]            # answered wrong
+    missed: tuple[Question, ...]            # answered wrong (not counting an "I was right")
     skipped_questions: tuple[Question, ...]
     seed: int
     ended_by: str                           # "done", "quit", "eof", "interrupt"
@@ -91,7 +91,10 @@ class QuizSession:
     seed: int
     count: int | None = None                           # None or 0: all
     mode: str = "quiz"
-    on_answer: Callable[[AnswerEvent], None] | None = None
+    # Stores an answer; may return its id, which `on_override` is given.
+    on_answer: Callable[[AnswerEvent], Any] | None = None
+    on_override: Callable[[str], None] | None = None
+    on_skip: Callable[[str, datetime], None] | None = None    # question id, when
     # Builds the full question of a pool entry: the quiz draws from the bank
     # index and builds only the questions it asks (quizcli.bank.index).
     resolve: Callable[[Any], Question] | None = None
@@ -102,6 +105,8 @@ class QuizSession:
     _shown_at: float | None = field(init=False, default=None)
     _results: list[tuple[Item, str]] = field(init=False, default_factory=list)  # (item, "right"|"wrong"|"skipped")
     _ended_by: str | None = field(init=False, default=None)
+    _last_uid: Any = field(init=False, default=None)       # what on_answer returned for the last answer
+    _can_override: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         pool = sorted(self.questions, key=lambda q: q.id)
@@ -148,15 +153,34 @@ class QuizSession:
     def grade(self, raw: str) -> Feedback:
         """Record the user's self-grade for the current flashcard."""
         item = self._require()
-        if item.question.type is not QuestionType.FLASHCARD:
+        if not item.question.type.self_graded:
             raise ValueError("only flashcards are self-graded")
         grade = answers.parse_grade(raw)
         return self._record(item, raw, answers.grade_is_correct(grade), grade, ())
 
+    def override(self) -> Feedback:
+        """ "I was right": the last answer, auto-graded wrong, counts as right,
+        and is stored as overridden. Only right after that answer."""
+        if not self._can_override:
+            raise ValueError("only the last answer, auto-graded wrong, can be overridden")
+        item, _ = self._results[-1]
+        self._results[-1] = (item, "right")
+        self._can_override = False
+        if self.on_override is not None and self._last_uid is not None:
+            self.on_override(self._last_uid)
+        return Feedback(item, True, "", None)
+
+    @property
+    def can_override(self) -> bool:
+        return self._can_override
+
     def skip(self) -> None:
         item = self._require()
         self._results.append((item, "skipped"))
+        self._can_override = False
         self._advance()
+        if self.on_skip is not None:
+            self.on_skip(item.question.id, self.now())
 
     def end(self, how: str) -> None:
         """Stop early: "quit", "eof" or "interrupt"."""
@@ -203,8 +227,8 @@ class QuizSession:
         )
         self._results.append((item, "right" if correct else "wrong"))
         self._advance()
-        if self.on_answer is not None:
-            self.on_answer(event)
+        self._last_uid = self.on_answer(event) if self.on_answer is not None else None
+        self._can_override = not correct and grade is None
         return Feedback(item, correct, raw, grade, picked)
 
     def _advance(self) -> None:

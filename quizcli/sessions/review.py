@@ -27,12 +27,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Sequence
 
 from quizcli import answers
-from quizcli.clock import Now
+from quizcli.clock import Now, start_of_day
 from quizcli.model import Question, QuestionType
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState, Scheduler
 from quizcli.sessions.forecast import TopicForecast, forecast_recall
 from quizcli.sessions.queue import Queue, ReviewItem, _question_id
-from quizcli.store import Store
+from quizcli.store import Store, card_from_row
 
 if TYPE_CHECKING:
     from quizcli.bank.index import QuestionInfo
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 # early when nothing else is left to review.
 LEARN_AHEAD = timedelta(minutes=20)
 SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
+LEECH_LAPSES = 8                 # a card forgotten this often is suspended: rewrite it in your own words
 
 _EMPTY: Mapping = MappingProxyType({})   # a default no one can fill
 
@@ -67,6 +68,9 @@ class Rated(NamedTuple):
     adjustable: Mapping[int, timedelta] = _EMPTY  # ratings it may change to, with intervals
     grade: int | None = None         # a flashcard's self-grade
     again_in_session: bool = False   # in a short learning step: it comes back in this session
+    interval: timedelta | None = None  # the interval the rating gave (due - the time of the rating)
+    leech: bool = False              # this lapse made it a leech: it is suspended
+    overridden: bool = False         # the user said "I was right" after a wrong auto-grade
 
 
 class _Place(NamedTuple):
@@ -77,12 +81,19 @@ class _Place(NamedTuple):
     skipped: int
     current: ReviewItem | None
     from_learning: bool                      # current is learning[0]
+    # Cards of the store that fell due during the session (rated in an earlier
+    # one), asked after the queue: how many so far, and the current one is one.
+    caught_up: int = 0
+    catching_up: bool = False
+    # Questions this session has rated or skipped: a card that falls due again
+    # comes back through the learning list, or in another session.
+    handled: frozenset = frozenset()
 
 
 class _Done:
     """A rated answer, for undo and for changing the rating."""
 
-    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after")
+    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after", "leech", "overridden")
 
     def __init__(self, place: _Place, uid: str, item: ReviewItem, correct: bool, rating: int | None,
                  at: datetime, event: AnswerEvent) -> None:
@@ -94,6 +105,8 @@ class _Done:
         self.at = at
         self.event = event
         self.after: _Place | None = None  # where the rating took the session
+        self.leech = False                # the rating suspended the card as a leech
+        self.overridden = False
 
 
 class ReviewSummary(NamedTuple):
@@ -141,6 +154,7 @@ class ReviewSession:
         self._shown_at: float | None = None
         self._done: list[_Done] = []
         self._ended_by: str | None = None
+        self._by_id: dict[str, Question | QuestionInfo] | None = None
         self._place = self._next(0, (), 0)
 
     # -- where we are
@@ -149,11 +163,32 @@ class ReviewSession:
     def current(self) -> ReviewItem | None:
         if self._ended_by is not None:
             return None
+        self._refresh()
         return self._place.current
+
+    def _refresh(self) -> None:
+        """Decide again where the last decision was only for lack of anything
+        due (a learning step taken early, or the end): time has passed since,
+        and a card may have fallen due."""
+        place = self._place
+        cur = place.current
+        if cur is not None and not (place.from_learning and _due(cur) > self.now()):
+            return
+        fresh = self._next(place.pos, place.learning, place.skipped, place.caught_up, place.handled)
+        if fresh.current is cur:
+            return
+        if self._done and self._done[-1].after is place:
+            self._done[-1].after = fresh        # the last rating may still be changed
+        self._place = fresh
 
     @property
     def finished(self) -> bool:
         return self.current is None
+
+    @property
+    def total(self) -> int:
+        """Cards in the session so far: the queue, and those that fell due since it was made."""
+        return len(self.items) + self._place.caught_up
 
     @property
     def can_undo(self) -> bool:
@@ -200,7 +235,7 @@ class ReviewSession:
     def grade(self, raw: str) -> Rated:
         """Rate the current flashcard 1-4 (again, hard, good, easy)."""
         item = self._require()
-        if item.question.type is not QuestionType.FLASHCARD:
+        if not item.question.type.self_graded:
             raise ValueError("only flashcards are self-graded")
         grade = answers.parse_grade(raw)
         return self._record(item, raw, answers.grade_is_correct(grade), grade, grade, ())
@@ -223,14 +258,74 @@ class ReviewSession:
         again = self._leave(done.place, done.item, after)
         done.after = self._place
         return Rated(done.item, True, done.event.given, rating, due=after.due, capped=log.capped,
-                     again_in_session=again)
+                     again_in_session=again, interval=log.interval)
+
+    def override(self) -> Rated:
+        """"I was right": the last answer, auto-graded wrong, counts as right
+        (rated good), recorded as overridden in the log and the schedule; only
+        before the next card is answered or skipped."""
+        if not self._done:
+            raise ValueError("nothing to override")
+        done = self._done[-1]
+        if done.correct or done.event.grade is not None:
+            raise ValueError("only a wrong auto-graded answer can be overridden")
+        if done.after is not self._place:
+            raise ValueError("an answer can only be overridden before the next card")
+        done.correct = True
+        done.overridden = True
+        if self.cram:
+            self.store.override(done.uid)
+            return Rated(done.item, True, done.event.given, None, overridden=True)
+        after, log = self.scheduler.review(done.item.card, GOOD, done.at)
+        self.store.override(done.uid, GOOD, after)
+        if done.leech:                  # it was no lapse after all
+            self.store.hold(done.item.question.id, suspended=0)
+            done.leech = False
+        done.rating = GOOD
+        again = self._leave(done.place, done.item, after)
+        done.after = self._place
+        adjustable = {r: self.scheduler.review(done.item.card, r, done.at)[1].interval for r in (HARD, GOOD, EASY)}
+        return Rated(done.item, True, done.event.given, GOOD, due=after.due, capped=log.capped,
+                     adjustable=adjustable, again_in_session=again, interval=log.interval, overridden=True)
+
+    def suspend(self) -> None:
+        """Take the current card out of review until `quizcli progress unsuspend ID`."""
+        item = self._require()
+        self.store.hold(item.question.id, suspended=1, at=self.now())
+        self._drop_current()
+
+    def bury(self) -> datetime:
+        """Leave the current card until tomorrow (the start of the next local day)."""
+        item = self._require()
+        until = start_of_day(self.now()) + timedelta(days=1)
+        until = start_of_day(until + timedelta(hours=3))   # a day of 23 or 25 hours
+        self.store.hold(item.question.id, buried_until=until)
+        self._drop_current()
+        return until
+
+    def flag(self) -> bool:
+        """Flag the current card (or take its flag away); it stays the current card."""
+        item = self._require()
+        flagged = not self.store.holds().get(item.question.id, (0, None, None, False))[3]
+        self.store.hold(item.question.id, flagged=flagged)
+        return flagged
+
+    def _drop_current(self) -> None:
+        place = self._place
+        pos, learning = self._without_current(place)
+        item = place.current
+        assert item is not None
+        self._place = self._next(pos, learning, place.skipped, place.caught_up, place.handled | {item.question.id})
+        self._shown_at = None
 
     def skip(self) -> None:
         """Leave the current card for another session (a learning card too)."""
-        self._require()
+        item = self._require()
         place = self._place
         pos, learning = self._without_current(place)
-        self._place = self._next(pos, learning, place.skipped + 1)
+        self.store.record_skip(item.question.id, self.now())
+        self._place = self._next(pos, learning, place.skipped + 1, place.caught_up,
+                                 place.handled | {item.question.id})
         self._shown_at = None
 
     def undo(self) -> ReviewItem | None:
@@ -242,6 +337,8 @@ class ReviewSession:
             return None
         done = self._done.pop()
         self.store.undo(done.uid)
+        if done.leech:
+            self.store.hold(done.item.question.id, suspended=0)
         self._place = done.place
         self._shown_at = None
         return done.item
@@ -285,22 +382,52 @@ class ReviewSession:
             raise RuntimeError("the session has no current card")
         return item
 
-    def _next(self, pos: int, learning: tuple[ReviewItem, ...], skipped: int) -> _Place:
+    def _next(self, pos: int, learning: tuple[ReviewItem, ...], skipped: int, caught_up: int = 0,
+              handled: frozenset = frozenset()) -> _Place:
         """Pick the next card: a learning step that is due, else the queue,
+        else a card of the store that fell due since the queue was made,
         else a learning step due within the learn-ahead limit."""
         now = self.now()
         if learning and _due(learning[0]) <= now:
-            return _Place(pos, learning, skipped, learning[0], True)
+            return _Place(pos, learning, skipped, learning[0], True, caught_up, False, handled)
         if pos < len(self.items):
-            return _Place(pos, learning, skipped, self.items[pos], False)
+            return _Place(pos, learning, skipped, self.items[pos], False, caught_up, False, handled)
+        fallen = self._fallen_due(now, len(self.items) + caught_up + 1, handled)
+        if fallen is not None:
+            return _Place(pos, learning, skipped, fallen, False, caught_up + 1, True, handled)
         if learning and _due(learning[0]) <= now + self.learn_ahead:
-            return _Place(pos, learning, skipped, learning[0], True)
-        return _Place(pos, learning, skipped, None, False)
+            return _Place(pos, learning, skipped, learning[0], True, caught_up, False, handled)
+        return _Place(pos, learning, skipped, None, False, caught_up, False, handled)
+
+    def _fallen_due(self, now: datetime, number: int, handled: frozenset) -> ReviewItem | None:
+        """The most overdue card of the store, matching this session's
+        questions, that the session has not rated or skipped: one that fell
+        due after the queue was made, rated in an earlier session (a learning
+        step left when it ended, or a review that came due)."""
+        if self.cram:
+            return None
+        limit = self.queue.limit
+        if limit is not None and number > limit:
+            return None          # -n: no more cards than asked for
+        if self._by_id is None:
+            self._by_id = {q.id: q for q in self.questions}
+        by_id = self._by_id
+        for row in self.store.due_card_rows(now):
+            qid = row[0]
+            ref = by_id.get(qid)
+            if ref is not None and qid not in handled:
+                items = self.items
+                seed = getattr(items, "_seed", items[0].seed if items else 0)
+                resolve = getattr(items, "_resolve", items[0].resolve if items else None)
+                return ReviewItem(number, ref, card_from_row(row), seed, resolve=resolve)
+        return None
 
     @staticmethod
     def _without_current(place: _Place) -> tuple[int, tuple[ReviewItem, ...]]:
         if place.from_learning:
             return place.pos, place.learning[1:]
+        if place.catching_up:
+            return place.pos, place.learning
         return place.pos + 1, place.learning
 
     def _leave(self, place: _Place, item: ReviewItem, after: CardState | None) -> bool:
@@ -314,7 +441,8 @@ class ReviewSession:
             back = replace(item, card=after, repeat=item.repeat + 1)
             # Soonest first; among equals, queue order, so a fixed clock gives a fixed order.
             learning = tuple(sorted((*learning, back), key=lambda i: (_due(i), i.number)))
-        self._place = self._next(pos, learning, place.skipped)
+        self._place = self._next(pos, learning, place.skipped, place.caught_up,
+                                 place.handled | {item.question.id})
         self._shown_at = None
         return again
 
@@ -339,8 +467,20 @@ class ReviewSession:
             adjustable = {}
             if correct and grade is None:
                 adjustable = {r: self.scheduler.review(item.card, r, at)[1].interval for r in (HARD, GOOD, EASY)}
-            again = self._leave(place, item, after)
-            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again)
+            before_lapses = item.card.lapses if item.card is not None else 0
+            if after.lapses >= LEECH_LAPSES > before_lapses:
+                # A leech, as Anki calls it: forgotten 8 times, it is suspended.
+                self.store.hold(item.question.id, suspended=2, at=at)
+                done.leech = True
+                pos, learning = self._without_current(place)
+                self._place = self._next(pos, learning, place.skipped, place.caught_up,
+                                         place.handled | {item.question.id})
+                self._shown_at = None
+                again = False
+            else:
+                again = self._leave(place, item, after)
+            result = Rated(item, correct, raw, rating, picked, after.due, log.capped, adjustable, grade, again,
+                           log.interval, done.leech)
         done.after = self._place
         self._done.append(done)
         return result

@@ -30,11 +30,12 @@ def export(store: Store) -> dict:
     import json
 
     cols = ("uid", "question_id", "at", "given", "correct", "grade", "seconds", "mode",
-            "rating", "state_before", "card_before", "due_after")
+            "rating", "state_before", "card_before", "due_after", "overridden")
     answers = []
     for row in store._read(f"SELECT {', '.join(cols)} FROM answers ORDER BY at, id"):
         item = dict(zip(cols, row))
         item["correct"] = bool(item["correct"])
+        item["overridden"] = bool(item["overridden"])
         item["card_before"] = json.loads(item["card_before"]) if item["card_before"] else None
         answers.append(item)
     cards = {qid: card_to_dict(card) for qid, card in sorted(store.cards().items())}
@@ -54,8 +55,16 @@ def import_(store: Store, data: Any, source: str = "the file") -> ImportResult:
 
     rows = _parse_export(data, source)
     retention, until, target = store.setting("retention"), store.setting("until"), store.setting("target")
+    import json
+
+    fitted = store.setting("fsrs_parameters")     # see sessions.settings.fitted_parameters
+    try:
+        params = tuple(float(x) for x in json.loads(fitted)["parameters"]) if fitted else None
+    except (ValueError, KeyError, TypeError):
+        params = None
     sched = Scheduler(float(retention) if retention else DEFAULT_RETENTION,
-                      until=parse_time(until) if until else None, target=float(target) if target else None)
+                      until=parse_time(until) if until else None, target=float(target) if target else None,
+                      parameters=params if params is not None and len(params) == 21 else None)
 
     def write(db: sqlite3.Connection) -> ImportResult:
         added = 0
@@ -63,7 +72,7 @@ def import_(store: Store, data: Any, source: str = "the file") -> ImportResult:
         for r in rows:
             cur = db.execute(
                 "INSERT OR IGNORE INTO answers (uid, question_id, at, given, correct, grade, seconds, mode,"
-                " rating, state_before, card_before, due_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", r)
+                " rating, state_before, card_before, due_after, overridden) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", r)
             if cur.rowcount:
                 added += 1
                 if r[8] is not None:
@@ -131,6 +140,6 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
         except (TypeError, ValueError, OverflowError) as err:
             raise bad(where, str(err)) from None
         rows.append((uid, qid, at, given, int(bool(a.get("correct"))), grade, seconds, mode, rating,
-                     state_before, before_json, due_after))
+                     state_before, before_json, due_after, int(bool(a.get("overridden")))))
     return rows
 

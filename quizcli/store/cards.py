@@ -26,6 +26,9 @@ if TYPE_CHECKING:     # annotations only: a Protocol class costs a few ms to mak
 
 
 _CARD_COLUMNS = "question_id, state, step, stability, difficulty, due, last_review, reps, lapses"
+# A card held out of review at the time bound to the second parameter (see Store.hold).
+_HELD = ("SELECT 1 FROM holds h WHERE h.question_id = cards.question_id"
+         " AND (h.suspended != 0 OR h.buried_until > ?)")
 
 
 def _json_strings(items: Sequence[str]) -> str:

@@ -3,7 +3,8 @@ that keep the stats aggregates.
 
 PRAGMA user_version is the schema's version; migration i brings it from i
 to i+1 (v1 the answer log, v2 the FSRS schedule and undo data, v3
-aggregates for stats). A new table or column is ONE migration appended to
+aggregates for stats, v4 overrides and held cards, then the interview
+answers of #17). A new table or column is ONE migration appended to
 MIGRATIONS; PRAGMA application_id marks the file as quizcli's.
 """
 
@@ -121,5 +122,51 @@ def recount_aggregates(db: sqlite3.Connection) -> None:
     db.execute(f"INSERT INTO activity SELECT {_BUCKET.format('answers')}, count(*) FROM answers GROUP BY 1")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    # v4: an answer the user overrode ("I was right" after a wrong auto-grade),
+    # and cards held out of review: suspended (by hand, or as a leech), buried
+    # until a time, flagged. A table of its own: a card never reviewed can be
+    # held too, and the cards table stays a pure function of the ratings.
+    db.execute("ALTER TABLE answers ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0")
+    db.execute("""
+        CREATE TABLE holds (
+            question_id  TEXT PRIMARY KEY,
+            suspended    INTEGER NOT NULL DEFAULT 0,   -- 0 no, 1 by hand, 2 a leech (suspended automatically)
+            suspended_at TEXT,
+            buried_until TEXT,                         -- UTC; not asked before
+            flagged      INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID""")
+    # The last time each question was skipped (`quiz --missed`: wrong or skipped last time).
+    db.execute("CREATE TABLE skips (question_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID")
+
+
+def _interview(db: sqlite3.Connection) -> None:
+    # Interview answers (#17): what was typed to an open question, each key
+    # point as the matcher marked it and as the candidate confirmed it. Its
+    # row in `answers` (mode "interview") carries the rating and the card.
+    db.execute("""
+        CREATE TABLE interview_answers (
+            id          INTEGER PRIMARY KEY,
+            answer_uid  TEXT NOT NULL,      -- answers.uid of the same answer
+            interview   TEXT NOT NULL,      -- one interview (a session id)
+            question_id TEXT NOT NULL,
+            at          TEXT NOT NULL,      -- UTC, ISO 8601
+            lang        TEXT NOT NULL,
+            text        TEXT NOT NULL,      -- as typed
+            points      TEXT NOT NULL,      -- JSON [{"id", "auto", "covered"}], in the question's order
+            covered     INTEGER NOT NULL,
+            total       INTEGER NOT NULL,
+            seconds     REAL,
+            follow_up_of TEXT               -- the question whose answer led here; NULL: a main question
+        )""")
+    db.execute("CREATE INDEX interview_answers_at ON interview_answers (at)")
+    db.execute("CREATE INDEX interview_answers_question ON interview_answers (question_id, at)")
+    db.execute("CREATE INDEX interview_answers_uid ON interview_answers (answer_uid)")
+    # An answer forgotten (undo, `progress reset`) takes its interview record with it.
+    db.execute("CREATE TRIGGER interview_answers_forget AFTER DELETE ON answers BEGIN"
+               " DELETE FROM interview_answers WHERE answer_uid = OLD.uid; END")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _interview]
+SUSPENDED_BY_HAND, SUSPENDED_LEECH = 1, 2
 SCHEMA_VERSION = len(MIGRATIONS)

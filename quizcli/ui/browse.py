@@ -30,6 +30,7 @@ SHORT_TYPE = {
     QuestionType.NUMERIC: "num",
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
+    QuestionType.OPEN: "open",
 }
 
 
@@ -105,9 +106,14 @@ def question_dict(q: Question, library: Library, article: Any = None) -> dict[st
     elif q.type is QuestionType.NUMERIC:
         data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
     elif q.type is QuestionType.SHORT_ANSWER:
-        data.update(accept=list(q.accept), answer=_bi(q.answer_text))
+        data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
     else:
         data["answer"] = _bi(q.answer_text)
+    if q.type is QuestionType.OPEN:
+        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
+                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
+                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
+        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
     claim = library.claim(q.claim) if q.claim else None
     data.update(explanation=_bi(q.explanation), refs=list(q.refs),
                 claim_verdict=claim_dict(claim) if claim else None,
@@ -138,8 +144,10 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     # not fit side by side, the title goes under the id.
     id_w = max((cell_len(b.id) for b in library.banks), default=5)
     title_w = max((max(map(cell_len, t.plain.split("\n"))) for t in titles), default=5)
-    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in QuestionType)
-    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(QuestionType) + 1) + 2 <= console.width
+    # A column per type that some bank has: a new type costs no room until a bank uses it.
+    types = [t for t in QuestionType if any(q.type is t for b in library.banks for q in b.questions)]
+    numbers_w = len("total") + sum(max(3, len(SHORT_TYPE[t])) for t in types)
+    side_by_side = id_w + title_w + numbers_w + 2 * (2 + len(types) + 1) + 2 <= console.width
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, expand=True)
     if side_by_side:
         table.add_column("topic", style="bold cyan", no_wrap=True)
@@ -147,11 +155,11 @@ def render_topics(console: Console, library: Library, lang: str) -> None:
     else:
         table.add_column("topic", ratio=1, overflow="fold")
     table.add_column("total", justify="right", no_wrap=True)
-    for t in QuestionType:
+    for t in types:
         table.add_column(SHORT_TYPE[t], justify="right", no_wrap=True)
     for bank, title in zip(library.banks, titles):
         counts = type_counts(bank)
-        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in QuestionType))
+        numbers = (str(len(bank.questions)), *(str(counts[t.value] or "·") for t in types))
         if side_by_side:
             table.add_row(plain(bank.id), title, *numbers)
         else:
@@ -208,6 +216,16 @@ def render_question(console: Console, q: Question, library: Library, lang: str, 
             grid.add_row(mark + Text(f" {answers.LETTERS[i]})", style="bold"), text)
         body += [Text(""), grid]
     body += [Text(""), Text("Answer: ", style="bold") + correct_answer(q, lang, q.display_order)]
+    if q.key_points:
+        points = Table.grid(padding=(0, 1))
+        points.add_column(no_wrap=True)
+        points.add_column(ratio=1)
+        for p in q.key_points:
+            points.add_row(Text("  •"), bitext(p.text, lang) + Text("  ") + plain(p.id, "dim"))
+        body += [Text(""), Text("Key points", style="bold"), points]
+    if q.follow_ups:
+        ups = [f.id + (f" (when {f.point} is {f.when})" if f.when else "") for f in q.follow_ups]
+        body += [Text("follow-ups: ", style="bold") + plain(", ".join(ups), "dim")]
     body += [Text(""), Text("Explanation", style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         refs = Table.grid(padding=(0, 1))

@@ -75,6 +75,18 @@ def _numeric_cell(v: Any) -> bool:
 # --- the run --------------------------------------------------------------------
 
 
+def _announce_time(console: Console, info) -> None:
+    """Before a built-in demo that was measured at more than 5 s: how long it usually takes."""
+    from quizcli import paths
+    from quizcli.demo.timings import usual_time_note
+
+    if Path(info.path).parent != paths.builtin_demos_dir():
+        return
+    note = usual_time_note(info.id)
+    if note:
+        console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
+
+
 def show_demo(
     console: Console,
     demo_id: str,
@@ -122,6 +134,7 @@ def show_demo(
         render_outcome(console, cached, lang=lang)
         _save_plot(console, cached, info, plot, lang)
         return cached
+    _announce_time(console, info)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                         TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
     warm = server is not None and getattr(server, "ready", False)

@@ -71,12 +71,14 @@ def reader_for(console: Console) -> Reader:
             import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)
         except ImportError:
             pass
-        return _kicking(default_reader)
+        return kicking(default_reader)
     # echoing_reader is looked up at each call: tests replace it.
-    return _kicking(echoing_reader(console))
+    return kicking(echoing_reader(console))
 
 
-def _kicking(read: Reader) -> Reader:
+def kicking(read: Reader) -> Reader:
+    """`read`, whose first call starts the session's warm demo worker (the
+    first question is on the screen by then; quizcli.demo.warm)."""
     from quizcli.demo import warm
 
     def first(prompt: str) -> str:

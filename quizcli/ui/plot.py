@@ -278,7 +278,7 @@ def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title:
     panels = [*result.curves, *result.scatters]
     if not panels:
         raise QuizcliError("this demo has no curves or scatter plots, so there is nothing to save",
-                           hint="its numbers are in the table above (or use --json)")
+                           hint="its numbers are in the table above (or use --json)", exit_code=ExitCode.USAGE)
     try:
         import matplotlib
 

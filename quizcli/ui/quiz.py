@@ -13,10 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import Question, QuestionType
+from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
-from quizcli.ui.render import render_feedback, render_question, render_reveal
+from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
 from quizcli.ui.text import bitext, plain
 
 
@@ -28,9 +28,10 @@ class _Quit(Exception):
 # each to the terminal's width (hard breaks at ~90 columns wrapped twice).
 HELP = "\n".join((
     "Answer with a choice letter (a; a,c for several), t/f, a number or text.",
-    "Enter or s skips a question (on a flashcard Enter shows the answer).",
+    "Enter or s skips and shows the answer (on a flashcard Enter shows the answer).",
     "q quits and shows the summary, as do Ctrl-C and Ctrl-D.",
-    "After an answer with a demo, d runs the demo.",
+    "After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);",
+    "r after a wrong answer: \"I was right\" (counted right, stored as overridden).",
     "To answer literally \"q\" or \"s\", type \\q or \\s.",
 ))
 
@@ -106,11 +107,11 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         elif cmd in HELP_WORDS:
             console.print(Text(HELP, style="dim"))
             continue
-        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
+        elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
-            console.print(Text("  skipped", style="yellow"))
+            render_skipped(console, item, lang)
             return None
-        if q.type is QuestionType.FLASHCARD:
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item, lang)
                 console.print(key_hints(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))
@@ -127,23 +128,50 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
             console.print(Text(f"  {err}", style="yellow"))
 
 
-def _after(item: Item, console: Console, read: Reader, demo_key: DemoKey, last: bool) -> None:
-    """Offer the demo of an answered question."""
+RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}
+
+
+def _after(session: QuizSession, item: Item, console: Console, read: Reader, demo_key: DemoKey,
+           last: bool) -> None:
+    """After an answer: offer the demo behind it and, after a wrong auto-grade,
+    "I was right"; read keys until Enter. Nothing to offer: no prompt."""
     demo = item.question.demo
-    if not demo:
+    if not demo and not session.can_override:
         return
-    console.print(Text("  Demo: ", style="bold") + plain(demo) + Text(" measures this claim in a small PyTorch run.", style="dim"))
-    console.print(key_hints(("d", "run the demo"), ("Enter", "finish" if last else "next question"), ("q", "quit")))
+    if demo:
+        console.print(Text("  Demo: ", style="bold") + plain(demo)
+                      + Text(" measures this claim in a small PyTorch run.", style="dim"))
+    go_on = ("Enter", "finish" if last else "next question")
+    afresh = False   # the demo was shown from the results cache: d again runs it afresh
     while True:
-        cmd = command(read("> "))
+        keys = [go_on]
+        if demo:
+            keys.append(("d", "run it afresh" if afresh else "run the demo"))
+        if session.can_override:
+            keys.append(("r", "I was right"))
+        console.print(key_hints(*keys, ("q", "quit"), ("?", "help")))
+        raw = read("> ")
+        cmd = command(raw)
         if cmd in QUIT_WORDS:
             raise _Quit
-        if cmd == "d" and demo_key.press(console, demo):
-            # Shown from the results cache: d again runs it afresh.
-            console.print(key_hints(("d", "run it afresh"), ("Enter", "finish" if last else "next question"),
-                                    ("q", "quit")))
-            continue
-        return
+        if cmd == "":
+            return
+        if cmd in HELP_WORDS:
+            console.print(Text(HELP, style="dim"))
+        elif cmd == "d" and demo:
+            afresh = demo_key.press(console, demo)
+            if not afresh:
+                demo = None      # shown once; then Enter goes on, so its output stays on screen
+        elif cmd in RIGHT_WORDS and session.can_override:
+            session.override()
+            console.print(Text("  Counted as right (you said you were right; stored as overridden).", style="green"))
+            if not demo:
+                return
+        else:
+            console.print(Text(f"  {raw.strip()!r} is not a key here; ", style="yellow")
+                          + Text("Enter goes on" + (", d runs the demo" if demo else "")
+                                 + (", r says you were right" if session.can_override else "") + ", ? shows help",
+                                 style="yellow"))
 
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
@@ -161,7 +189,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
             if feedback is None:
                 continue
             render_feedback(console, feedback, lang)
-            _after(item, console, read, demo_key, last=session.finished)
+            _after(session, item, console, read, demo_key, last=session.finished)
     except _Quit:
         session.end("quit")
     except EOFError:

@@ -22,6 +22,7 @@ TYPE_LABEL = {
     QuestionType.NUMERIC: "number",
     QuestionType.SHORT_ANSWER: "short answer",
     QuestionType.FLASHCARD: "flashcard",
+    QuestionType.OPEN: "open question",
 }
 
 
@@ -35,8 +36,9 @@ def _answer_keys(item: Item) -> Text:
         QuestionType.NUMERIC: ("", "type a number"),
         QuestionType.SHORT_ANSWER: ("", "type your answer"),
         QuestionType.FLASHCARD: ("Enter", "show the answer"),
+        QuestionType.OPEN: ("Enter", "answer in your head, then see the key points"),
     }[q.type]
-    skip = ("s", "skip") if q.type is QuestionType.FLASHCARD else ("Enter/s", "skip")
+    skip = ("s", "skip") if q.type.self_graded else ("Enter/s", "skip")
     return key_hints(how, skip, ("q", "quit"), ("?", "help"))
 
 
@@ -61,7 +63,7 @@ def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int
         if reveal and choice.correct and picked and pos not in picked and item.question.type is QuestionType.MULTIPLE_CHOICE:
             # Which correct choices the user left out: the ✓ alone does not say.
             text += Text("  (missed)", style="yellow")
-        if reveal and choice.why is not None and (choice.correct or pos in picked):
+        if reveal and choice.why is not None:     # every choice: why it is right or wrong
             text += Text("\n") + bitext(choice.why, lang, "dim")
         grid.add_row(Text(mark, style=style) + Text(f" {answers.LETTERS[pos]})", style="bold"), text)
     return grid
@@ -114,6 +116,16 @@ def correct_answer(q: Question, lang: str, order: tuple[int, ...] | None = None)
     return bitext(q.answer_text, lang, "bold")
 
 
+def key_point_lines(q: Question, lang: str) -> list:
+    """An open question's key points, as bullets (nothing for other types)."""
+    if not q.key_points:
+        return []
+    grid = _grid({"no_wrap": True}, {"ratio": 1})
+    for point in q.key_points:
+        grid.add_row(Text("  •"), bitext(point.text, lang))
+    return [Text(""), Text("Key points", style="bold"), grid]
+
+
 def _details(q: Question, lang: str) -> list:
     lines: list = [bitext(q.explanation, lang)]
     if q.refs:
@@ -129,7 +141,7 @@ def _details(q: Question, lang: str) -> list:
 def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     q = fb.item.question
     body: list = []
-    if q.type is QuestionType.FLASHCARD:
+    if q.type.self_graded:
         grade_name = {1: "again", 2: "hard", 3: "good", 4: "easy"}[fb.grade or 1]
         head = Text(f"Graded: {grade_name}", style="bold " + ("green" if fb.correct else "yellow"))
         console.print(Text("  ") + head)
@@ -148,8 +160,14 @@ def render_feedback(console: Console, fb: Feedback, lang: str) -> None:
     console.print(Panel(Group(*body), border_style="green" if fb.correct else "red", expand=True))
 
 
+def render_skipped(console: Console, item: Item, lang: str) -> None:
+    """A skipped question's answer: skipping is no reason not to learn it."""
+    console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(item.question, lang, item.order))
+
+
 def render_reveal(console: Console, item: Item, lang: str) -> None:
     """The back of a flashcard, before the user grades it."""
     q = item.question
-    body = [Text("Answer", style="bold"), correct_answer(q, lang), Text(""), *_details(q, lang)]
+    body = [Text("Answer", style="bold"), correct_answer(q, lang), *key_point_lines(q, lang), Text(""),
+            *_details(q, lang)]
     console.print(Panel(Group(*body), border_style="cyan", expand=True))

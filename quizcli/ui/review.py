@@ -16,16 +16,18 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import QuestionType
+from quizcli.clock import interview_day
 from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.sessions.quiz import Feedback
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
-from quizcli.ui.render import render_feedback, render_question, render_reveal
+from quizcli.ui.render import correct_answer, render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
 _UNDO = {"u", "undo", "撤销"}
+_RIGHT = {"r", "right", "i was right", "我答对了", "对了"}
+_SUSPEND, _BURY, _FLAG = {"!", "suspend"}, {"-", "bury"}, {"*", "flag"}
 _ADJUST = {"": GOOD, "3": GOOD, "g": GOOD, "good": GOOD, "2": HARD, "h": HARD, "hard": HARD,
            "4": EASY, "e": EASY, "easy": EASY}
 
@@ -33,9 +35,12 @@ HELP = (
     "Answer as in the quiz: letter(s) of a choice, t/f, a number or text; on a flashcard Enter shows\n"
     "the answer, then rate it 1 again, 2 hard, 3 good, 4 easy (each key shows the next interval).\n"
     "After a right answer: Enter keeps good, h hard, e easy. After an answer with a demo, d runs it.\n"
+    "After a wrong answer: r says \"I was right\" (rated good, stored as overridden).\n"
     "A card you are still learning comes back in the session once its step (1-10 minutes) is due.\n"
+    "Before answering: ! suspends the card (until `quizcli progress unsuspend ID`), - buries it\n"
+    "until tomorrow, * flags it. A card forgotten 8 times (a leech) is suspended by itself.\n"
     "u undoes the last rating, s skips, q quits (as do Ctrl-C and Ctrl-D) and shows the summary.\n"
-    "To answer literally \"u\", type \\u."
+    "To answer literally \"u\", \"!\", \"-\" or \"*\", put a \\ before it."
 )
 
 
@@ -80,19 +85,37 @@ def render_rated(console: Console, rated: Rated, session: ReviewSession) -> None
     if rated.rating is None:
         return
     line = Text("  Rated ") + Text(RATING_NAMES[rated.rating], style="bold")
-    if rated.due is not None:
-        line += Text(" · next review ") + _when(rated.due, session.now())
+    if rated.due is not None and rated.interval is not None:
+        # The interval the rating gave, as its key showed it (format_interval
+        # is the one rounding); not `due - now`, which is seconds later.
+        line += Text(f" · next review in {format_interval(rated.interval)}")
+        line += Text(" (" + rated.due.astimezone().strftime("%Y-%m-%d %H:%M") + ")", style="dim")
     if rated.again_in_session:
         line += Text(" · back in this session", style="cyan")
     if rated.capped and session.scheduler.until is not None:
         line += Text(f" · moved earlier to hold {session.scheduler.target:.0%} recall on "
                      f"{_day(session.scheduler.until)}", style="magenta")
+    if rated.overridden:
+        console.print(Text("  Overridden: you were right.", style="green"))
     console.print(line)
+    if rated.leech:
+        qid = rated.item.question.id
+        console.print(Text("  Leech: forgotten 8 times, so it is suspended. Rewrite it in your own words, then "
+                           "bring it back with ", style="magenta") + plain(f"quizcli progress unsuspend {qid}")
+                      + Text(".", style="magenta"))
 
 
 def _day(until: datetime) -> str:
     # `until` is the end of the interview day: show the day itself.
-    return (until.astimezone() - timedelta(seconds=1)).strftime("%Y-%m-%d")
+    return interview_day(until)
+
+
+def render_pace(console: Console, session: ReviewSession) -> None:
+    """One line when --until raises the daily limit of new cards above --new."""
+    q = session.queue
+    if q.paced is not None and session.scheduler.until is not None:
+        console.print(Text(f"{q.paced} new cards a day until {_day(session.scheduler.until)}; "
+                           f"{q.new_available} cards unseen", style="cyan"))
 
 
 def _forecast(s: ReviewSummary, now: datetime) -> list:
@@ -184,11 +207,24 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
                 raise _Undo
             console.print(Text("  nothing to undo", style="yellow"))
             continue
-        elif cmd in SKIP_WORDS or (cmd == "" and q.type is not QuestionType.FLASHCARD):
-            session.skip()
-            console.print(Text("  skipped", style="yellow"))
+        elif cmd in _SUSPEND:
+            session.suspend()
+            console.print(Text("  suspended: ", style="yellow") + plain(q.id)
+                          + Text(f" (back with `quizcli progress unsuspend {q.id}`)", style="dim"))
             return None
-        if q.type is QuestionType.FLASHCARD:
+        elif cmd in _BURY:
+            until = session.bury()
+            console.print(Text("  buried until ", style="yellow") + Text(until.astimezone().strftime("%Y-%m-%d %H:%M")))
+            return None
+        elif cmd in _FLAG:
+            flagged = session.flag()
+            console.print(Text("  flagged" if flagged else "  flag removed", style="cyan"))
+            continue
+        elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
+            session.skip()
+            console.print(Text("  skipped · answer: ", style="yellow") + correct_answer(q, lang, item.item.order))
+            return None
+        if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item.item, lang)
                 if session.cram:
@@ -245,22 +281,42 @@ def _next_key(console: Console, read: Reader) -> str | None:
     return cmd
 
 
-def _offer_demo(item: ReviewItem, console: Console, read: Reader, demo: _Demo) -> None:
-    """After a wrong answer or a flashcard's rating: d runs the question's demo."""
-    demo_id = item.question.demo
-    if not demo_id:
+def _offer_demo(session: ReviewSession, rated: Rated, console: Console, read: Reader, demo: _Demo) -> None:
+    """After a wrong answer or a flashcard's rating: d runs the question's
+    demo, r (after a wrong auto-grade) says "I was right"; Enter goes on.
+    An unknown key asks again."""
+    demo_id = rated.item.question.demo
+    can_override = not rated.correct and rated.grade is None
+    if not demo_id and not can_override:
         return
-    _demo_line(console, demo_id)
-    console.print(key_hints(("d", "run the demo"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
+    if demo_id:
+        _demo_line(console, demo_id)
+    afresh = False   # the demo was shown from the results cache: d again runs it afresh
     while True:
-        cmd = _next_key(console, read)
-        if cmd is None:
+        keys = [("Enter", "next card")]
+        if demo_id:
+            keys.append(("d", "run it afresh" if afresh else "run the demo"))
+        if can_override:
+            keys.append(("r", "I was right"))
+        console.print(key_hints(*keys, ("u", "undo"), ("q", "quit")))
+        raw_cmd = _next_key(console, read)
+        if raw_cmd is None:
             continue
-        if cmd == "d" and demo.run(console, demo_id):
-            # Shown from the results cache: d again runs it afresh.
-            console.print(key_hints(("d", "run it afresh"), ("Enter", "next card"), ("u", "undo"), ("q", "quit")))
+        if raw_cmd == "":
+            return
+        if raw_cmd == "d" and demo_id:
+            afresh = demo.run(console, demo_id)
+            if not afresh:
+                demo_id = None       # then Enter goes on, leaving its output on screen
             continue
-        return
+        if raw_cmd in _RIGHT and can_override:
+            fixed = session.override()
+            render_rated(console, fixed, session)
+            if fixed.adjustable:
+                _adjust(session, fixed, console, read, demo)
+            return
+        console.print(Text(f"  {raw_cmd!r} is not a key here; Enter goes on" + (", d runs the demo" if demo_id else "")
+                           + (", r says you were right" if can_override else "") + ", ? shows help", style="yellow"))
 
 
 def _adjust(session: ReviewSession, rated: Rated, console: Console, read: Reader, demo: _Demo) -> None:
@@ -301,6 +357,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
     demo = _Demo(lang, demo_seed, tuple(demo_banks))
     if read is None:
         read = reader_for(console)
+    render_pace(console, session)
     total = len(session.items)
     if total == 0:
         summary = session.summary()
@@ -310,19 +367,19 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
         while not session.finished:
             item = session.show()
             render_card_head(console, item, session)
-            render_question(console, item.item, total, lang)
+            render_question(console, item.item, session.total, lang)
             try:
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
                     continue
-                if item.question.type is not QuestionType.FLASHCARD or rated.rating is None:
+                if not item.question.type.self_graded or rated.rating is None:
                     render_feedback(console, Feedback(item.item, rated.correct, rated.given, rated.grade, rated.picked),
                                     lang)
                 render_rated(console, rated, session)
                 if rated.adjustable:
                     _adjust(session, rated, console, read, demo)
                 else:
-                    _offer_demo(item, console, read, demo)
+                    _offer_demo(session, rated, console, read, demo)
             except _Undo:
                 undone = session.undo()
                 if undone is not None:

@@ -130,5 +130,14 @@ def render_stats(console: Console, s: Stats, forecast: Sequence = ()) -> None:
                          style="dim"))
     else:
         body.append(Text(f"No leeches (questions failed {LEECH_FAILURES}+ times).", style="dim"))
+    if s.suspended:
+        body.append(Text(""))
+        body.append(Text("Suspended (not asked in review)", style="bold yellow"))
+        grid = Table.grid(padding=(0, 2))
+        for x in s.suspended:
+            since = x.since.astimezone().strftime("%Y-%m-%d") if x.since else ""
+            grid.add_row(Text(" ") + plain(x.question_id, "bold"), plain(x.topic, "dim"),
+                         Text(f"{x.why} {since}".strip()), plain(f"quizcli progress unsuspend {x.question_id}", "cyan"))
+        body.append(grid)
     # A Text title: a str one is parsed as markup, which loads Rich's emoji table.
     console.print(Panel(Group(*body), title=Text("Progress"), title_align="left", border_style="blue", expand=True))

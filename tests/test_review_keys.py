@@ -1,0 +1,106 @@
+"""Keys a candidate reaches for in `quizcli review` (#14): I was right,
+suspend, bury, flag, unknown keys; leeches suspended, listed by `stats`
+with the command that brings them back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from cli_run import run
+from quizcli import answers
+from quizcli.bank import load_library
+from quizcli.selection import choice_order
+from quizcli.store import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
+NOW = "2026-11-26T09:00:00Z"
+LIB = load_library([FIXTURES], include_builtin=False)
+Q = {q.id: q for q in LIB.questions}
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch, local_tz):
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(FIXTURES))
+    monkeypatch.setenv("QUIZCLI_NOW", NOW)
+    local_tz("UTC")
+
+
+def review(*args: str, input: str = "") -> tuple[int, str, str]:
+    return run(["review", "--seed", "1", "--lang", "en", "--topic", "rv", *args], input=input)
+
+
+def wrong_letter(qid: str) -> str:
+    q = Q[qid]
+    return next(answers.LETTERS[p] for p, i in enumerate(choice_order(q, 1)) if not q.choices[i].correct)
+
+
+def rows(sql: str) -> list[tuple]:
+    with open_store() as st:
+        return st.query(sql)
+
+
+def test_i_was_right_in_review():
+    # rv-card (flashcard) good, then rv-single wrong, r, Enter keeps good.
+    code, out, _ = review(input=f"\n3\n{wrong_letter('rv-single')}\nr\n\nq\n")
+    assert code == 0
+    assert "r I was right" in out and "Overridden: you were right." in out, out[-3000:]
+    assert rows("SELECT question_id, correct, rating, overridden FROM answers ORDER BY id") == [
+        ("rv-card", 1, 3, 0), ("rv-single", 1, 3, 1)]
+
+
+def test_unknown_key_after_a_wrong_answer_asks_again():
+    code, out, _ = review(input=f"\n3\n{wrong_letter('rv-single')}\nzz\n?\n\nq\n")
+    assert code == 0 and "'zz' is not a key here" in out and "r says \"I was right\"" in out
+    assert rows("SELECT correct, overridden FROM answers WHERE question_id = 'rv-single'") == [(0, 0)]
+
+
+def test_suspend_bury_and_flag_keys():
+    code, out, _ = review(input="*\n!\n-\nq\n")
+    assert code == 0
+    assert "flagged" in out and "suspended: rv-card" in out and "buried until 2026-11-27 00:00" in out
+    with open_store() as st:
+        holds = st.holds()
+    assert holds["rv-card"][0] == 1 and holds["rv-card"][3] is True
+    assert holds["rv-single"][2] == datetime(2026, 11, 27, tzinfo=timezone.utc)
+    assert rows("SELECT count(*) FROM answers") == [(0,)]
+    # Stats lists the suspended card with the command that brings it back.
+    code, out, _ = run(["stats"])
+    assert "Suspended" in out and "quizcli progress unsuspend rv-card" in out
+    code, out, _ = run(["progress", "unsuspend", "rv-card"])
+    assert code == 0 and "back in review" in out
+    code, out, err = run(["progress", "unsuspend", "rv-card"])
+    assert code == 4 and "not suspended" in err
+    code, out, _ = review(input="q\n")
+    assert "rv-card" in out or "1/" in out
+
+
+def test_a_leech_is_suspended_with_a_message_and_listed(monkeypatch):
+    from datetime import timedelta
+
+    from quizcli.scheduler import Scheduler
+    from quizcli.sessions.quiz import AnswerEvent
+
+    sched = Scheduler()
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    card = None
+    with open_store() as st:
+        while card is None or card.lapses < 7 or card.state != 2:
+            rating = 1 if card is not None and card.state == 2 and card.lapses < 7 else 3
+            before = card
+            card, _ = sched.review(card, rating, at)
+            st.record_review(AnswerEvent("rv-card", at, str(rating), rating > 1, rating, 1.0, "review"),
+                             rating, before, card)
+            at = max(at, card.due) + timedelta(minutes=1)
+    monkeypatch.setenv("QUIZCLI_NOW", (max(at, card.due) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    code, out, _ = review("--new", "0", input="\n1\n\nq\n")
+    assert code == 0
+    assert "Leech: forgotten 8 times, so it is suspended" in out
+    assert "quizcli progress unsuspend rv-card" in out
+    code, out, _ = run(["stats", "--json"])
+    import json
+
+    data = json.loads(out)
+    assert [(x["question_id"], x["why"]) for x in data["suspended"]] == [("rv-card", "leech")]
