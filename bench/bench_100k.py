@@ -1,6 +1,7 @@
 """Banks at 100,000 questions: what a candidate and an author wait for.
 
     python bench/bench_100k.py [--questions 100000] [--banks 20] [--repeat 3] [--baseline DIR]
+    python bench/bench_100k.py --questions 5000 --banks 5000     # a folder of 5,000 small banks
 
 Targets (issue 21), with 100,000 generated questions (bench/gen_corpus.py,
 20 bank files) beside the built-in banks, in fresh processes, warm (the
@@ -99,7 +100,8 @@ def main() -> int:
     edited = files[len(files) // 2]
     original = edited.read_text(encoding="utf-8")
     topic = edited.stem
-    some_id = f"{topic}-q{(len(files) // 2) * -(-args.questions // args.banks) + 7:05d}"
+    per = -(-args.questions // args.banks)
+    some_id = f"{topic}-q{(len(files) // 2) * per + min(7, per - 1):05d}"
     base_env = {k: v for k, v in os.environ.items() if k not in ("QUIZCLI_BANKS", "QUIZCLI_CONTENT")}
     base_env.update(NO_COLOR="1", COLUMNS="100")
     trees = {"now": ROOT}
