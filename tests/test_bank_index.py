@@ -11,7 +11,7 @@ import pytest
 
 from quizcli.bank import load_library
 from quizcli.bank import index as index_mod
-from quizcli.bank.index import load_index
+from quizcli.bank.index import Index, load_index
 from quizcli.errors import BankError
 from quizcli.model import Library
 
@@ -239,3 +239,15 @@ def test_topics_and_show_served_from_the_index_agree_with_the_library(tmp_path, 
     for cid in claims:
         assert index.claim(cid) == lib.claim(cid)
     assert index.claim("no_such_claim") is None
+
+
+def test_a_question_whose_bank_left_the_bank_cache_is_built_from_that_file_alone(banks, monkeypatch):
+    lib = load_library([banks])
+    load_index([banks])
+    index = load_index([banks])
+    assert index.hit
+    for p in (index_mod._folder().parent / "banks").glob("*.marshal"):
+        p.unlink()   # as when the bank cache keeps only the most recent banks
+    monkeypatch.setattr(Index, "library", lambda self: pytest.fail("a load of every bank"))
+    for q in lib.questions:
+        assert index.question(q.id) == q

@@ -201,10 +201,33 @@ class Index:
                 raw = None
             if raw is not None and cache.key(raw, bank.builtin, yamlio.parser_name()) == bank.content_key:
                 cached = cache.get(bank.content_key)
+                if cached is None:
+                    # The bank cache let it go (it keeps the most recent banks only):
+                    # the file is the one validated when the index was written (same
+                    # content key), so checking it alone again rebuilds its entry,
+                    # instead of a load of every bank.
+                    cached = _check_file(raw, bank)
                 if cached is not None:
                     data = {"bank": cached, "by_id": {q["id"]: q for q in cached["questions"]}}
             self._bank_data[bank.source] = data
         return self._bank_data[bank.source]
+
+
+def _check_file(raw: bytes, bank: BankInfo) -> dict[str, Any] | None:
+    """A bank file's checked data, from the per-file checks alone; None on any problem."""
+    from quizcli.bank import library
+
+    f = library._File(library.Source(Path(bank.source), bank.builtin))
+    k = f.key = bank.content_key
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    for parsed in library._parsed_ahead([text]):
+        library._check_parsed(f, k, text, parsed)
+    if f.problems or f.issues or f.bank is None:
+        return None
+    return f.bank
 
 
 # --------------------------------------------------------------------------
