@@ -230,16 +230,17 @@ def test_markdown_escapes_html_and_links(tmp_path):
 
 def test_anki_fields_are_html_escaped(tmp_path):
     pytest.importorskip("genanki")
-    from quizcli.authoring.export import anki_model, anki_note
+    from quizcli.authoring.anki_export import note_fields
 
     lib = _export_bank(tmp_path, ["<script>x</script>" + ALL])
     q = lib.banks[0].questions[0]
-    note = anki_note(q, "en", anki_model("en"))
-    for field in note.fields:
-        assert "<script>" not in field
-        for raw in RAW:
-            assert raw not in field
-    assert "&lt;script&gt;" in note.fields[0]
+    for show in ("en", "zh", "both"):
+        fields = note_fields(q, show)
+        for field in fields:
+            assert "<script>" not in field
+            for raw in RAW:
+                assert raw not in field
+        assert any("&lt;script&gt;" in field for field in fields)
 
 
 def test_json_export_keeps_the_text_but_writes_no_raw_controls(tmp_path):
