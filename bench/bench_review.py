@@ -169,7 +169,7 @@ questions = lib.questions       # no filter given: the command selects nothing
 t0 = clock()
 st = open_store()
 sched = scheduler_from_settings(st, now)
-queue = load_queue(st, questions, now, seed=1, scheduler=sched, resolve=lib.question)
+queue = load_queue(st, questions, now, seed=1, scheduler=sched)
 session = ReviewSession(queue, st, sched, questions=questions, now=lambda: now)
 session.show().item
 t_review = clock() - t0

@@ -84,7 +84,7 @@ def run(ctx):
     after, before = results["dropout after BN"], results["dropout before BN"]
     checks = [
         Check("eval variance / running variance: dropout before BN < 0.75 x dropout after BN", before["ratio"], "<",
-              0.75 * after["ratio"]),
+              after["ratio"], factor=0.75),
         Check("dropout after BN: eval variance / running variance within 0.15 of 1", abs(after["ratio"] - 1), "<",
               0.15),
     ]

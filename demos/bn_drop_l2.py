@@ -76,8 +76,8 @@ def run(ctx):
     plain, l2 = results["no L2"], results["L2"]
     checks = [
         Check("scaling a pre-BN weight by 10 changes the output by (max abs; BN eps)", invariance, "<", 1e-3),
-        Check("pre-BN weight norm at the end: no L2 > 1.5 x L2", plain["norm"], ">", 1.5 * l2["norm"]),
-        Check("effective lr = lr/|W|^2 at the end: L2 > 2 x no L2", l2["eff_lr"], ">", 2 * plain["eff_lr"]),
+        Check("pre-BN weight norm at the end: no L2 > 1.5 x L2", plain["norm"], ">", l2["norm"], factor=1.5),
+        Check("effective lr = lr/|W|^2 at the end: L2 > 2 x no L2", l2["eff_lr"], ">", plain["eff_lr"], factor=2),
     ]
     rows = [[arm, round(r["norm0"], 3), round(r["norm"], 3), f"{r['eff_lr']:.3f}", round(r["loss"], 3),
              round(r["acc"], 3)] for arm, r in results.items()]

@@ -24,7 +24,7 @@ META = {
 }
 
 LRS = (0.05, 0.5, 2.0)   # SGD learning rates tried for both nets
-STEPS = 80               # SGD steps per run
+STEPS = 120              # SGD steps per run (80 left the lr=2.0 checks a margin of 10%; now 19%)
 BATCH = 32
 DEPTH, WIDTH = 6, 32     # hidden layers of the MLP
 
@@ -77,9 +77,11 @@ def run(ctx):
     bn_big = results[("BN", big)]["final"]
     plain_big = results[("plain", big)]["final"]
     checks = [
-        Check(f"BN at lr={big}: final loss < 0.8 x chance (ln 4)", bn_big, "<", 0.8 * chance),
-        Check(f"no-BN at lr={big}: final loss > 1.2 x BN's", plain_big, ">", 1.2 * bn_big),
-        Check("best loss over the lrs: BN < 0.85 x no BN", best_bn, "<", 0.85 * best_plain),
+        Check(f"BN at lr={big}: final loss < 0.8 x chance (ln 4)", bn_big, "<", chance, factor=0.8),
+        Check(f"no-BN at lr={big}: final loss > 1.2 x BN's", plain_big, ">", bn_big, factor=1.2),
+        # No check on the best loss over all rates: over seeds 0-19 BN's best was
+        # 0.71-1.02 x no BN's (with 80 or 120 steps), so "BN trains better at its
+        # best rate" does not hold on every seed; the claim is about large rates.
     ]
     steps = list(range(STEPS))
     curves = []

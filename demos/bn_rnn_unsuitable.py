@@ -99,9 +99,9 @@ def run(ctx):
 
     shared, step, ln = results["shared BN"], results["per-step BN"], results["LayerNorm"]
     checks = [
-        Check("shared BN: test MSE in eval mode > 3 x in train mode", shared["eval"], ">", 3 * shared["train_mode"]),
-        Check("test MSE in eval mode: shared BN > 2 x per-step BN", shared["eval"], ">", 2 * step["eval"]),
-        Check("per-step BN: eval-mode MSE < 1.5 x train-mode MSE", step["eval"], "<", 1.5 * step["train_mode"]),
+        Check("shared BN: test MSE in eval mode > 3 x in train mode", shared["eval"], ">", shared["train_mode"], factor=3),
+        Check("test MSE in eval mode: shared BN > 2 x per-step BN", shared["eval"], ">", step["eval"], factor=2),
+        Check("per-step BN: eval-mode MSE < 1.5 x train-mode MSE", step["eval"], "<", step["train_mode"], factor=1.5),
     ]
     rows = [[arm, round(r["train_mode"], 4), round(r["eval"], 4), round(r["first"], 4), round(r["last"], 4)]
             for arm, r in results.items()]

@@ -94,9 +94,9 @@ def run(ctx):
 
     plain, bn = results["no BN"], results["BN"]
     checks = [
-        Check("saturated sigmoid inputs at init: BN < 0.2 x no BN", bn["sat0"], "<", 0.2 * plain["sat0"]),
-        Check("first-layer gradient norm at init: BN > 3 x no BN", bn["grad0"], ">", 3 * plain["grad0"]),
-        Check("final training loss: BN < 0.7 x no BN", bn["loss"], "<", 0.7 * plain["loss"]),
+        Check("saturated sigmoid inputs at init: BN < 0.2 x no BN", bn["sat0"], "<", plain["sat0"], factor=0.2),
+        Check("first-layer gradient norm at init: BN > 3 x no BN", bn["grad0"], ">", plain["grad0"], factor=3),
+        Check("final training loss: BN < 0.7 x no BN", bn["loss"], "<", plain["loss"], factor=0.7),
     ]
     if "sat_gamma" in bn:
         checks.append(Check(f"BN net with gamma = {GAMMA:g}: saturated share > 0.1 (BN is not N(0, 1))",

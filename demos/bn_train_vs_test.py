@@ -110,11 +110,12 @@ def run(ctx):
     ev, tr = measured["eval mode (running stats)"], measured["train mode (batch stats)"]
     checks = [
         Check("eval mode: sample 0's output spread across batches", ev["spread"], "<", 1e-5),
-        Check(f"test accuracy, batches of {TEST_BATCH}: eval mode > train mode + 0.05", ev["acc"], ">",
-              tr["acc"] + 0.05),
+        # Stated as the gap, so that the margin is relative to the 0.05 asked for.
+        Check(f"test accuracy, batches of {TEST_BATCH}: eval mode - train mode > 0.05", ev["acc"] - tr["acc"], ">",
+              0.05),
         Check("PyTorch running_mean = 0.9 r + 0.1 batch (max diff)", torch_err, "<", 1e-5),
         Check("PyTorch momentum=0.01 = Keras momentum=0.99 (max diff)", keras_err, "<", 1e-5),
-        Check("error of running mean: momentum 0.99 in PyTorch > 2 x momentum 0.1", mis_err, ">", 2 * est_err),
+        Check("error of running mean: momentum 0.99 in PyTorch > 2 x momentum 0.1", mis_err, ">", est_err, factor=2),
     ]
     rows.append(["running mean error, PyTorch momentum 0.1", f"{est_err:.3f}", "-"])
     rows.append(["running mean error, momentum 0.99 copied from Keras", f"{mis_err:.3f}", "-"])

@@ -86,9 +86,10 @@ def run(ctx):
     const, bn = results["dataset stats, constant"], results["batch stats in the graph (BN)"]
     checks = [
         Check("bias drift with constant dataset stats > 20 x with BN", const["drift"][-1], ">",
-              20 * bn["drift"][-1]),
-        Check("constant dataset stats: bias drift keeps growing (last / halfway > 1.6)",
-              const["drift"][-1] / const["drift"][STEPS // 2 - 1], ">", 1.6),
+              bn["drift"][-1], factor=20),
+        # 1.5 (it was 1.6) from a sweep over seeds 0-19: the ratio was 1.71-2.11.
+        Check("constant dataset stats: bias drift keeps growing (last / halfway > 1.5)",
+              const["drift"][-1] / const["drift"][STEPS // 2 - 1], ">", 1.5),
     ]
     rows = [[arm, round(r["loss_start"], 3), round(r["loss_end"], 3), round(r["drift"][-1], 3),
              int(r["examples_per_step"])] for arm, r in results.items()]

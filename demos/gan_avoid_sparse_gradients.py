@@ -87,9 +87,9 @@ def run(ctx):
         Check("ReLU D: share of first-layer units passing no gradient > 20%", dead_relu, ">", 0.2),
         Check("LeakyReLU D: share passing no gradient < 1%", dead_leaky, "<", 0.01),
         Check("average pooling: share of pixels receiving gradient > 2 x max pooling's",
-              density["average pooling 2x2"], ">", 2 * density["max pooling 2x2"]),
-        Check("yet the ReLU D trains: W1 to data < 0.1 x start", w1_relu, "<", 0.1 * w1_start),
-        Check("and is no worse than LeakyReLU: W1 < 1.5 x LeakyReLU's", w1_relu, "<", 1.5 * w1_leaky),
+              density["average pooling 2x2"], ">", density["max pooling 2x2"], factor=2),
+        Check("yet the ReLU D trains: W1 to data < 0.1 x start", w1_relu, "<", w1_start, factor=0.1),
+        Check("and is no worse than LeakyReLU: W1 < 1.5 x LeakyReLU's", w1_relu, "<", w1_leaky, factor=1.5),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

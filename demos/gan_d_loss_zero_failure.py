@@ -71,12 +71,16 @@ def run(ctx):
     rows = [[n, f"{r['d_loss'][0]:.2e}", f"{tail[n]['d_loss']:.2e}", f"{r['g_grad'][0]:.2e}",
              f"{tail[n]['g_grad']:.2e}", round(tail[n]["w1"], 3)] for n, r in runs.items()]
     checks = [
-        Check("run A: final D loss < 0.01", ta["d_loss"], "<", 0.01),
-        Check("run A: mean G gradient < 0.05 x run B's", sum(a["g_grad"]) / STEPS, "<",
-              0.05 * sum(b["g_grad"]) / STEPS),
-        Check("run A: distance to data still > 0.9 x start (failed)", ta["w1"], ">", 0.9 * w1_start),
+        # 0.05 (it was 0.01): seed 25 ended at 0.018 (seeds 0-19: at most 0.005); log 4 is 1.39.
+        Check("run A: final D loss < 0.05", ta["d_loss"], "<", 0.05),
+        # Factors from a sweep over seeds 0-19: run A's mean G gradient was
+        # 0.002-0.068 x run B's (0.05 failed on seed 16), its distance to the
+        # data 0.98-1.0 x the start (0.9 left 8%); now 0.1 and 0.8.
+        Check("run A: mean G gradient < 0.1 x run B's", sum(a["g_grad"]) / STEPS, "<",
+              sum(b["g_grad"]) / STEPS, factor=0.1),
+        Check("run A: distance to data still > 0.8 x start (failed)", ta["w1"], ">", w1_start, factor=0.8),
         Check("run B: final D loss > 1 (near log 4)", tb["d_loss"], ">", 1.0),
-        Check("run B: G reaches the data, W1 < 0.1 x start", tb["w1"], "<", 0.1 * w1_start),
+        Check("run B: G reaches the data, W1 < 0.1 x start", tb["w1"], "<", w1_start, factor=0.1),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -91,9 +91,9 @@ def run(ctx):
         Check("fakes-labelled-real BCE and -log D(G(z)) give the same gradient: max |difference| < 1e-6",
               gap, "<", 1e-6),
         Check("its gradient > 100 x the minimax gradient (confident D)", g_flip.norm().item(), ">",
-              100 * g_mm.norm().item()),
-        Check("real images labelled fake for D as well: W1 to data stays > 0.9 x start", article, ">", 0.9 * w1_start),
-        Check("all labels swapped consistently (a renaming): W1 < 0.1 x start", renamed, "<", 0.1 * w1_start),
+              g_mm.norm().item(), factor=100),
+        Check("real images labelled fake for D as well: W1 to data stays > 0.9 x start", article, ">", w1_start, factor=0.9),
+        Check("all labels swapped consistently (a renaming): W1 < 0.1 x start", renamed, "<", w1_start, factor=0.1),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

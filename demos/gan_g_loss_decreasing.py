@@ -81,8 +81,8 @@ def run(ctx):
     checks = [
         Check("run A: G loss fell by > 80%", fall(a), ">", 0.8),
         Check("run B: G loss fell by > 80% too", fall(b), ">", 0.8),
-        Check("run A: G misses the data, W1 > 0.2 x start", ta["w1"], ">", 0.2 * w1_start),
-        Check("run B: G reaches the data, W1 < 0.05 x start", tb["w1"], "<", 0.05 * w1_start),
+        Check("run A: G misses the data, W1 > 0.2 x start", ta["w1"], ">", w1_start, factor=0.2),
+        Check("run B: G reaches the data, W1 < 0.05 x start", tb["w1"], "<", w1_start, factor=0.05),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -30,7 +30,7 @@ STEPS = 200          # G steps, one D step each
 PRETRAIN = 100       # D steps before G starts
 FLIP = 0.1           # probability of flipping a D label
 BATCH, HIDDEN = 64, 16
-REPLICAS = 4         # independent GAN runs per arm, trained side by side; W1 is their mean
+REPLICAS = 8         # independent GAN runs per arm, trained side by side; W1 is their mean
 
 
 def _toy():
@@ -82,9 +82,14 @@ def run(ctx):
     c_plain, c_flip = (confidence[n] for n in arms)
     rows = [[n, round(confidence[n], 4), round(w1[n], 3)] for n in arms]
     checks = [
-        Check(f"D alone, with flips: mean D(real) < 0.97 (capped near 1 - p = {1 - FLIP})", c_flip, "<", 0.97),
-        Check("D alone, without flips: mean D(real) > 0.99", c_plain, ">", 0.99),
-        Check("W1 to data after training: with flips > 1.5 x without (slower)", w1_flip, ">", 1.5 * w1_plain),
+        # Stated as the distance from 1, so that the margins are relative to
+        # what is measured: 1 - D(real) was 0.05-0.15 with flips and
+        # 0.0001-0.0006 without over seeds 0-19.
+        Check(f"D alone, with flips: 1 - mean D(real) > 0.03 (capped near p = {FLIP})", 1 - c_flip, ">", 0.03),
+        Check("D alone, without flips: 1 - mean D(real) < 0.01", 1 - c_plain, "<", 0.01),
+        # Factor 1.3 (it was 1.5; and 8 runs per arm, it was 4) from a sweep over
+        # seeds 0-19: the ratio was 1.6-4.7 (with 4 runs it fell to 0.8 on seed 17).
+        Check("W1 to data after training: with flips > 1.3 x without (slower)", w1_flip, ">", w1_plain, factor=1.3),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -68,8 +68,9 @@ def run(ctx):
     rows = [[n, f"{r['g_grad'][0]:.2e}", round(r["d_fake"][0], 4), round(r["w1"][0], 3), round(w1[n], 3)]
             for n, r in runs.items()]
     checks = [
-        Check("first G gradient: non-saturating > 100 x minimax", ns["g_grad"][0], ">", 100 * mm["g_grad"][0]),
-        Check("distance to data after training: non-saturating < 0.1 x minimax (SGD)", w1_ns, "<", 0.1 * w1_mm),
+        # Factor 50 (it was 100) from a sweep over seeds 0-19: the ratio was 108-7350.
+        Check("first G gradient: non-saturating > 50 x minimax", ns["g_grad"][0], ">", mm["g_grad"][0], factor=50),
+        Check("distance to data after training: non-saturating < 0.1 x minimax (SGD)", w1_ns, "<", w1_mm, factor=0.1),
     ]
     return DemoResult(
         settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",

@@ -34,7 +34,7 @@ LR_ADAM = 0.02              # Adam, betas (0.5, 0.999)
 LR_SGD_D = (0.05, 0.5)      # SGD learning rates tried for D
 LR_SGD_G = 0.05             # SGD learning rate for G in the all-SGD arm
 BATCH, HIDDEN = 64, 16
-REPLICAS = 3         # independent GAN runs per arm, trained side by side; W1 is their mean
+REPLICAS = 6         # independent GAN runs per arm, side by side; W1 is their mean (3: the "no gain" check had 5% margin over seeds 0-19, 6: 23%)
 
 
 def _toy():
@@ -137,7 +137,7 @@ def run(ctx):
     w1_start = curves[names[0]][0]
     rows = [[n, round(w1[n], 3)] for n in names]
     checks = [
-        Check("Adam for both: W1 to data < 0.15 x start", adam, "<", 0.15 * w1_start),
+        Check("Adam for both: W1 to data < 0.15 x start", adam, "<", w1_start, factor=0.15),
         Check("SGD for D, best of the rates tried: W1 > Adam for both (no gain)", best_mixed, ">", adam),
     ]
     return DemoResult(

@@ -7,6 +7,13 @@ gradient descent, three learning-rate settings for the same number of
 steps: both fast (G outruns the penalty and the game diverges), both slow
 (it converges, slowly), and TTUR: G slow, D fast (Heusel et al. 2017). With
 G slow enough the game is stable, and a fast D makes it contract quickly.
+
+The verdict is nuanced: TTUR alone does not make this game converge. A fourth
+arm runs TTUR without the penalty, and a check asserts that it diverges
+(ends farther from the equilibrium than it started): TTUR helps a game that a
+regularizer has made stable enough, it is not a cure by itself (Mescheder et
+al. 2018 show that unregularized simultaneous GD does not converge here for
+any pair of learning rates).
 """
 
 from __future__ import annotations
@@ -55,8 +62,11 @@ def run(ctx):
     fast, slow, ttur, bare = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
     table, curve, scatter = dirac.report(runs, STEPS)
     checks = [
-        Check("TTUR: final distance < 0.5 x both slow", ttur, "<", 0.5 * slow),
-        Check("TTUR: final distance < 0.1 x both fast", ttur, "<", 0.1 * fast),
+        Check("TTUR: final distance < 0.5 x both slow", ttur, "<", slow, factor=0.5),
+        Check("TTUR: final distance < 0.1 x both fast", ttur, "<", fast, factor=0.1),
+        # Threshold 2, twice the start: over seeds 0-19 the distance was at
+        # least 2.48 (a margin of 24%).
+        Check("TTUR without the R1 penalty diverges: final distance > 2 (start: 1)", bare, ">", 2.0),
     ]
     return DemoResult(
         settings={"game": "Dirac-GAN (Mescheder et al. 2018), zero-sum BCE loss, simultaneous GD, R1 penalty",
@@ -68,11 +78,12 @@ def run(ctx):
             "en": (f"After {STEPS} steps the distance to the equilibrium (from 1) is {fast:.2f} with both rates "
                    f"fast (diverging), {slow:.2f} with both slow, and {ttur:.3f} with TTUR. A slow G keeps the "
                    "game stable; a fast D then tracks G closely and the game contracts quickly (Heusel et al. "
-                   "2017: G sees a nearly optimal D). TTUR does not repair a game that cannot converge: without "
-                   f"the penalty, TTUR ends at {bare:.2f}."),
+                   "2017: G sees a nearly optimal D). But TTUR alone does not make the game converge: without "
+                   f"the penalty, TTUR diverges to {bare:.2f}. Hence nuanced: TTUR helps a regularized game."),
             "zh": (f"{STEPS} 步后到均衡点的距离（从 1 出发）：两者都快时为 {fast:.2f}（发散），两者都慢时为 {slow:.2f}，"
                    f"TTUR 为 {ttur:.3f}。慢的生成器使博弈保持稳定；快的判别器紧跟生成器，博弈迅速收敛（Heusel 等 2017："
-                   f"生成器看到的是接近最优的判别器）。TTUR 修不好本身不收敛的博弈：去掉 R1 惩罚后，TTUR 最终距离为 {bare:.2f}。"),
+                   f"生成器看到的是接近最优的判别器）。但单靠 TTUR 不能让博弈收敛：去掉 R1 惩罚后，TTUR 发散到 {bare:.2f}。"
+                   "所以结论是有条件的：TTUR 帮助的是已经正则化的博弈。"),
         },
         curves=[curve],
         scatters=[scatter],

@@ -114,8 +114,10 @@ def run(ctx):
                   ["disjoint supports: G gradient, WGAN critic", f"{g_w:.2e}", "-", "-"]] + table.rows
     table.columns = ["measurement", "G gradient / start distance", "final distance", "max distance"]
     checks = [
-        Check("disjoint supports: |G gradient| from the WGAN critic > 100 x from the minimax loss",
-              abs(g_w), ">", 100 * abs(g_mm)),
+        # Factor 30 (it was 100) from a sweep over seeds 0-19: the ratio was
+        # 77-1390 (a vanishing gradient either way; 100 failed on seed 17).
+        Check("disjoint supports: |G gradient| from the WGAN critic > 30 x from the minimax loss",
+              abs(g_w), ">", abs(g_mm), factor=30),
         Check("WGAN critic's gradient moves G towards the data (G steps along -gradient: > 0)", g_w, ">", 0.0),
         Check("WGAN Dirac-GAN, simultaneous GD: final distance > 0.8 (start 1: no convergence)", sim, ">", 0.8),
     ]

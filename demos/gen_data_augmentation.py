@@ -21,13 +21,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "gen_data_augmentation",
     "title": {"en": "Augmentation: label-preserving shifts vs label-changing flips",
-              "zh": "数据增强:保持标签的平移与改变标签的翻转"},
+              "zh": "数据增强：保持标签的平移与改变标签的翻转"},
     "claim": {"en": "Data augmentation improves generalization.",
               "zh": "数据增强。"},
     "claims": ["gen_data_augmentation"],
     "verdict": "nuanced",
     "treatment": {"en": "random shifts (label-preserving) and shifts plus horizontal flips (label-changing); off: no augmentation",
-                  "zh": "随机平移(保持标签)以及平移加水平翻转(改变标签);关闭后不做增强"},
+                  "zh": "随机平移（保持标签）以及平移加水平翻转（改变标签）；关闭后不做增强"},
     "long": False,
     "refs": [
         "Krizhevsky et al. 2012, ImageNet classification with deep CNNs",
@@ -147,8 +147,8 @@ def run(ctx: DemoContext) -> DemoResult:
                f"augmentation and {a1:.1%} with random shifts, which do not change the label. Adding horizontal "
                f"flips, which turn b into d and p into q, drops it to {a2:.1%}: {mirror_flip:.0%} of the test letters "
                "are now read as their mirror image. Augmentation helps only when it preserves the label."),
-        "zh": (f"用居中的字母训练、在画布任意位置测试:不做增强时 MLP 准确率 {a0:.1%},加上不改变标签的随机平移后为 "
-               f"{a1:.1%}。再加上水平翻转(b 变 d,p 变 q)后降到 {a2:.1%}:{mirror_flip:.0%} 的测试字母被认成了镜像字母。"
+        "zh": (f"用居中的字母训练、在画布任意位置测试：不做增强时 MLP 准确率 {a0:.1%}，加上不改变标签的随机平移后为 "
+               f"{a1:.1%}。再加上水平翻转（b 变 d，p 变 q）后降到 {a2:.1%}：{mirror_flip:.0%} 的测试字母被认成了镜像字母。"
                "只有保持标签不变的增强才有帮助。"),
     }
     return DemoResult(

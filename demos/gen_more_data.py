@@ -18,13 +18,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "gen_more_data",
     "title": {"en": "More data: the learning curve",
-              "zh": "更多数据:学习曲线"},
+              "zh": "更多数据：学习曲线"},
     "claim": {"en": "Collecting more data improves generalization: data sets the upper bound of what an algorithm can do.",
-              "zh": "采集更多数据:数据决定算法的上限。"},
+              "zh": "采集更多数据：数据决定算法的上限。"},
     "claims": ["gen_more_data"],
     "verdict": "true",
     "treatment": {"en": "training sets larger than the smallest one (off: every arm trains on the smallest set)",
-                  "zh": "比最小训练集更大的训练集(关闭后所有组都只用最小训练集)"},
+                  "zh": "比最小训练集更大的训练集（关闭后所有组都只用最小训练集）"},
     "long": False,
     "refs": [
         "Hestness et al. 2017, Deep Learning Scaling is Predictable, Empirically",
@@ -87,18 +87,18 @@ def run(ctx: DemoContext) -> DemoResult:
     gap_small, gap_large = test_err[0] - train_err[0], test_err[-1] - train_err[-1]
     checks = [
         Check(f"test error with {SIZES[-1]} examples < 0.6 x test error with {SIZES[0]}",
-              test_err[-1], "<", 0.6 * test_err[0]),
+              test_err[-1], "<", test_err[0], factor=0.6),
         Check(f"train/test gap with {SIZES[-1]} examples < 0.5 x gap with {SIZES[0]}",
-              gap_large, "<", 0.5 * gap_small),
+              gap_large, "<", gap_small, factor=0.5),
     ]
     finding = {
         "en": (f"Test error fell from {test_err[0]:.1%} with {sizes[0]} examples to {test_err[-1]:.1%} with "
                f"{sizes[-1]}, and the train/test gap from {gap_small:.1%} to {gap_large:.1%}: more data from the "
                "same distribution helps. It does not fix wrong labels or a biased sample, and near the "
                "interpolation threshold a little more data can briefly hurt (sample-wise double descent)."),
-        "zh": (f"测试错误率从 {sizes[0]} 个样本时的 {test_err[0]:.1%} 降到 {sizes[-1]} 个样本时的 {test_err[-1]:.1%},"
-               f"训练/测试差距从 {gap_small:.1%} 降到 {gap_large:.1%}:来自同一分布的更多数据有帮助。"
-               "但它修不好错误标签或有偏的样本;在插值阈值附近,稍多一点数据甚至可能暂时变差(样本维度的双下降)。"),
+        "zh": (f"测试错误率从 {sizes[0]} 个样本时的 {test_err[0]:.1%} 降到 {sizes[-1]} 个样本时的 {test_err[-1]:.1%}，"
+               f"训练/测试差距从 {gap_small:.1%} 降到 {gap_large:.1%}：来自同一分布的更多数据有帮助。"
+               "但它修不好错误标签或有偏的样本；在插值阈值附近，稍多一点数据甚至可能暂时变差（样本维度的双下降）。"),
     }
     return DemoResult(
         settings={"dim": DIM, "sizes": SIZES, "n_test": N_TEST, "hidden": HIDDEN, "steps": STEPS, "lr": LR,

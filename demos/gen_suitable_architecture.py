@@ -20,13 +20,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "gen_suitable_architecture",
     "title": {"en": "Inductive bias: a small CNN vs an MLP on shifted shapes",
-              "zh": "归纳偏置:小 CNN 与 MLP 识别平移后的图形"},
+              "zh": "归纳偏置：小 CNN 与 MLP 识别平移后的图形"},
     "claim": {"en": "Design a suitable network architecture.",
               "zh": "设计合适的网络结构。"},
     "claims": ["gen_suitable_architecture"],
     "verdict": "true",
     "treatment": {"en": "a CNN (shared 3x3 kernels, global max pooling) instead of an MLP (off: both arms are MLPs)",
-                  "zh": "用 CNN(共享 3x3 卷积核、全局最大池化)代替 MLP(关闭后两组都是 MLP)"},
+                  "zh": "用 CNN（共享 3x3 卷积核、全局最大池化）代替 MLP（关闭后两组都是 MLP）"},
     "long": False,
     "refs": [
         "LeCun et al. 1998, Gradient-based learning applied to document recognition",
@@ -111,7 +111,7 @@ def run(ctx: DemoContext) -> DemoResult:
     checks = [
         Check("test accuracy at unseen positions: treatment > 0.9", te_cnn, ">", 0.9),
         Check("test accuracy: treatment > control + 0.2", te_cnn, ">", te_mlp + 0.2),
-        Check("parameters: treatment < 0.2 x control", p_cnn, "<", 0.2 * p_mlp),
+        Check("parameters: treatment < 0.2 x control", p_cnn, "<", p_mlp, factor=0.2),
     ]
     treated = "CNN" if ctx.treatment else "MLP"
     finding = {
@@ -119,9 +119,9 @@ def run(ctx: DemoContext) -> DemoResult:
                f"shapes moved to columns never seen in training, the MLP scores {te_mlp:.0%} ({p_mlp} parameters) and "
                f"the {treated} {te_cnn:.0%} ({p_cnn} parameters): shared kernels plus pooling build translation "
                "into the model, so it needs neither the data nor the parameters to learn it."),
-        "zh": (f"两者都能拟合训练图像(训练准确率 MLP {tr_mlp:.0%},{treated} {tr_cnn:.0%})。把图形移到训练中从未出现的列后,"
-               f"MLP 只有 {te_mlp:.0%}({p_mlp} 个参数),{treated} 为 {te_cnn:.0%}({p_cnn} 个参数):共享卷积核加池化把平移"
-               "不变性直接写进了模型,不需要靠数据和参数去学。"),
+        "zh": (f"两者都能拟合训练图像（训练准确率 MLP {tr_mlp:.0%}，{treated} {tr_cnn:.0%}）。把图形移到训练中从未出现的列后，"
+               f"MLP 只有 {te_mlp:.0%}（{p_mlp} 个参数），{treated} 为 {te_cnn:.0%}（{p_cnn} 个参数）：共享卷积核加池化把平移"
+               "不变性直接写进了模型，不需要靠数据和参数去学。"),
     }
     return DemoResult(
         settings={"size": SIZE, "n_train": N_TRAIN, "n_test": N_TEST, "noise": NOISE, "steps": STEPS, "lr": LR,

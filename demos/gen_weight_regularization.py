@@ -27,13 +27,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "gen_weight_regularization",
     "title": {"en": "L2: what it does to a plain model, and what it does in front of BatchNorm",
-              "zh": "L2:对普通模型的作用,以及在 BatchNorm 之前的作用"},
+              "zh": "L2：对普通模型的作用，以及在 BatchNorm 之前的作用"},
     "claim": {"en": "Weight regularization improves generalization.",
               "zh": "权值正则化。"},
     "claims": ["gen_weight_regularization"],
     "verdict": "nuanced",
     "treatment": {"en": "an L2 penalty (ridge; weight decay before BN); off: no penalty anywhere",
-                  "zh": "L2 惩罚(岭回归;BN 之前的权重衰减);关闭后处处无惩罚"},
+                  "zh": "L2 惩罚（岭回归；BN 之前的权重衰减）；关闭后处处无惩罚"},
     "long": False,
     "refs": [
         "van Laarhoven 2017, L2 regularization versus batch and weight normalization",
@@ -153,15 +153,15 @@ def run(ctx: DemoContext) -> DemoResult:
     tr1, te1, n1 = plain["treatment"]
     r0, r1 = bn["runs"]["control"], bn["runs"]["treatment"]
     checks = [
-        Check("plain model: test MSE with L2 < 0.5 x without", te1, "<", 0.5 * te0),
+        Check("plain model: test MSE with L2 < 0.5 x without", te1, "<", te0, factor=0.5),
         Check("plain model: test MSE with L2 < 0.6 x the target's variance (it learned, not just shrank)",
-              te1, "<", 0.6 * plain["target_var"]),
+              te1, "<", plain["target_var"], factor=0.6),
         Check(f"BN: relative output change when the pre-BN weights are x{SCALE:g} < 1e-3",
               bn["invariance"], "<", 1e-3),
         Check("BN: final pre-BN weight norm with weight decay < 0.7 x without", r1["norm"][-1], "<",
-              0.7 * r0["norm"][-1]),
+              r0["norm"][-1], factor=0.7),
         Check("BN: final effective learning rate lr/||w||^2 with weight decay > 1.5 x without",
-              r1["eff_lr"][-1], ">", 1.5 * r0["eff_lr"][-1]),
+              r1["eff_lr"][-1], ">", r0["eff_lr"][-1], factor=1.5),
     ]
     rows = [
         ["plain model, no penalty", round(tr0, 4), round(te0, 4), round(n0, 2), "", ""],
@@ -178,11 +178,11 @@ def run(ctx: DemoContext) -> DemoResult:
                f"the function there; weight decay shrank the weight norm from {r0['norm'][-1]:.2f} to "
                f"{r1['norm'][-1]:.2f} and so raised the effective learning rate from {r0['eff_lr'][-1]:.3f} to "
                f"{r1['eff_lr'][-1]:.3f}. True for plain models; in front of normalization L2 is a learning-rate knob."),
-        "zh": (f"在普通的过参数化模型上,L2 把测试 MSE 从 {te0:.3f} 降到 {te1:.3f}(训练 MSE {tr0:.3f} -> {tr1:.3f}):"
-               f"它阻止模型去拟合噪声。在 BatchNorm 之前,把权重放大 {SCALE:g} 倍,输出只变化了 {bn['invariance']:.1e}"
-               f"(相对值),所以 L2 在那里约束不了函数;权重衰减把权重范数从 {r0['norm'][-1]:.2f} 压到 "
-               f"{r1['norm'][-1]:.2f},从而把有效学习率从 {r0['eff_lr'][-1]:.3f} 提高到 {r1['eff_lr'][-1]:.3f}。"
-               "对普通模型成立;在归一化层之前,L2 其实是调学习率的旋钮。"),
+        "zh": (f"在普通的过参数化模型上，L2 把测试 MSE 从 {te0:.3f} 降到 {te1:.3f}（训练 MSE {tr0:.3f} -> {tr1:.3f}）："
+               f"它阻止模型去拟合噪声。在 BatchNorm 之前，把权重放大 {SCALE:g} 倍，输出只变化了 {bn['invariance']:.1e}"
+               f"（相对值），所以 L2 在那里约束不了函数；权重衰减把权重范数从 {r0['norm'][-1]:.2f} 压到 "
+               f"{r1['norm'][-1]:.2f}，从而把有效学习率从 {r0['eff_lr'][-1]:.3f} 提高到 {r1['eff_lr'][-1]:.3f}。"
+               "对普通模型成立；在归一化层之前，L2 其实是调学习率的旋钮。"),
     }
     steps = [float(s) for s in range(1, BN_STEPS + 1)]
     return DemoResult(

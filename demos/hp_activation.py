@@ -22,13 +22,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "hp_activation",
     "title": {"en": "Activations and gradient flow: sigmoid vs ReLU in a deep network",
-              "zh": "激活函数与梯度流:深层网络中的 sigmoid 与 ReLU"},
+              "zh": "激活函数与梯度流：深层网络中的 sigmoid 与 ReLU"},
     "claim": {"en": "Hyperparameters one can tune when training deep networks include the activation function.",
-              "zh": "深度学习炼丹可以调节的一些超参数:激活函数。"},
+              "zh": "深度学习炼丹可以调节的一些超参数：激活函数。"},
     "claims": ["hp_activation"],
     "verdict": "true",
     "treatment": {"en": "ReLU with He initialization instead of sigmoid with Xavier (off: sigmoid in both arms)",
-                  "zh": "用 ReLU(He 初始化)代替 sigmoid(Xavier 初始化)(关闭后两组都用 sigmoid)"},
+                  "zh": "用 ReLU（He 初始化）代替 sigmoid（Xavier 初始化）（关闭后两组都用 sigmoid）"},
     "long": False,
     "refs": [
         "Glorot & Bengio 2010, Understanding the difficulty of training deep feedforward networks",
@@ -89,9 +89,9 @@ def run(ctx: DemoContext) -> DemoResult:
                f"early layers barely learn. With {t_act} the ratio is {t_ratio:.2f} (tanh, whose slope at 0 is 1: "
                f"{r_ratio:.2f}). The activation, together with its initialization, decides whether gradients reach "
                "the early layers of a deep network."),
-        "zh": (f"初始化时,{DEPTH} 层 sigmoid 网络第一层的梯度范数只有最后一层的 {c_ratio:.1e}:每个 sigmoid 把反向信号至多乘以 "
-               f"1/4,前面的层几乎学不动。换成 {t_act},这个比值是 {t_ratio:.2f}(tanh 在 0 处斜率为 1:{r_ratio:.2f})。"
-               "激活函数连同初始化一起,决定了梯度能否到达深层网络的前几层。"),
+        "zh": (f"初始化时，{DEPTH} 层 sigmoid 网络第一层的梯度范数只有最后一层的 {c_ratio:.1e}：每个 sigmoid 把反向信号至多乘以 "
+               f"1/4，前面的层几乎学不动。换成 {t_act}，这个比值是 {t_ratio:.2f}（tanh 在 0 处斜率为 1：{r_ratio:.2f}）。"
+               "激活函数连同初始化一起，决定了梯度能否到达深层网络的前几层。"),
     }
     return DemoResult(
         settings={"depth": DEPTH, "width": WIDTH, "batch": BATCH, "classes": CLASSES, "treatment": ctx.treatment},

@@ -21,13 +21,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "hp_batch_size",
     "title": {"en": "Batch size and the linear scaling rule, and where it breaks",
-              "zh": "批大小与线性缩放规则,以及它在哪里失效"},
+              "zh": "批大小与线性缩放规则，以及它在哪里失效"},
     "claim": {"en": "Hyperparameters one can tune when training deep networks include the batch size.",
-              "zh": "深度学习炼丹可以调节的一些超参数:Batch-Size。"},
+              "zh": "深度学习炼丹可以调节的一些超参数：Batch-Size。"},
     "claims": ["hp_batch_size"],
     "verdict": "true",
     "treatment": {"en": "the linear scaling rule, lr proportional to the batch size (off: one lr for all)",
-                  "zh": "线性缩放规则:学习率与批大小成正比(关闭后所有批大小用同一学习率)"},
+                  "zh": "线性缩放规则：学习率与批大小成正比（关闭后所有批大小用同一学习率）"},
     "long": False,
     "refs": [
         "Goyal et al. 2017, Accurate, large minibatch SGD",
@@ -89,8 +89,10 @@ def run(ctx: DemoContext) -> DemoResult:
     same, scaled = results["same lr (control)"], results["linear scaling (treatment)"]
     i512 = BATCHES.index(512)
     checks = [
-        Check("linear scaling: excess loss at batch 512 < 4 x at batch 8", scaled[i512], "<", 4 * scaled[0]),
-        Check("same lr: excess loss at batch 512 > 10 x linear scaling's", same[i512], ">", 10 * scaled[i512]),
+        # Factor 6 (it was 4) from a sweep over seeds 0-19: linear scaling left
+        # 1.2-4.8 x batch 8's excess loss at batch 512, the same lr 67-280 x more.
+        Check("linear scaling: excess loss at batch 512 < 6 x at batch 8", scaled[i512], "<", scaled[0], factor=6),
+        Check("same lr: excess loss at batch 512 > 10 x linear scaling's", same[i512], ">", scaled[i512], factor=10),
         Check("linear scaling at batch 1024 (lr past 2/L): excess loss > initial (breaks)",
               scaled[-1], ">", initial),
     ]
@@ -101,10 +103,10 @@ def run(ctx: DemoContext) -> DemoResult:
                f"batch 1024 the scaled rate is {BASE_LR * 1024 / BATCHES[0]:.2f}/L, past the 2/L limit, and the loss "
                f"reaches {scaled[-1]:.2e}: the rule holds only up to a critical batch size (and large batches can "
                "also generalize worse, Keskar et al. 2017)."),
-        "zh": (f"训练 {EPOCHS} 个 epoch 后,批大小 8 的剩余损失为 {scaled[0]:.2e}。学习率不变时,批大小 512 只走 "
-               f"{EPOCHS * N // 512} 步,停在 {same[i512]:.2e};按批大小线性放大学习率后为 {scaled[i512]:.2e},步数少 64 倍"
-               f"却接近批大小 8 的结果。批大小 1024 时放大后的学习率是 {BASE_LR * 1024 / BATCHES[0]:.2f}/L,超过 2/L 的极限,"
-               f"损失变成 {scaled[-1]:.2e}:这个规则只在临界批大小以内成立(大批量还可能泛化更差,Keskar 等 2017)。"),
+        "zh": (f"训练 {EPOCHS} 个 epoch 后，批大小 8 的剩余损失为 {scaled[0]:.2e}。学习率不变时，批大小 512 只走 "
+               f"{EPOCHS * N // 512} 步，停在 {same[i512]:.2e}；按批大小线性放大学习率后为 {scaled[i512]:.2e}，步数少 64 倍"
+               f"却接近批大小 8 的结果。批大小 1024 时放大后的学习率是 {BASE_LR * 1024 / BATCHES[0]:.2f}/L，超过 2/L 的极限，"
+               f"损失变成 {scaled[-1]:.2e}：这个规则只在临界批大小以内成立（大批量还可能泛化更差，Keskar 等 2017）。"),
     }
     return DemoResult(
         settings={"n": N, "dim": DIM, "noise": NOISE, "epochs": EPOCHS, "base_lr": f"{BASE_LR}/L at batch 8",

@@ -18,13 +18,13 @@ from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 META = {
     "id": "hp_learning_rate",
     "title": {"en": "The learning rate: too small, right, and past the 2/L stability limit",
-              "zh": "学习率:太小、合适、以及超过 2/L 稳定极限"},
+              "zh": "学习率：太小、合适、以及超过 2/L 稳定极限"},
     "claim": {"en": "Hyperparameters one can tune when training deep networks include the learning rate.",
-              "zh": "深度学习炼丹可以调节的一些超参数:学习率。"},
+              "zh": "深度学习炼丹可以调节的一些超参数：学习率。"},
     "claims": ["hp_learning_rate"],
     "verdict": "true",
     "treatment": {"en": "learning rates of 0.02/L and 2.1/L beside the control's 1/L (off: all arms 1/L)",
-                  "zh": "在对照组 1/L 之外,使用 0.02/L 和 2.1/L 的学习率(关闭后所有组都用 1/L)"},
+                  "zh": "在对照组 1/L 之外，使用 0.02/L 和 2.1/L 的学习率（关闭后所有组都用 1/L）"},
     "long": False,
     "refs": [
         "Bengio 2012, Practical recommendations for gradient-based training",
@@ -83,9 +83,10 @@ def run(ctx: DemoContext) -> DemoResult:
     small, right, large = final.values()
     checks = [
         Check("lr 2.1/L: excess loss after training > its initial value (diverges)", large, ">", 1.0),
-        Check("lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", small, ">", 100 * right),
-        Check("largest stable lr in the sweep, in units of 2/L, > 0.97", limit / 2, ">", 0.97),
-        Check("largest stable lr in the sweep, in units of 2/L, < 1.03", limit / 2, "<", 1.03),
+        Check("lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", small, ">", right, factor=100),
+        # One check of the distance from 2/L, so that the margin is relative to
+        # the tolerance (3%) rather than to 1.
+        Check("largest stable lr in the sweep, in units of 2/L: |value - 1| < 0.03", abs(limit / 2 - 1), "<", 0.03),
     ]
     fmt = lambda f: f"{f:.3e}" if f >= FLOOR else f"< {FLOOR:g} (converged)"  # noqa: E731
     rows = [[name, f"{m:g}/L", fmt(f)] for (name, m), f in zip(arms.items(), final.values())]
@@ -97,10 +98,10 @@ def run(ctx: DemoContext) -> DemoResult:
                f"diverges from {first_unstable:g}/L: the limit is 2/L, set by the sharpest direction. In a neural "
                "network the curvature changes during training, so the limit is not fixed (edge of stability), "
                "but too small is slow and too large blows up."),
-        "zh": (f"在最大曲率 L = {lip:.3f}(条件数 {kappa:.1f})的二次函数上,学习率 1/L 训练 {STEPS} 步后剩余损失为初始值的 {right:.1e};"
-               f"0.02/L 时仍有 {small:.1e}(太慢);2.1/L 时增长到初始值的 {large:.1e} 倍(发散)。扫描显示到 "
-               f"{limit:g}/L 仍稳定,从 {first_unstable:g}/L 开始发散:极限就是由最陡方向决定的 2/L。神经网络的曲率在训练中"
-               "会变化,所以这个极限不是固定的(edge of stability),但太小就慢、太大就炸,这一点不变。"),
+        "zh": (f"在最大曲率 L = {lip:.3f}（条件数 {kappa:.1f}）的二次函数上，学习率 1/L 训练 {STEPS} 步后剩余损失为初始值的 {right:.1e}；"
+               f"0.02/L 时仍有 {small:.1e}（太慢）；2.1/L 时增长到初始值的 {large:.1e} 倍（发散）。扫描显示到 "
+               f"{limit:g}/L 仍稳定，从 {first_unstable:g}/L 开始发散：极限就是由最陡方向决定的 2/L。神经网络的曲率在训练中"
+               "会变化，所以这个极限不是固定的（edge of stability），但太小就慢、太大就炸，这一点不变。"),
     }
     return DemoResult(
         settings={"n": N, "dim": DIM, "L": round(lip, 5), "condition_number": round(kappa, 2), "steps": STEPS,

@@ -23,11 +23,11 @@ META = {
     "title": {"en": "Initialization and the signal through a deep network",
               "zh": "初始化与深层网络中的信号传播"},
     "claim": {"en": "Hyperparameters one can tune when training deep networks include weight initialization.",
-              "zh": "深度学习炼丹可以调节的一些超参数:权重初始化。"},
+              "zh": "深度学习炼丹可以调节的一些超参数：权重初始化。"},
     "claims": ["hp_weight_init"],
     "verdict": "true",
     "treatment": {"en": "He initialization for the ReLU network (off: Xavier in that arm too)",
-                  "zh": "ReLU 网络使用 He 初始化(关闭后该组也用 Xavier)"},
+                  "zh": "ReLU 网络使用 He 初始化（关闭后该组也用 Xavier）"},
     "long": False,
     "refs": [
         "Glorot & Bengio 2010, Understanding the difficulty of training deep feedforward networks",
@@ -88,9 +88,9 @@ def run(ctx: DemoContext) -> DemoResult:
                f"unless the weights make up for it with var 2/fan_in) and {small:.1e} with std {SMALL_STD}, where the "
                f"signal and the gradients vanish. With tanh, Xavier keeps {t_x:.2f}. Initialization must match the "
                "nonlinearity; normalization layers and residual connections make it less critical."),
-        "zh": (f"经过 {DEPTH} 层 ReLU,He 初始化下激活标准差保持为第一层的 {he:.2f},Xavier 下只剩 {xav:.1e}(ReLU 砍掉一半信号,"
-               f"除非权重方差取 2/fan_in 来补偿,否则每层方差减半),标准差 {SMALL_STD} 的小初始化只剩 {small:.1e},信号和梯度"
-               f"都消失了。tanh 配 Xavier 保持 {t_x:.2f}。初始化必须与非线性匹配;归一化层和残差连接会让它不那么关键。"),
+        "zh": (f"经过 {DEPTH} 层 ReLU，He 初始化下激活标准差保持为第一层的 {he:.2f}，Xavier 下只剩 {xav:.1e}（ReLU 砍掉一半信号，"
+               f"除非权重方差取 2/fan_in 来补偿，否则每层方差减半），标准差 {SMALL_STD} 的小初始化只剩 {small:.1e}，信号和梯度"
+               f"都消失了。tanh 配 Xavier 保持 {t_x:.2f}。初始化必须与非线性匹配；归一化层和残差连接会让它不那么关键。"),
     }
     layers = [float(i) for i in range(1, DEPTH + 1)]
     return DemoResult(

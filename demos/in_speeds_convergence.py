@@ -3,15 +3,23 @@
 It depends on the task. Two toy tasks on 10x10 single-channel images, each
 made of a random pattern under a per-image contrast (x0.2 to x5) and
 brightness (+-3):
-  A. "stylization-like": output a fixed filtering of the image's
-     standardized pattern, whatever its contrast and brightness. The wanted
-     output ignores each image's own statistics, which is exactly what IN
-     removes, so the IN net converges much faster than the BN net or the
-     plain net.
-  B. classification: is the image bright (brightness > 0)? IN (with valid
-     convolutions) removes the brightness entirely, so the IN net stays at
-     chance while BN learns it (Wu & He 2018 and others: IN hurts
-     classification, where per-image contrast is information).
+  A. "stylization-like": the output is a fixed filtering of the image's
+     standardized pattern (the style: independent of the input's contrast
+     and brightness) plus half of the image itself (the content, with its
+     own contrast and brightness).
+  B. classification: is the image bright (brightness > 0)?
+
+A fair comparison: every net has the same two paths, conv -> norm -> ReLU ->
+conv and an un-normalized linear skip (a 1x1 conv in task A; the image's
+mean in task B), so the IN net can still see what IN removes and every net
+can represent both targets' linear parts; and every arm trains at its own
+best learning rate from the same grid (LRS), picked on its own training
+loss. Neither result is built in: the demo measures which net gets there
+first. IN does in task A, where the wanted output ignores each image's
+contrast (Ulyanov et al. 2017: IN is contrast normalization of the content
+image), and it has nothing to offer in task B, where the brightness is the
+information and only the skip carries it (Wu & He 2018 and others: IN is
+not a general classification layer).
 """
 
 from __future__ import annotations
@@ -33,8 +41,10 @@ META = {
 }
 
 SIZE, BATCH = 10, 16
-STEPS_A, STEPS_B, LR = 80, 60, 0.02
+STEPS_A, STEPS_B = 80, 60
+LRS = (0.01, 0.03, 0.1)   # each arm trains at its best rate of these (on its own training loss)
 TEST = 512
+# Thresholds from a sweep over seeds 0-19 on the CPU (see the checks).
 
 
 def run(ctx):
@@ -49,7 +59,7 @@ def run(ctx):
     g = kit.generator(ctx, 1)
     filt = torch.randn(1, 1, 5, 5, generator=g) / 5   # the fixed target filter of task A
 
-    def images(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def images(n: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         pattern = torch.randn(n, 1, SIZE, SIZE, generator=g)
         pattern = (pattern - pattern.mean(dim=(2, 3), keepdim=True)) / pattern.std(dim=(2, 3), keepdim=True)
         contrast = torch.exp(torch.empty(n, 1, 1, 1).uniform_(-1.6, 1.6, generator=g))
@@ -59,81 +69,119 @@ def run(ctx):
     def norm_layer(kind: str) -> nn.Module:
         return {"none": nn.Identity(), "BN": nn.BatchNorm2d(8), "IN": nn.InstanceNorm2d(8)}[kind]
 
-    def sgd(model: nn.Module, loss: torch.Tensor) -> None:
+    def sgd(model: nn.Module, loss: torch.Tensor, lr: float) -> None:
         for p in model.parameters():
             p.grad = None
         loss.backward()
         with torch.no_grad():
             for p in model.parameters():
-                p -= LR * p.grad
+                p -= lr * p.grad
+
+    class Stylizer(nn.Module):
+        """conv -> norm -> ReLU -> conv, plus a linear skip from the image (same for every arm)."""
+
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.body = nn.Sequential(nn.Conv2d(1, 8, 3), norm_layer(kind), nn.ReLU(), nn.Conv2d(8, 1, 3))
+            self.skip = nn.Conv2d(1, 1, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.body(x) + self.skip(x)[:, :, 2:-2, 2:-2]   # the valid convs' output size
+
+    class Classifier(nn.Module):
+        """conv -> norm -> ReLU -> mean, plus the image's own mean (the skip), then a linear layer."""
+
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.body = nn.Sequential(nn.Conv2d(1, 8, 3), norm_layer(kind), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                                      nn.Flatten())
+            self.head = nn.Linear(9, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.head(torch.cat([self.body(x), x.mean(dim=(1, 2, 3))[:, None]], dim=1))
+
+    def train_a(kind: str, lr: float) -> list[float]:
+        g_data = kit.generator(ctx, 10)   # the same images for every arm and rate
+        with kit.fork_rng(ctx, 2):
+            net = Stylizer(kind)
+        losses = []
+        for _ in range(STEPS_A):
+            pattern, x, _ = images(BATCH, g_data)
+            loss = F.mse_loss(net(x), F.conv2d(pattern, filt) + 0.5 * x[:, :, 2:-2, 2:-2])
+            if not torch.isfinite(loss):
+                return losses + [math.nan] * (STEPS_A - len(losses))
+            losses.append(loss.item())
+            sgd(net, loss, lr)
+        return losses
+
+    def train_b(kind: str, lr: float) -> tuple[float, float]:
+        g_data = kit.generator(ctx, 11)
+        with kit.fork_rng(ctx, 3):
+            clf = Classifier(kind)
+        losses = []
+        for _ in range(STEPS_B):
+            _, x, brightness = images(BATCH, g_data)
+            loss = F.cross_entropy(clf(x), (brightness > 0).long())
+            if not torch.isfinite(loss):
+                return math.inf, float("nan")
+            losses.append(loss.item())
+            sgd(clf, loss, lr)
+        clf.eval()
+        _, x, brightness = images(TEST, kit.generator(ctx, 12))
+        with torch.no_grad():
+            acc = (clf(x).argmax(1) == (brightness > 0).long()).float().mean().item()
+        return tail(losses), acc
+
+    def tail(losses: list[float]) -> float:
+        last = losses[-20:]
+        return sum(last) / len(last) if all(math.isfinite(v) for v in last) else math.inf
 
     in_kind = "IN" if ctx.treatment else "BN"
     arms = {"no norm": "none", "BN": "BN", "IN": in_kind}
     results = {}
     curves_a = {}
     for j, (arm, kind) in enumerate(arms.items()):
-        # Task A: valid convs, so IN's output is exactly invariant to contrast and brightness.
-        with kit.fork_rng(ctx, 2):
-            net = nn.Sequential(nn.Conv2d(1, 8, 3), norm_layer(kind), nn.ReLU(), nn.Conv2d(8, 1, 3))
-        losses = []
-        for _ in range(STEPS_A):
-            pattern, x, _ = images(BATCH)
-            loss = F.mse_loss(net(x), F.conv2d(pattern, filt))
-            if not torch.isfinite(loss):
-                losses += [math.nan] * (STEPS_A - len(losses))
-                break
-            losses.append(loss.item())
-            sgd(net, loss)
-        tail = losses[-20:]
-        final_a = sum(tail) / len(tail)
-        curves_a[arm] = losses
-        # Task B: is the image bright?
-        acc = float("nan")
-        if kind != "none":
-            with kit.fork_rng(ctx, 3):
-                clf = nn.Sequential(nn.Conv2d(1, 8, 3), norm_layer(kind), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
-                                    nn.Flatten(), nn.Linear(8, 2))
-            for _ in range(STEPS_B):
-                _, x, brightness = images(BATCH)
-                sgd(clf, F.cross_entropy(clf(x), (brightness > 0).long()))
-            clf.eval()
-            _, x, brightness = images(TEST)
-            with torch.no_grad():
-                acc = (clf(x).argmax(1) == (brightness > 0).long()).float().mean().item()
-        results[arm] = {"loss_a": final_a, "acc_b": acc}
+        runs_a = {lr: train_a(kind, lr) for lr in LRS}
+        lr_a = min(LRS, key=lambda lr: tail(runs_a[lr]))
+        runs_b = {lr: train_b(kind, lr) for lr in LRS}
+        lr_b = min(LRS, key=lambda lr: runs_b[lr][0])
+        curves_a[arm] = runs_a[lr_a]
+        results[arm] = {"loss_a": tail(runs_a[lr_a]), "lr_a": lr_a, "acc_b": runs_b[lr_b][1], "lr_b": lr_b}
         ctx.progress((j + 1) / len(arms), arm)
 
     r_in, r_bn = results["IN"], results["BN"]
+    r_plain = results["no norm"]
     checks = [
-        Check("task A (stylization-like): final loss with IN < 0.6 x with BN", r_in["loss_a"], "<",
-              0.6 * r_bn["loss_a"]),
-        Check("task B (bright or dark?): BN accuracy > 0.85", r_bn["acc_b"], ">", 0.85),
-        Check("task B: IN accuracy < 0.65 (chance 0.5)", r_in["acc_b"], "<", 0.65),
+        Check("task A (stylization-like): final loss with IN < 0.5 x with BN", r_in["loss_a"], "<",
+              r_bn["loss_a"], factor=0.5),
+        Check("task A: final loss with IN < 0.5 x without a norm", r_in["loss_a"], "<", r_plain["loss_a"], factor=0.5),
+        Check("task B (bright or dark?): IN gains nothing, accuracy IN - BN < 0.03", r_in["acc_b"] - r_bn["acc_b"],
+              "<", 0.03),
     ]
 
-    def fmt(v: float, nd: int) -> str:
-        return "diverged" if not math.isfinite(v) else f"{v:.{nd}f}"
-
-    rows = [[arm, fmt(r["loss_a"], 4), "-" if arm == "no norm" else fmt(r["acc_b"], 3)]
+    rows = [[arm, r["loss_a"] if math.isfinite(r["loss_a"]) else "diverged", r["lr_a"], r["acc_b"], r["lr_b"]]
             for arm, r in results.items()]
     # A diverged run has no curve to draw (the table says "diverged").
     finite = {k: vs for k, vs in curves_a.items() if all(math.isfinite(v) for v in vs)}
     title = "task A: training loss" + ("" if len(finite) == len(curves_a) else " (diverged runs left out)")
     curves = [kit.curve(title, "step", "MSE", finite, log_y=True)]
     finding = {
-        "en": (f"When the wanted output ignores each image's contrast and brightness (task A), IN reached a loss of "
-               f"{r_in['loss_a']:.3f} in {STEPS_A} steps vs {r_bn['loss_a']:.3f} with BN: it converges faster "
-               f"because it removes exactly those per-image statistics. When they are the information (task B, "
-               f"bright or dark), IN reached {r_in['acc_b']:.1%} accuracy (chance 50%) vs {r_bn['acc_b']:.1%} "
-               f"with BN. IN speeds up stylization, not learning in general."),
-        "zh": (f"当目标输出与每张图片的对比度和亮度无关时（任务 A），IN 在 {STEPS_A} 步内损失降到 {r_in['loss_a']:.3f}，"
-               f"BN 为 {r_bn['loss_a']:.3f}：IN 恰好去掉了这些逐图统计量，所以收敛更快。当这些统计量本身就是信息时"
-               f"（任务 B，判断明暗），IN 的准确率为 {r_in['acc_b']:.1%}（随机为 50%），BN 为 {r_bn['acc_b']:.1%}。"
+        "en": (f"Same two paths in every net (a normalized one and a linear skip), each at its best learning rate. "
+               f"When the wanted output ignores each image's contrast and brightness (task A), IN reached a loss of "
+               f"{r_in['loss_a']:.3f} in {STEPS_A} steps vs {r_bn['loss_a']:.3f} with BN and {r_plain['loss_a']:.3f} "
+               f"without a norm: it converges faster because it removes exactly those per-image statistics. When they "
+               f"are the information (task B, bright or dark), IN reached {r_in['acc_b']:.1%} accuracy vs "
+               f"{r_bn['acc_b']:.1%} with BN: the skip carries the brightness and IN adds nothing. IN speeds up "
+               f"stylization, not learning in general."),
+        "zh": (f"每个网络都有相同的两条通路（一条带归一化，一条线性跳连），各自用最佳学习率。当目标输出与每张图片的对比度和亮度无关时"
+               f"（任务 A），IN 在 {STEPS_A} 步内损失降到 {r_in['loss_a']:.3f}，BN 为 {r_bn['loss_a']:.3f}，不加归一化为 "
+               f"{r_plain['loss_a']:.3f}：IN 恰好去掉了这些逐图统计量，所以收敛更快。当这些统计量本身就是信息时（任务 B，判断明暗），"
+               f"IN 的准确率为 {r_in['acc_b']:.1%}，BN 为 {r_bn['acc_b']:.1%}：亮度由跳连传递，IN 没有带来任何好处。"
                f"IN 加速的是风格化这类任务，而不是所有学习。"),
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "size": SIZE, "batch": BATCH, "steps_a": STEPS_A,
-                  "steps_b": STEPS_B, "lr": LR, "test": TEST},
-        table=Table(["net", "task A final loss", "task B test accuracy"], rows),
+                  "steps_b": STEPS_B, "lrs": list(LRS), "test": TEST},
+        table=Table(["net", "task A final loss", "its best lr", "task B test accuracy", "its best lr"], rows),
         checks=checks, finding=finding, curves=curves,
     )

@@ -32,7 +32,8 @@ META = {
 CHANNELS = 8          # C_in = C_out
 KERNEL = 3
 SIZE = 16             # image side; circular padding keeps it 16 x 16
-SN_STEPS = 50         # forward passes of PyTorch's spectral_norm (power iterations on the reshaped kernel)
+SN_STEPS = 200       # forward passes of PyTorch's spectral_norm (power iterations on the reshaped kernel;
+                     # 50 left sigma off by up to 0.8% on seeds 26, 28 and 29)
 OP_ITERS = 80         # power iterations on the conv operator
 
 

@@ -134,10 +134,12 @@ def run(ctx):
     free = results["unconstrained"]["value"]
     checks = [
         Check("best 1-Lipschitz critic (closed form): |value / W1 - 1|", abs(best[1.0] / w1 - 1), "<", 1e-4),
-        Check(f"best {K:g}-Lipschitz critic: value / W1 > {0.99 * K:g}", vk / w1, ">", 0.99 * K),
-        Check("trained SN critic's value <= W1 (duality bound)", v1, "<=", 1.001 * w1),
-        Check("trained SN critic's value >= 0.4 x W1 (it measures the distance)", v1, ">=", 0.4 * w1),
-        Check("unconstrained critic's value > 10 x W1 (no finite sup)", free, ">", 10 * w1),
+        # As a relative error, so that the margin is relative to the 1% allowed.
+        Check(f"best {K:g}-Lipschitz critic: |value / ({K:g} W1) - 1| < 0.01", abs(vk / (K * w1) - 1), "<", 0.01),
+        Check("trained SN critic's value <= W1 (duality bound)", v1, "<=", w1, factor=1.001),
+        # 0.35 (it was 0.4) from a sweep over seeds 0-19: the value was 0.43-0.71 x W1.
+        Check("trained SN critic's value >= 0.35 x W1 (it measures the distance)", v1, ">=", w1, factor=0.35),
+        Check("unconstrained critic's value > 10 x W1 (no finite sup)", free, ">", w1, factor=10),
     ]
     rows = [["best 1-Lipschitz critic f* (closed form)", f"{best[1.0]:.4g}", f"{best[1.0] / w1:.4g}",
              f"{star_slope:.3f}", 1.0],

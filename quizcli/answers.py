@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+from quizcli.i18n import _
 from quizcli.model import Question, QuestionType
 
 LETTERS = "abcdefgh"   # bank format v1 allows at most 8 choices
@@ -116,14 +117,14 @@ def parse_choices(raw: str, n_choices: int, multiple: bool) -> tuple[int, ...]:
     text = normalize(raw)
     letters = [ch for ch in re.sub(r"[\s,;/、+&]+", "", text)]
     if not letters:
-        raise InvalidAnswer("type a letter")
+        raise InvalidAnswer(_("type a letter"))
     valid = LETTERS[:n_choices]
     bad = [ch for ch in letters if ch not in valid]
     if bad:
-        raise InvalidAnswer(f"choose from {', '.join(valid)}")
+        raise InvalidAnswer(_("choose from {letters}").format(letters=_(", ").join(valid)))
     picked = tuple(sorted({valid.index(ch) for ch in letters}))
     if not multiple and len(picked) > 1:
-        raise InvalidAnswer("choose one letter")
+        raise InvalidAnswer(_("choose one letter"))
     return picked
 
 
@@ -133,7 +134,7 @@ def parse_bool(raw: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InvalidAnswer("type t (true) or f (false); y/n, 对/错, 是的/不对, 正确/错误 work too")
+    raise InvalidAnswer(_("type t (true) or f (false); y/n, 对/错, 是的/不对, 正确/错误 work too"))
 
 
 def parse_number(raw: str) -> float:
@@ -151,16 +152,16 @@ def parse_number(raw: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InvalidAnswer("type a number, e.g. 128 or 0.5") from None
+        raise InvalidAnswer(_("type a number, e.g. 128 or 0.5")) from None
     if not math.isfinite(value):
-        raise InvalidAnswer("type a finite number")
+        raise InvalidAnswer(_("type a finite number"))
     return value
 
 
 def parse_grade(raw: str) -> int:
     grade = _GRADE_WORDS.get(normalize(raw))
     if grade is None:
-        raise InvalidAnswer("grade yourself: 1 again, 2 hard, 3 good, 4 easy")
+        raise InvalidAnswer(_("grade yourself: 1 again, 2 hard, 3 good, 4 easy"))
     return grade
 
 
@@ -206,7 +207,7 @@ def check(question: Question, raw: str, order: Sequence[int] | None = None) -> C
     if qtype is QuestionType.SHORT_ANSWER:
         given = normalize_text_answer(raw)
         if not given:
-            raise InvalidAnswer("type an answer")
+            raise InvalidAnswer(_("type an answer"))
         ok = any(given == normalize_text_answer(a) for a in question.accept)
         if not ok and question.unordered:
             ok = any(same_set(raw, a) for a in question.accept)

@@ -13,11 +13,11 @@ import os
 import sys
 
 import typer
-from typer.core import TyperGroup
 
 from quizcli import __version__
-from quizcli.commands import bank, browse, demos, export, interview, progress, quiz, review
-from quizcli.commands.options import show_help_without_arguments
+from quizcli.commands import bank, browse, demos, export, interview, practice, progress, quiz, review
+from quizcli.commands.options import TranslatedGroup, show_help_without_arguments
+from quizcli.i18n import N_
 
 
 class _PipeClosed(Exception):
@@ -28,7 +28,7 @@ class _PipeClosed(Exception):
     """
 
 
-class _Group(TyperGroup):
+class _Group(TranslatedGroup):
     def make_context(self, *args, **kwargs):   # `--help` prints while the context is made
         try:
             return super().make_context(*args, **kwargs)
@@ -44,7 +44,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     name="quizcli",
-    help="Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers.",
+    help=N_("Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."),
     cls=_Group,
     invoke_without_command=True,
     # Typer's completion: `quizcli --install-completion` (bash, zsh, fish,
@@ -75,7 +75,7 @@ def _root(
     show_help_without_arguments(ctx)
 
 
-for module in (quiz, browse, bank, demos, review, progress, export, interview):
+for module in (quiz, browse, bank, demos, review, progress, export, interview, practice):
     module.register(app)
 
 
@@ -131,7 +131,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(ExitCode.INTERRUPTED)
         from quizcli.ui.errors import print_error
 
-        print_error(QuizcliError("not confirmed; nothing was changed", hint="answer y to go ahead, or pass --yes"))
+        from quizcli.i18n import _
+
+        print_error(QuizcliError(_("not confirmed; nothing was changed"), hint=_("answer y to go ahead, or pass --yes")))
         sys.exit(ExitCode.FAILURE)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
@@ -169,4 +171,6 @@ def _usage_hint(err: Exception) -> str:
     """Where to read how a command is used."""
     ctx = getattr(err, "ctx", None)
     path = ctx.command_path if ctx is not None else "quizcli"
-    return f"see `{path} --help`"
+    from quizcli.i18n import _
+
+    return _("see `{command} --help`").format(command=path)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from quizcli.errors import ExitCode, QuizcliError
+from quizcli.i18n import _
 
 ENV_NOW = "QUIZCLI_NOW"        # testing hook: a fixed "now" (ISO 8601)
 
@@ -49,7 +50,8 @@ def parse_until(raw: str, now: datetime) -> datetime:
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
-        raise QuizcliError(f"--until {raw!r} is not a date", hint="use YYYY-MM-DD, e.g. 2026-12-15",
+        raise QuizcliError(_("--until {value} is not a date").format(value=repr(raw)),
+                           hint=_("use YYYY-MM-DD, e.g. 2026-12-15"),
                            exit_code=ExitCode.USAGE) from None
     local_tz = now.astimezone().tzinfo
     end = datetime(day.year, day.month, day.day, tzinfo=local_tz) + timedelta(days=1)

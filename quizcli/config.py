@@ -2,6 +2,7 @@
 
     # ~/.local/share/quizcli/config.toml (or $QUIZCLI_HOME/config.toml)
     lang = "zh"        # default interface and question language: "en" or "zh"
+    ui_lang = "zh"     # the interface's language, when it differs from the questions'
     count = 10         # questions per quiz when -n is not given; 0 = all
 
 Every key is optional. A malformed file or an unknown key is an error that
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from quizcli import paths
 from quizcli.errors import ExitCode, QuizcliError
+from quizcli.i18n import _, locale_lang, set_lang
 from quizcli.model import LANGS
 
 DEFAULT_COUNT = 10
@@ -25,13 +27,14 @@ DEFAULT_COUNT = 10
 @dataclass(frozen=True)
 class Config:
     lang: str | None = None       # None: follow the locale
+    ui_lang: str | None = None    # None: the interface follows the question language
     count: int = DEFAULT_COUNT
 
 
 def _bad(path: Path, message: str, line: int | str | None = None) -> QuizcliError:
     where = f"{path}:{line}" if line else str(path)
     return QuizcliError(f"{where}: {message}",
-                        hint=f"fix or delete {path}; valid keys: lang = \"en\"|\"zh\", count = <integer >= 0>",
+                        hint=f"fix or delete {path}; valid keys: lang = \"en\"|\"zh\", ui_lang = \"en\"|\"zh\", count = <integer >= 0>",
                         exit_code=ExitCode.BAD_INPUT)
 
 
@@ -91,40 +94,29 @@ def load(path: Path | None = None) -> Config:
         raise _bad(path, f"the config file is larger than {MAX_CONFIG_BYTES:,} bytes; it holds two settings")
     data = _parse_toml(text, path)
     lang = data.pop("lang", None)
+    ui_lang = data.pop("ui_lang", None)
     count = data.pop("count", DEFAULT_COUNT)
     for key in data:
         raise _bad(path, f"unknown key {key!r}", _line_of(text, key))
     if lang is not None and lang not in LANGS:
         raise _bad(path, f"lang must be \"en\" or \"zh\", not {lang!r}", _line_of(text, "lang"))
+    if ui_lang is not None and ui_lang not in LANGS:
+        raise _bad(path, f"ui_lang must be \"en\" or \"zh\", not {ui_lang!r}", _line_of(text, "ui_lang"))
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise _bad(path, f"count must be an integer >= 0, not {count!r}", _line_of(text, "count"))
-    return Config(lang=lang, count=count)
-
-
-def locale_lang(environ: dict[str, str] | None = None) -> str:
-    """zh when the locale is Chinese (zh_CN.UTF-8, zh_TW, zh), else en.
-
-    Read from the environment in POSIX order of precedence; cheaper than
-    importing `locale`, and what a terminal session sets.
-    """
-    env = os.environ if environ is None else environ
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(var, "")
-        if value:
-            # LANGUAGE is a priority list ("zh_CN:en"); its first entry decides.
-            first = value.split(":", 1)[0].strip().lower()
-            if first in ("", "c", "posix") and var == "LANGUAGE":
-                continue
-            return "zh" if first.startswith("zh") else "en"
-    return "en"
+    return Config(lang=lang, ui_lang=ui_lang, count=count)
 
 
 def resolve_lang(option: str | None, config: Config | None = None) -> str:
-    """The language to use: the option, else the config file, else the locale."""
-    if option is not None:
-        if option not in LANGS:
-            raise QuizcliError(f"--lang {option!r} is not supported", hint="use --lang en or --lang zh",
-                               exit_code=ExitCode.USAGE)
-        return option
+    """The question language: the option, else the config file, else the locale.
+
+    Also sets the interface's language (quizcli.i18n): `ui_lang` in the
+    config file when set, else the same language as the questions.
+    """
+    if option is not None and option not in LANGS:
+        raise QuizcliError(_("--lang {value} is not supported").format(value=repr(option)),
+                           hint=_("use --lang en or --lang zh"), exit_code=ExitCode.USAGE)
     config = config if config is not None else load()
-    return config.lang or locale_lang()
+    lang = option or config.lang or locale_lang()
+    set_lang(config.ui_lang or lang)
+    return lang

@@ -25,6 +25,8 @@ class QuestionType(str, Enum):
     NUMERIC = "numeric"
     SHORT_ANSWER = "short_answer"
     FLASHCARD = "flashcard"
+    # -- code exercises (#18): graded by running code, see quizcli/exercise/
+    CODE = "code"
     # -- open interview questions (#17) --
     OPEN = "open"
 
@@ -122,6 +124,9 @@ class Question(NamedTuple):
     unit: str | None = None                   # numeric, display only
     accept: tuple[str, ...] = ()              # short_answer; accept[0] is shown as the answer
     answer_text: Text | None = None           # flashcard, open (the model answer); optional for short_answer
+    # -- code exercises (#18)
+    exercise: str | None = None               # code: the folder demos/exercises/<exercise>/
+    hints: tuple[Text, ...] = ()              # code: shown one at a time, each more specific
     # Where it came from, for messages.
     source: str = ""
     line: int | None = None
@@ -133,6 +138,11 @@ class Question(NamedTuple):
     @property
     def correct_indices(self) -> tuple[int, ...]:
         return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+    def full(self) -> Question:
+        """Itself. Sessions hold questions or the bank index's light entries
+        (quizcli.bank.index.QuestionInfo) and call `full()` on the ones they ask."""
+        return self
 
     @property
     def display_order(self) -> tuple[int, ...]:

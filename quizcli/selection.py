@@ -7,7 +7,8 @@ import random
 from typing import Iterable, NamedTuple, Sequence
 
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
-from quizcli.model import Library, Question, QuestionType
+from quizcli.i18n import _, ngettext
+from quizcli.model import Bank, Library, Question, QuestionType
 
 TYPE_ALIASES = {t.value: t for t in QuestionType} | {t.value.replace("_", "-"): t for t in QuestionType} | {
     "single": QuestionType.SINGLE_CHOICE,
@@ -50,8 +51,8 @@ def parse_difficulty(raw: str | None) -> tuple[int, int] | None:
     except ValueError:
         low, high = 0, 0
     if not (1 <= low <= high <= 5):
-        raise _usage(f"--difficulty {raw!r} is not a level or a range of levels",
-                     "use a level 1-5 such as `2`, or a range such as `1-3`")
+        raise _usage(_("--difficulty {value} is not a level or a range of levels").format(value=repr(raw)),
+                     _("use a level 1-5 such as `2`, or a range such as `1-3`"))
     return low, high
 
 
@@ -60,8 +61,8 @@ def parse_types(raw: Iterable[str]) -> tuple[QuestionType, ...]:
     for value in raw:
         qtype = TYPE_ALIASES.get(value.strip().lower())
         if qtype is None:
-            raise _usage(f"unknown question type {value!r}",
-                         "use one of: " + ", ".join(t.value for t in QuestionType))
+            raise _usage(_("unknown question type {value}").format(value=repr(value)),
+                         _("use one of: {types}").format(types=", ".join(t.value for t in QuestionType)))
         out.append(qtype)
     return tuple(out)
 
@@ -73,12 +74,15 @@ def make_filters(library: Library, topics: Sequence[str] = (), tags: Sequence[st
     known_topics = [b.id for b in library.banks]
     unknown = [t for t in topics if t not in known_topics]
     if unknown:
-        raise NotFoundError(f"unknown topic{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-                            hint="topics are bank ids: " + (", ".join(sorted(known_topics)) or "(no banks loaded)"))
+        raise NotFoundError(ngettext("unknown topic: {topics}", "unknown topics: {topics}", len(unknown)).format(
+                                topics=", ".join(unknown)),
+                            hint=_("topics are bank ids: {ids}").format(
+                                ids=", ".join(sorted(known_topics)) or _("(no banks loaded)")))
     known_tags = sorted({t for q in library.questions for t in q.tags})
     unknown = [t for t in tags if t not in known_tags]
     if unknown:
-        raise NotFoundError(f"unknown tag{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+        raise NotFoundError(ngettext("unknown tag: {tags}", "unknown tags: {tags}", len(unknown)).format(
+                                tags=", ".join(unknown)),
                             hint=_tag_hint(unknown, known_tags))
     return Filters(tuple(topics), tuple(tags), parse_types(types), parse_difficulty(difficulty))
 
@@ -106,11 +110,11 @@ def _tag_hint(unknown: Sequence[str], known_tags: list[str]) -> str:
             if m not in close:
                 close.append(m)
     if close:
-        return f"did you mean: {', '.join(close)}?"
+        return _("did you mean: {tags}?").format(tags=", ".join(close))
     if len(known_tags) <= FEW_TAGS:
-        return "known tags: " + (", ".join(known_tags) or "(none)")
-    return (f"no tag is close to it; `quizcli list --json` shows each question's tags "
-            f"({len(known_tags)} in all; the built-in ones are listed in content/README.md)")
+        return _("known tags: {tags}").format(tags=", ".join(known_tags) or _("(none)"))
+    return _("no tag is close to it; `quizcli list --json` shows each question's tags "
+             "({n} in all; the built-in ones are listed in content/README.md)").format(n=len(known_tags))
 
 
 def select(library: Library, filters: Filters) -> list[Question]:
@@ -120,6 +124,14 @@ def select(library: Library, filters: Filters) -> list[Question]:
     entries have the fields filters read.
     """
     return sorted((q for q in library.questions if filters.matches(q)), key=lambda q: q.id)
+
+
+def type_counts(bank: Bank) -> dict[str, int]:
+    """How many questions of each type a bank holds (every type, zeros too)."""
+    counts = {t.value: 0 for t in QuestionType}
+    for q in bank.questions:
+        counts[q.type.value] += 1
+    return counts
 
 
 def choice_order(question: Question, seed: int) -> tuple[int, ...]:

@@ -154,24 +154,32 @@ def day_ranges(first_day: date, last_day: date,
     return out
 
 
-def compute(library: Library | Index, store: Store, now: datetime, scheduler: Scheduler) -> Stats:
+def compute(library: Library | Index, store: Store, now: datetime, scheduler: Scheduler,
+            selected: bool = False) -> Stats:
     """The stats; of the questions only ids and topics are read, so the
-    light index (quizcli.bank.index) serves as well as the full library."""
+    light index (quizcli.bank.index) serves as well as the full library.
+
+    `selected`: `library` holds only some questions (stats --topic/--tag):
+    the topics, leeches and suspended cards are theirs alone (no row for
+    questions outside them); activity and reviews due stay every card's."""
     # The sums per topic are done in SQL (Store.topic_totals): 20,000 cards
     # in bench/bench_review.py would otherwise be 40,000 rows read into Python.
     topic_ids = _topics(library)
     per_topic = store.topic_totals(topic_ids, now, scheduler.curve)
+    if selected:
+        per_topic = [t for t in per_topic if t.topic is not None]
     n_ret, c_ret = sum(t.reviews for t in per_topic), sum(t.recalled for t in per_topic)
     failing = store.failing(LEECH_FAILURES)
     leech_topics = _topic_of(topic_ids, [qid for qid, _, _ in failing])
-    leeches = [Leech(qid, topic, n - correct, n) for (qid, n, correct), topic in zip(failing, leech_topics)]
+    leeches = [Leech(qid, topic, n - correct, n) for (qid, n, correct), topic in zip(failing, leech_topics)
+               if not (selected and topic == ORPHAN_TOPIC)]
 
     from quizcli.store.schema import SUSPENDED_LEECH
 
     held = sorted((qid, h) for qid, h in store.holds().items() if h[0])
     held_topics = _topic_of(topic_ids, [qid for qid, _ in held])
     suspended = tuple(Suspended(qid, topic, "leech" if h[0] == SUSPENDED_LEECH else "by hand", h[1])
-                      for (qid, h), topic in zip(held, held_topics))
+                      for (qid, h), topic in zip(held, held_topics) if not (selected and topic == ORPHAN_TOPIC))
 
     sums = {(t.topic if t.topic is not None else ORPHAN_TOPIC): t for t in per_topic}
     topics = []

@@ -22,6 +22,12 @@ def _isolated_user_dir(tmp_path, monkeypatch):
     from quizcli.demo import folders
 
     monkeypatch.setattr(folders, "_extra_banks", [])
+    # The interface's language is set once per run (quizcli.i18n.set_lang);
+    # in one test process, each test starts from the environment's again.
+    from quizcli import i18n
+
+    i18n.set_lang(None)
+    monkeypatch.delenv(i18n.ENV_VAR, raising=False)
     return home
 
 

@@ -36,6 +36,7 @@ def test_bank_new_writes_a_valid_bank_with_every_type_and_its_schema(tmp_path):
     from quizcli.model import QuestionType
 
     assert {q.type for q in bank.questions} == set(QuestionType)      # one question of every type
+    assert (out.parent / "demos" / "exercises" / "interview_notes_softmax" / "grader.py").is_file()   # #18
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=quizcli-bank.schema.json")
     assert "# stable and unique across all banks" in text           # fields are explained

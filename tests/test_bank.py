@@ -351,8 +351,9 @@ def test_fast_model_building_puts_each_field_in_its_place(no_builtin):
             refs=tuple(q["refs"]), claim=q["claim"],
             choices=tuple(Choice(text=text(c[0]), correct=c[1], why=text(c[2])) for c in q["choices"]),
             answer_bool=q["answer_bool"], answer_number=q["answer_number"], tolerance=q["tolerance"] or 0.0,
-            unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]), source=str(path),
-            line=7, unordered=q["unordered"], key_points=points(q["key_points"]),
+            unit=q["unit"], accept=tuple(q["accept"]), answer_text=text(q["answer_text"]),
+            exercise=q.get("exercise"), hints=tuple(text(h) for h in q.get("hints", ())),   # code exercises (#18)
+            source=str(path), line=7, unordered=q["unordered"], key_points=points(q["key_points"]),
             follow_ups=tuple(FollowUp(id=f[0], when=f[1], point=f[2]) for f in q["follow_ups"] or ()))
             for q in data["questions"])
         assert built == expected

@@ -251,3 +251,18 @@ def test_a_question_whose_bank_left_the_bank_cache_is_built_from_that_file_alone
     monkeypatch.setattr(Index, "library", lambda self: pytest.fail("a load of every bank"))
     for q in lib.questions:
         assert index.question(q.id) == q
+
+
+
+def test_an_entry_builds_its_full_question(banks):
+    """Sessions call full() on what they ask: an entry read from the index
+    builds the question there; a full Question (a miss) is its own."""
+    lib = load_library([banks])
+    load_index([banks])
+    index = load_index([banks])
+    assert index.hit
+    entry = index.questions[0]
+    assert isinstance(entry, index_mod.QuestionInfo) and not hasattr(entry, "choices")
+    assert entry.full() == lib.question(entry.id) and entry.full() is index.question(entry.id)
+    miss = index_mod.Index(index.banks, lib.questions, ((banks,), True), library=lib)
+    assert miss.questions[0].full() is miss.questions[0]

@@ -37,7 +37,7 @@ def test_topics_json_and_user_banks(monkeypatch):
     data = {b["id"]: b for b in json.loads(out)}
     assert set(data) == {"fx", "fy", "mine"}
     assert data["fy"]["by_type"] == {"single_choice": 0, "multiple_choice": 0, "true_false": 1, "numeric": 1,
-                                     "short_answer": 0, "flashcard": 0, "open": 0}
+                                     "short_answer": 0, "flashcard": 0, "open": 0, "code": 0}
     assert data["fx"]["builtin"] is True and data["mine"]["builtin"] is False
     assert data["mine"]["title"] == {"en": "My bank", "zh": None}
 

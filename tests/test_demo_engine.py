@@ -187,28 +187,50 @@ def test_curves_may_hold_nan_a_diverged_run_is_not_an_error():
 
 
 @pytest.mark.parametrize("fork", ["0", "1"], ids=["spawned", "forked"])
-def test_ctrl_c_in_run_many_returns_what_was_measured(monkeypatch, fork):
+def test_ctrl_c_in_run_many_returns_what_was_measured(monkeypatch, tmp_path, fork):
     # Found in QA: Ctrl-C during `demos verify` ended it without a word, the
     # finished demos' results lost; now they come back with the rest INTERRUPTED.
+    # Deterministic (#21): Ctrl-C comes once fx_pass is done AND fx_hang has
+    # reached its loop (it writes a mark file), not after a guessed delay; the
+    # timeout is far beyond any load, and a failure shows every outcome.
     import os
     import signal
+    import time
 
     if fork == "1" and not forkserver.supported():
         pytest.skip("no fork server on this platform")
     monkeypatch.setenv(engine.FORK_ENV, fork)
+    mark = tmp_path / "hanging"
+    monkeypatch.setenv("QUIZCLI_FX_HANG_MARK", str(mark))
     infos = [registry.load_demo(i) for i in ("fx_pass", "fx_hang", "fx_fail")]
-    done = threading.Event()
-    # Generous: a fork server imports torch first, slow on a busy machine.
-    timer = threading.Timer(0.1, lambda: done.wait(120) and os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
+    passed = threading.Event()
+    stop = threading.Event()
+    barrier: list[str] = []
+
+    def interrupt_at_the_barrier() -> None:
+        deadline = time.monotonic() + 600
+        while not stop.is_set() and time.monotonic() < deadline:
+            if passed.is_set() and mark.exists():
+                barrier.append("reached")
+                break
+            time.sleep(0.02)
+        if not stop.is_set():
+            os.kill(os.getpid(), signal.SIGINT)   # reached, or never: either way run_many must return
+
+    signaller = threading.Thread(target=interrupt_at_the_barrier, daemon=True)
+    signaller.start()
     try:
-        outcomes = engine.run_many(infos, jobs=2, device="cpu", timeout=30,
-                                   on_done=lambda o: o.demo_id == "fx_pass" and done.set())
+        outcomes = engine.run_many(infos, jobs=2, device="cpu", timeout=900,
+                                   on_done=lambda o: o.demo_id == "fx_pass" and passed.set())
     finally:
-        timer.cancel()
-    assert [o.demo_id for o in outcomes] == ["fx_pass", "fx_hang", "fx_fail"]
-    assert outcomes[0].status == engine.OK and outcomes[1].status == engine.INTERRUPTED
-    assert outcomes[2].status in (engine.INTERRUPTED, engine.FAILED_CHECKS)
+        stop.set()
+        signaller.join(timeout=5)
+    report = "\n".join(f"{o.demo_id}: {o.status} {o.message!r} forked={o.forked} {o.elapsed_s:.2f} s"
+                       f"\n  stderr: {o.stderr_tail[-600:]!r}" for o in outcomes)
+    assert barrier == ["reached"], "Ctrl-C was sent without reaching the barrier:\n" + report
+    assert [o.demo_id for o in outcomes] == ["fx_pass", "fx_hang", "fx_fail"], report
+    assert outcomes[0].status == engine.OK and outcomes[1].status == engine.INTERRUPTED, report
+    assert outcomes[2].status in (engine.INTERRUPTED, engine.FAILED_CHECKS), report
 
 
 # --- the fork server (`run_many` on Linux) ----------------------------------------------

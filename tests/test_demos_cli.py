@@ -57,7 +57,7 @@ def test_explain_a_question_without_demo():
 
 def test_explain_in_chinese():
     code, out, _ = run(["explain", "fx_pass", "--lang", "zh", "--device", "cpu", "--seed", "1"])
-    assert code == 0 and "通过的测试样例" in out and "均值从" in out and "seed 1" in out
+    assert code == 0 and "通过的测试样例" in out and "均值从" in out and "随机种子 1" in out
 
 
 def test_explain_json():
@@ -368,5 +368,5 @@ def test_demo_table_keeps_words_left_and_numbers_right():
     bn, in_ = (next(line for line in lines if line.startswith(n)) for n in ("BN ", "IN "))
     col = header.index("statistics over")
     assert bn[col:].startswith("N, H, W") and in_[col:].startswith("H, W")      # words: left
-    assert bn.rstrip().endswith("1.5") and in_.rstrip().endswith("-")          # numbers: right
+    assert bn.rstrip().endswith("1.500") and in_.rstrip().endswith("-")        # numbers: right (4 significant digits)
     assert len(bn.rstrip()) == len(header.rstrip())

@@ -87,6 +87,8 @@ def test_installed_package_is_the_wheel(installed, tmp_path):
     # The article's claims and the tag vocabulary ship beside the banks (subfolders of content/).
     assert (Path(where[1]) / "article" / "claims.yaml").is_file()
     assert (Path(where[1]) / "vocabulary" / "tags.yaml").is_file()
+    # Code exercises (#18) ship in the demos folder's exercises/.
+    assert (Path(where[2]) / "exercises" / "bn_forward_train" / "grader.py").is_file()
 
 
 def test_installed_quizcli_finds_the_builtin_banks(installed, tmp_path):
@@ -99,3 +101,14 @@ def test_installed_quizcli_finds_the_builtin_banks(installed, tmp_path):
     proc = subprocess.run([installed / "quizcli", "quiz", "-n", "1", "--seed", "0", "--lang", "en"], input="q\n",
                           capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path), timeout=60)
     assert proc.returncode == 0 and "1/1 ·" in proc.stdout and "Summary" in proc.stdout, proc.stderr
+
+
+def test_installed_quizcli_speaks_chinese(installed, tmp_path):
+    """The compiled catalog ships in the wheel: a Chinese locale gets the Chinese interface."""
+    env = _env(tmp_path) | {"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
+    where = _sh([installed / "python", "-c", "from quizcli import i18n; print(i18n.LOCALE_DIR)"],
+                cwd=tmp_path, env=env).stdout.strip()
+    assert (Path(where) / "zh" / "LC_MESSAGES" / "quizcli.mo").is_file()
+    proc = subprocess.run([installed / "quizcli", "quiz", "-n", "1", "--seed", "0"], input="q\n",
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 0 and "小结" in proc.stdout and "Summary" not in proc.stdout, proc.stdout + proc.stderr

@@ -116,3 +116,38 @@ def test_save_figure_never_draws_a_chinese_title_as_empty_boxes(tmp_path, monkey
         plot.save_figure(tmp_path / "f.png", result, title="小批量下的 BN", fallback_title="BN with small batches")
     assert titles == ["BN with small batches"]
     assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_save_figure_draws_one_small_panel_per_scatter_with_the_sparse_series_on_top(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from quizcli.ui import plot
+
+    scatters = [Scatter(title=f"variant {k}", series={"samples": [(i / 50, k) for i in range(200)],
+                                                     "modes": [(0.0, 0.0), (1.0, 1.0)]}) for k in range(4)]
+    result = DemoResult(settings={}, table=Table(["a"], [[1]]), checks=[Check("c", 1, "<", 2)],
+                        finding={"en": "e", "zh": "z"}, curves=[Curve("loss", "x", "y", [0, 1], {"a": [1.0, 0.5]})],
+                        scatters=scatters)
+    seen = {}
+    real_close = plt.close
+
+    def keep(fig):
+        seen["axes"] = fig.axes
+        real_close(fig)
+
+    plt.close = keep
+    try:
+        plot.save_figure(tmp_path / "f.png", result, title="t")
+    finally:
+        plt.close = real_close
+    axes = seen["axes"]
+    assert len(axes) == 5   # the curve, then 4 scatter panels (3 in a row, then 1)
+    curve_ax, first = axes[0], axes[1]
+    assert first.get_position().width < curve_ax.get_position().width / 2
+    # The modes are drawn last (on top), as crosses.
+    assert [c.get_label() for c in first.collections] == ["samples", "modes"]
+    assert first.collections[-1].get_zorder() > first.collections[0].get_zorder()

@@ -38,6 +38,11 @@ def template(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
     path = tmp_path / "types.yaml"
     path.write_text(new_bank_text("types", schema=None), encoding="utf-8")
+    from quizcli.authoring.new import new_exercise_files
+
+    for rel, text in new_exercise_files("types").items():     # the code question's files (#18)
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
     return path
 
 
@@ -62,6 +67,7 @@ def right_answer(q) -> str | None:
         QuestionType.SHORT_ANSWER: lambda: q.accept[0],
         QuestionType.FLASHCARD: lambda: None,
         QuestionType.OPEN: lambda: None,          # graded by the user in quiz and review; `interview` marks key points
+        QuestionType.CODE: lambda: None,        # answered with code: `quizcli practice` grades it
     }
     assert q.type in how, f"tests/test_question_types.py: say how a {q.type.value} question is answered"
     return how[q.type]()

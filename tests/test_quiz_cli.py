@@ -233,7 +233,7 @@ def test_missing_bank_path_is_a_clear_error():
 
 def test_chinese_and_fallback_marker():
     code, out, _ = run(["quiz", "--seed", "1", "--lang", "zh", "--topic", "fx", "--type", "true_false"], input="对\n")
-    assert "在 eval 模式下 BatchNorm 使用滑动平均统计量" in out and "✓ Correct" in out
+    assert "在 eval 模式下 BatchNorm 使用滑动平均统计量" in out and "✓ 正确" in out
     code, out, _ = run(["quiz", "--lang", "zh", "--bank", str(USER / "mine.yaml"), "--topic", "mine"], input="q\n")
     assert "[en] ReLU is zero for negative inputs." in out
 

@@ -58,19 +58,22 @@ def test_count_limits_items(library):
     assert len(_session(library, count=100).items) == len(library.questions)
 
 
-def test_resolve_builds_only_the_questions_asked(library):
-    """From an index, a session builds the questions it asks and no others,
-    and asks the same quiz as from the full questions."""
+def test_entries_build_only_the_questions_asked(library):
+    """From index entries, a session builds (`full()`) the questions it asks
+    and no others, and asks the same quiz as from the full questions."""
     from quizcli.bank.index import QuestionInfo
 
-    infos = [QuestionInfo(q.id, q.bank_id, q.type, q.difficulty, q.tags, q.demo, q.claim) for q in library.questions]
     built = []
 
-    def resolve(info):
-        built.append(info.id)
-        return library.question(info.id)
+    class Entry(QuestionInfo):      # as an index's entries: full() builds the question
+        __slots__ = ()
 
-    lazy = QuizSession(infos, seed=4, count=2, resolve=resolve)
+        def full(self):
+            built.append(self.id)
+            return library.question(self.id)
+
+    infos = [Entry(q.id, q.bank_id, q.type, q.difficulty, q.tags, q.demo, q.claim) for q in library.questions]
+    lazy = QuizSession(infos, seed=4, count=2)
     full = _session(library, seed=4, count=2)
     assert sorted(built) == sorted(i.question.id for i in lazy.items) and len(built) == 2
     assert [(i.question, i.order) for i in lazy.items] == [(i.question, i.order) for i in full.items]

@@ -46,6 +46,7 @@ def probe(args: list[str], stdin: str = "") -> dict:
     (["topics"], ""),
     (["show", "fx-num"], ""),
     (["bank", "validate", str(FIXTURES / "content")], ""),
+    (["practice", "--list"], ""),          # code exercises (#18): listing them imports no torch
 ])
 def test_no_heavy_imports(args, stdin):
     result = probe(args, stdin)

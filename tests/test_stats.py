@@ -213,7 +213,7 @@ def test_heatmap_looks_as_drawn_a_day_at_a_time():
     expected = ui_stats.heatmap(activity)
     grid = Text(style="dim")         # as the heatmap: its month line sets the base style
     for row in range(7):
-        grid.append(f"{ui_stats._DAYS[row]:<4}", style="dim")
+        grid.append(ui_stats._day_label(row), style="dim")
         for w in range(weeks):
             day = start + timedelta(days=7 * w + row)
             if day < first or day > activity[-1][0]:

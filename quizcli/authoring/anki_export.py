@@ -126,6 +126,9 @@ def note_fields(q: Question, show: str) -> list[str]:
         out["Question" + suffix] = _html(_prompt(q, lang))
         out["Choices" + suffix] = _choices(q, lang)
         out["Answer" + suffix] = _html(_answer(q, lang))
+        if q.type is QuestionType.CODE:     # code exercises (#18): the reference solution, as code
+            code = _html(_answer(q, lang)).replace("<br>", "\n")   # escaped; in <pre>, newlines are line breaks
+            out["Answer" + suffix] = f'<pre style="text-align: left">{code}</pre>'
         out["Explanation" + suffix] = _html(q.explanation.get(lang))
     return [out[name] for name in FIELDS]
 

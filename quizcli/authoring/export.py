@@ -16,6 +16,7 @@ Markdown has its HTML and link brackets escaped; Anki fields are HTML.
 from __future__ import annotations
 
 import csv
+import re
 import html
 import io
 import json
@@ -106,6 +107,9 @@ def question_data(q: Question) -> dict[str, Any]:
             out["unordered"] = True
         if q.answer_text is not None:
             out["answer"] = _text(q.answer_text)
+    elif q.type is QuestionType.CODE:       # code exercises (#18)
+        out["exercise"] = q.exercise
+        out["hints"] = [_text(h) for h in q.hints]
     else:
         out["answer"] = _text(q.answer_text)
     if q.type is QuestionType.OPEN:        # #17
@@ -179,10 +183,22 @@ def answer_text(q: Question, lang: str) -> str:
         main = q.answer_text.get(lang) if q.answer_text else q.accept[0]
         others = [a for a in q.accept if a != main]
         return main + (f" ({words['also']}: {', '.join(others)})" if others else "")
+    if q.type is QuestionType.CODE:         # code exercises (#18): the reference solution
+        return code_solution(q)
     main = q.answer_text.get(lang) if q.answer_text else ""
     if q.key_points:      # open questions (#17): the model answer, then its key points
         main += "\n" + "\n".join(f"- {p.text.get(lang)}" for p in q.key_points)
     return main
+
+
+def code_solution(q: Question) -> str:
+    """A code question's reference solution (its exercise's solution.py), for the back of a card."""
+    from quizcli.exercise import folders
+
+    try:
+        return folders.for_question(q).solution.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return f"quizcli practice {q.id}"
 
 
 def question_text(q: Question, lang: str) -> str:
@@ -245,7 +261,13 @@ def export_markdown(library: Library, questions: list[Question], lang: str) -> s
                 lines.append(f"- {letter}. {md(c.text.get(lang))}")
             if q.choices:
                 lines.append("")
-            lines += [f"**{words['answer']}:** {md(answer_text(q, lang))}", "", md(q.explanation.get(lang)), ""]
+            if q.type is QuestionType.CODE:     # code exercises (#18): the reference solution, as code
+                code = answer_text(q, lang).rstrip("\n")
+                fence = "~" * max(4, 1 + max((len(r) for r in re.findall(r"~+", code)), default=0))
+                lines += [f"**{words['answer']}:**", "", fence + "python", code, fence, ""]
+                lines += [md(q.explanation.get(lang)), ""]
+            else:
+                lines += [f"**{words['answer']}:** {md(answer_text(q, lang))}", "", md(q.explanation.get(lang)), ""]
             if q.refs:
                 lines += [f"*{words['refs']}:* " + md("; ".join(q.refs)), ""]
             if q.demo:

@@ -66,8 +66,9 @@ class _Builder:
         if not answer:
             self.skipped.append(f"{where}: no answer")
             return
-        if not explanation:
-            explanation = f"(No explanation: imported from {self.source}, {where}.)"
+        if not explanation:        # in the cards' language; `quizcli bank lint` points each one out
+            explanation = (f"（无解析：导入自 {self.source}。）" if self.lang == "zh"
+                           else f"(No explanation: imported from {self.source}, {where}.)")
         lang = self.lang
         self.questions.append({
             "id": f"{self.bank_id.replace('_', '-')}-{len(self.questions) + 1:03d}",
@@ -83,8 +84,20 @@ class _Builder:
         if not self.questions:
             raise _bad(f"found no cards in {self.source}",
                        "CSV/TSV: a question column and an answer column; Markdown: `Q:` and `A:` lines")
-        return {"format_version": 1, "id": self.bank_id, "title": {self.lang: self.title},
-                "description": {self.lang: f"Imported from {self.source}."}, "questions": self.questions}
+        description = f"导入自 {self.source}。" if self.lang == "zh" else f"Imported from {self.source}."
+        return {"format_version": 1, "id": self.bank_id, "title": {self.lang: self.title or self._title()},
+                "description": {self.lang: description}, "lang": self.lang, "questions": self.questions}
+
+    def _title(self) -> str:
+        """A title from the cards themselves: their most common tag, else the first question."""
+        from collections import Counter
+
+        tags = Counter(t for q in self.questions for t in q["tags"])
+        if tags:
+            tag = tags.most_common(1)[0][0]
+            return f"{tag} 卡片" if self.lang == "zh" else f"{tag} cards"
+        first = self.questions[0]["prompt"][self.lang]
+        return first if len(first) <= 60 else first[:59] + "…"
 
 
 def _read_delimited(text: str, delimiter: str, b: _Builder) -> None:
@@ -154,7 +167,7 @@ def _read_markdown(text: str, b: _Builder) -> None:
     flush()
 
 
-def import_file(path: Path, bank_id: str, title: str, lang: str = "en") -> Imported:
+def import_file(path: Path, bank_id: str, title: str | None, lang: str = "en") -> Imported:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

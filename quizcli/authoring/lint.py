@@ -31,7 +31,8 @@ DEMO_RULES = ("claim-without-demo", "unlinked-demo")
 RULES = ("missing-translation", "duplicate-prompt", "near-duplicate-prompt", "identical-choices",
          "explanation-repeats-answer", "answer-in-prompt", "long-correct-choice", "correct-longest-too-often",
          "correct-position-fixed", "unknown-tag", "near-duplicate-tag", "redundant-accept",
-         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", *DEMO_RULES)   # open: #17
+         "key-point-unmatched", "avoid-blocks-key-point", "phrases-one-language", "placeholder-explanation",
+         *DEMO_RULES)   # open: #17
 LANGS = ("en", "zh")
 
 
@@ -74,6 +75,7 @@ def _answer_texts(q: dict[str, Any]) -> list[tuple[str, str]]:
             out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
     elif t == "flashcard" and q["answer_text"]:
         out += [(lang, s) for lang, s in zip(("en", "zh"), q["answer_text"]) if s]
+    # code (#18): the answer is the exercise's reference solution, not text to compare
     return out
 
 
@@ -105,8 +107,12 @@ class _Linter:
                     yield base + ("choices", i, "why"), why
             for i, point in enumerate(q.get("key_points") or ()):
                 yield base + ("key_points", i, "text"), point[1]
+            for i, hint in enumerate(q.get("hints") or ()):     # code exercises (#18)
+                yield base + ("hints", i), hint
 
     def missing_translation(self, f: Any, bank: dict[str, Any]) -> None:
+        if bank.get("lang"):          # `lang: zh`: a bank written in one language on purpose
+            return
         for path, (en, zh) in self.texts(f, bank):
             if en is None or zh is None:
                 missing, has = ("en", "zh") if en is None else ("zh", "en")
@@ -286,6 +292,14 @@ class _Linter:
                              f"the {lang} explanation only repeats the answer",
                              "say why the answer is right: the reason, the formula, the source")
                     return
+        for lang_i, lang in enumerate(("en", "zh")):
+            expl = q["explanation"][lang_i]
+            if expl and (PLACEHOLDER_EXPLANATION.search(expl) or _one_word(normalize(expl))):
+                what = "a placeholder" if PLACEHOLDER_EXPLANATION.search(expl) else "one word"
+                self.add(f, ("questions", q["index"], "explanation"), "placeholder-explanation",
+                         f"the {lang} explanation is {what}, not an explanation",
+                         "say why the answer is right: the reason, the formula, the source")
+                return
 
     def accepts(self, f: Any, q: dict[str, Any]) -> None:
         """An accepted answer that the comparison already folds into an earlier
@@ -376,6 +390,15 @@ class _Linter:
                 self.findings.append(Finding("unlinked-demo", Problem(
                     str(folder / "demos" / f"{demo}.py"), None, None, "", f"demo `{demo}` is linked by no question",
                     f"add `demo: {demo}` to the question it answers, or remove the demo")))
+
+
+# What `quizcli import` writes where a card has no explanation (quizcli.authoring.importer), in either language.
+PLACEHOLDER_EXPLANATION = re.compile(r"^\s*[(（](No explanation: imported from|无解析：导入自)")
+
+
+def _one_word(text: str) -> bool:
+    """One word: no space, and a short word (`BN`, `对`, `正确`), not a Chinese sentence without spaces."""
+    return bool(text) and " " not in text and (len(text) <= 4 if not text.isascii() else True)
 
 
 def _choice_lengths(q: dict[str, Any], lang_i: int) -> tuple[list[int], list[int]]:

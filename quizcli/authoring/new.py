@@ -174,4 +174,72 @@ questions:
       zh: 见 He 等人 2016 年论文图 1 与 3.1 节。
     tags: [resnet]
     difficulty: 3
+
+  - id: {qid}-code-softmax
+    type: code                         # graded by running code: `quizcli practice {qid}-code-softmax`
+    exercise: {bid}_softmax            # the folder demos/exercises/{bid}_softmax/ beside this file:
+                                       #   starter.py, solution.py, grader.py (quizcli bank new writes them;
+                                       #   they run only once you trust them: quizcli bank trust {bid}.yaml)
+    prompt:
+      en: Write a numerically stable softmax over the last axis.
+      zh: 实现沿最后一维、数值稳定的 softmax。
+    hints:                             # 1-5, shown one at a time, each more specific than the one before
+      - en: Subtracting a constant from every logit does not change the result.
+        zh: 每个 logit 都减去同一个常数，结果不变。
+      - en: Subtract the maximum along the last axis (keepdim=True) before exp.
+        zh: 在取 exp 之前，先减去最后一维上的最大值（keepdim=True）。
+    explanation:
+      en: exp overflows for logits above about 88 in float32; subtracting max(z) keeps every exponent at most 0.
+      zh: float32 中 logit 超过约 88 时 exp 会溢出；先减去 max(z)，所有指数都不超过 0。
+    tags: [basics]
+    difficulty: 1
 """
+
+
+# The exercise of the template's code question: demos/exercises/<bid>_softmax/ beside the bank.
+_STARTER = '''"""A numerically stable softmax."""
+
+import torch
+
+
+def softmax(x: torch.Tensor) -> torch.Tensor:
+    """softmax over the last axis of x (any shape, float32), finite for logits as large as 1000.
+
+    Returns a tensor of x's shape whose last axis sums to 1. Do not use torch.softmax.
+    """
+    raise NotImplementedError
+'''
+_SOLUTION = '''"""Reference: subtract the maximum, then exp and normalize."""
+
+
+def softmax(x):
+    z = x - x.max(dim=-1, keepdim=True).values
+    e = z.exp()
+    return e / e.sum(dim=-1, keepdim=True)
+'''
+_GRADER = '''"""Grader: softmax against torch.softmax (tests run in order; see demos/exercises/README.md of quizcli)."""
+
+import torch
+
+from quizcli.exercise import kit
+
+ENTRY = "softmax"
+
+
+def test_values(candidate, reference):
+    """Random logits: the same as torch.softmax over the last axis."""
+    x = kit.randn(4, 5, seed=0)
+    kit.assert_close(candidate(x.clone()), torch.softmax(x, dim=-1), what="output", inputs="x (4, 5) seed 0")
+
+
+def test_large_logits(candidate, reference):
+    """Logits of 1000: no overflow (NaN) when the maximum is subtracted first."""
+    x = torch.tensor([[1000.0, 999.0, 0.0]])
+    kit.assert_close(candidate(x.clone()), torch.softmax(x, dim=-1), what="output", inputs="x [[1000, 999, 0]]")
+'''
+
+
+def new_exercise_files(bid: str) -> dict[str, str]:
+    """The template's exercise files, by path relative to the bank's folder."""
+    folder = f"demos/exercises/{bid}_softmax"
+    return {f"{folder}/starter.py": _STARTER, f"{folder}/solution.py": _SOLUTION, f"{folder}/grader.py": _GRADER}

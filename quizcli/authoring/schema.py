@@ -57,6 +57,12 @@ def build() -> dict[str, Any]:
                  "key_points": {"type": "array", "items": {"$ref": "#/$defs/key_point"},
                                 "minItems": v.KEY_POINTS_USER[0], "maxItems": v.KEY_POINTS_USER[1]},
                  "follow_ups": {"type": "array", "items": {"$ref": "#/$defs/follow_up"}}},
+        # -- code exercises (#18)
+        "code": {"exercise": {"type": "string", "pattern": _anchored(v.EXERCISE_NAME.pattern),
+                              "description": "The folder demos/exercises/<exercise>/ (starter.py, solution.py, grader.py)."},
+                 "hints": {"type": "array", "items": {"$ref": "#/$defs/text"},
+                           "minItems": v.MIN_HINTS, "maxItems": v.MAX_HINTS,
+                           "description": "Shown one at a time, each more specific than the one before."}},
     }
     assert set(answers) == set(v.TYPES) and all(set(answers[t]) == set(v.ANSWER_KEYS[t]) for t in v.TYPES)
     common = {
@@ -140,6 +146,8 @@ def build() -> dict[str, Any]:
             "id": {"type": "string", "pattern": _anchored(v.BANK_ID.pattern)},
             "title": {"$ref": "#/$defs/text"},
             "description": {"$ref": "#/$defs/text"},
+            "lang": {"enum": list(v.LANGS),
+                     "description": "The one language a bank is written in; lint then asks for no translations."},
             "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
             "questions": {"type": "array", "items": {"$ref": "#/$defs/question"}, "minItems": 1},
         },

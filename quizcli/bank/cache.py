@@ -25,7 +25,7 @@ _MAGIC = "quizcli-bank-cache"
 _MAX_ENTRIES = 256
 # The code whose output is cached: the loader's modules and the model.
 LOADER_FILES = ("bank/__init__.py", "bank/library.py", "bank/validate.py", "bank/cache.py", "bank/yamlio.py",
-                "model.py")
+                "model.py", "bank/validate_code.py")
 
 _code: str | None = None
 

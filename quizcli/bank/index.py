@@ -24,9 +24,12 @@ others' summaries; any doubt falls back to the full, validating load.
 
 `Index.question(id)` builds one full Question on demand from the per-bank
 cache entry whose content key the index recorded; if that entry is gone or
-the file's content differs, it falls back to a full, validating load.
-`Index.claim(id)` and `Index.bank_views()` serve `show` and `topics`
-without loading every question.
+the file's content differs, it falls back to a full, validating load. An
+entry read from the index builds its own with `entry.full()` (its class
+knows the index), so sessions take entries and call `full()` on the
+questions they ask, as on full Questions (`Question.full()` is itself): no
+callback is passed around. `Index.claim(id)` and `Index.bank_views()`
+serve `show` and `topics` without loading every question.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ _QUESTION_TYPES = {t.value: t for t in QuestionType}
 
 
 class QuestionInfo(NamedTuple):
-    """What selection, scheduling and stats need of a question."""
+    """What selection, scheduling and stats need of a question: its light
+    record, where `Question` is the full one."""
 
     id: str
     bank_id: str
@@ -52,6 +56,12 @@ class QuestionInfo(NamedTuple):
     tags: tuple[str, ...]
     demo: str | None
     claim: str | None
+
+    def full(self) -> Question | QuestionInfo:
+        """The full question. Entries read from an index are of a subclass
+        that builds it there (Index.question); an entry made by hand (as
+        tests make them) has nothing more to it and stands for itself."""
+        return self
 
 
 class BankInfo(NamedTuple):
@@ -89,6 +99,18 @@ class Index:
                  loader: tuple[tuple[Path, ...], bool], library: Library | None = None,
                  hit: bool | None = None) -> None:
         self.banks = banks
+        # Read from the index file, plain tuples: each becomes an entry of
+        # this index's own QuestionInfo subclass, whose full() builds the
+        # question here. Made with tuple.__new__ (one C call each: 20,000
+        # questions is bench/bench_review.py's case).
+        if library is None:
+            index = self
+            entry = type("QuestionInfo", (QuestionInfo,), {
+                "__slots__": (), "__doc__": QuestionInfo.__doc__,
+                "full": lambda e: index.question(e.id, e.bank_id)})
+            types = _QUESTION_TYPES
+            new = tuple.__new__
+            questions = tuple([new(entry, (q[0], q[1], types[q[2]], q[3], q[4], q[5], q[6])) for q in questions])
         self.questions = questions
         self._loader = loader
         self._library = library
@@ -251,13 +273,6 @@ def _sources(extra: Iterable[Path], include_builtin: bool):
     return library._dedupe(sources + found)
 
 
-def _from_plain(banks: tuple, questions: tuple) -> tuple[tuple[BankInfo, ...], tuple[QuestionInfo, ...]]:
-    types = _QUESTION_TYPES
-    new = tuple.__new__
-    return (tuple(BankInfo._make(b) for b in banks),
-            tuple([new(QuestionInfo, (q[0], q[1], types[q[2]], q[3], q[4], q[5], q[6])) for q in questions]))
-
-
 def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Index:
     """The index of what `load_library(extra, include_builtin)` loads.
 
@@ -280,14 +295,14 @@ def _load_index(extra: Iterable[Path], include_builtin: bool) -> Index:
     if k is not None:
         found = _read(k)
         if found is not None:
-            banks, questions = _from_plain(*found)
-            return Index(banks, questions, loader)
+            banks, questions = found
+            return Index(tuple(BankInfo._make(b) for b in banks), questions, loader)
         from quizcli.bank import perbank
 
         quick = perbank.from_bank_entries(sources, k)
         if quick is not None:
-            banks, questions = _from_plain(*quick)
-            return Index(banks, questions, loader, hit=False)
+            banks, questions = quick
+            return Index(tuple(BankInfo._make(b) for b in banks), questions, loader, hit=False)
     return _full_load(extra, include_builtin, sources, k)
 
 

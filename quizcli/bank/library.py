@@ -327,6 +327,12 @@ def _cross_checks(files: list[_File]) -> None:
             if claim and claim not in recorded:
                 issue(f, ("questions", q["index"], "claim"), f"claim `{claim}` is not recorded in any loaded bank",
                       "add it under `claims:` with its verdict and summary, or fix the id")
+            if q.get("exercise"):   # code exercises (#18): the exercise's files exist
+                from quizcli.bank.validate_code import exercise_problem
+
+                problem = exercise_problem(q["exercise"], f.source.path, f.source.builtin)
+                if problem:
+                    issue(f, ("questions", q["index"], "exercise"), *problem)
             if not demo:
                 continue
             if claim in no_demo:
@@ -444,8 +450,9 @@ _make = tuple.__new__
 # tests/test_bank.py pins it to Question._fields: a field added to the model
 # must be added here and in build_bank's tuple, in the same place.
 QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "bank_id", "tags", "difficulty", "demo", "refs", "claim",
-                   "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text", "source",
-                   "line", "unordered", "key_points", "follow_ups")
+                   "choices", "answer_bool", "answer_number", "tolerance", "unit", "accept", "answer_text",
+                   "exercise", "hints",                   # code exercises (#18)
+                   "source", "line", "unordered", "key_points", "follow_ups")
 
 
 def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
@@ -461,7 +468,9 @@ def build_bank(b: dict[str, Any], source: str, builtin: bool) -> Bank:
             q["id"], types[q["type"]], make(Text, q["prompt"]), make(Text, q["explanation"]), bank_id,
             tuple(q["tags"]), q["difficulty"], q["demo"], tuple(q["refs"]), q["claim"], choices,
             q["answer_bool"], q["answer_number"], q["tolerance"] or 0.0, q["unit"], tuple(q["accept"]),
-            None if answer is None else make(Text, answer), source, q.get("line"), q.get("unordered", False),
+            None if answer is None else make(Text, answer),
+            q.get("exercise"), tuple([make(Text, h) for h in q.get("hints", ())]),   # code exercises (#18)
+            source, q.get("line"), q.get("unordered", False),
             _key_points(q.get("key_points")), _follow_ups(q.get("follow_ups")),
         )))
     claims = tuple(Claim(id=c["id"], verdict=Verdict(c["verdict"]), summary=_text(c["summary"]),

@@ -55,7 +55,7 @@ def _stamp(source) -> str | None:
 
 
 def _entry_path(source) -> Path:
-    return entry_folder() / (hashlib.sha256(f"{source.path}:{int(source.builtin)}".encode()).hexdigest()[:40]
+    return entry_folder() / (hashlib.sha256(f"{source.path}:{int(source.builtin)}".encode("utf-8", "surrogateescape")).hexdigest()[:40]
                              + ".marshal")
 
 

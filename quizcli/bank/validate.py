@@ -19,6 +19,7 @@ from quizcli.bank.checkkit import LANGS, QUESTION_ID, Path_, Spec, _filled, clos
 from quizcli.bank.open_checks import (FOLLOW_UP_KEYS, FOLLOW_UP_SPEC, FOLLOW_UP_WHEN, KEY_POINT_ID,  # noqa: F401
                                       KEY_POINT_KEYS, KEY_POINT_SPEC, KEY_POINTS_BUILTIN, KEY_POINTS_USER,
                                       open_question)
+from quizcli.bank.validate_code import EXERCISE_NAME, MAX_HINTS, MIN_HINTS, check_code  # noqa: F401  (#18)
 
 FORMAT_VERSION = 1
 
@@ -28,11 +29,12 @@ TAG = re.compile(r"[^\sA-Z]+")   # lower case, no spaces (any script)
 TAGS = re.compile(r"[^\sA-Z]+(?:\n[^\sA-Z]+)*")   # the same, for all tags of a question at once
 
 TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "short_answer", "flashcard",
-         "open")
+         "open",   # #17
+         "code")   # code exercises (#18)
 VERDICTS = ("true", "nuanced", "false")
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
-TOP_KEYS = {"format_version": True, "id": True, "title": True, "description": True,
+TOP_KEYS = {"format_version": True, "id": True, "title": True, "description": True, "lang": False,
             "claims": False, "questions": True}          # key -> required
 CLAIM_KEYS = {"id": True, "verdict": True, "summary": True, "refs": False, "no_demo": False}
 COMMON_KEYS = {"id": True, "type": True, "prompt": True, "explanation": True, "tags": True,
@@ -45,6 +47,8 @@ ANSWER_KEYS = {                                           # type -> {key: requir
     "short_answer": {"accept": True, "answer": False, "unordered": False},
     "flashcard": {"answer": True},
     "open": {"answer": True, "key_points": True, "follow_ups": False},      # #17
+    # -- code exercises (#18)
+    "code": {"exercise": True, "hints": True},
 }
 ALL_ANSWER_KEYS = sorted({k for keys in ANSWER_KEYS.values() for k in keys})
 CHOICE_KEYS = {"text": True, "correct": False, "why": False}
@@ -235,6 +239,11 @@ class _Checker:
                        f"this quizcli reads format_version {FORMAT_VERSION}; write `format_version: 1`")
         bank_id = self.string(raw["id"], ("id",), "the bank id", BANK_ID, "[a-z][a-z0-9_]*") if "id" in raw else None
         title = self.text(raw["title"], ("title",), "the title") if "title" in raw else None
+        bank_lang = raw.get("lang")
+        if bank_lang is not None and bank_lang not in LANGS:
+            self.issue(("lang",), f"lang must be en or zh, not {kind(bank_lang)}",
+                       "write `lang: zh` (or en) for a bank written in one language, or leave it out")
+            bank_lang = None
         description = (self.text(raw["description"], ("description",), "the description")
                        if "description" in raw else None)
         claims = []
@@ -261,7 +270,7 @@ class _Checker:
                     questions.append(self.question(item, ("questions", i)))
         return {
             "id": bank_id, "title": title, "description": description, "format_version": FORMAT_VERSION,
-            "claims": claims, "questions": questions,
+            "lang": bank_lang, "claims": claims, "questions": questions,
         }
 
     def claim(self, raw: Any, path: Path_) -> dict | None:
@@ -381,6 +390,8 @@ class _Checker:
                 q["answer_text"] = self.text(raw["answer"], path + ("answer",), "the answer")
         elif qtype == "open":
             open_question(self, raw, path, q)
+        elif qtype == "code":          # code exercises (#18): quizcli/bank/validate_code.py
+            check_code(self, raw, path, q, kind)
 
     def choices(self, raw: Any, path: Path_, qtype: str) -> tuple | None:
         if not isinstance(raw, list):

@@ -7,9 +7,11 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import echo, show_help_without_arguments
+from quizcli.commands.options import Command, Json, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.i18n import N_
 
 bank_app = typer.Typer(
+    cls=TranslatedGroup,
     name="bank",
     help="Check and write question banks (format: content/README.md).",
     invoke_without_command=True,
@@ -36,10 +38,13 @@ def _write(path: Path, text: str) -> None:
                            hint="choose another -o path: a file name in a folder you can write to") from err
 
 
-@bank_app.command("validate", short_help="Check banks; report every problem at once.")
+@bank_app.command("validate", cls=Command, short_help=N_("Check banks; report every problem at once."), epilog=examples(
+    "quizcli bank validate my_notes.yaml",
+    "quizcli bank validate banks/ --json",
+))
 def validate(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
+    as_json: Json = False,
     builtin: bool = typer.Option(
         True, "--builtin/--no-builtin",
         help="Check ids against the built-in banks too, as they are loaded together at quiz time."),
@@ -51,31 +56,20 @@ def validate(
     across them) and against the built-in banks. Exit status: 0 when there is
     no problem, 1 when there is any.
     """
-    import json
-
     from quizcli.bank import check_paths
     from quizcli.errors import ExitCode
+    from quizcli.ui.output import Validated, emit
 
     report = check_paths(paths, against_builtin=builtin)
-    if as_json:
-        from quizcli.ui.bank import problem_dict
-
-        typer.echo(json.dumps({
-            "ok": report.ok, "files": report.files, "banks": report.banks, "questions": report.questions,
-            "problems": [problem_dict(p) for p in report.problems],
-        }, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.bank import print_problems, summary
-        from quizcli.ui.text import make_console
-
-        console = make_console()
-        print_problems(console, report.problems)
-        console.print(summary(report.problems, len(report.files), report.banks, report.questions))
+    emit(Validated(report), as_json=as_json)
     if not report.ok:
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
-@bank_app.command("new", short_help="Write a new bank with one question of every type.")
+@bank_app.command("new", cls=Command, short_help=N_("Write a new bank with one question of every type."), epilog=examples(
+    'quizcli bank new "My notes" -o my_notes.yaml',
+    'quizcli bank new "GAN tricks" --id gan_tricks -o gan_tricks.yaml',
+))
 def new(
     name: str = typer.Argument(..., metavar="NAME", help="The bank's name; its id and file name are made from it."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Where to write it. Default: ID.yaml here."),
@@ -91,7 +85,7 @@ def new(
     """
     import json
 
-    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text
+    from quizcli.authoring.new import SCHEMA_FILE, bank_id_for, new_bank_text, new_exercise_files
     from quizcli.authoring.schema import build
     from quizcli.bank.validate import BANK_ID
     from quizcli.errors import ExitCode, QuizcliError
@@ -111,6 +105,12 @@ def new(
     text = new_bank_text(name, SCHEMA_FILE if schema else None, bid)
     _write(path, text)
     echo(f"wrote {path} (bank id `{bid}`, {text.count(chr(10) + '  - id: ')} questions)")
+    for rel, code in new_exercise_files(bid).items():   # the code question's exercise (#18)
+        target = path.parent / rel
+        if not target.exists() or force:
+            _write(target, code)
+    echo(f"wrote {path.parent / 'demos' / 'exercises' / (bid + '_softmax')} (the code question's exercise; "
+         f"it runs once you trust it: quizcli bank trust {path})")
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")
@@ -118,11 +118,14 @@ def new(
     echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
 
 
-@bank_app.command("lint", short_help="Point out what makes a valid bank worse.")
+@bank_app.command("lint", cls=Command, short_help=N_("Point out what makes a valid bank worse."), epilog=examples(
+    "quizcli bank lint my_notes.yaml",
+    "quizcli bank lint banks/ --strict",
+))
 def lint(
     paths: List[Path] = typer.Argument(..., metavar="PATH", help=PATHS_HELP),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any finding."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    as_json: Json = False,
     builtin: bool = typer.Option(
         True, "--builtin/--no-builtin", help="Compare with the built-in banks too (duplicate prompts, claims)."),
 ) -> None:
@@ -137,37 +140,19 @@ def lint(
     Exit status: 1 for validation problems, or for findings with --strict;
     else 0.
     """
-    import json
-
     from quizcli.authoring.lint import lint_paths
     from quizcli.errors import ExitCode
+    from quizcli.ui.output import Linted, emit
 
     report = lint_paths(paths, against_builtin=builtin)
-    if as_json:
-        from quizcli.ui.bank import problem_dict
-
-        typer.echo(json.dumps({
-            "ok": not report.errors and not report.findings, "files": report.files,
-            "errors": [problem_dict(p) for p in report.errors],
-            "findings": [{"rule": f.rule, **problem_dict(f.problem)} for f in report.findings],
-        }, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.bank import print_findings, print_problems, summary
-        from quizcli.ui.text import make_console
-
-        console = make_console()
-        if report.errors:
-            print_problems(console, report.errors)
-            console.print(summary(report.errors, len(report.files), report.banks, report.questions))
-        else:
-            print_findings(console, report.findings)
-            console.print(summary([f.problem for f in report.findings], len(report.files), report.banks,
-                                  report.questions, noun="finding"))
+    emit(Linted(report), as_json=as_json)
     if report.errors or (strict and report.findings):
         raise typer.Exit(int(ExitCode.FAILURE))
 
 
-@bank_app.command("schema")
+@bank_app.command("schema", cls=Command, short_help=N_("Print the JSON Schema of the bank format, for editors."), epilog=examples(
+    "quizcli bank schema -o bank.schema.json",
+))
 def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write it to this file instead of printing it."),
 ) -> None:
@@ -189,7 +174,11 @@ def schema(
         echo(f"wrote {output}")
 
 
-@bank_app.command("trust", short_help="Allow the demos that a user bank brings to run.")
+@bank_app.command("trust", cls=Command, short_help=N_("Allow the demos that a user bank brings to run."), epilog=examples(
+    "quizcli bank trust my_bank/",
+    "quizcli bank trust --list",
+    "quizcli bank trust my_bank/ --remove",
+))
 def trust(
     path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A bank file, the folder that holds it, or its demos/ folder."),
     remove: bool = typer.Option(False, "--remove", help="Withdraw the trust instead."),
@@ -223,4 +212,4 @@ def trust(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.add_typer(bank_app, name="bank")
+    app.add_typer(bank_app, name="bank", short_help=N_("Check and write question banks."))

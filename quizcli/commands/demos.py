@@ -13,11 +13,13 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Lang, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Json, Lang, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.i18n import N_
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
 demos_app = typer.Typer(
+    cls=TranslatedGroup,
     name="demos",
     help="List the demos and verify that each one still backs its verdict.",
     invoke_without_command=True,
@@ -68,7 +70,7 @@ def _check_device_present(device: str) -> None:
         resolve_device(device)
     except DemoFailure as err:
         missing = err.kind == "missing-torch"
-        message, _, hint = err.message.partition("; ")
+        message, _sep, hint = err.message.partition("; ")
         raise QuizcliError(message, hint=hint or None,
                            exit_code=ExitCode.MISSING_EXTRA if missing else ExitCode.USAGE) from None
 
@@ -91,7 +93,7 @@ def explain(
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of the run; the same seed gives the same numbers."),
     device: str = typer.Option("auto", "--device", metavar="DEVICE", help=DEVICE_HELP),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE.png", help="Also save the curves as a figure."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of tables and plots."),
+    as_json: Json = False,
     lang: Lang = None,
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
@@ -106,11 +108,11 @@ def explain(
     demo code, seed and settings is shown at once from the cache, marked with its
     date; --fresh runs it again.
     """
-    import json
-
     from quizcli.config import resolve_lang
     from quizcli.demo import engine, registry
     from quizcli.errors import NotFoundError
+    from quizcli.i18n import _
+    from quizcli.ui.output import Explained, emit
 
     _check_device(device)
     _check_device_present(device)
@@ -125,15 +127,17 @@ def explain(
         library = load_library(extra=bank)
         question = library.question(item_id)
         if question is None:
-            raise NotFoundError(f"{item_id!r} is neither a question id nor a demo id",
-                                hint="see `quizcli list` for questions and `quizcli demos list` for demos")
+            raise NotFoundError(_("{id} is neither a question id nor a demo id").format(id=repr(item_id)),
+                                hint=_("see `quizcli list` for questions and `quizcli demos list` for demos"))
         demo_id = question.demo or ""
     if plot is not None and demo_id:
         _check_plot(demo_id)
+    question_id = question.id if question else None
 
     if as_json:
         if question is not None and not question.demo:
             raise NotFoundError(f"question {item_id!r} has no demo")
+        # Unwatched, and an unknown or untrusted demo is the command's error (exit status, stderr).
         from quizcli.demo import cache
 
         info = registry.load_demo(demo_id)
@@ -143,16 +147,13 @@ def explain(
         if outcome is None:
             outcome = engine.run_demo(info, seed=seed, device=device, treatment=not no_treatment, timeout=timeout)
             cache.store(outcome)
-        data = {"question": question.id if question else None, **outcome.to_dict()}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        emit(Explained(question_id, outcome), as_json=True)
         if plot is not None and outcome.result is not None:
-            from quizcli.ui.plot import save_figure
-
-            save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
-                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
+            _save_plot(plot, outcome, lang_)
         raise typer.Exit(_exit_code([outcome.status]))
 
-    from quizcli.ui.demo import note, show_demo, show_question_answer
+    from quizcli.demo.play import play
+    from quizcli.ui.demo import note, show_question_answer, watch
     from quizcli.ui.text import make_console
 
     console = make_console()
@@ -169,46 +170,45 @@ def explain(
                     console.print(line)
                 console.print()
         if not question.demo:
-            note(console, "This question has no demo; its references are above.")
+            note(console, _("This question has no demo; its references are above."))
             return
-    outcome = show_demo(console, demo_id, lang=lang_, seed=seed, device=device,
-                        treatment=not no_treatment, timeout=timeout, fresh=fresh)
+    played = play(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout,
+                  watch=watch(console, lang=lang_, treatment=not no_treatment), fresh=fresh)
+    emit(Explained(question_id, played.outcome, played.error), as_json=False, lang=lang_, console=console)
+    outcome = played.outcome
     if plot is not None and outcome.result is not None:
-        # Saved here, not in show_demo: a figure asked for and not written
-        # (a demo without curves, an unwritable path) must fail the command.
-        from quizcli.ui.plot import save_figure
-        from quizcli.ui.text import plain
-
-        saved = save_figure(plot, outcome.result, title=outcome.info.text("title", lang_) if outcome.info else "",
-                        fallback_title=outcome.info.text("title", "en") if outcome.info else "")
-        note(console, f"Saved the figure to {saved}")
+        # A figure asked for and not written (a demo without curves, an
+        # unwritable path) fails the command.
+        note(console, _("Saved the figure to {path}").format(path=_save_plot(plot, outcome, lang_)))
     raise typer.Exit(_exit_code([outcome.status]))
 
 
-@demos_app.command("list", short_help="List the demos, their claims and questions.")
+def _save_plot(plot: Path, outcome, lang: str) -> Path:
+    from quizcli.ui.plot import save_figure
+
+    return save_figure(plot, outcome.result, title=outcome.info.text("title", lang) if outcome.info else "",
+                       fallback_title=outcome.info.text("title", "en") if outcome.info else "")
+
+
+@demos_app.command("list", cls=Command, short_help=N_("List the demos, their claims and questions."), epilog=examples(
+    "quizcli demos list",
+    "quizcli demos list --lang zh --json",
+))
 def list_demos(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (both languages, every field)."),
+    as_json: Json = False,
     lang: Lang = None,
     bank: Bank = [],
 ) -> None:
     """List every demo: id, title, the claims it tests and the questions that link it."""
-    import json
-
     from quizcli.config import resolve_lang
     from quizcli.demo import registry
+    from quizcli.ui.output import Demos, emit
 
     lang_ = resolve_lang(lang)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
     links, warning = _question_links(bank)
-    if as_json:
-        data = [{**info.to_dict(), "questions": links.get(info.id, [])} for info in infos]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        from quizcli.ui.demo import render_demo_list
-        from quizcli.ui.text import make_console
-
-        render_demo_list(make_console(), infos, links, lang=lang_)
+    emit(Demos(infos, links), as_json=as_json, lang=lang_)
     if warning:
         echo(warning, err=True)
     if problems:
@@ -231,14 +231,20 @@ def _question_links(banks: List[Path]) -> tuple[dict[str, list[str]], str]:
     return links, ""
 
 
-@demos_app.command("verify", short_help="Run the demos; exit non-zero if one fails.")
+@demos_app.command("verify", cls=Command, short_help=N_("Run the demos; exit non-zero if one fails."), epilog=examples(
+    "quizcli demos verify                 every demo but the long ones",
+    "quizcli demos verify bn_small_batch --seed 3",
+    "quizcli demos verify --all -j 2",
+))
 def verify(
     ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="Demo ids (default: every demo).",
                                               autocompletion=complete.demo_ids),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, metavar="N", help="How many demos run side by side."),
-    as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
+    as_json: Json = False,
     run_all: bool = typer.Option(False, "--all", help="Also run the long demos."),
     seed: int = typer.Option(0, "--seed", metavar="INT", help="Seed of every run."),
+    seeds_text: Optional[str] = typer.Option(None, "--seeds", metavar="SEEDS",
+                                             help="A sweep: run every demo once per seed (0-19, 0,3,7) and show, per demo, the seeds that passed and the worst margin."),
     device: str = typer.Option("cpu", "--device", metavar="DEVICE", help=DEVICE_HELP),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Seconds before a demo is stopped (default: 90, long demos 600)."),
     bank: Bank = [],
@@ -246,14 +252,16 @@ def verify(
     """Run every demo and check that it still backs its verdict; exits non-zero if one fails.
 
     Long demos are skipped unless --all is given or they are named. Demos that come
-    with an untrusted user bank are skipped unless named.
+    with an untrusted user bank are skipped unless named. The longest demos (as
+    measured, demos/timings.json) start first.
     """
-    import json
     import time
 
     from quizcli.demo import engine, registry
+    from quizcli.ui.output import Verified, emit
 
     _check_device(device)
+    seeds = _parse_seeds(seeds_text) if seeds_text is not None else None
     _check_device_present(device)
     registry.use_banks(bank)
     infos, problems = registry.list_demos(strict=False)
@@ -277,30 +285,21 @@ def verify(
             else:
                 chosen.append(info)
 
+    run_kwargs = dict(jobs=jobs, seed=seed, seeds=seeds, device=device, timeout=timeout,
+                      durations=registry.durations())
     start = time.monotonic()
     if as_json:
-        outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout)
-        wall = time.monotonic() - start
-        data = {
-            "ok": all(o.ok for o in outcomes) and not problems,
-            "wall_s": round(wall, 3), "jobs": jobs, "seed": seed, "skipped": skipped,
-            "problems": [str(p) for p in problems],
-            "demos": [o.to_dict() for o in outcomes],
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        outcomes = engine.run_many(chosen, **run_kwargs)
+        console = None
     else:
-        from quizcli.ui.demo import render_verify, verify_progress
-        from quizcli.ui.errors import print_error
+        from quizcli.ui.demo import verify_progress
         from quizcli.ui.text import make_console
 
         console = make_console()
-        with verify_progress(console, len(chosen)) as (on_start, on_done):
-            outcomes = engine.run_many(chosen, jobs=jobs, seed=seed, device=device, timeout=timeout,
-                                       on_start=on_start, on_done=on_done)
-        wall = time.monotonic() - start
-        render_verify(console, outcomes, wall_s=wall, skipped=skipped)
-        if problems:
-            print_error(registry.DemoMetaError(problems), make_console(stderr=True))
+        with verify_progress(console, len(chosen) * len(seeds or [seed])) as (on_start, on_done):
+            outcomes = engine.run_many(chosen, on_start=on_start, on_done=on_done, **run_kwargs)
+    emit(Verified(outcomes, time.monotonic() - start, jobs, seed, skipped, problems, seeds), as_json=as_json,
+         console=console)
     code = _exit_code([o.status for o in outcomes])
     if problems and code == 0:
         from quizcli.errors import ExitCode
@@ -309,7 +308,8 @@ def verify(
     raise typer.Exit(code)
 
 
-@demos_app.command("clear-cache", short_help="Forget the cached outcomes of demos already run.")
+@demos_app.command("clear-cache", cls=Command, short_help=N_("Forget the cached outcomes of demos already run."),
+                   epilog=examples("quizcli demos clear-cache"))
 def clear_cache() -> None:
     """Remove every cached demo outcome (the next run of each demo measures again).
 
@@ -317,18 +317,30 @@ def clear_cache() -> None:
     folder (`$QUIZCLI_HOME/cache/demos`), at most 50 MB, the least recently
     used going first.
     """
+    from quizcli.commands.options import echo
     from quizcli.demo import cache
 
     count, size = cache.clear()
-    typer.echo(f"Removed {count} cached demo outcome{'s' if count != 1 else ''} ({size / 1024:.0f} KiB) "
-               f"from {cache.folder()}")
+    echo(f"Removed {count} cached demo outcome{'s' if count != 1 else ''} ({size / 1024:.0f} KiB) "
+         f"from {cache.folder()}")
+
+
+def _parse_seeds(text: str) -> list[int]:
+    from quizcli.demo.sweep import parse_seeds
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        return parse_seeds(text)
+    except ValueError as err:
+        raise QuizcliError(f"--seeds {text!r}: {err}", hint="write seeds as 0-19, 0,3,7 or 0-4,10",
+                           exit_code=ExitCode.USAGE) from None
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("explain", short_help="Run the demo that backs a question's answer.", epilog=examples(
+    app.command("explain", cls=Command, short_help=N_("Run the demo that backs a question's answer."), epilog=examples(
         "quizcli explain bn-rnn-never              a question's answer, then its demo",
         "quizcli explain bn_small_batch --seed 3   a demo, by its id",
         "quizcli explain bn_small_batch --plot curves.png",
     ))(explain)
-    app.add_typer(demos_app, name="demos")
+    app.add_typer(demos_app, name="demos", short_help=N_("List the demos and verify that they still back their verdicts."))

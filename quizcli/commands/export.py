@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import LANG_HELP, Bank, Difficulty, Tag, Topic, Type, echo, examples
+from quizcli.commands.options import LANG_HELP, Bank, Command, Difficulty, Lang, Tag, Topic, Type, echo, examples
+from quizcli.i18n import N_
 
 
 def export(
@@ -130,8 +131,8 @@ def import_(
     source: Path = typer.Argument(..., metavar="FILE", help="A .apkg/.colpkg (Anki package), .csv/.tsv/.txt (Anki plain text), .md (Q:/A: cards) or .json (quizcli export)."),
     output: Path = typer.Option(..., "--output", "-o", metavar="BANK.yaml", help="The bank file to write (a folder for a JSON export of several banks)."),
     bank_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="The new bank's id. Default: from the output file name."),
-    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: the file name."),
-    lang: str = typer.Option("en", "--lang", metavar="en|zh", help="The language the cards are written in, en or zh."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The new bank's title. Default: from the cards (their most common tag, else the first question)."),
+    lang: Lang = None,
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
     with_progress: bool = typer.Option(False, "--with-progress", help="Anki packages: also add their review log to your progress, so the schedule continues."),
 ) -> None:
@@ -153,8 +154,9 @@ def import_(
     from quizcli.bank import validate_paths
     from quizcli.errors import BankError, ExitCode, QuizcliError
 
-    if lang not in ("en", "zh"):
-        raise QuizcliError(f"unknown language `{lang}`", hint="use en or zh", exit_code=ExitCode.USAGE)
+    from quizcli import config
+
+    lang = config.resolve_lang(lang)      # the language the cards are written in
     bid = bank_id_for(bank_id or output.stem)
     if bid is None:
         raise QuizcliError(f"cannot make a bank id from {bank_id or output.stem!r}: ids hold only a-z, 0-9 and _",
@@ -166,7 +168,7 @@ def import_(
         raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg)",
                            hint="quizcli's own progress moves with `quizcli progress export/import`",
                            exit_code=ExitCode.USAGE)
-    result = import_file(source, bid, title or source.stem, lang)
+    result = import_file(source, bid, title, lang)     # no --title: one from the cards' content
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]
     else:
@@ -231,13 +233,13 @@ def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, fo
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("export", short_help="Export questions to Anki, CSV, Markdown or JSON.", epilog=examples(
+    app.command("export", cls=Command, short_help=N_("Export questions to Anki, CSV, Markdown or JSON."), epilog=examples(
         "quizcli export -f anki -o dl-interview.apkg --lang zh",
         "quizcli export -f markdown -o gan.md --topic gan",
         "quizcli export -f json -o all.json         every bank, both languages",
         "quizcli export -f anki -o all.apkg --lang both --with-progress",
     ))(export)
-    app.command("import", epilog=examples(
+    app.command("import", cls=Command, short_help=N_("Turn cards from elsewhere into a bank that validates."), epilog=examples(
         "quizcli import anki-notes.txt -o my_cards.yaml",
         "quizcli import notes.md -o my_notes.yaml --lang zh",
         "quizcli import all.json -o banks/          a JSON export of several banks",

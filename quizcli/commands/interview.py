@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Lang, Tag, Topic, examples
+from quizcli.commands.options import Bank, Command, Lang, Tag, Topic, examples
+from quizcli.i18n import N_
 
 
 def interview(
@@ -54,8 +55,10 @@ def interview(
     filters = make_filters(library, topic, tag, ["open"])
     infos = select(library, filters)
     if not infos:
-        raise NotFoundError("no open interview questions match these filters",
-                            hint="loosen them; `quizcli list --type open` shows the open questions")
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no open interview questions match these filters"),
+                            hint=_("loosen them; `quizcli list --type open` shows the open questions"))
 
     def resolve(qid: str):
         try:
@@ -92,7 +95,7 @@ def interview(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("interview", epilog=examples(
+    app.command("interview", cls=Command, short_help=N_("A mock interview: open questions answered in your own words."), epilog=examples(
         "quizcli interview                                 about 20 minutes, mixed topics",
         "quizcli interview --topic bn --minutes 10 --lang zh",
         "quizcli interview --report interview.md           also write the report as Markdown",

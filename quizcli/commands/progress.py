@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, echo, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.i18n import N_
 
 progress_app = typer.Typer(
+    cls=TranslatedGroup,
     name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
     invoke_without_command=True, add_completion=False, rich_markup_mode=None,
 )
@@ -22,7 +24,10 @@ def _progress(ctx: typer.Context) -> None:
 
 
 def stats(
-    json_: bool = typer.Option(False, "--json", help="Print the same data as JSON."),
+    topic: Topic = [],
+    tag: Tag = [],
+    as_json: Json = False,
+    lang: Lang = None,
     bank: Bank = [],
     calibration: bool = typer.Option(False, "--calibration", help="Predicted recall against the pass rate of your scheduled reviews, in bins."),
     plot: Path = typer.Option(None, "--plot", metavar="FILE.png", help="With --calibration: also save the plot as a figure (matplotlib; .png, .pdf, .svg)."),
@@ -36,7 +41,7 @@ def stats(
     the recall it predicted with how often you passed, in bins: whether the
     schedule is too easy or too hard on you."""
     if calibration or plot is not None:
-        _calibration(plot, json_)
+        _calibration(plot, as_json)
         return
     from quizcli import stats as stats_mod
     from quizcli.bank.index import load_index
@@ -46,13 +51,24 @@ def stats(
     from quizcli.sessions.settings import scheduler_from_settings
     from quizcli.store import open_store
 
+    from quizcli import config
+
+    config.resolve_lang(lang)        # the interface's language
     # Stats need each question's id and topic only: the index, not the full library.
     with bulk_objects():
         library = load_index(extra=bank, include_builtin=True)
+    if topic or tag:                 # the questions of quiz's --topic and --tag, in the index's order
+        from types import SimpleNamespace
+
+        from quizcli.selection import make_filters
+
+        filters = make_filters(library, topic, tag)
+        library = SimpleNamespace(banks=library.banks,
+                                  questions=tuple(q for q in library.questions if filters.matches(q)))
     now = now_from_env()()
     with open_store(readonly=True) as store, bulk_objects():   # a row per card, several times over
         scheduler = scheduler_from_settings(store, now)
-        data = stats_mod.compute(library, store, now, scheduler)
+        data = stats_mod.compute(library, store, now, scheduler, selected=bool(topic or tag))
         forecast = ()
         if scheduler.until is not None and scheduler.until > now:
             forecast = forecast_recall(library.questions, store.cards(), scheduler)
@@ -60,25 +76,10 @@ def stats(
 
         interview_rows = interview_store.answers(store)      # #17
     from quizcli.sessions.interview_report import trends
+    from quizcli.ui.output import Statistics, emit
 
     interviews = trends(interview_rows, {q.id: q.bank_id for q in library.questions}) if interview_rows else ()
-    if json_:
-        import json
-
-        out = stats_mod.to_json(data, forecast)
-        out["interviews"] = [{"topic": t.topic, "interviews": [{"date": d, "covered": c, "total": n}
-                                                              for d, c, n in t.interviews]} for t in interviews]
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
-    from quizcli.ui.stats import render_stats
-    from quizcli.ui.text import make_console
-
-    console = make_console()
-    render_stats(console, data, forecast)
-    if interviews:
-        from quizcli.ui.interview_report import render_trends
-
-        render_trends(console, interviews)
+    emit(Statistics(data, forecast, interviews), as_json=as_json)
 
 
 def _confirm(question: str) -> bool:
@@ -94,7 +95,7 @@ def _confirm(question: str) -> bool:
         raise
 
 
-def _calibration(plot: Path | None, json_: bool) -> None:
+def _calibration(plot: Path | None, as_json: bool) -> None:
     from quizcli import fit
     from quizcli.errors import QuizcliError
     from quizcli.sessions.settings import fitted_parameters
@@ -108,25 +109,20 @@ def _calibration(plot: Path | None, json_: bool) -> None:
         raise QuizcliError("no scheduled review a day or more after the card's previous one yet",
                            hint="calibration compares FSRS's predictions with your reviews: study with `quizcli review`"
                            " over a few days first")
+    from quizcli.ui.output import Calibration, emit
+
     bins = fit.bins(preds, 10)
-    if json_:
-        import json
-
-        typer.echo(json.dumps({"reviews": len(preds), "parameters": "fitted" if params else "default",
-                               "log_loss": fit.log_loss(preds), "rmse_bins": fit.rmse_bins(preds, 10),
-                               "bins": [b._asdict() for b in bins]}, indent=2))
-    else:
-        from quizcli.ui.calibration import render_calibration
-        from quizcli.ui.text import make_console
-
-        render_calibration(make_console(), bins, len(preds))
+    emit(Calibration(bins, len(preds), "fitted" if params else "default", fit.log_loss(preds),
+                     fit.rmse_bins(preds, 10)), as_json=as_json)
     if plot is not None:
         from quizcli.ui.calibration import save_calibration
 
         echo(f"saved {save_calibration(plot, bins)}")
 
 
-@progress_app.command("optimize")
+@progress_app.command("optimize", cls=Command, short_help=N_("Fit FSRS's parameters to your own reviews."), epilog=examples(
+    "quizcli progress optimize",
+))
 def optimize() -> None:
     """Fit FSRS's parameters to your own scheduled reviews (quiz and cram
     answers never count), compare them with the current ones on a held-out
@@ -176,7 +172,9 @@ def optimize() -> None:
     render_report(make_console(), report, "fitted earlier" if current else "FSRS defaults", retention, optimal)
 
 
-@progress_app.command("reset")
+@progress_app.command("reset", cls=Command, short_help=N_("Start a question over: forget its answers and its schedule."), epilog=examples(
+    "quizcli progress reset bn-rnn-never",
+))
 def reset(
     question_id: str = typer.Argument(..., metavar="ID", help="The question id (see `quizcli list`).",
                                       autocompletion=complete.question_ids),
@@ -197,7 +195,9 @@ def reset(
                + ("; its schedule starts over" if scheduled else "") + ".")
 
 
-@progress_app.command("unsuspend")
+@progress_app.command("unsuspend", cls=Command, short_help=N_("Bring a suspended or buried card back into review."), epilog=examples(
+    "quizcli progress unsuspend bn-rnn-never",
+))
 def unsuspend(
     question_id: str = typer.Argument(..., metavar="ID", help="The question id (`quizcli stats` lists the suspended).",
                                       autocompletion=complete.question_ids),
@@ -216,7 +216,9 @@ def unsuspend(
     typer.echo(f"{question_id} is back in review.")
 
 
-@progress_app.command("export")
+@progress_app.command("export", cls=Command, short_help=N_("Back up every answer and the schedule to a JSON file."), epilog=examples(
+    "quizcli progress export backup.json",
+))
 def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write the JSON backup; `-` for stdout.")) -> None:
     """Write every answer and the schedule to FILE (JSON), for a backup or another machine."""
     import json
@@ -244,7 +246,9 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
     echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
 
 
-@progress_app.command("import")
+@progress_app.command("import", cls=Command, short_help=N_("Merge a backup into your progress."), epilog=examples(
+    "quizcli progress import backup.json",
+))
 def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file written by `quizcli progress export`.")) -> None:
     """Merge a backup into your progress. Answers already present are skipped,
     so importing the same file twice changes nothing."""
@@ -280,5 +284,10 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("stats")(stats)
-    app.add_typer(progress_app, name="progress")
+    app.command("stats", cls=Command, short_help=N_("Your progress: topics, activity, reviews due, retention."), epilog=examples(
+    "quizcli stats",
+    "quizcli stats --topic bn --lang zh",
+    "quizcli stats --tag pytorch --json",
+    "quizcli stats --calibration",
+))(stats)
+    app.add_typer(progress_app, name="progress", short_help=N_("Reset, back up, move or tune your progress."))

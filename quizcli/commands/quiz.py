@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.commands.options import Bank, Command, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.i18n import N_
 
 
 def quiz(
@@ -53,20 +54,29 @@ def quiz(
         registry.use_banks(bank)
     filters = make_filters(library, topic, tag, type_, difficulty)
     questions = select(library, filters)
+    # Code exercises (#18) are answered with code: `quizcli practice`, not the quiz.
+    from quizcli.model import QuestionType
+
+    code = sum(q.type is QuestionType.CODE for q in questions)
+    questions = [q for q in questions if q.type is not QuestionType.CODE] if code else questions
+    if code and not questions:
+        raise NotFoundError("code exercises are not asked in a quiz",
+                            hint="practise them with `quizcli practice` (`quizcli practice --list`)")
     record = recorder()
     if missed or unseen or due:
         questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due)
     if not questions:
-        raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches"
-                                 + ("; --missed, --unseen and --due look at your progress (`quizcli stats`)"
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no questions match these filters"),
+                            hint=_("loosen them; `quizcli list` with the same filters shows what matches")
+                                 + (_("; --missed, --unseen and --due look at your progress (`quizcli stats`)")
                                     if missed or unseen or due else ""))
     session = QuizSession(
         questions, seed=seed if seed is not None else new_seed(),
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=record, on_override=overrider(record), on_skip=skipper(record),
-        resolve=lambda info: library.question(info.id, info.bank_id),
     )
     from quizcli.demo import warm
 
@@ -96,7 +106,7 @@ def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("quiz", epilog=examples(
+    app.command("quiz", cls=Command, short_help=N_("Start a quiz in the terminal."), epilog=examples(
         "quizcli quiz                              ten questions from every bank",
         "quizcli quiz --topic gan --lang zh -n 5   five GAN questions in Chinese",
         "quizcli quiz --type numeric -d 3-5        the harder numeric questions",

@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from quizcli.commands.options import Bank, Difficulty, Lang, Tag, Topic, Type
+from quizcli.commands.options import Bank, Command, Difficulty, Lang, Tag, Topic, Type, examples
+from quizcli.i18n import N_
 
 
 def review(
@@ -70,8 +71,10 @@ def review(
         # about 7% of the time to the first card in bench/bench_review.py.
         questions = index.questions
     if not questions:
-        raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+        from quizcli.i18n import _
+
+        raise NotFoundError(_("no questions match these filters"),
+                            hint=_("loosen them; `quizcli list` with the same filters shows what matches"))
     now = now_from_env()
     store = open_store()
     try:
@@ -79,8 +82,7 @@ def review(
             scheduler = scheduler_from_settings(store, now(), retention=retention, until=until, target=target)
             current = now()
             queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
-                               new_per_day=new, cram=cram, limit=count, scheduler=scheduler,
-                               resolve=index.question)
+                               new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
             session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
         from quizcli.demo import warm
 
@@ -96,4 +98,9 @@ def review(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.command("review")(review)
+    app.command("review", cls=Command, short_help=N_("Review with spaced repetition (FSRS): due cards first."), epilog=examples(
+    "quizcli review                          due cards first, then new ones",
+    "quizcli review --topic gan --lang zh",
+    "quizcli review --until 2027-01-15       an interview date: recall on that day",
+    "quizcli review --cram -n 20            practise without changing the schedule",
+))(review)

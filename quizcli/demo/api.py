@@ -33,19 +33,51 @@ class Check:
     """A named comparison of a measured value with a threshold.
 
     `name` says it in words, e.g. "final loss with BN < 0.5 x without BN".
-    The threshold may itself come from measurements (0.5 * loss_without).
+    The threshold may itself come from measurements. A threshold that is a
+    factor times a measurement is given as both, so that it reads
+    `0.2 < 0.5 x 0.61` rather than `0.2 < 0.305`:
+
+        Check("BN < 0.5 x no BN", with_bn, "<", without_bn, factor=0.5)
+
+    After construction `threshold` is always the bound itself (factor x the
+    given value), and `base` the measurement it was made from.
     """
 
     name: str
     value: float
     op: str
     threshold: float
+    factor: float | None = None
+    base: float | None = None
 
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise ValueError(f"unknown op {self.op!r}; use one of {sorted(OPS)}")
         self.value = float(self.value)
-        self.threshold = float(self.threshold)
+        if self.factor is not None and self.base is None:
+            self.factor = float(self.factor)
+            self.base = float(self.threshold)
+            self.threshold = self.factor * self.base
+        else:
+            self.threshold = float(self.threshold)
+
+    @property
+    def margin(self) -> float:
+        """How far the value is from the threshold, relative to it; > 0 when it passes.
+
+        0.25 means the value could move 25% of the threshold's size before the
+        check fails. For a threshold of 0 the value's own size is the scale (so a
+        passing check has a margin of 1).
+        """
+        if math.isnan(self.value) or math.isnan(self.threshold):
+            return float("nan")
+        gap = self.value - self.threshold if self.op in (">", ">=") else self.threshold - self.value
+        if gap == 0:
+            return 0.0 if self.op in ("<=", ">=") else -0.0
+        if math.isinf(gap):
+            return math.copysign(float("inf"), gap)
+        scale = abs(self.threshold) or abs(self.value)
+        return gap / scale
 
     @property
     def passed(self) -> bool:
@@ -108,7 +140,8 @@ class DemoResult:
         return cls(
             settings=data["settings"],
             table=Table(**data["table"]),
-            checks=[Check(name=c["name"], value=c["value"], op=c["op"], threshold=c["threshold"])
+            checks=[Check(name=c["name"], value=c["value"], op=c["op"], threshold=c["threshold"],
+                          factor=c.get("factor"), base=c.get("base"))
                     for c in data["checks"]],
             finding=data["finding"],
             curves=[Curve(**c) for c in data.get("curves", [])],

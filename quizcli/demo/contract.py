@@ -55,6 +55,9 @@ def result_problems(result: Any) -> list[str]:
         isinstance(result.finding.get(k), str) and result.finding[k].strip() for k in ("en", "zh")
     ):
         problems.append("finding needs non-empty en and zh strings")
+    for what, text in [*(("check", c.name) for c in result.checks), *(("column", c) for c in result.table.columns)]:
+        if isinstance(text, dict) and not all(isinstance(text.get(k), str) and text[k].strip() for k in ("en", "zh")):
+            problems.append(f"a {what} given in both languages needs non-empty en and zh strings, not {text!r}")
     ncol = len(result.table.columns)
     for i, row in enumerate(result.table.rows):
         if len(row) != ncol:

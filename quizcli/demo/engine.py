@@ -25,12 +25,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from quizcli.demo.api import NOT_REPRODUCED, DemoResult
 from quizcli.demo.contract import (DEVICES, ERROR, FAILED_CHECKS, INSTALL_HINT, INTERRUPTED, MISSING_TORCH,  # noqa: F401
                                    MISSING_TORCH_MESSAGE, NAN, OK, STATUSES, TIMEOUT, nan_fields, result_problems)
 from quizcli.demo.registry import DemoInfo
+from quizcli.i18n import _, lang_text
 
 # Generous: a quick demo takes about 5 s alone, but `verify --jobs N` on a
 # busy 2-core machine can stretch that several times over.
@@ -98,11 +99,12 @@ def judge(info: DemoInfo | None, result: DemoResult) -> tuple[str, str, str]:
     """(status, verdict, message) for a valid result."""
     nans = nan_fields(result)
     if nans:
-        return NAN, NOT_REPRODUCED, "the demo produced NaN in " + "; ".join(nans[:5])
+        return NAN, NOT_REPRODUCED, _("the demo produced NaN in {fields}").format(fields="; ".join(nans[:5]))
     if result.all_passed:
         return OK, info.verdict if info else "", ""
-    failed = [c.name for c in result.checks if not c.passed]
-    return FAILED_CHECKS, NOT_REPRODUCED, "not reproduced in this run: failed " + "; ".join(repr(n) for n in failed)
+    failed = [lang_text(c.name) for c in result.checks if not c.passed]
+    return FAILED_CHECKS, NOT_REPRODUCED, _("not reproduced in this run: failed {checks}").format(
+        checks=_("; ").join(repr(n) for n in failed))
 
 
 # --- running in a child process ---------------------------------------------------
@@ -206,7 +208,7 @@ def run_demo(
         base["forked"] = proc is not None
     start = time.monotonic()
     if proc is None and cancel is not None and cancel.is_set():
-        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user",
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message=_("stopped by the user"),
                            elapsed_s=0.0, **base)
     if proc is None:
         proc = subprocess.Popen(
@@ -285,9 +287,9 @@ def run_demo(
 
     if status == TIMEOUT:
         return DemoOutcome(status=TIMEOUT, verdict=None, result=None,
-                           message=f"the demo did not finish within {limit:g} s and was stopped", **base)
+                           message=_("the demo did not finish within {limit} s and was stopped").format(limit=f"{limit:g}"), **base)
     if status == INTERRUPTED:
-        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message="stopped by the user", **base)
+        return DemoOutcome(status=INTERRUPTED, verdict=None, result=None, message=_("stopped by the user"), **base)
     if final is None:
         code = proc.returncode
         last = tail.strip().splitlines()[-1:] or ["no output"]
@@ -321,27 +323,37 @@ def run_many(
     *,
     jobs: int = 2,
     seed: int = 0,
+    seeds: Sequence[int] | None = None,
     device: str = "cpu",
     treatment: bool = True,
     timeout: float | None = None,
+    durations: dict[str, float] | None = None,
     on_start: Callable[[DemoInfo], None] | None = None,
     on_done: Callable[[DemoOutcome], None] | None = None,
 ) -> list[DemoOutcome]:
-    """Run demos side by side, `jobs` child processes at a time; outcomes in input order.
+    """Run demos side by side, `jobs` child processes at a time.
 
-    Where it pays (see use_fork_server), each job has a fork server that
-    imports torch once and forks every demo's process from there.
+    With `seeds` every demo runs once per seed (a sweep) and the outcomes come
+    seed by seed, each in input order; otherwise once, with `seed`, in input
+    order. With `durations` (id -> seconds, as measured before) the longest
+    runs start first, so that no long demo is left to run alone at the end;
+    the outcomes keep their order. Where it pays (see use_fork_server), each
+    job has a fork server that imports torch once and forks every demo's
+    process from there.
     """
     infos = list(infos)
+    tasks = [(info, s) for s in (list(seeds) if seeds is not None else [seed]) for info in infos]
+    starts = start_order(infos, durations) if durations else list(range(len(infos)))
+    order = [k * len(infos) + i for k in range(len(tasks) // max(1, len(infos))) for i in starts]
     # The children lead their own process groups, so Ctrl-C reaches only us:
     # tell the workers to stop theirs.
     cancel = threading.Event()
     servers: queue.Queue = queue.Queue()
     started: list = []
-    if use_fork_server(len(infos), jobs):
+    if use_fork_server(len(tasks), jobs):
         from quizcli.demo import forkserver
 
-        for _ in range(min(max(1, jobs), len(infos))):
+        for _job in range(min(max(1, jobs), len(tasks))):
             try:
                 started.append(forkserver.ForkServer(env=child_env()))
             except OSError:
@@ -349,11 +361,14 @@ def run_many(
         for s in started:
             servers.put(s)
 
-    def one(info: DemoInfo) -> DemoOutcome:
+    def not_run(info: DemoInfo, task_seed: int) -> DemoOutcome:
+        return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message=_("not run: stopped by the user"),
+                           verdict=None, result=None, elapsed_s=0.0, seed=task_seed, device=device,
+                           treatment=treatment, info=info)
+
+    def one(info: DemoInfo, task_seed: int) -> DemoOutcome:
         if cancel.is_set():
-            return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
-                               verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
-                               treatment=treatment, info=info)
+            return not_run(info, task_seed)
         if on_start:
             on_start(info)
         try:
@@ -361,12 +376,12 @@ def run_many(
         except queue.Empty:
             server = None
         try:
-            outcome = run_demo(info, seed=seed, device=device, treatment=treatment, timeout=timeout, cancel=cancel,
-                               server=server)
+            outcome = run_demo(info, seed=task_seed, device=device, treatment=treatment, timeout=timeout,
+                               cancel=cancel, server=server)
         except Exception as err:   # e.g. an untrusted demo: report it like any failure
             message = getattr(err, "message", None) or f"{type(err).__name__}: {err}"
             outcome = DemoOutcome(demo_id=info.id, status=ERROR, message=message, verdict=None, result=None,
-                                  elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
+                                  elapsed_s=0.0, seed=task_seed, device=device, treatment=treatment, info=info)
         finally:
             if server is not None:
                 servers.put(server)
@@ -374,16 +389,12 @@ def run_many(
             on_done(outcome)
         return outcome
 
-    def not_run(info: DemoInfo) -> DemoOutcome:
-        return DemoOutcome(demo_id=info.id, status=INTERRUPTED, message="not run: stopped by the user",
-                           verdict=None, result=None, elapsed_s=0.0, seed=seed, device=device,
-                           treatment=treatment, info=info)
-
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    futures: list = []
+    futures: dict[int, Any] = {}
     try:
-        futures = [pool.submit(one, info) for info in infos]
-        return [f.result() for f in futures]
+        for k in order:   # a pool starts its tasks in the order they were submitted
+            futures[k] = pool.submit(one, *tasks[k])
+        return [futures[k].result() for k in range(len(tasks))]
     except KeyboardInterrupt:
         # Ctrl-C: stop the running demos, and still return what was measured
         # (the finished demos' outcomes, INTERRUPTED for the rest), so that
@@ -391,12 +402,28 @@ def run_many(
         cancel.set()
         pool.shutdown(wait=True, cancel_futures=True)
         outcomes = []
-        for i, info in enumerate(infos):
-            f = futures[i] if i < len(futures) else None
+        for k, (info, task_seed) in enumerate(tasks):
+            f = futures.get(k)
             done = f is not None and f.done() and not f.cancelled() and f.exception() is None
-            outcomes.append(f.result() if done else not_run(info))
+            outcomes.append(f.result() if done else not_run(info, task_seed))
         return outcomes
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for s in started:
             s.close()
+
+
+def start_order(infos: Sequence[DemoInfo], durations: dict[str, float]) -> list[int]:
+    """Indices of `infos`, longest measured duration first (unmeasured ones: long demos first, then the rest).
+
+    Starting the longest first keeps every job busy to the end: a long demo
+    started last would run alone while the other jobs sit idle.
+    """
+    def key(i: int) -> tuple[float, int]:
+        info = infos[i]
+        known = durations.get(info.id)
+        if known is None:
+            known = DEFAULT_LONG_TIMEOUT_S if info.long else 0.0   # only the order matters
+        return (-known, i)
+
+    return sorted(range(len(infos)), key=key)

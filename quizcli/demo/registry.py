@@ -325,3 +325,18 @@ def info_for_file(path: Path) -> DemoInfo:
     path = Path(path)
     meta = read_meta(path)
     return _info(meta, path, DemoDir(path.parent, builtin=False, trusted=True))
+
+
+# --- measured durations (for `demos verify`: the longest start first) -------------
+
+
+def durations() -> dict[str, float]:
+    """Demo id -> seconds one run took, as measured (demos/timings.json, written by bench/demo_timings.py).
+
+    Only the order matters (the longest demos start first), so a missing or
+    malformed file is no error: the demos then start in the listed order,
+    long demos first.
+    """
+    from quizcli.demo import timings
+
+    return {demo_id: m.seconds for demo_id, m in timings._table().items()}

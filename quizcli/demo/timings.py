@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from quizcli.i18n import _
+
 LONG_S = 5.0      # a demo longer than this is announced with its usual time
 
 
@@ -43,4 +45,4 @@ def usual_time_note(demo_id: str) -> str | None:
     m = measured(demo_id)
     if m is None or m.seconds <= LONG_S:
         return None
-    return f"usually takes about {m.seconds:.0f} s"
+    return _("usually takes about {seconds} s").format(seconds=f"{m.seconds:.0f}")

@@ -139,8 +139,9 @@ def trust(path: Path) -> TrustStatus:
     if not folder.is_dir():
         raise NotFoundError(f"there is no demos folder at {folder}",
                             hint="put the bank's demos in a `demos/` folder beside the bank file")
-    if not any(folder.glob("*.py")):
-        raise NotFoundError(f"{folder} holds no demo (*.py)", hint="add the demo files first, then trust the folder")
+    if not any(folder.glob("*.py")) and not any(folder.glob("exercises/*/grader.py")):   # code exercises: #18
+        raise NotFoundError(f"{folder} holds no demo (*.py) and no code exercise (exercises/*/grader.py)",
+                            hint="add the demo files first, then trust the folder")
     folders = _load()
     entries = _entries(folder)   # hashed and shown: the user sees exactly what is trusted
     folders[str(folder)] = {"sha256": fingerprint(folder, entries), "scheme": FINGERPRINT_SCHEME,

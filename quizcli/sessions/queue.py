@@ -11,11 +11,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import abc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 from operator import attrgetter
-from typing import TYPE_CHECKING, Callable, Collection, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Collection, NamedTuple, Sequence
 
 from quizcli.clock import start_of_day
 from quizcli.model import Question
@@ -40,15 +40,12 @@ class ReviewItem:
     card: CardState | None           # None: never reviewed (new)
     seed: int
     repeat: int = 0                  # times already rated in this session (a learning step shown again)
-    # Builds the full question from an index entry's id (quizcli.bank.index);
-    # None when `ref` is the full question already.
-    resolve: Callable[[str, str], Question] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def question(self) -> Question:
         """The full question, built when first needed: a queue of thousands
         of due cards holds index entries, and only the cards shown are built."""
-        return self.ref if self.resolve is None else self.resolve(self.ref.id, self.ref.bank_id)  # type: ignore[return-value]
+        return self.ref.full()  # type: ignore[return-value]
 
     @cached_property
     def item(self) -> Item:
@@ -69,13 +66,11 @@ class _Items(abc.Sequence):
     to any list or tuple of the same items.
     """
 
-    __slots__ = ("_picked", "_seed", "_resolve", "_made")
+    __slots__ = ("_picked", "_seed", "_made")
 
-    def __init__(self, picked: list[tuple[Question | QuestionInfo, CardState | tuple | None]], seed: int,
-                 resolve: Callable[[str, str], Question] | None) -> None:
+    def __init__(self, picked: list[tuple[Question | QuestionInfo, CardState | tuple | None]], seed: int) -> None:
         self._picked = picked            # (question, its card: a CardState, a stored row, or None)
         self._seed = seed
-        self._resolve = resolve
         self._made: list[ReviewItem | None] = [None] * len(picked)
 
     def __len__(self) -> int:
@@ -91,7 +86,7 @@ class _Items(abc.Sequence):
             ref, card = self._picked[index]
             if type(card) is tuple:        # a stored row (a CardState is a tuple too)
                 card = card_from_row(card)
-            item = self._made[index] = ReviewItem(index + 1, ref, card, self._seed, resolve=self._resolve)
+            item = self._made[index] = ReviewItem(index + 1, ref, card, self._seed)
         return item
 
     def __eq__(self, other: object) -> bool:
@@ -153,28 +148,27 @@ def _paced(unseen: int, now: datetime, new_per_day: int, introduced_today: int,
 
 
 def _pick(due: list, new: list[Question | QuestionInfo], now: datetime, *, seed: int, new_per_day: int,
-          introduced_today: int, limit: int | None, scheduler: Scheduler | None,
-          resolve: Callable[[str, str], Question] | None) -> Queue:
+          introduced_today: int, limit: int | None, scheduler: Scheduler | None) -> Queue:
     """The review queue: the due cards (in order), then new ones up to the daily limit."""
     left = _new_left(len(new), now, new_per_day, introduced_today, scheduler)
     # nsmallest: linear in the bank size, as only `left` new cards are wanted.
     picked = due + [(q, None) for q in heapq.nsmallest(left, new, key=_by_difficulty)]
     if limit:
         picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new), left, limit or None,
+    return Queue(_Items(picked, seed), len(due), len(new), left, limit or None,
                  _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, CardState], now: datetime, *,
                 seed: int, new_per_day: int = DEFAULT_NEW_PER_DAY, introduced_today: int = 0, cram: bool = False,
                 limit: int | None = None, scheduler: Scheduler | None = None,
-                known: Collection[str] | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
+                known: Collection[str] | None = None) -> Queue:
     """The cards to review, in order.
 
     `cards` must hold every card due at `now` (all cards, for cram); `known`
     is the set of questions that have a card (default: those in `cards`).
-    `questions` may be index entries, with `resolve` to build a full question
-    from its id when its card is shown.
+    `questions` may be index entries: a card's full question is built
+    (`full()`) when it is shown.
     """
     known = cards.keys() if known is None else known
     # One pass over the questions.
@@ -189,21 +183,21 @@ def build_queue(questions: Sequence[Question | QuestionInfo], cards: dict[str, C
     due = sorted(((q, c) for q, c in seen if c.due <= now), key=lambda qc: (qc[1].due, qc[0].id))
     if not cram:
         return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced_today,
-                     limit=limit, scheduler=scheduler, resolve=resolve)
+                     limit=limit, scheduler=scheduler)
     # Weakest first: never seen, then by predicted recall now.
     sched = scheduler or Scheduler()
     picked: list = [(q, None) for q in sorted(new, key=_by_difficulty)]
     picked += sorted(seen, key=lambda qc: (sched.retrievability(qc[1], now), qc[0].id))
     if limit:
         picked = picked[:limit]
-    return Queue(_Items(picked, seed, resolve), len(due), len(new),
+    return Queue(_Items(picked, seed), len(due), len(new),
                  _new_left(len(new), now, new_per_day, introduced_today, scheduler), limit or None,
                  _paced(len(new), now, new_per_day, introduced_today, scheduler))
 
 
 def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: datetime, *, seed: int,
                new_per_day: int = DEFAULT_NEW_PER_DAY, cram: bool = False, limit: int | None = None,
-               scheduler: Scheduler | None = None, resolve: Callable[[str, str], Question] | None = None) -> Queue:
+               scheduler: Scheduler | None = None) -> Queue:
     """`build_queue` over what the store holds.
 
     A review reads the due cards only, in order (the index on due), as rows
@@ -219,7 +213,7 @@ def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: 
     if cram:
         return build_queue(questions, store.cards_for(q.id for q in questions), now, seed=seed,
                            new_per_day=new_per_day, introduced_today=introduced, cram=True, limit=limit,
-                           scheduler=scheduler, resolve=resolve)
+                           scheduler=scheduler)
     by_id = dict(zip(map(_question_id, questions), questions))
     get = by_id.get
     due = []
@@ -230,4 +224,4 @@ def load_queue(store: Store, questions: Sequence[Question | QuestionInfo], now: 
     unseen = by_id.keys() - store.card_ids()
     new = [by_id[qid] for qid in unseen]
     return _pick(due, new, now, seed=seed, new_per_day=new_per_day, introduced_today=introduced, limit=limit,
-                 scheduler=scheduler, resolve=resolve)
+                 scheduler=scheduler)

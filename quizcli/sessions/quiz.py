@@ -87,7 +87,7 @@ def _utcnow() -> datetime:
 class QuizSession:
     """Ask `questions` in a seeded order; record answers; report each one."""
 
-    questions: Sequence[Question]                      # or anything with an `id`, given `resolve`
+    questions: Sequence[Question]                      # or the bank index's entries (each builds its full() one)
     seed: int
     count: int | None = None                           # None or 0: all
     mode: str = "quiz"
@@ -95,9 +95,6 @@ class QuizSession:
     on_answer: Callable[[AnswerEvent], Any] | None = None
     on_override: Callable[[str], None] | None = None
     on_skip: Callable[[str, datetime], None] | None = None    # question id, when
-    # Builds the full question of a pool entry: the quiz draws from the bank
-    # index and builds only the questions it asks (quizcli.bank.index).
-    resolve: Callable[[Any], Question] | None = None
     clock: Clock = time.monotonic
     now: Now = _utcnow
     items: list[Item] = field(init=False)
@@ -113,8 +110,9 @@ class QuizSession:
         random.Random(self.seed).shuffle(pool)
         if self.count:
             pool = pool[: self.count]
-        if self.resolve is not None:
-            pool = [self.resolve(q) for q in pool]
+        # The quiz draws from the bank index's entries and builds only the
+        # questions it asks (a full Question is its own full()).
+        pool = [q.full() for q in pool]
         self.items = [Item(i + 1, q, choice_order(q, self.seed)) for i, q in enumerate(pool)]
 
     # -- where we are

@@ -418,8 +418,7 @@ class ReviewSession:
             if ref is not None and qid not in handled:
                 items = self.items
                 seed = getattr(items, "_seed", items[0].seed if items else 0)
-                resolve = getattr(items, "_resolve", items[0].resolve if items else None)
-                return ReviewItem(number, ref, card_from_row(row), seed, resolve=resolve)
+                return ReviewItem(number, ref, card_from_row(row), seed)
         return None
 
     @staticmethod

@@ -303,6 +303,11 @@ class Store(Holds, StatsQueries):
         return bool(self._read("SELECT 1 FROM answers WHERE question_id = ? LIMIT 1", (question_id,))
                     or self._read("SELECT 1 FROM cards WHERE question_id = ?", (question_id,)))
 
+    def last_given(self, mode: str) -> dict[str, str]:
+        """Per question, what its latest answer of this mode recorded (`practice`: the attempt, #18)."""
+        rows = self._read("SELECT question_id, given FROM answers WHERE mode = ? ORDER BY at, id", (mode,))
+        return {qid: given for qid, given in rows}
+
     def count_answers(self) -> int:
         return self._read("SELECT count(*) FROM answers")[0][0]
 

@@ -16,11 +16,6 @@ from quizcli.errors import Problem
 from quizcli.ui.text import safe
 
 
-def problem_dict(p: Problem) -> dict[str, Any]:
-    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
-            "message": p.message, "hint": p.hint}
-
-
 def render_problem(p: Problem, label: str = "error", style: str = "bold red") -> Text:
     line = Text(safe(p.location()), style="bold") + Text(": ")
     line += Text(label, style=style) + Text(": ")

@@ -1,12 +1,10 @@
-"""Browsing banks: `topics`, `list` and `show`, as tables or as JSON.
+"""Browsing banks: `topics`, `list` and `show` as tables, in one language.
 
-The JSON carries both languages and every field, so scripts need no
-`--lang`; the tables show one language.
+(Their JSON, both languages and every field, is written by ui/output.py.)
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich import box
@@ -18,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.model import Bank, Claim, Library, Question, QuestionType
-from quizcli.model import Text as BiText
+from quizcli.model import Claim, Library, Question, QuestionType
+from quizcli.selection import type_counts
 from quizcli.ui.render import TYPE_LABEL, correct_answer
 from quizcli.ui.text import bitext, plain
 
@@ -31,48 +29,8 @@ SHORT_TYPE = {
     QuestionType.SHORT_ANSWER: "short",
     QuestionType.FLASHCARD: "card",
     QuestionType.OPEN: "open",
+    QuestionType.CODE: "code",          # #18
 }
-
-
-# --------------------------------------------------------------------------
-# JSON
-
-
-def _bi(text: BiText | None) -> dict[str, str | None] | None:
-    return None if text is None else {"en": text.en, "zh": text.zh}
-
-
-def type_counts(bank: Bank) -> dict[str, int]:
-    counts = {t.value: 0 for t in QuestionType}
-    for q in bank.questions:
-        counts[q.type.value] += 1
-    return counts
-
-
-def bank_dict(bank: Bank) -> dict[str, Any]:
-    return {
-        "id": bank.id, "title": _bi(bank.title), "description": _bi(bank.description),
-        "builtin": bank.builtin, "source": bank.source,
-        "questions": len(bank.questions), "by_type": type_counts(bank),
-    }
-
-
-def claim_dict(claim: Claim) -> dict[str, Any]:
-    return {"id": claim.id, "verdict": claim.verdict.value, "label": claim.verdict.label,
-            "summary": _bi(claim.summary), "refs": list(claim.refs), "no_demo": _bi(claim.no_demo)}
-
-
-def question_summary_dict(q: Question) -> dict[str, Any]:
-    return {"id": q.id, "topic": q.bank_id, "type": q.type.value, "difficulty": q.difficulty,
-            "tags": list(q.tags), "prompt": _bi(q.prompt), "demo": q.demo, "claim": q.claim}
-
-
-def article_dict(claim: Any) -> dict[str, Any] | None:
-    """What the source article said of a claim (quizcli.bank.article.ArticleClaim), for --json."""
-    if claim is None:
-        return None
-    return {"section": claim.section.number, "section_title": _bi(claim.section.title),
-            "quotes": list(claim.quotes), "statement": claim.statement, "implicit": claim.implicit}
 
 
 def article_lines(claim: Any, lang: str, verdict: Claim | None = None) -> list[Text]:
@@ -91,41 +49,6 @@ def article_lines(claim: Any, lang: str, verdict: Claim | None = None) -> list[T
         where += plain(f" (implied: {claim.implicit})" if lang != "zh" else "", "dim")
     lines.append(where)
     return lines
-
-
-def question_dict(q: Question, library: Library, article: Any = None) -> dict[str, Any]:
-    data = question_summary_dict(q)
-    if q.choices:
-        # In the stable order `show` prints them in (letters as shown).
-        shown = [q.choices[i] for i in q.display_order]
-        data["choices"] = [{"letter": answers.LETTERS[i], "text": _bi(c.text), "correct": c.correct, "why": _bi(c.why)}
-                           for i, c in enumerate(shown)]
-        data["answer"] = [answers.LETTERS[i] for i, c in enumerate(shown) if c.correct]
-    elif q.type is QuestionType.TRUE_FALSE:
-        data["answer"] = q.answer_bool
-    elif q.type is QuestionType.NUMERIC:
-        data.update(answer=q.answer_number, tolerance=q.tolerance, unit=q.unit)
-    elif q.type is QuestionType.SHORT_ANSWER:
-        data.update(accept=list(q.accept), unordered=q.unordered, answer=_bi(q.answer_text))
-    else:
-        data["answer"] = _bi(q.answer_text)
-    if q.type is QuestionType.OPEN:
-        data["key_points"] = [{"id": p.id, "text": _bi(p.text),
-                               "phrases": {"en": list(p.phrases.en), "zh": list(p.phrases.zh)},
-                               "avoid": {"en": list(p.avoid.en), "zh": list(p.avoid.zh)}} for p in q.key_points]
-        data["follow_ups"] = [{"id": f.id, "when": f.when, "point": f.point} for f in q.follow_ups]
-    claim = library.claim(q.claim) if q.claim else None
-    data.update(explanation=_bi(q.explanation), refs=list(q.refs),
-                claim_verdict=claim_dict(claim) if claim else None,
-                article=article_dict(article.claim(q.claim)) if article is not None and q.claim else None,
-                source=q.source, line=q.line)
-    return data
-
-
-def print_json(console: Console, data: Any) -> None:
-    # Plain write: JSON must not be wrapped, highlighted or styled.
-    console.file.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    console.file.flush()
 
 
 # --------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Showing demos: live progress, the measurements, the checks, the verdict, the curves.
 
-`show_demo` is what the quiz calls when the user presses the demo key: it
-never raises for anything a demo does (crash, hang, NaN, no torch, unknown
-id), so a quiz session always survives it.
+The demo runs in quizcli.demo.play (it never raises for anything a demo
+does: crash, hang, NaN, no torch, unknown id); this module only shows it:
+`watch` while it runs, `render_played` after. `show_demo` joins the two
+for the quiz's `d` key.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -24,7 +26,8 @@ from quizcli.demo.api import NOT_REPRODUCED
 from quizcli.demo.engine import DemoOutcome
 from quizcli.demo.registry import DemoInfo
 from quizcli.errors import QuizcliError
-from quizcli.model import Question, QuestionType, Verdict
+from quizcli.i18n import _, lang_text, ngettext, pgettext
+from quizcli.model import Question, QuestionType
 from quizcli.ui.text import plain
 
 VERDICT_STYLE = {"true": "bold green", "nuanced": "bold yellow", "false": "bold red", NOT_REPRODUCED: "bold magenta"}
@@ -32,11 +35,16 @@ STATUS_STYLE = {engine.OK: "green", engine.FAILED_CHECKS: "magenta"}
 
 
 def verdict_label(verdict: str | None) -> str:
+    """A verdict in words, in the interface's language (成立 / 部分成立 / 按原文表述不成立)."""
     if verdict == NOT_REPRODUCED:
-        return "not reproduced in this run"
-    if verdict in ("true", "nuanced", "false"):
-        return Verdict(verdict).label
-    return "none"
+        return _("not reproduced in this run")
+    if verdict == "true":
+        return pgettext("verdict", "true")
+    if verdict == "nuanced":
+        return pgettext("verdict", "nuanced")
+    if verdict == "false":
+        return pgettext("verdict", "false as stated")
+    return _("none")
 
 
 def fmt_number(v: Any) -> str:
@@ -56,6 +64,42 @@ def fmt_number(v: Any) -> str:
             return f"{v:.3e}"
         return f"{v:.4g}"
     return str(v)
+
+
+def _needs_exponent(v: float) -> bool:
+    return v != 0 and math.isfinite(v) and (abs(v) >= 1e4 or abs(v) < 1e-3)
+
+
+def fmt_column(values: Sequence[Any]) -> list[str]:
+    """One format for a whole column (or a check's numbers), so that they compare at a glance.
+
+    Floats get 4 significant digits with their trailing zeros kept (0.7300
+    beside 0.6230, not 0.73 beside 0.623); if one of them needs an exponent,
+    all do (1.000e-06 beside 1.000e-03, not 1e-06 beside 0.001). Integers,
+    words and NaN are shown as they are.
+    """
+    floats = [v for v in values if isinstance(v, float) and not isinstance(v, bool)]
+    exponent = any(_needs_exponent(v) for v in floats)
+    out = []
+    for v in values:
+        if not isinstance(v, float) or isinstance(v, bool) or not math.isfinite(v):
+            out.append(fmt_number(v))
+        elif exponent:
+            out.append(f"{v:.3e}")
+        elif v == 0:
+            out.append("0")
+        else:
+            out.append(f"{v:#.4g}".rstrip(".") if abs(v) >= 1000 else f"{v:#.4g}")
+    return out
+
+
+def fmt_check(check: Any) -> str:
+    """`4.227 > 100 x 0.1075` for a check with a factor, else `4.227 > 10.75`, in one format."""
+    if check.factor is not None and check.base is not None:
+        value, base = fmt_column([check.value, check.base])
+        return f"{value} {check.op} {check.factor:g} x {base}"
+    value, threshold = fmt_column([check.value, check.threshold])
+    return f"{value} {check.op} {threshold}"
 
 
 def _numeric_cell(v: Any) -> bool:
@@ -84,106 +128,72 @@ def _announce_time(console: Console, info) -> None:
         return
     note = usual_time_note(info.id)
     if note:
-        console.print(Text(f"This demo {note} (measured: demos/timings.json).", style="dim"))
+        console.print(Text(_("This demo {note} (measured: demos/timings.json).").format(note=note), style="dim"))
 
 
-def show_demo(
-    console: Console,
-    demo_id: str,
-    *,
-    lang: str,
-    seed: int = 0,
-    device: str = "auto",
-    plot: str | Path | None = None,
-    treatment: bool = True,
-    timeout: float | None = None,
-    fresh: bool = False,
-    server: Any = None,
-    fresh_hint: str = "`--fresh` runs it again",
-) -> DemoOutcome:
-    """Run a demo with a live progress display and show everything it found.
+def watch(console: Console, *, lang: str, treatment: bool = True, warm: bool = False) -> Callable[[DemoInfo], Any]:
+    """What quizcli.demo.play.play's `watch` shows: the demo's header, how
+    long it usually takes, then a live progress bar while it runs (`warm`:
+    in a worker that has imported PyTorch already, quizcli.demo.warm)."""
 
-    A run already in the results cache (demo/cache.py) is shown at once,
-    marked as cached; `fresh` runs it again (and caches the new outcome).
-    `server` is a warm fork server to run it in (demo/warm.py).
-    Returns the outcome; never raises for a failing demo (a KeyboardInterrupt
-    stops the demo only, as the INTERRUPTED outcome).
+    @contextlib.contextmanager
+    def watching(info: DemoInfo) -> Iterator[Callable[[float, str], None] | None]:
+        show_header(console, info, lang=lang, treatment=treatment)
+        _announce_time(console, info)
+        # Without a terminal (a pipe, a test) a live display only leaves blank lines.
+        if not console.is_terminal:
+            yield None
+            return
+        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
+                            TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
+        task = progress.add_task(_("starting") if warm else _("starting (importing PyTorch)"), total=1.0)
+
+        def on_progress(done: float, message: str) -> None:
+            progress.update(task, completed=done, description=message or _("running"))
+
+        with progress:
+            yield on_progress
+
+    return watching
+
+
+def render_played(console: Console, outcome: DemoOutcome, error: BaseException | None, *, lang: str) -> None:
+    """A run's outcome; or, for a demo that did not start, why not."""
+    if isinstance(error, QuizcliError):
+        from quizcli.ui.errors import print_error
+
+        print_error(error, console)
+    elif error is not None:
+        console.print(plain(_("the demo could not be started: {error}").format(error=f"{type(error).__name__}: {error}"),
+                            style="red"))
+    else:
+        render_outcome(console, outcome, lang=lang)
+
+
+def show_demo(console: Console, demo_id: str, *, lang: str, seed: int = 0, fresh: bool = False,
+              server: Any = None) -> DemoOutcome:
+    """What the quiz's `d` key does: run a demo (quizcli.demo.play), watched, then show what it found.
+
+    A run in the results cache is shown from there unless `fresh`; `server`
+    is the session's warm worker (quizcli.demo.warm), if it has one.
+    Never raises for a failing demo (a KeyboardInterrupt stops the demo
+    only, as the INTERRUPTED outcome).
     """
-    from quizcli.demo import registry
-    from quizcli.ui.errors import print_error
+    from quizcli.demo.play import play
 
-    try:
-        info = registry.load_demo(demo_id)
-        if info.blocked:
-            raise registry.UntrustedDemoError(info.blocked, hint=registry.trust_hint(info))
-    except QuizcliError as err:
-        print_error(err, console)
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment)
-
-    show_header(console, info, lang=lang, treatment=treatment)
-    from quizcli.demo import cache
-
-    cached = None if fresh or device not in engine.DEVICES else cache.lookup(info, seed=seed, device=device,
-                                                                             treatment=treatment)
-    if cached is not None:
-        from quizcli.demo.cache import when
-
-        console.print(Text(f"Cached: this run (same demo code, seed and device) measured on {when(cached)}; "
-                           f"{fresh_hint}.", style="yellow"))
-        render_outcome(console, cached, lang=lang)
-        _save_plot(console, cached, info, plot, lang)
-        return cached
-    _announce_time(console, info)
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
-                        TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
-    warm = server is not None and getattr(server, "ready", False)
-    task = progress.add_task("starting" if warm else "starting (importing PyTorch)", total=1.0)
-
-    def on_progress(done: float, message: str) -> None:
-        progress.update(task, completed=done, description=message or "running")
-
-    # Without a terminal (a pipe, a test) a live display only leaves blank lines.
-    live = console.is_terminal
-    try:
-        with progress if live else contextlib.nullcontext():
-            outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
-                                      timeout=timeout, on_progress=on_progress if live else None, server=server)
-    except QuizcliError as err:   # e.g. an unknown device name
-        print_error(err, console)
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=err.message, verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
-    except Exception as err:   # a bug in the engine must not end a quiz session either
-        console.print(plain(f"the demo could not be started: {type(err).__name__}: {err}", style="red"))
-        return DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=str(err), verdict=None,
-                           result=None, elapsed_s=0.0, seed=seed, device=device, treatment=treatment, info=info)
-    cache.store(outcome)
-    render_outcome(console, outcome, lang=lang)
-    _save_plot(console, outcome, info, plot, lang)
-    return outcome
-
-
-def _save_plot(console: Console, outcome: DemoOutcome, info: DemoInfo, plot: str | Path | None, lang: str) -> None:
-    if plot is None or outcome.result is None:
-        return
-    from quizcli.ui.errors import print_error
-    from quizcli.ui.plot import save_figure
-
-    try:
-        saved = save_figure(Path(plot), outcome.result, title=info.text("title", lang),
-                            fallback_title=info.text("title", "en"))
-        console.print(plain(f"Saved the figure to {saved}", style="dim"))
-    except QuizcliError as err:
-        print_error(err, console)
+    warm = server is not None and bool(getattr(server, "ready", False))
+    played = play(demo_id, seed=seed, watch=watch(console, lang=lang, warm=warm), fresh=fresh, server=server)
+    render_played(console, played.outcome, played.error, lang=lang)
+    return played.outcome
 
 
 def show_header(console: Console, info: DemoInfo, *, lang: str, treatment: bool = True) -> None:
-    console.print(Text("Demo: ", style="bold") + plain(info.text("title", lang), style="bold") +
+    console.print(Text(_("Demo: "), style="bold") + plain(info.text("title", lang), style="bold") +
                   plain(f"  ({info.id})", style="dim"))
-    console.print(Text("Claim: ", style="bold") + plain(info.text("claim", lang)))
-    line = Text("Treatment: ", style="bold") + plain(info.text("treatment", lang))
+    console.print(Text(_("Claim: "), style="bold") + plain(info.text("claim", lang)))
+    line = Text(_("Treatment: "), style="bold") + plain(info.text("treatment", lang))
     if not treatment:
-        line += Text("  (switched off: --no-treatment)", style="magenta")
+        line += Text(_("  (switched off: --no-treatment)"), style="magenta")
     console.print(line)
     console.print()
 
@@ -194,36 +204,46 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
     if result is None:
         _render_failure(console, outcome)
         return
+    if outcome.cached_at is not None:
+        from quizcli.demo.cache import when
+
+        console.print(Text(_("Cached: this run (same demo code, seed and device) was measured on {date}; "
+                             "`--fresh`, or `d` again in a session, runs it again.").format(date=when(outcome)),
+                           style="yellow"))
     if result.settings:
-        settings = ", ".join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
-        console.print(plain("Settings: " + settings, style="dim"))
+        settings = _(", ").join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
+        console.print(plain(_("Settings: ") + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i, col in enumerate(result.table.columns):
         # Numbers line up on the right; words ("N, H, W (per channel)") read
         # from the left, also in the later columns.
         numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
-        table.add_column(plain(str(col)), justify="right" if numeric else "left")
-    for row in result.table.rows:
-        table.add_row(*(plain(fmt_number(v)) for v in row))
+        table.add_column(plain(lang_text(col, lang)), justify="right" if numeric else "left")
+    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
+    ncol = len(result.table.columns)
+    columns = [fmt_column([row[i] for row in rows]) for i in range(ncol)]
+    for r in range(len(rows)):
+        table.add_row(*(plain(columns[i][r]) for i in range(ncol)))
     console.print(table)
 
-    console.print(Text("Checks", style="bold"))
+    console.print(Text(_("Checks"), style="bold"))
     # A grid, so a long check name wraps inside its own column.
     checks = RichTable.grid(padding=(0, 2))   # 2: a long name must not run into its numbers
     checks.add_column(no_wrap=True)
     checks.add_column(ratio=1)
     checks.add_column(no_wrap=True, justify="right")
     for check in result.checks:
-        mark = Text("  ✓ pass", style="green") if check.passed else Text("  ✗ FAIL", style="bold red")
-        numbers = Text(f"{fmt_number(check.value)} {check.op} {fmt_number(check.threshold)}", style="dim")
-        checks.add_row(mark, plain(check.name), numbers)
+        mark = Text(_("  ✓ pass"), style="green") if check.passed else Text(_("  ✗ FAIL"), style="bold red")
+        numbers = Text(fmt_check(check), style="dim")
+        checks.add_row(mark, plain(lang_text(check.name, lang)), numbers)
     console.print(checks)
     console.print()
 
     label = verdict_label(outcome.verdict)
-    line = Text("Verdict: ", style="bold") + Text(label, style=VERDICT_STYLE.get(outcome.verdict or "", "bold"))
+    line = Text(_("Verdict: "), style="bold") + Text(label, style=VERDICT_STYLE.get(outcome.verdict or "", "bold"))
     if outcome.verdict == NOT_REPRODUCED and outcome.info is not None:
-        line += Text(f"  (the literature's verdict, {verdict_label(outcome.info.verdict)}, is not backed by this run)",
+        line += Text(_("  (the literature's verdict, {verdict}, is not backed by this run)").format(
+            verdict=verdict_label(outcome.info.verdict)),
                      style="dim")
     console.print(line)
     if outcome.status == engine.OK:
@@ -240,38 +260,39 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
 
 
 def _footer(console: Console, outcome: DemoOutcome) -> None:
-    parts = [f"seed {outcome.seed}", f"device {outcome.device_used or outcome.device}",
-             f"{outcome.elapsed_s:.1f} s"]
+    parts = [_("seed {seed}").format(seed=outcome.seed),
+             _("device {device}").format(device=outcome.device_used or outcome.device), f"{outcome.elapsed_s:.1f} s"]
     if outcome.run_s is not None:
-        parts[-1] += f" (the experiment itself {outcome.run_s:.1f} s)"
+        parts[-1] += _(" (the experiment itself {seconds} s)").format(seconds=f"{outcome.run_s:.1f}")
     if not outcome.treatment:
-        parts.append("treatment off")
+        parts.append(_("treatment off"))
     if outcome.cached_at is not None:
         from quizcli.demo.cache import when
 
-        parts.append(f"cached {when(outcome)}")
+        parts.append(_("cached {date}").format(date=when(outcome)))
     console.print(Text(" · ".join(parts), style="dim"))
 
 
 def _render_failure(console: Console, outcome: DemoOutcome) -> None:
     titles = {
-        engine.TIMEOUT: "The demo timed out",
-        engine.MISSING_TORCH: "The demo cannot run here",
-        engine.INTERRUPTED: "The demo was stopped",
-        engine.NAN: "The demo produced NaN",
+        engine.TIMEOUT: _("The demo timed out"),
+        engine.MISSING_TORCH: _("The demo cannot run here"),
+        engine.INTERRUPTED: _("The demo was stopped"),
+        engine.NAN: _("The demo produced NaN"),
     }
-    title = titles.get(outcome.status, "The demo failed")
+    title = titles.get(outcome.status, _("The demo failed"))
     if outcome.status == engine.INTERRUPTED:   # its message only repeats the title
-        console.print(Text(f"{title} (Ctrl-C).", style="bold yellow"))
+        console.print(Text(_("{title} (Ctrl-C).").format(title=title), style="bold yellow"))
         return
-    console.print(Text(f"{title}: ", style="bold red") + plain(outcome.message))
+    console.print(Text(title + _(": "), style="bold red") + plain(outcome.message))
     if outcome.traceback and os.environ.get("QUIZCLI_TRACEBACK"):
         console.print(plain(outcome.traceback, style="dim"))
     elif outcome.status == engine.ERROR and outcome.info is not None and (outcome.traceback or outcome.stderr_tail):
         # Only where there is a traceback to see: an unavailable --device is
         # a plain message, with its fix already in it.
-        console.print(plain(f"To see the traceback: QUIZCLI_TRACEBACK=1, or run "
-                            f"`python -m quizcli.demo.runner {outcome.info.path} --device cpu`", style="dim"))
+        console.print(plain(_("To see the traceback: QUIZCLI_TRACEBACK=1, or run "
+                              "`python -m quizcli.demo.runner {path} --device cpu`").format(path=outcome.info.path),
+                            style="dim"))
 
 
 # --- a question's answer (for `explain QUESTION_ID`) ----------------------------------
@@ -281,7 +302,7 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
     """The question, its answer and its explanation (all text shown literally)."""
     console.print(Text(f"{question.id}", style="dim"))
     console.print(plain(question.prompt.get(lang), style="bold"))
-    answer = Text("Answer: ", style="bold")
+    answer = Text(_("Answer: "), style="bold")
     t = question.type
     if t in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
         console.print(answer)
@@ -293,7 +314,7 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
             console.print(line)
     else:
         if t is QuestionType.TRUE_FALSE:
-            answer += Text("true" if question.answer_bool else "false")
+            answer += Text(_("true") if question.answer_bool else _("false"))
         elif t is QuestionType.NUMERIC:
             value = fmt_number(question.answer_number)
             if question.tolerance:
@@ -304,9 +325,9 @@ def show_question_answer(console: Console, question: Question, *, lang: str) -> 
         elif question.accept:
             answer += plain(question.accept[0])
         console.print(answer)
-    console.print(Text("Why: ", style="bold") + plain(question.explanation.get(lang)))
+    console.print(Text(_("Why: "), style="bold") + plain(question.explanation.get(lang)))
     for ref in question.refs:
-        console.print(plain("  ref: " + ref, style="dim"))
+        console.print(plain(_("  ref: ") + ref, style="dim"))
     console.print()
 
 
@@ -323,23 +344,23 @@ def render_demo_list(console: Console, infos: Sequence[DemoInfo], links: dict[st
     for info in infos:
         text = plain(info.text("title", lang))
         if info.long:
-            text += Text("  (long)", style="dim")
+            text += Text(_("  (long)"), style="dim")
         if info.blocked:
-            text += Text("  (untrusted: will not run)", style="magenta")
-        text += plain("\nclaims: " + ", ".join(info.claims), style="dim")
-        text += plain("\nquestions: " + (", ".join(links.get(info.id, [])) or "none yet"), style="dim")
+            text += Text(_("  (untrusted: will not run)"), style="magenta")
+        text += plain("\n" + _("claims: ") + ", ".join(info.claims), style="dim")
+        text += plain("\n" + _("questions: ") + (", ".join(links.get(info.id, [])) or _("none yet")), style="dim")
         grid.add_row(plain(info.id), text)
     console.print(grid)
-    console.print(Text(f"{len(infos)} demo{'s' if len(infos) != 1 else ''}", style="dim"))
+    console.print(Text(ngettext("{n} demo", "{n} demos", len(infos)).format(n=len(infos)), style="dim"))
 
 
 def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: float, skipped: Sequence[str] = ()) -> None:
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("demo", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("verdict")
-    table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("note")
+    table.add_column(_("demo"), no_wrap=True)
+    table.add_column(_("status"), no_wrap=True)
+    table.add_column(_("verdict"))
+    table.add_column(_("time"), justify="right", no_wrap=True)
+    table.add_column(_("note"))
     for o in outcomes:
         status = Text(o.status, style=STATUS_STYLE.get(o.status, "bold red"))
         verdict = Text(verdict_label(o.verdict) if o.verdict else "-",
@@ -349,18 +370,52 @@ def render_verify(console: Console, outcomes: Sequence[DemoOutcome], *, wall_s: 
     ok = sum(o.ok for o in outcomes)
     stopped = sum(o.status == engine.INTERRUPTED for o in outcomes)
     bad = len(outcomes) - ok - stopped
-    summary = Text(f"{ok} passed", style="green" if ok else "")
+    summary = Text(_("{n} passed").format(n=ok), style="green" if ok else "")
     if bad:
-        summary += Text(", ") + Text(f"{bad} failed", style="bold red")
+        summary += Text(_(", ")) + Text(_("{n} failed").format(n=bad), style="bold red")
     if stopped:   # Ctrl-C: not a failure of the demo
-        summary += Text(", ") + Text(f"{stopped} stopped", style="yellow")
+        summary += Text(_(", ")) + Text(_("{n} stopped").format(n=stopped), style="yellow")
     if skipped:
-        summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
-    summary += Text(f" in {wall_s:.1f} s", style="dim")
+        summary += Text(_(", {n} long skipped (--all runs them)").format(n=len(skipped)), style="dim")
+    summary += Text(_(" in {seconds} s").format(seconds=f"{wall_s:.1f}"), style="dim")
     if any(o.forked for o in outcomes):
         # Forked from a fork server: the import was paid once per job, not per demo.
-        summary += Text("; demo times leave out torch's import, done once per job", style="dim")
+        summary += Text(_("; demo times leave out torch's import, done once per job"), style="dim")
     console.print(summary)
+
+
+def render_sweep(console: Console, rows: Sequence[Any], *, seeds: Sequence[int], wall_s: float,
+                 skipped: Sequence[str] = ()) -> None:
+    """`demos verify --seeds`: per demo, the seeds that passed and the worst margin over them."""
+    from quizcli.demo.sweep import fmt_margin, fmt_seeds
+
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("demo", no_wrap=True)
+    table.add_column("passed", justify="right", no_wrap=True)
+    table.add_column("worst margin", justify="right", no_wrap=True)
+    table.add_column("seed", justify="right", no_wrap=True)
+    table.add_column("closest check")
+    for row in rows:
+        style = "green" if row.ok else "bold red"
+        margin = Text(fmt_margin(row.worst_margin),
+                      style="" if row.worst_margin is None or row.worst_margin >= 0.1 else "yellow")
+        table.add_row(Text(row.demo_id), Text(f"{row.passed}/{row.runs}", style=style), margin,
+                      Text("-" if row.worst_seed is None else str(row.worst_seed)),
+                      plain(row.worst_check or (row.problems[0] if row.problems else "")))
+    console.print(table)
+    good = sum(r.ok for r in rows)
+    span = ("seeds " if len(seeds) > 1 else "seed ") + fmt_seeds(seeds)
+    summary = Text(f"{good} of {len(rows)} demos passed on every one of {span}", style="green" if good == len(rows) else "")
+    if good < len(rows):
+        summary = Text(f"{len(rows) - good} of {len(rows)} demos failed on some of {span}", style="bold red")
+    if skipped:
+        summary += Text(f", {len(skipped)} long skipped (--all runs them)", style="dim")
+    summary += Text(f" in {wall_s:.1f} s; margin: how far the closest check stayed from its threshold, relative to it",
+                    style="dim")
+    console.print(summary)
+    for row in rows:
+        for problem in row.problems[:3]:
+            console.print(plain(f"  {row.demo_id}, {problem}", style="dim"))
 
 
 def note(console: Console, text: str) -> None:
@@ -377,7 +432,7 @@ def verify_progress(console: Console, total: int) -> Iterator[tuple[Callable | N
         yield None, None
         return
     running: list[str] = []
-    progress = Progress(TextColumn("verifying"), BarColumn(bar_width=24), MofNCompleteColumn(),
+    progress = Progress(TextColumn(_("verifying")), BarColumn(bar_width=24), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("{task.description}"), console=console, transient=True)
     task = progress.add_task("", total=total)
 

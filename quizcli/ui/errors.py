@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.text import Text
 
 from quizcli.errors import BankError, QuizcliError
+from quizcli.i18n import _
 from quizcli.ui.text import safe
 
 
@@ -25,15 +26,15 @@ def _hanging(console: Console, label: Text, text: Text) -> None:
 def print_error(err: QuizcliError, console: Console | None = None) -> None:
     """The error, its problems and its hint; all of it may quote a file, so all of it is escaped."""
     console = console or Console(stderr=True, highlight=False)
-    _hanging(console, Text("error: ", style="bold red"), Text(safe(err.message)))
+    _hanging(console, Text(_("error: "), style="bold red"), Text(safe(err.message)))
     if isinstance(err, BankError):
         for problem in err.problems:
             _hanging(console, Text("  "), Text(safe(str(problem))))
     if err.hint:
-        _hanging(console, Text("hint: ", style="bold"), Text(safe(err.hint)))
+        _hanging(console, Text(_("hint: "), style="bold"), Text(safe(err.hint)))
 
 
 def internal_error_text(err: BaseException) -> str:
     """The line for a bug, escaped (an exception's text may quote a file)."""
-    return (f"quizcli: internal error (a bug): {type(err).__name__}: {safe(str(err))}\n"
-            "Run again with QUIZCLI_TRACEBACK=1 to see the traceback, and please report it.\n")
+    return (_("quizcli: internal error (a bug): {error}").format(error=f"{type(err).__name__}: {safe(str(err))}") + "\n"
+            + _("Run again with QUIZCLI_TRACEBACK=1 to see the traceback, and please report it.") + "\n")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from quizcli import answers
+from quizcli.i18n import _
 from quizcli.ui.text import plain
 
 Reader = Callable[[str], str]
@@ -63,8 +64,8 @@ def reader_for(console: Console) -> Reader:
     if sys.stdin is None or sys.stdin.closed:
         from quizcli.errors import ExitCode, QuizcliError
 
-        raise QuizcliError("standard input is closed, and the answers are read from it",
-                           hint="run it in a terminal, or pipe the answers in (one per line)",
+        raise QuizcliError(_("standard input is closed, and the answers are read from it"),
+                           hint=_("run it in a terminal, or pipe the answers in (one per line)"),
                            exit_code=ExitCode.USAGE)
     if sys.stdin.isatty():
         try:
@@ -91,10 +92,6 @@ def kicking(read: Reader) -> Reader:
     return lambda prompt: current(prompt)
 
 
-# What the session's demo key offers after a cached outcome.
-FRESH_HINT = "press d again to run it afresh"
-
-
 class DemoKey:
     """The `d` key of a session: the first press of a demo may show its
     cached outcome; pressing it again right after runs the demo afresh."""
@@ -115,20 +112,20 @@ class DemoKey:
 
 
 def run_demo(console: Console, demo_id: str, lang: str, seed: int, *, fresh: bool = False) -> bool:
-    """Run (or show from the cache) a question's demo; True if the outcome
-    shown came from the cache, so that `d` again may run it afresh."""
+    """Run (or show from the results cache) a question's demo, in the
+    session's warm worker if there is one; True if the outcome shown came
+    from the cache, so that `d` again may run it afresh."""
     try:
         from quizcli.ui.demo import show_demo
     except ImportError as err:
-        console.print(Text(f"Demos cannot run in this installation ({err}).", style="yellow"))
+        console.print(Text(_("Demos cannot run in this installation ({error}).").format(error=err), style="yellow"))
         return False
     from quizcli.demo import warm
 
     try:
-        outcome = show_demo(console, demo_id, lang=lang, seed=seed, fresh=fresh, server=warm.server(),
-                            fresh_hint=FRESH_HINT)
+        outcome = show_demo(console, demo_id, lang=lang, seed=seed, fresh=fresh, server=warm.server())
     except KeyboardInterrupt:
         # Ctrl-C during a demo stops the demo, not the quiz.
-        console.print(Text("\n  demo interrupted", style="yellow"))
+        console.print(Text("\n" + _("  demo interrupted"), style="yellow"))
         return False
     return getattr(outcome, "cached_at", None) is not None

@@ -299,25 +299,48 @@ def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title:
         return _draw(plt, path, panels, title)
 
 
+SCATTER_COLUMNS = 3
+
+
 def _draw(plt: Any, path: Path, panels: list, title: str) -> Path:
     from quizcli.errors import QuizcliError
 
-    fig, axes = plt.subplots(len(panels), 1, figsize=(7.5, 3.6 * len(panels)), squeeze=False)
-    for ax, panel in zip(axes[:, 0], panels):
-        if isinstance(panel, Curve):
-            for name, ys in panel.series.items():
-                ax.plot(panel.x, [y if _finite(y) else math.nan for y in ys], label=name, linewidth=1.6)
-            if panel.log_y:
-                ax.set_yscale("log")
-            ax.set_xlabel(panel.x_label)
-            ax.set_ylabel(panel.y_label)
-        else:
-            for name, pts in panel.series.items():
-                ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=6, alpha=0.6, label=name)
-            ax.set_aspect("equal", adjustable="datalim")
+    # Curves one per row, full width; scatters as small square panels, up to
+    # SCATTER_COLUMNS side by side (one per variant, comparable at a glance).
+    curves = [p for p in panels if isinstance(p, Curve)]
+    scatters = [p for p in panels if not isinstance(p, Curve)]
+    cols = min(SCATTER_COLUMNS, len(scatters)) if scatters else 1
+    scatter_rows = -(-len(scatters) // cols) if scatters else 0
+    grid_cols = cols if scatters else 1
+    heights = [3.6] * len(curves) + [7.5 / max(cols, 2) + 0.6] * scatter_rows
+    fig = plt.figure(figsize=(7.5, sum(heights)))
+    spec = fig.add_gridspec(len(heights), grid_cols, height_ratios=heights)
+    for i, panel in enumerate(curves):
+        ax = fig.add_subplot(spec[i, :])
+        for name, ys in panel.series.items():
+            ax.plot(panel.x, [y if _finite(y) else math.nan for y in ys], label=name, linewidth=1.6)
+        if panel.log_y:
+            ax.set_yscale("log")
+        ax.set_xlabel(panel.x_label)
+        ax.set_ylabel(panel.y_label)
         ax.set_title(panel.title)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
+    for k, panel in enumerate(scatters):
+        ax = fig.add_subplot(spec[len(curves) + k // cols, k % cols])
+        sizes = {name: len(pts) for name, pts in panel.series.items()}
+        most = max(sizes.values(), default=0)
+        # The sparse series (the true modes under the samples) is drawn last, on top, as crosses.
+        for name in sorted(panel.series, key=lambda n: -sizes[n]):
+            pts = panel.series[name]
+            sparse = len(panel.series) > 1 and sizes[name] * 10 <= most
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], label=name,
+                       **({"s": 60, "marker": "x", "color": "black", "zorder": 3} if sparse else {"s": 4, "alpha": 0.5}))
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_title(panel.title, fontsize="small")
+        ax.tick_params(labelsize="x-small")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="x-small")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

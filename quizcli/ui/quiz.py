@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
+from quizcli.i18n import N_, _
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
@@ -26,14 +27,20 @@ class _Quit(Exception):
 
 # One line per topic, without hard line breaks inside: the console wraps
 # each to the terminal's width (hard breaks at ~90 columns wrapped twice).
-HELP = "\n".join((
-    "Answer with a choice letter (a; a,c for several), t/f, a number or text.",
-    "Enter or s skips and shows the answer (on a flashcard Enter shows the answer).",
-    "q quits and shows the summary, as do Ctrl-C and Ctrl-D.",
-    "After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);",
-    "r after a wrong answer: \"I was right\" (counted right, stored as overridden).",
-    "To answer literally \"q\" or \"s\", type \\q or \\s.",
-))
+HELP_LINES = (
+    N_("Answer with a choice letter (a; a,c for several), t/f, a number or text."),
+    N_("Enter or s skips and shows the answer (on a flashcard Enter shows the answer)."),
+    N_("q quits and shows the summary, as do Ctrl-C and Ctrl-D."),
+    N_("After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);"),
+    N_("r after a wrong answer: \"I was right\" (counted right, stored as overridden)."),
+    N_("To answer literally \"q\" or \"s\", type \\q or \\s."),
+)
+HELP = "\n".join(HELP_LINES)
+
+
+def _help() -> str:
+    """HELP in the interface's language."""
+    return "\n".join(_(line) for line in HELP_LINES)
 
 
 # --------------------------------------------------------------------------
@@ -43,36 +50,38 @@ HELP = "\n".join((
 def render_summary(console: Console, summary: Summary, lang: str) -> None:
     console.print()
     answered = summary.answered
-    pct = f" ({100 * summary.correct / answered:.0f}%)" if answered else ""
-    score = Text("Score: ", style="bold") + Text(f"{summary.correct}/{answered} correct{pct}", style="bold")
+    pct = _(" ({percent}%)").format(percent=f"{100 * summary.correct / answered:.0f}") if answered else ""
+    score = Text(_("Score: "), style="bold") + Text(
+        _("{correct}/{answered} correct{pct}").format(correct=summary.correct, answered=answered, pct=pct),
+        style="bold")
     extras = []
     if summary.skipped:
-        extras.append(f"{summary.skipped} skipped")
+        extras.append(_("{n} skipped").format(n=summary.skipped))
     if summary.unanswered:
-        extras.append(f"{summary.unanswered} not answered")
+        extras.append(_("{n} not answered").format(n=summary.unanswered))
     if extras:
         score += Text(" · " + " · ".join(extras), style="dim")
     body: list = [score]
     if summary.by_topic:
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        table.add_column("topic")
-        table.add_column("correct", justify="right")
-        table.add_column("answered", justify="right")
-        table.add_column("skipped", justify="right")
+        table.add_column(_("topic"))
+        table.add_column(_("correct"), justify="right")
+        table.add_column(_("answered"), justify="right")
+        table.add_column(_("skipped"), justify="right")
         for topic, s in summary.by_topic.items():
             table.add_row(plain(topic), str(s.correct), str(s.asked), str(s.skipped))
         body += [Text(""), table]
     if summary.missed:
-        body += [Text(""), Text("Missed", style="bold red")]
+        body += [Text(""), Text(_("Missed"), style="bold red")]
         body.append(_question_rows(summary.missed, lang, console.width - 4))
     if summary.skipped_questions:
-        body += [Text(""), Text("Skipped", style="bold yellow")]
+        body += [Text(""), Text(_("Skipped"), style="bold yellow")]
         body.append(_question_rows(summary.skipped_questions, lang, console.width - 4))
-    body += [Text(""), Text(f"Seed {summary.seed}: `quizcli quiz --seed {summary.seed}` with the same filters "
-                            "asks the same questions in the same order.", style="dim")]
+    body += [Text(""), Text(_("Seed {seed}: `quizcli quiz --seed {seed}` with the same filters "
+                              "asks the same questions in the same order.").format(seed=summary.seed), style="dim")]
     if summary.missed:
-        body.append(Text("See a question again with `quizcli show ID`.", style="dim"))
-    console.print(Panel(Group(*body), title="Summary", title_align="left", border_style="magenta", expand=True))
+        body.append(Text(_("See a question again with `quizcli show ID`."), style="dim"))
+    console.print(Panel(Group(*body), title=_("Summary"), title_align="left", border_style="magenta", expand=True))
 
 
 def _question_rows(questions: tuple[Question, ...], lang: str, width: int) -> Table:
@@ -105,7 +114,7 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         elif cmd in QUIT_WORDS:
             raise _Quit
         elif cmd in HELP_WORDS:
-            console.print(Text(HELP, style="dim"))
+            console.print(Text(_help(), style="dim"))
             continue
         elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
@@ -114,7 +123,8 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         if q.type.self_graded:
             if not revealed:
                 render_reveal(console, item, lang)
-                console.print(key_hints(("1", "again"), ("2", "hard"), ("3", "good"), ("4", "easy"), ("s", "skip"), ("q", "quit")))
+                console.print(key_hints(("1", _("again")), ("2", _("hard")), ("3", _("good")), ("4", _("easy")), ("s", _("skip")),
+                                          ("q", _("quit"))))
                 revealed = True
                 continue
             try:
@@ -139,17 +149,17 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
     if not demo and not session.can_override:
         return
     if demo:
-        console.print(Text("  Demo: ", style="bold") + plain(demo)
-                      + Text(" measures this claim in a small PyTorch run.", style="dim"))
-    go_on = ("Enter", "finish" if last else "next question")
+        console.print(Text(_("  Demo: "), style="bold") + plain(demo)
+                      + Text(_(" measures this claim in a small PyTorch run."), style="dim"))
+    go_on = ("Enter", _("finish") if last else _("next question"))
     afresh = False   # the demo was shown from the results cache: d again runs it afresh
     while True:
         keys = [go_on]
         if demo:
-            keys.append(("d", "run it afresh" if afresh else "run the demo"))
+            keys.append(("d", _("run it afresh") if afresh else _("run the demo")))
         if session.can_override:
-            keys.append(("r", "I was right"))
-        console.print(key_hints(*keys, ("q", "quit"), ("?", "help")))
+            keys.append(("r", _("I was right")))
+        console.print(key_hints(*keys, ("q", _("quit")), ("?", _("help"))))
         raw = read("> ")
         cmd = command(raw)
         if cmd in QUIT_WORDS:
@@ -157,20 +167,20 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
         if cmd == "":
             return
         if cmd in HELP_WORDS:
-            console.print(Text(HELP, style="dim"))
+            console.print(Text(_help(), style="dim"))
         elif cmd == "d" and demo:
             afresh = demo_key.press(console, demo)
             if not afresh:
                 demo = None      # shown once; then Enter goes on, so its output stays on screen
         elif cmd in RIGHT_WORDS and session.can_override:
             session.override()
-            console.print(Text("  Counted as right (you said you were right; stored as overridden).", style="green"))
+            console.print(Text(_("  Counted as right (you said you were right; stored as overridden)."), style="green"))
             if not demo:
                 return
         else:
-            console.print(Text(f"  {raw.strip()!r} is not a key here; ", style="yellow")
-                          + Text("Enter goes on" + (", d runs the demo" if demo else "")
-                                 + (", r says you were right" if session.can_override else "") + ", ? shows help",
+            console.print(Text(_("  {key} is not a key here; ").format(key=repr(raw.strip())), style="yellow")
+                          + Text(_("Enter goes on") + (_(", d runs the demo") if demo else "")
+                                 + (_(", r says you were right") if session.can_override else "") + _(", ? shows help"),
                                  style="yellow"))
 
 

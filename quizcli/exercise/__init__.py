@@ -1,0 +1,1 @@
+"""Code exercises: graders run the candidate's code in a child process."""

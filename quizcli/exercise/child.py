@@ -1,0 +1,267 @@
+"""The grading child process: load a grader, the reference and the candidate's
+file, run each test, and report each result as a JSON line on a pipe.
+
+Started by quizcli.exercise.runner as `python -I -B -c BOOT FD` (isolated:
+no PYTHON* variables, neither the working folder nor the script's on
+sys.path; -B: no bytecode written beside the candidate's file). The job comes
+on stdin as JSON. What the candidate's code prints is kept (the first
+OUTPUT_KEEP characters) and counted, never written to the terminal; the
+parent sends fds 1 and 2 to /dev/null, so a print flood costs nothing.
+
+Events, one JSON object a line:
+    {"event": "tests", "tests": [[name, doc], ...]}
+    {"event": "begin", "i": 0}                  candidate i of the job's "candidates" (one, except in tests)
+    {"event": "test", "i": 0, "name": ..., "passed": bool, "message": str}
+    {"event": "error", "message": str}          a problem outside any test (no torch, a syntax error, ...);
+                                                with "i": that candidate's, else the exercise's
+    {"event": "done", "output": str, "output_chars": int}
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import signal
+import sys
+import traceback
+from typing import Any, Callable
+
+OUTPUT_KEEP = 2000
+MESSAGE_MAX = 1200
+
+
+class _Timeout(BaseException):
+    """One test ran past its time (BaseException: `except Exception` in the candidate's loop cannot eat it)."""
+
+
+class _Capped(io.TextIOBase):
+    """A stdout that keeps the first OUTPUT_KEEP characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        if self.size < OUTPUT_KEEP:
+            self.kept.append(s[: OUTPUT_KEEP - self.size])
+        self.size += len(s)
+        return len(s)
+
+    def text(self) -> str:
+        return "".join(self.kept)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 3] + "..."
+
+
+def _load(path: str, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _where(err: BaseException, path: str) -> str:
+    """' at line N (`source`)' for the innermost frame in the candidate's file, else ''."""
+    target = os.path.realpath(path)
+    found = None
+    for frame in traceback.extract_tb(err.__traceback__):
+        if os.path.realpath(frame.filename) == target:
+            found = frame
+    if found is None:
+        return ""
+    line = (found.line or "").strip()
+    return f" at line {found.lineno}" + (f" (`{line}`)" if line else "")
+
+
+def _describe(err: BaseException, path: str) -> str:
+    text = str(err).strip().splitlines()
+    first = text[0] if text else ""
+    return f"{type(err).__name__}{_where(err, path)}" + (f": {first}" if first else "")
+
+
+def _guarded(fn: Callable[..., Any], path: str, fail: type) -> Callable[..., Any]:
+    """The candidate's function, with its exceptions turned into test failures."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except fail:
+            raise
+        except NotImplementedError as err:
+            raise fail(f"not implemented yet: your function raised NotImplementedError{_where(err, path)}; "
+                       "replace the `raise NotImplementedError` with your code") from None
+        except MemoryError as err:
+            raise fail(f"your code ran out of memory{_where(err, path)} (the grader's limit)") from None
+        except Exception as err:   # noqa: BLE001: the candidate's bug, reported as a failed test
+            raise fail(f"your code raised {_describe(err, path)}") from None
+
+    call.__name__ = getattr(fn, "__name__", "candidate")
+    call.__wrapped__ = fn   # type: ignore[attr-defined]
+    return call
+
+
+def _own_code_test(forbidden: tuple[str, ...]) -> Callable[..., None]:
+    """A test that the candidate's file does not call the library op the exercise is about (grader.FORBIDDEN)."""
+
+    def test_own_code(candidate: Any, reference: Any) -> None:
+        import ast
+
+        from quizcli.exercise.kit import Fail
+
+        path = candidate.__wrapped__.__code__.co_filename
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Attribute):
+                names = [node.attr]
+            elif isinstance(node, ast.Name):
+                names = [node.id]
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [part for a in node.names for part in a.name.split(".")]
+            for name in names:
+                if name in forbidden:
+                    raise Fail(f"line {node.lineno} uses `{name}`: the exercise is to write it yourself with "
+                               "plain tensor operations (see the starter's docstring)")
+
+    test_own_code.__doc__ = f"Written by hand: no {', '.join(forbidden)}."
+    return test_own_code
+
+
+def _limit_memory(mb: int) -> None:
+    """Address space: what the process holds now (torch imported) plus `mb` MiB."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[0])
+        now = pages * os.sysconf("SC_PAGE_SIZE")
+        limit = now + mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError):
+        pass      # not Linux: no memory limit, the timeout still holds
+
+
+def main() -> None:
+    out = os.fdopen(int(sys.argv[1]), "w", buffering=1, encoding="utf-8")
+
+    def send(**event: Any) -> None:
+        out.write(json.dumps(event) + "\n")
+        out.flush()
+
+    # torch first, the job after: a child started ahead of time (runner.Prepared)
+    # imports torch while the candidate is still editing, and waits here.
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+    job = json.loads(sys.stdin.read() or "null")
+    if job is None:          # the parent let it go unused
+        return
+    sys.stdin = io.StringIO("")
+    captured = _Capped()
+    sys.stdout = sys.stderr = captured
+    try:
+        _grade(job, send)
+    finally:
+        send(event="done", output=captured.text(), output_chars=captured.size)
+        out.close()
+
+
+def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        send(event="error", message="PyTorch is not installed: install the `demos` extra "
+                                    "(pip install 'quizcli[demos]')")
+        return
+    torch.set_num_threads(1)
+    from quizcli.exercise.kit import Fail
+
+    try:
+        grader = _load(job["grader"], "quizcli_exercise_grader")
+        entry = grader.ENTRY
+        tests = [(n, f) for n, f in vars(grader).items() if n.startswith("test_") and callable(f)]
+        reference = getattr(_load(job["reference"], "quizcli_exercise_reference"), entry)
+    except Exception as err:   # noqa: BLE001: a broken exercise, not the candidate's fault
+        send(event="error", message=_short(f"the exercise itself is broken: {type(err).__name__}: {err}"))
+        return
+    forbidden = tuple(getattr(grader, "FORBIDDEN", ()))
+    if forbidden:
+        tests.insert(0, ("test_own_code", _own_code_test(forbidden)))
+    send(event="tests", tests=[[n, (f.__doc__ or "").strip()] for n, f in tests])
+    test_timeout = float(getattr(grader, "TEST_TIMEOUT", job.get("test_timeout", 10)))
+    _limit_memory(int(job.get("memory_mb", 2048)))
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _Timeout
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    for i, path in enumerate(job["candidates"]):
+        send(event="begin", i=i)
+        _grade_one(i, path, entry, tests, reference, test_timeout, send, Fail)
+
+
+def _grade_one(i: int, path: str, entry: str, tests: list, reference: Callable[..., Any], test_timeout: float,
+               send: Callable[..., None], fail: type) -> None:
+    try:
+        signal.setitimer(signal.ITIMER_REAL, test_timeout * 2)
+        try:
+            module = _load(path, f"quizcli_exercise_candidate_{i}")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        fn = getattr(module, entry, None)
+        if not callable(fn):
+            send(event="error", i=i, message=f"your file defines no function `{entry}`; keep the starter's signature")
+            return
+    except _Timeout:
+        send(event="error", i=i, message=f"importing your file took more than {test_timeout * 2:g} s; "
+                                         "is there an endless loop at the top level?")
+        return
+    except SyntaxError as err:
+        send(event="error", i=i, message=_short(f"your file does not compile: {err.msg} at line {err.lineno}"
+                                                + (f" (`{err.text.strip()}`)" if err.text else "")))
+        return
+    except BaseException as err:   # noqa: BLE001: an error while importing the candidate's module
+        if isinstance(err, KeyboardInterrupt):
+            raise
+        what = "called sys.exit()" if isinstance(err, SystemExit) else f"raised {_describe(err, path)}"
+        send(event="error", i=i, message=_short(f"importing your file {what}"))
+        return
+    candidate = _guarded(fn, path, fail)
+    for name, test in tests:
+        signal.setitimer(signal.ITIMER_REAL, test_timeout)
+        try:
+            test(candidate, reference)
+            passed, message = True, ""
+        except fail as err:
+            passed, message = False, str(err)
+        except _Timeout:
+            passed, message = False, (f"took more than {test_timeout:g} s; is there an endless loop, or a much "
+                                      "slower algorithm than needed?")
+        except SystemExit as err:
+            passed, message = False, f"your code called sys.exit({err.code!r}){_where(err, path)}"
+        except MemoryError as err:
+            passed, message = False, f"ran out of memory{_where(err, path)} (the grader's limit)"
+        except Exception as err:   # noqa: BLE001
+            if _where(err, path):
+                passed, message = False, f"your code raised {_describe(err, path)}"
+            else:    # most often the candidate returned something of the wrong kind
+                passed, message = False, (f"checking your result raised {type(err).__name__}: {err}; "
+                                          "does your function return what the docstring says?")
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        send(event="test", i=i, name=name, passed=passed, message=_short(message))
+
+
+if __name__ == "__main__":
+    main()

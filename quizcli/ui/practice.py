@@ -1,0 +1,294 @@
+"""`quizcli practice`: the exercise, the candidate's file, the grader's results.
+
+Line-based. While it waits for a key it also watches the candidate's file:
+each save re-grades it (polling its modification time, as exercise runners
+do), and Enter grades it too. The session (quizcli.sessions.practice)
+decides and stores; this module only renders and reads.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shlex
+import subprocess
+import sys
+from datetime import datetime
+from typing import Callable, Optional, Sequence
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcli.scheduler import format_interval
+from quizcli.sessions.practice import AGAIN, GOOD, HARD, Attempt, PracticeSession
+from quizcli.ui.keys import command as _command, key_hints as _keys
+from quizcli.ui.text import bitext, plain
+
+# read(timeout) -> a line, or None when nothing came within `timeout` seconds; EOFError at the end.
+LineReader = Callable[[float], Optional[str]]
+
+POLL_S = 0.5
+RATING_WORDS = {AGAIN: "again", HARD: "hard", GOOD: "good"}
+HELP = (
+    "Save the file and it is graded again (or press Enter). e opens it in $EDITOR (then grades it).\n"
+    "h shows the next hint (a pass after a hint is rated hard). s shows the reference solution (rated again).\n"
+    "o reopens your last attempt in the file. q quits (after trying, without passing: rated again)."
+)
+
+
+class _Quit(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------
+# Rendering
+
+
+def render_exercise(console: Console, session: PracticeSession, lang: str, why: str = "") -> None:
+    q = session.question
+    body: list = [bitext(q.prompt, lang, "bold"), Text("")]
+    body.append(Text.assemble(("Your file: ", "bold"), plain(str(session.path))))
+    if session.last_path.is_file():
+        body.append(Text.assemble(("Your last attempt: ", "dim"), plain(str(session.last_path), "dim"),
+                                  (" (o reopens it)", "dim")))
+    title = Text("practice · ") + plain(q.bank_id) + Text(" · ") + plain(q.id) + Text(f" · difficulty {q.difficulty}")
+    if why:
+        title += Text(f" · {why}")
+    console.print()
+    console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue", expand=True))
+    console.print(keys_line(session))
+
+
+def keys_line(session: PracticeSession) -> Text:
+    left = len(session.hints) - session.hints_shown
+    return _keys(("save", "grades"), ("Enter", "grade"), ("e", "edit"), ("h", f"hint ({left} left)"),
+                 ("s", "solution"), ("o", "last attempt"), ("q", "quit"))
+
+
+def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade: quizcli.exercise.runner.Grade
+    """Each test, and for each failure what was expected, what came and on which input."""
+    passed, total = grade.counts
+    if title:
+        console.print(plain(title, "bold"))
+    if grade.error and not grade.tests:
+        console.print(Text.assemble(("  ✗ ", "bold red"), plain(grade.error)))
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=3, no_wrap=True)
+    table.add_column()
+    shown: set[str] = set()
+    for t in grade.tests:
+        body = Text()
+        body.append_text(plain(t.name, "" if t.passed else "bold"))
+        if t.doc:
+            body += Text("  ") + plain(t.doc, "dim")
+        if not t.passed:
+            if t.message in shown:      # the same message for every test (e.g. not implemented yet)
+                body += Text("\n(the same)", style="dim")
+            else:
+                shown.add(t.message)
+                for line in t.message.splitlines():
+                    body += Text("\n") + plain(line, "dim" if line.startswith("  ") else "red")
+        table.add_row(Text("  ✓", style="green") if t.passed else Text("  ✗", style="bold red"), body)
+    console.print(table)
+    if grade.output_chars:
+        more = f" (the first {len(grade.output):,} of {grade.output_chars:,} characters)" \
+            if grade.output_chars > len(grade.output) else ""
+        console.print(Text(f"  your code printed{more}:", style="dim"))
+        for line in grade.output.splitlines()[:8]:
+            console.print(Text("    ") + plain(line, "dim"))
+    verdict = (("  passed: {}/{} tests".format(passed, total), "bold green") if grade.passed
+               else ("  {}/{} tests pass".format(passed, total), "bold yellow"))
+    console.print(Text.assemble(verdict, (f" · {grade.seconds:.1f} s", "dim")))
+
+
+def render_attempt(console: Console, attempt: Attempt | None, now: datetime) -> None:
+    if attempt is None:
+        console.print(Text("Nothing graded, nothing recorded.", style="dim"))
+        return
+    word = RATING_WORDS.get(attempt.rating, str(attempt.rating))
+    text = Text()
+    text.append("Recorded: ", style="bold")
+    colour = "green" if attempt.rating == GOOD else "yellow" if attempt.rating == HARD else "red"
+    text += Text(word, style="bold " + colour)
+    if attempt.due > now:
+        text += Text(f" · next review in {format_interval(attempt.due - now)}", style="dim")
+    console.print(text)
+
+
+def render_nothing_due(console: Console, when: datetime | None, now: datetime, *, exercises: int) -> None:
+    if not exercises:
+        console.print(Text("No code exercise in the banks loaded (or matching --topic).", style="yellow"))
+        return
+    text = Text("No code exercise is due now")
+    if when is not None:
+        text += Text(f"; the next is due in {format_interval(when - now)}")
+    console.print(text + Text(". `quizcli practice --list` shows them all; `quizcli practice ID` practises one.",
+                              style="dim"))
+
+
+def render_list(console: Console, rows: Sequence[tuple], now: datetime) -> None:
+    """rows: (question, card or None, last attempt given as a dict or None)."""
+    table = Table(header_style="bold", box=None, pad_edge=False)
+    for name in ("id", "topic", "diff", "status", "last"):
+        table.add_column(name, no_wrap=name != "last")
+    for q, card, last in rows:
+        if card is None:
+            status = Text("new", style="cyan")
+        elif card.due <= now:
+            status = Text("due", style="yellow")
+        else:
+            status = Text(f"in {format_interval(card.due - now)}", style="dim")
+        last_text = Text("")
+        if last:
+            last_text = Text(("passed" if last.get("passed") else "failed") + f" {last.get('tests', '')}",
+                             style="green" if last.get("passed") else "red")
+            if last.get("hints"):
+                last_text += Text(f", {last['hints']} hint{'s' if last['hints'] != 1 else ''}", style="dim")
+            if last.get("solution_shown"):
+                last_text += Text(", solution shown", style="dim")
+        table.add_row(plain(q.id), plain(q.bank_id), str(q.difficulty), status, last_text)
+    console.print(table)
+    console.print(Text(f"{len(rows)} code exercise{'s' if len(rows) != 1 else ''}. "
+                       "Practise one with `quizcli practice ID`.", style="dim"))
+
+
+# --------------------------------------------------------------------------
+# Reading
+
+
+class _FdLines:
+    """Lines from a file descriptor, with a timeout (select), without stdio's buffering."""
+
+    def __init__(self, fd: int, echo: Callable[[str], None] | None = None) -> None:
+        self.fd, self.buf, self.echo = fd, b"", echo
+
+    def __call__(self, timeout: float) -> str | None:
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                if self.buf:
+                    break
+                raise EOFError
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        text = line.decode("utf-8", "replace").rstrip("\r")
+        if self.echo is not None:
+            self.echo(text)
+        return text
+
+
+def default_reader(console: Console) -> tuple[LineReader, bool]:
+    """A reader of stdin, and whether it can wait with a timeout (watch mode)."""
+    try:
+        fd = sys.stdin.fileno()
+        os.fstat(fd)
+    except (AttributeError, OSError, ValueError):
+        def read(timeout: float) -> str | None:   # no real file (a test runner's stdin): no watching
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            return line.rstrip("\n")
+        return read, False
+    echo = None if os.isatty(fd) else (lambda s: console.print(plain(s), soft_wrap=True))
+    return _FdLines(fd, echo), True
+
+
+def _open_editor(console: Console, path) -> None:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
+    try:
+        subprocess.call([*shlex.split(editor), str(path)])
+    except OSError as err:
+        console.print(Text.assemble(("  cannot start the editor ", "yellow"), plain(editor))
+                      + Text(f": {err.strerror or err}; set $EDITOR", style="yellow"))
+
+
+# --------------------------------------------------------------------------
+# The loop
+
+
+def _grade(console: Console, session: PracticeSession, why: str) -> None:
+    console.print(Text(f"grading ({why}) ...", style="dim"))
+    grade = session.check()
+    render_grade(console, grade)
+    if not grade.passed:
+        session.warm_up()
+
+
+def run(session: PracticeSession, console: Console, *, lang: str, read: LineReader | None = None,
+        watch: bool = True, resume: bool = False, why: str = "") -> Attempt | None:
+    """Run one exercise to a pass, a quit or the end of input; store and show the rating."""
+    if read is None:
+        read, can_wait = default_reader(console)
+        watch = watch and can_wait
+    path = session.start(resume=resume)
+    session.warm_up()
+    try:
+        return _loop(session, console, lang, read, watch, path, why)
+    finally:
+        session.close()
+
+
+def _loop(session: PracticeSession, console: Console, lang: str, read: LineReader, watch: bool, path,
+          why: str) -> Attempt | None:
+    render_exercise(console, session, lang, why)
+    console.print(Text("Open the file in your editor and save it to grade it (or press e).", style="dim"))
+    seen = session.mtime()
+    try:
+        while not session.passed:
+            try:
+                line = read(POLL_S if watch else 1e9)
+            except EOFError:
+                break
+            if line is None:           # no key: has the file been saved?
+                now_m = session.mtime()
+                if now_m is not None and now_m != seen:
+                    seen = now_m
+                    _grade(console, session, "saved")
+                continue
+            cmd = _command(line)
+            if cmd in ("q", "quit", "exit", ":q", "退出"):
+                raise _Quit
+            if cmd in ("?", "help", "帮助"):
+                console.print(Text(HELP, style="dim"))
+            elif cmd == "":
+                seen = session.mtime()
+                _grade(console, session, "Enter")
+            elif cmd in ("e", "edit"):
+                _open_editor(console, path)
+                seen = session.mtime()
+                _grade(console, session, "edited")
+            elif cmd in ("h", "hint"):
+                got = session.hint()
+                if got is None:
+                    console.print(Text("  no more hints; s shows the solution", style="yellow"))
+                else:
+                    n, text = got
+                    console.print(Text.assemble((f"  hint {n}/{len(session.hints)}: ", "bold cyan"), bitext(text, lang)))
+            elif cmd in ("s", "solution"):
+                code = session.solution()
+                console.print(Panel(plain(code), title=Text("reference solution (counts as again)"),
+                                    title_align="left", border_style="magenta", expand=True))
+                session.finish()
+            elif cmd in ("o", "open", "last"):
+                if session.reopen_last():
+                    seen = session.mtime()
+                    console.print(Text.assemble(("  your last attempt is back in ", "cyan"), plain(str(path)))
+                                  + Text(" (the current one is now the last)", style="dim"))
+                else:
+                    console.print(Text("  there is no last attempt yet", style="yellow"))
+            else:
+                console.print(Text("  unknown key; ? shows the keys", style="yellow"))
+                console.print(keys_line(session))
+    except _Quit:
+        pass
+    except KeyboardInterrupt:      # Ctrl-C: what was done is stored, then the command exits 130
+        render_attempt(console, session.finish(), session.now())
+        raise
+    attempt = session.finish()
+    render_attempt(console, attempt, session.now())
+    return attempt

@@ -1,0 +1,9 @@
+# expect: test_output_2d
+# says: y: max abs error
+import torch
+
+
+def batchnorm_eval(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    shape = [1, -1] + [1] * (x.dim() - 2)
+    # The mistake: divides by the variance, not the standard deviation.
+    return (x - running_mean.view(shape)) / (running_var.view(shape) + eps) * gamma.view(shape) + beta.view(shape)

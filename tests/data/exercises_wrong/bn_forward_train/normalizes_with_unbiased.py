@@ -1,0 +1,13 @@
+# expect: test_output_2d
+# says: y: max abs error
+import torch
+
+
+def batchnorm_train(x, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5):
+    dims = [0] + list(range(2, x.dim()))
+    shape = [1, -1] + [1] * (x.dim() - 2)
+    mean = x.mean(dim=dims)
+    # The mistake: one variance for both, the unbiased one, also used to normalize.
+    var = x.var(dim=dims)
+    y = (x - mean.view(shape)) / torch.sqrt(var.view(shape) + eps) * gamma.view(shape) + beta.view(shape)
+    return y, (1 - momentum) * running_mean + momentum * mean, (1 - momentum) * running_var + momentum * var
