@@ -64,7 +64,7 @@ def time_d(demo: str, *, server=None, fresh: bool) -> tuple[float, float | None,
     try:
         console = Console(file=io.StringIO(), width=100, color_system=None)
         t0 = time.perf_counter()
-        outcome = ui_demo.show_demo(console, demo, lang="en", seed=0, device="cpu", fresh=fresh, server=server)
+        outcome = ui_demo.show_demo(console, demo, lang="en", seed=0, fresh=fresh, server=server)
     finally:
         ui_demo.render_outcome = real
     if outcome.status != "ok":
