@@ -8,7 +8,8 @@ demo usually takes before one of more than 5 s starts, and to refuse
 
 Each demo runs in a fresh process (QUIZCLI_DEMO_FORK=0), so the time
 includes starting Python and importing torch, as `explain` sees it. The load
-average is recorded beside the figures: a busy machine makes them longer.
+average at the start and the end is recorded beside the figures: a busy
+machine makes them longer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "demos" / "timings.json"
 
 
+def machine(load: float | None, load_after: float | None) -> str:
+    """The machine and its load average (1 min) when the run started and, when measured here, ended."""
+    text = f"{platform.machine()}, {os.cpu_count()} cores"
+    if load is None:
+        return text
+    text += f", load average {load:.1f} at the start"
+    return text + (f", {load_after:.1f} at the end" if load_after is not None else "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path, help="a `demos verify --json --all` output")
@@ -39,6 +49,7 @@ def main() -> int:
         cmd = [sys.executable, "-m", "quizcli", "demos", "verify", "--json", "--all", "--jobs", "1"]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         data = json.loads(proc.stdout)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") and not args.source else None
     demos = {}
     for row in data["demos"]:
         if row["status"] != "ok" or row.get("forked"):
@@ -50,8 +61,7 @@ def main() -> int:
         "about": "Measured by bench/demo_timings.py: seconds of `quizcli explain ID` (a fresh process, torch's "
                  "import included) and the number of plots each demo draws. Regenerate after changing a demo.",
         "measured": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}" if load is not None
-                   else platform.machine(),
+        "machine": machine(load, load_after),
         "demos": dict(sorted(demos.items())),
     }
     args.output.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

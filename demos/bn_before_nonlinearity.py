@@ -12,6 +12,11 @@ SGD steps at a learning rate where BN matters.
 from __future__ import annotations
 
 
+# The arms' names, in both languages (table rows and the curve's legend).
+ARMS = {"no BN": {"en": "no BN", "zh": "无 BN"},
+        "Linear-BN-ReLU": {"en": "Linear-BN-ReLU", "zh": "Linear-BN-ReLU"},
+        "Linear-ReLU-BN": {"en": "Linear-ReLU-BN", "zh": "Linear-ReLU-BN"}}
+
 META = {
     "id": "bn_before_nonlinearity",
     "title": {"en": "BN before or after the nonlinearity",
@@ -67,12 +72,16 @@ def run(ctx):
     plain, before, after = results["no BN"], results["Linear-BN-ReLU"], results["Linear-ReLU-BN"]
     ratio = max(before["loss"], after["loss"]) / min(before["loss"], after["loss"])
     checks = [
-        Check("BN before ReLU: final loss < 0.9 x no BN", before["loss"], "<", plain["loss"], factor=0.9),
-        Check("BN after ReLU: final loss < 0.9 x no BN", after["loss"], "<", plain["loss"], factor=0.9),
-        Check("the two orders within a factor 1.5 of each other (final loss)", ratio, "<", 1.5),
+        Check({"en": "BN before ReLU: final loss < 0.9 x no BN", "zh": "BN 在 ReLU 之前：最终损失 < 0.9 × 无 BN"},
+              before["loss"], "<", plain["loss"], factor=0.9),
+        Check({"en": "BN after ReLU: final loss < 0.9 x no BN", "zh": "BN 在 ReLU 之后：最终损失 < 0.9 × 无 BN"},
+              after["loss"], "<", plain["loss"], factor=0.9),
+        Check({"en": "the two orders within a factor 1.5 of each other (final loss)",
+               "zh": "两种顺序的最终损失相差不到 1.5 倍"}, ratio, "<", 1.5),
     ]
-    rows = [[arm, round(r["loss"], 3), round(r["acc"], 3)] for arm, r in results.items()]
-    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+    rows = [[ARMS[arm], round(r["loss"], 3), round(r["acc"], 3)] for arm, r in results.items()]
+    curves = [kit.curve({"en": "training loss, mean of 10 steps", "zh": "训练损失（10 步均值）"},
+                        {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
                         {a: common.smooth(r["losses"]) for a, r in results.items()})]
     finding = {
         "en": (f"Both orders beat no BN ({plain['loss']:.3f}): BN before the ReLU reached {before['loss']:.3f}, BN "
@@ -85,7 +94,8 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
-                  "lr": LR, "batch": BATCH, "init": "He normal"},
-        table=Table(["net", "final train loss", "test acc"], rows),
-        checks=checks, finding=finding, curves=curves,
+                  "lr": LR, "batch": BATCH, "init": {"en": "He normal", "zh": "He 正态初始化"}},
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
+                     {"en": "test acc", "zh": "测试准确率"}], rows),
+        checks=checks, finding=finding, curves=curves, labels={**ARMS, "init": {"en": "init", "zh": "初始化"}},
     )

@@ -83,12 +83,15 @@ def run(ctx):
 
     after, before = results["dropout after BN"], results["dropout before BN"]
     checks = [
-        Check("eval variance / running variance: dropout before BN < 0.75 x dropout after BN", before["ratio"], "<",
+        Check({"en": "eval variance / running variance: dropout before BN < 0.75 x dropout after BN",
+               "zh": "eval 方差 / 滑动方差：dropout 在 BN 之前 < 0.75 × dropout 在 BN 之后"}, before["ratio"], "<",
               after["ratio"], factor=0.75),
-        Check("dropout after BN: eval variance / running variance within 0.15 of 1", abs(after["ratio"] - 1), "<",
+        Check({"en": "dropout after BN: eval variance / running variance within 0.15 of 1",
+               "zh": "dropout 在 BN 之后：eval 方差 / 滑动方差与 1 相差不到 0.15"}, abs(after["ratio"] - 1), "<",
               0.15),
     ]
-    rows = [[arm, round(r["ratio"], 3), round(r["acc"], 3), round(r["acc_fixed"], 3)] for arm, r in results.items()]
+    arm_zh = {"dropout after BN": "dropout 在 BN 之后", "dropout before BN": "dropout 在 BN 之前"}
+    rows = [[{"en": arm, "zh": arm_zh[arm]}, round(r["ratio"], 3), round(r["acc"], 3), round(r["acc_fixed"], 3)] for arm, r in results.items()]
     finding = {
         "en": (f"With dropout (p={P}) in front of BN, the BN input's variance in eval mode is {before['ratio']:.2f} x "
                f"the running variance it learned in training (dropout after BN: {after['ratio']:.2f}): a variance "
@@ -103,6 +106,8 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "width": WIDTH, "p": P, "steps": STEPS, "lr": LR,
                   "batch": BATCH},
-        table=Table(["net", "eval var / running var", "test acc", "test acc, BN stats re-estimated"], rows),
-        checks=checks, finding=finding,
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "eval var / running var", "zh": "eval 方差 / 滑动方差"},
+                     {"en": "test acc", "zh": "测试准确率"},
+                     {"en": "test acc, BN stats re-estimated", "zh": "测试准确率（重新估计 BN 统计量）"}], rows),
+        checks=checks, finding=finding, labels={"p": {"en": "dropout p", "zh": "dropout 概率 p"}},
     )

@@ -14,6 +14,8 @@ remove it.
 from __future__ import annotations
 
 
+ARMS = {"no L2": {"en": "no L2", "zh": "无 L2"}, "L2": {"en": "L2", "zh": "L2"}}
+
 META = {
     "id": "bn_drop_l2",
     "title": {"en": "BN and L2 regularization",
@@ -75,13 +77,17 @@ def run(ctx):
 
     plain, l2 = results["no L2"], results["L2"]
     checks = [
-        Check("scaling a pre-BN weight by 10 changes the output by (max abs; BN eps)", invariance, "<", 1e-3),
-        Check("pre-BN weight norm at the end: no L2 > 1.5 x L2", plain["norm"], ">", l2["norm"], factor=1.5),
-        Check("effective lr = lr/|W|^2 at the end: L2 > 2 x no L2", l2["eff_lr"], ">", plain["eff_lr"], factor=2),
+        Check({"en": "scaling a pre-BN weight by 10 changes the output by (max abs; BN eps)",
+               "zh": "把 BN 之前的权重放大 10 倍后输出的变化（最大绝对差；来自 BN 的 eps）"}, invariance, "<", 1e-3),
+        Check({"en": "pre-BN weight norm at the end: no L2 > 1.5 x L2", "zh": "训练结束时 BN 之前的权重范数：无 L2 > 1.5 × L2"},
+              plain["norm"], ">", l2["norm"], factor=1.5),
+        Check({"en": "effective lr = lr/|W|^2 at the end: L2 > 2 x no L2",
+               "zh": "训练结束时的有效学习率 lr/|W|^2：L2 > 2 × 无 L2"}, l2["eff_lr"], ">", plain["eff_lr"], factor=2),
     ]
-    rows = [[arm, round(r["norm0"], 3), round(r["norm"], 3), f"{r['eff_lr']:.3f}", round(r["loss"], 3),
+    rows = [[ARMS[arm], round(r["norm0"], 3), round(r["norm"], 3), f"{r['eff_lr']:.3f}", round(r["loss"], 3),
              round(r["acc"], 3)] for arm, r in results.items()]
-    curves = [kit.curve("effective learning rate lr / |W|^2 of a pre-BN layer", "step", "lr / |W|^2",
+    curves = [kit.curve({"en": "effective learning rate lr / |W|^2 of a pre-BN layer",
+                         "zh": "BN 之前一层的有效学习率 lr / |W|^2"}, {"en": "step", "zh": "步数"}, {"en": "lr / |W|^2", "zh": "lr / |W|^2"},
                         {a: [LR / n ** 2 for n in r["norms"]] for a, r in results.items()}, log_y=True)]
     finding = {
         "en": (f"Scaling a weight in front of BN by 10 changed the output by {invariance:.1e}: L2 on it does not "
@@ -98,7 +104,9 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
                   "lr": LR, "batch": BATCH, "weight_decay": WEIGHT_DECAY},
-        table=Table(["training", "|W| at start", "|W| at end", "effective lr at end", "final loss", "test acc"],
-                    rows),
+        table=Table([{"en": "training", "zh": "训练方式"}, {"en": "|W| at start", "zh": "初始 |W|"},
+                     {"en": "|W| at end", "zh": "最终 |W|"}, {"en": "effective lr at end", "zh": "最终有效学习率"},
+                     {"en": "final loss", "zh": "最终损失"}, {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "weight_decay": {"en": "weight_decay", "zh": "权重衰减"}},
     )

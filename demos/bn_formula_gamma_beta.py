@@ -11,6 +11,9 @@ shift. Gamma and beta can even undo the normalization (the identity).
 
 from __future__ import annotations
 
+ARMS = {"no gamma/beta": {"en": "no gamma/beta", "zh": "无 gamma/beta"},
+        "gamma/beta": {"en": "gamma/beta", "zh": "有 gamma/beta"}}
+
 META = {
     "id": "bn_formula_gamma_beta",
     "title": {"en": "The BN formula and why gamma and beta are learned",
@@ -93,13 +96,17 @@ def run(ctx):
         }
     plain, learned = results["no gamma/beta"], results["gamma/beta"]
     checks = [
-        Check("hand-written Algorithm 1 = nn.BatchNorm1d (max abs diff)", formula_err, "<", 1e-5),
-        Check("gamma=sqrt(var+eps), beta=mean gives the identity (max abs diff)", identity_err, "<", 1e-4),
-        Check("excess loss with gamma/beta < 0.1 x without", learned["excess"], "<", plain["excess"], factor=0.1),
+        Check({"en": "hand-written Algorithm 1 = nn.BatchNorm1d (max abs diff)",
+               "zh": "手写的算法 1 = nn.BatchNorm1d（最大绝对差）"}, formula_err, "<", 1e-5),
+        Check({"en": "gamma=sqrt(var+eps), beta=mean gives the identity (max abs diff)",
+               "zh": "gamma=sqrt(var+eps)、beta=mean 时还原恒等映射（最大绝对差）"}, identity_err, "<", 1e-4),
+        Check({"en": "excess loss with gamma/beta < 0.1 x without", "zh": "有 gamma/beta 的超额损失 < 0.1 × 没有时"},
+              learned["excess"], "<", plain["excess"], factor=0.1),
     ]
-    rows = [[arm, f"{r['excess']:.4f}", round(r["gamma"], 3), round(r["beta"], 3)] for arm, r in results.items()]
-    rows.append(["target", "0", TARGET_SCALE, TARGET_SHIFT])
-    curves = [kit.curve("excess BCE over the best possible", "step", "excess loss",
+    rows = [[ARMS[arm], f"{r['excess']:.4f}", round(r["gamma"], 3), round(r["beta"], 3)] for arm, r in results.items()]
+    rows.append([{"en": "target", "zh": "目标"}, "0", TARGET_SCALE, TARGET_SHIFT])
+    curves = [kit.curve({"en": "excess BCE over the best possible", "zh": "超出最优值的 BCE"}, {"en": "step", "zh": "步数"},
+                        {"en": "excess loss", "zh": "超额损失"},
                         {arm: r["losses"] for arm, r in results.items()}, log_y=True)]
     finding = {
         "en": (f"Algorithm 1 by hand matches nn.BatchNorm1d to {formula_err:.1e}. The target needs the "
@@ -113,6 +120,8 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "n": N, "dim": DIM, "steps": STEPS, "lr": LR,
                   "eps": eps},
-        table=Table(["BN layer", "excess BCE", "gamma", "beta"], rows),
+        table=Table([{"en": "BN layer", "zh": "BN 层"}, {"en": "excess BCE", "zh": "超额 BCE"},
+                     {"en": "gamma", "zh": "gamma"}, {"en": "beta", "zh": "beta"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "n": {"en": "n", "zh": "样本数"}, "eps": {"en": "eps", "zh": "eps"}},
     )

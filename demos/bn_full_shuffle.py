@@ -84,10 +84,14 @@ def run(ctx):
     bn_gap = results[("BN", "shuffled")] - results[("BN", "single-class batches")]
     plain_gap = results[("no BN", "shuffled")] - results[("no BN", "single-class batches")]
     checks = [
-        Check("BN: test accuracy, shuffled - single-class batches > 0.3", bn_gap, ">", 0.3),
-        Check("that gap with BN > the gap without BN + 0.25 (the harm is BN's)", bn_gap, ">", plain_gap + 0.25),
+        Check({"en": "BN: test accuracy, shuffled - single-class batches > 0.3",
+               "zh": "BN：测试准确率，打乱 − 单类别 batch > 0.3"}, bn_gap, ">", 0.3),
+        Check({"en": "that gap with BN > the gap without BN + 0.25 (the harm is BN's)",
+               "zh": "有 BN 时的差距 > 无 BN 时的差距 + 0.25（损害来自 BN）"}, bn_gap, ">", plain_gap + 0.25),
     ]
-    rows = [[arm, order, round(acc, 3)] for (arm, order), acc in results.items()]
+    words = {"no BN": "无 BN", "BN": "BN", "shuffled": "打乱", "single-class batches": "单类别 batch"}
+    rows = [[{"en": arm, "zh": words[arm]}, {"en": order, "zh": words[order]}, round(acc, 3)]
+            for (arm, order), acc in results.items()]
     finding = {
         "en": (f"Without BN the batch order matters much less (test accuracy {results[('no BN', 'shuffled')]:.3f} "
                f"shuffled vs {results[('no BN', 'single-class batches')]:.3f} with single-class batches). With BN, "
@@ -104,6 +108,7 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "steps": STEPS, "lr": LR, "batch": BATCH,
                   "depth": DEPTH, "width": WIDTH},
-        table=Table(["net", "batches", "test acc"], rows),
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "batches", "zh": "batch 组成"},
+                     {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+ARMS = {"plain": {"en": "plain", "zh": "无 BN"}, "BN": {"en": "BN", "zh": "BN"}}
+
 META = {
     "id": "bn_larger_lr",
     "title": {"en": "BatchNorm tolerates larger learning rates",
@@ -68,7 +70,7 @@ def run(ctx):
             done += 1
             ctx.progress(done / (len(arms) * len(LRS)), f"{arm} lr={lr}")
 
-    rows = [[arm, lr, "diverged" if r["diverged"] else round(r["final"], 3),
+    rows = [[ARMS[arm], lr, {"en": "diverged", "zh": "发散"} if r["diverged"] else round(r["final"], 3),
              "-" if r["diverged"] else round(r["acc"], 3)]
             for (arm, lr), r in results.items()]
     best_plain = min(results[("plain", lr)]["final"] for lr in LRS)
@@ -77,8 +79,10 @@ def run(ctx):
     bn_big = results[("BN", big)]["final"]
     plain_big = results[("plain", big)]["final"]
     checks = [
-        Check(f"BN at lr={big}: final loss < 0.8 x chance (ln 4)", bn_big, "<", chance, factor=0.8),
-        Check(f"no-BN at lr={big}: final loss > 1.2 x BN's", plain_big, ">", bn_big, factor=1.2),
+        Check({"en": f"BN at lr={big}: final loss < 0.8 x chance (ln 4)",
+               "zh": f"BN 在 lr={big} 时：最终损失 < 0.8 × 随机猜测（ln 4）"}, bn_big, "<", chance, factor=0.8),
+        Check({"en": f"no-BN at lr={big}: final loss > 1.2 x BN's", "zh": f"无 BN 在 lr={big} 时：最终损失 > 1.2 × BN 的"},
+              plain_big, ">", bn_big, factor=1.2),
         # No check on the best loss over all rates: over seeds 0-19 BN's best was
         # 0.71-1.02 x no BN's (with 80 or 120 steps), so "BN trains better at its
         # best rate" does not hold on every seed; the claim is about large rates.
@@ -91,8 +95,10 @@ def run(ctx):
         left_out = [arm for arm in ("plain", "BN") if results[(arm, lr)]["diverged"]]
         series = {arm: common.smooth(results[(arm, lr)]["losses"]) for arm in kept}
         note = f" ({', '.join(left_out)} diverged)" if left_out else ""
-        curves.append(Curve(f"training loss at lr={lr}, mean of 10 steps{note}", "step", "cross-entropy",
-                            steps, series))
+        note_zh = f"（{'、'.join(ARMS[a]['zh'] for a in left_out)} 发散）" if left_out else ""
+        curves.append(Curve({"en": f"training loss at lr={lr}, mean of 10 steps{note}",
+                             "zh": f"lr={lr} 时的训练损失（10 步均值）{note_zh}"}, {"en": "step", "zh": "步数"},
+                            {"en": "cross-entropy", "zh": "交叉熵"}, steps, series))
     plain_state = "diverged" if results[("plain", big)]["diverged"] else f"reached {plain_big:.3f}"
     finding = {
         "en": (f"At lr={big} the net without BN {plain_state}, while with BN it reached a loss of "
@@ -105,7 +111,9 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "lrs": list(LRS), "steps": STEPS,
-                  "batch": BATCH, "depth": DEPTH, "width": WIDTH, "init": "He normal"},
-        table=Table(["net", "lr", "final train loss", "test acc"], rows),
+                  "batch": BATCH, "depth": DEPTH, "width": WIDTH, "init": {"en": "He normal", "zh": "He 正态初始化"}},
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "lr", "zh": "学习率"}, {"en": "final train loss", "zh": "最终训练损失"},
+                     {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "lrs": {"en": "lrs", "zh": "学习率"}, "init": {"en": "init", "zh": "初始化"}},
     )

@@ -11,6 +11,9 @@ k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN.
 from __future__ import annotations
 
 
+ARMS = {"plain": {"en": "plain", "zh": "无归一化"}, "LRN": {"en": "LRN", "zh": "LRN"}, "BN": {"en": "BN", "zh": "BN"},
+        "BN + LRN": {"en": "BN + LRN", "zh": "BN + LRN"}}
+
 META = {
     "id": "bn_no_lrn",
     "title": {"en": "BN makes LRN unnecessary",
@@ -92,14 +95,17 @@ def run(ctx):
 
     r = {k: v["loss"] for k, v in results.items()}
     checks = [
-        Check("our LRN = nn.LocalResponseNorm (max abs diff)", lrn_err, "<", 1e-4),
+        Check({"en": "our LRN = nn.LocalResponseNorm (max abs diff)", "zh": "自己实现的 LRN = nn.LocalResponseNorm（最大绝对差）"},
+              lrn_err, "<", 1e-4),
         # Factors from a sweep over seeds 0-19: BN's loss was 0.70-0.91 x LRN's
         # (0.8 left 9%; now 0.85), BN + LRN's 0.96-1.13 x BN's (0.9 left 7%; now 0.85).
-        Check("final loss: BN < 0.85 x LRN", r["BN"], "<", r["LRN"], factor=0.85),
-        Check("adding LRN to BN gains < 15% (loss BN+LRN > 0.85 x BN)", r["BN + LRN"], ">", r["BN"], factor=0.85),
+        Check({"en": "final loss: BN < 0.85 x LRN", "zh": "最终损失：BN < 0.85 × LRN"}, r["BN"], "<", r["LRN"], factor=0.85),
+        Check({"en": "adding LRN to BN gains < 15% (loss BN+LRN > 0.85 x BN)",
+               "zh": "在 BN 上再加 LRN 的收益 < 15%（BN+LRN 的损失 > 0.85 × BN）"}, r["BN + LRN"], ">", r["BN"], factor=0.85),
     ]
-    rows = [[arm, round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
-    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+    rows = [[ARMS[arm], round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
+    curves = [kit.curve({"en": "training loss, mean of 10 steps", "zh": "训练损失（10 步均值）"},
+                        {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
                         {a: common.smooth(v["losses"]) for a, v in results.items()})]
     finding = {
         "en": (f"After {STEPS} steps: plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
@@ -113,6 +119,8 @@ def run(ctx):
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
                   "lr": LR, "batch": BATCH, "lrn": {"size": LRN_SIZE, "alpha": LRN_ALPHA, "beta": LRN_BETA,
                                                      "k": LRN_K}},
-        table=Table(["net", "final train loss", "test acc"], rows),
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
+                     {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "lrn": {"en": "LRN", "zh": "LRN（局部响应归一化）"}},
     )

@@ -44,7 +44,8 @@ def run(ctx):
         buffers = sum(b.numel() for b in bn.buffers())
         state = sum(v.numel() for v in bn.state_dict().values())
         counts[c] = params
-        rows.append([c, params, 2 * c, buffers, state, ", ".join(n for n, _ in bn.named_buffers())])
+        names = ", ".join(n for n, _ in bn.named_buffers())     # identifiers: the same in both languages
+        rows.append([c, params, 2 * c, buffers, state, {"en": names, "zh": names}])
 
     # Gradients reach gamma and beta only; the running statistics are updated by the forward pass.
     g = kit.generator(ctx, 1)
@@ -72,8 +73,10 @@ def run(ctx):
     extra = sum(p.numel() for p in folded.parameters()) - sum(p.numel() for p in conv.parameters())
     ctx.progress(1.0, "counted")
 
-    checks = [Check(f"C={c}: |learnable parameters - 2C|", abs(counts[c] - 2 * c), "<", 0.5) for c in CHANNELS]
-    checks.append(Check("BN folded into the conv at inference: max output diff", fold_err, "<", 1e-4))
+    checks = [Check({"en": f"C={c}: |learnable parameters - 2C|", "zh": f"C={c}：|可学习参数数 − 2C|"},
+                    abs(counts[c] - 2 * c), "<", 0.5) for c in CHANNELS]
+    checks.append(Check({"en": "BN folded into the conv at inference: max output diff",
+                         "zh": "推理时把 BN 折叠进卷积：输出的最大差"}, fold_err, "<", 1e-4))
     finding = {
         "en": (f"PyTorch counts {counts[CHANNELS[1]]} parameters for BatchNorm2d({CHANNELS[1]}) (gamma and beta), "
                f"plus {2 * CHANNELS[1] + 1} buffer values (running_mean, running_var, num_batches_tracked) that "
@@ -85,6 +88,8 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "channels": list(CHANNELS)},
-        table=Table(["C", "parameters", "2C", "buffer values", "state_dict values", "buffers"], rows),
-        checks=checks, finding=finding,
+        table=Table([{"en": "C", "zh": "C"}, {"en": "parameters", "zh": "参数数"}, {"en": "2C", "zh": "2C"},
+                     {"en": "buffer values", "zh": "缓冲区数值个数"}, {"en": "state_dict values", "zh": "state_dict 数值个数"},
+                     {"en": "buffers", "zh": "缓冲区"}], rows),
+        checks=checks, finding=finding, labels={"channels": {"en": "channels", "zh": "通道数"}},
     )

@@ -99,11 +99,15 @@ def run(ctx):
 
     shared, step, ln = results["shared BN"], results["per-step BN"], results["LayerNorm"]
     checks = [
-        Check("shared BN: test MSE in eval mode > 3 x in train mode", shared["eval"], ">", shared["train_mode"], factor=3),
-        Check("test MSE in eval mode: shared BN > 2 x per-step BN", shared["eval"], ">", step["eval"], factor=2),
-        Check("per-step BN: eval-mode MSE < 1.5 x train-mode MSE", step["eval"], "<", step["train_mode"], factor=1.5),
+        Check({"en": "shared BN: test MSE in eval mode > 3 x in train mode",
+               "zh": "共享 BN：eval 模式的测试 MSE > 3 × train 模式"}, shared["eval"], ">", shared["train_mode"], factor=3),
+        Check({"en": "test MSE in eval mode: shared BN > 2 x per-step BN", "zh": "eval 模式的测试 MSE：共享 BN > 2 × 逐时间步 BN"},
+              shared["eval"], ">", step["eval"], factor=2),
+        Check({"en": "per-step BN: eval-mode MSE < 1.5 x train-mode MSE",
+               "zh": "逐时间步 BN：eval 模式的 MSE < 1.5 × train 模式的 MSE"}, step["eval"], "<", step["train_mode"], factor=1.5),
     ]
-    rows = [[arm, round(r["train_mode"], 4), round(r["eval"], 4), round(r["first"], 4), round(r["last"], 4)]
+    arm_zh = {"shared BN": "共享 BN", "per-step BN": "逐时间步 BN", "LayerNorm": "LayerNorm"}
+    rows = [[{"en": arm, "zh": arm_zh[arm]}, round(r["train_mode"], 4), round(r["eval"], 4), round(r["first"], 4), round(r["last"], 4)]
             for arm, r in results.items()]
     finding = {
         "en": (f"With batch statistics (train mode) the shared-BN RNN has a test MSE of {shared['train_mode']:.3f}, "
@@ -119,8 +123,13 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "T": T, "hidden": HIDDEN, "steps": STEPS, "lr": LR,
-                  "batch": BATCH, "input_scale": "0.1 to 10, log-spaced over the steps"},
-        table=Table(["normalization", "test MSE, train mode", "test MSE, eval mode", "eval MSE at step 1",
-                     f"eval MSE at step {T}"], rows),
+                  "batch": BATCH, "input_scale": {"en": "0.1 to 10, log-spaced over the steps",
+                                                  "zh": "0.1 到 10，随时间步按对数均匀增长"}},
+        table=Table([{"en": "normalization", "zh": "归一化"}, {"en": "test MSE, train mode", "zh": "测试 MSE，train 模式"},
+                     {"en": "test MSE, eval mode", "zh": "测试 MSE，eval 模式"},
+                     {"en": "eval MSE at step 1", "zh": "第 1 步的 eval MSE"},
+                     {"en": f"eval MSE at step {T}", "zh": f"第 {T} 步的 eval MSE"}], rows),
         checks=checks, finding=finding,
+        labels={"T": {"en": "T", "zh": "序列长度 T"}, "hidden": {"en": "hidden", "zh": "隐藏单元数"},
+                "input_scale": {"en": "input_scale", "zh": "输入幅度"}},
     )

@@ -74,19 +74,24 @@ def run(ctx):
     ctx.progress(1.0, "done")
 
     checks = [
-        Check("running_var after one batch = unbiased batch variance (max diff)", to_unbiased, "<", 1e-5),
-        Check("running_var after one batch differs from the biased one (max diff)", to_biased, ">", 1e-2),
-        Check("training output: biased variance = 1 (|var - 1|)", abs(out_var - 1), "<", 1e-3),
-        Check("averaged running variance / true variance, |ratio - 1|", abs(estimate / true_var - 1), "<", 0.05),
+        Check({"en": "running_var after one batch = unbiased batch variance (max diff)",
+               "zh": "一个 batch 后的 running_var = batch 的无偏方差（最大差）"}, to_unbiased, "<", 1e-5),
+        Check({"en": "running_var after one batch differs from the biased one (max diff)",
+               "zh": "一个 batch 后的 running_var 与有偏方差不同（最大差）"}, to_biased, ">", 1e-2),
+        Check({"en": "training output: biased variance = 1 (|var - 1|)", "zh": "训练时的输出：有偏方差 = 1（|var − 1|）"},
+              abs(out_var - 1), "<", 1e-3),
+        Check({"en": "averaged running variance / true variance, |ratio - 1|", "zh": "平均后的滑动方差 / 真实方差，|比值 − 1|"},
+              abs(estimate / true_var - 1), "<", 0.05),
     ]
     rows = [
-        ["true variance", round(true_var, 4)],
-        [f"average of the biased batch variances (m={M})", round(biased_avg, 4)],
-        ["expected bias factor (m-1)/m x true", round(true_var * (M - 1) / M, 4)],
-        ["PyTorch running_var, cumulative average", round(torch_avg, 4)],
-        ["one batch: max |running_var - unbiased var|", f"{to_unbiased:.1e}"],
-        ["one batch: max |running_var - biased var|", f"{to_biased:.3f}"],
-        ["training output's biased variance", round(out_var, 5)],
+        [{"en": "true variance", "zh": "真实方差"}, round(true_var, 4)],
+        [{"en": f"average of the biased batch variances (m={M})", "zh": f"batch 有偏方差的平均（m={M}）"}, round(biased_avg, 4)],
+        [{"en": "expected bias factor (m-1)/m x true", "zh": "预期的偏差：(m-1)/m × 真实方差"}, round(true_var * (M - 1) / M, 4)],
+        [{"en": "PyTorch running_var, cumulative average", "zh": "PyTorch 的 running_var（累积平均）"}, round(torch_avg, 4)],
+        [{"en": "one batch: max |running_var - unbiased var|", "zh": "一个 batch：max |running_var − 无偏方差|"},
+         f"{to_unbiased:.1e}"],
+        [{"en": "one batch: max |running_var - biased var|", "zh": "一个 batch：max |running_var − 有偏方差|"}, f"{to_biased:.3f}"],
+        [{"en": "training output's biased variance", "zh": "训练时输出的有偏方差"}, round(out_var, 5)],
     ]
     finding = {
         "en": (f"With batches of {M}, the biased batch variance averages {biased_avg:.3f} against a true "
@@ -100,6 +105,8 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "m": M, "features": FEATURES,
                   "true_std": TRUE_STD, "batches": BATCHES},
-        table=Table(["quantity", "value"], rows),
+        table=Table([{"en": "quantity", "zh": "量"}, {"en": "value", "zh": "数值"}], rows),
         checks=checks, finding=finding,
+        labels={"m": {"en": "m", "zh": "batch 大小 m"}, "features": {"en": "features", "zh": "特征数"},
+                "true_std": {"en": "true_std", "zh": "真实标准差"}, "batches": {"en": "batches", "zh": "batch 数"}},
     )

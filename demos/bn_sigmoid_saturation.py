@@ -13,6 +13,8 @@ of 4 (any value the optimizer may choose) puts units back in saturation.
 from __future__ import annotations
 
 
+ARMS = {"no BN": {"en": "no BN", "zh": "无 BN"}, "BN": {"en": "BN", "zh": "BN"}}
+
 META = {
     "id": "bn_sigmoid_saturation",
     "title": {"en": "BN and saturating sigmoids",
@@ -94,18 +96,23 @@ def run(ctx):
 
     plain, bn = results["no BN"], results["BN"]
     checks = [
-        Check("saturated sigmoid inputs at init: BN < 0.2 x no BN", bn["sat0"], "<", plain["sat0"], factor=0.2),
-        Check("first-layer gradient norm at init: BN > 3 x no BN", bn["grad0"], ">", plain["grad0"], factor=3),
-        Check("final training loss: BN < 0.7 x no BN", bn["loss"], "<", plain["loss"], factor=0.7),
+        Check({"en": "saturated sigmoid inputs at init: BN < 0.2 x no BN", "zh": "初始化时 sigmoid 输入饱和的比例：BN < 0.2 × 无 BN"},
+              bn["sat0"], "<", plain["sat0"], factor=0.2),
+        Check({"en": "first-layer gradient norm at init: BN > 3 x no BN", "zh": "初始化时第一层的梯度范数：BN > 3 × 无 BN"},
+              bn["grad0"], ">", plain["grad0"], factor=3),
+        Check({"en": "final training loss: BN < 0.7 x no BN", "zh": "最终训练损失：BN < 0.7 × 无 BN"},
+              bn["loss"], "<", plain["loss"], factor=0.7),
     ]
     if "sat_gamma" in bn:
-        checks.append(Check(f"BN net with gamma = {GAMMA:g}: saturated share > 0.1 (BN is not N(0, 1))",
+        checks.append(Check({"en": f"BN net with gamma = {GAMMA:g}: saturated share > 0.1 (BN is not N(0, 1))",
+                             "zh": f"gamma = {GAMMA:g} 的 BN 网络：饱和比例 > 0.1（BN 的输出不一定是 N(0, 1)）"},
                             bn["sat_gamma"], ">", 0.1))
-    rows = [[arm, round(r["sat0"], 3), f"{r['grad0']:.2e}", round(r["loss"], 3), round(r["acc"], 3),
+    rows = [[ARMS[arm], round(r["sat0"], 3), f"{r['grad0']:.2e}", round(r["loss"], 3), round(r["acc"], 3),
              round(r["sat_end"], 3)] for arm, r in results.items()]
     if "sat_gamma" in bn:
-        rows.append([f"BN, gamma set to {GAMMA:g}", round(bn["sat_gamma"], 3), "-", "-", "-", "-"])
-    curves = [kit.curve("training loss, mean of 10 steps", "step", "cross-entropy",
+        rows.append([{"en": f"BN, gamma set to {GAMMA:g}", "zh": f"BN，gamma 设为 {GAMMA:g}"}, round(bn["sat_gamma"], 3), "-", "-", "-", "-"])
+    curves = [kit.curve({"en": "training loss, mean of 10 steps", "zh": "训练损失（10 步均值）"},
+                        {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
                         {a: common.smooth(r["losses"]) for a, r in results.items()})]
     gamma_note = (f" The learned |gamma| averages {bn['gamma_mean']:.2f}, and with gamma = {GAMMA:g} "
                   f"{bn['sat_gamma']:.0%} of the units saturate again.") if "sat_gamma" in bn else ""
@@ -125,7 +132,10 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH,
                   "init_gain": INIT_GAIN, "steps": STEPS, "lr": LR, "batch": BATCH, "saturated": SATURATED},
-        table=Table(["net", "saturated at init", "first-layer grad at init", "final loss", "test acc",
-                     "saturated after training"], rows),
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "saturated at init", "zh": "初始化时饱和比例"},
+                     {"en": "first-layer grad at init", "zh": "初始化时第一层梯度"}, {"en": "final loss", "zh": "最终损失"},
+                     {"en": "test acc", "zh": "测试准确率"}, {"en": "saturated after training", "zh": "训练后饱和比例"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "init_gain": {"en": "init_gain", "zh": "初始化增益"},
+                "saturated": {"en": "saturated", "zh": "饱和阈值"}},
     )

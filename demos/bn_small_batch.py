@@ -93,14 +93,22 @@ def run(ctx):
         # asked for. From a sweep over seeds 0-19: BN lost at least 0.205 of test
         # accuracy from batch LARGE to SMALL (0.2 asked: a margin of 2%; now 0.15),
         # and trailed GroupNorm at batch SMALL by at least 0.08.
-        Check(f"test accuracy lost by BN from batch {LARGE} to batch {SMALL} > 0.15",
+        Check({"en": f"test accuracy lost by BN from batch {LARGE} to batch {SMALL} > 0.15",
+               "zh": f"BN 从 batch {LARGE} 降到 batch {SMALL} 损失的测试准确率 > 0.15"},
               bn_large["acc"] - bn_small["acc"], ">", 0.15),
-        Check(f"test accuracy at batch {SMALL}: GroupNorm - BN > 0.05", gn_small["acc"] - bn_small["acc"], ">", 0.05),
-        Check(f"spread of the batch mean: batch {SMALL} > 4 x batch {LARGE}", noise[SMALL], ">", noise[LARGE], factor=4),
+        Check({"en": f"test accuracy at batch {SMALL}: GroupNorm - BN > 0.05",
+               "zh": f"batch {SMALL} 时的测试准确率：GroupNorm − BN > 0.05"},
+              gn_small["acc"] - bn_small["acc"], ">", 0.05),
+        Check({"en": f"spread of the batch mean: batch {SMALL} > 4 x batch {LARGE}",
+               "zh": f"batch 均值的波动：batch {SMALL} > 4 × batch {LARGE}"}, noise[SMALL], ">", noise[LARGE], factor=4),
     ]
-    rows = [[arm, r["batch"], round(r["train_acc"], 3), round(r["acc"], 3)] for arm, r in results.items()]
-    rows.append([f"batch-mean spread / feature std, batch {SMALL}", SMALL, "-", round(noise[SMALL], 3)])
-    rows.append([f"batch-mean spread / feature std, batch {LARGE}", LARGE, "-", round(noise[LARGE], 3)])
+    arm_zh = {f"BN, batch {LARGE}": f"BN，batch {LARGE}", f"BN, batch {SMALL}": f"BN，batch {SMALL}",
+              f"GroupNorm, batch {SMALL}": f"GroupNorm，batch {SMALL}"}
+    rows = [[{"en": arm, "zh": arm_zh[arm]}, r["batch"], round(r["train_acc"], 3), round(r["acc"], 3)]
+            for arm, r in results.items()]
+    for b in (SMALL, LARGE):
+        rows.append([{"en": f"batch-mean spread / feature std, batch {b}", "zh": f"batch 均值波动 / 特征标准差，batch {b}"},
+                     b, "-", round(noise[b], 3)])
     finding = {
         "en": (f"After {STEPS} steps, BN reached {bn_large['acc']:.3f} test accuracy at batch {LARGE} but "
                f"{bn_small['acc']:.3f} at batch {SMALL}, while GroupNorm at batch {SMALL} reached "
@@ -115,6 +123,7 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "steps": STEPS, "lr": LR, "width": WIDTH,
                   "groups": GROUPS},
-        table=Table(["net", "batch", "train acc", "test acc / value"], rows),
-        checks=checks, finding=finding,
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "batch", "zh": "batch 大小"},
+                     {"en": "train acc", "zh": "训练准确率"}, {"en": "test acc / value", "zh": "测试准确率 / 数值"}], rows),
+        checks=checks, finding=finding, labels={"groups": {"en": "groups", "zh": "组数"}},
     )

@@ -25,6 +25,9 @@ from the same init, with the same batches.
 from __future__ import annotations
 
 
+ARMS = {"no BN": {"en": "no BN", "zh": "无 BN"}, "BN": {"en": "BN", "zh": "BN"},
+        "BN + noise": {"en": "BN + noise", "zh": "BN + 噪声"}}
+
 META = {
     "id": "bn_solves_ics",
     "title": {"en": "BatchNorm and internal covariate shift",
@@ -174,26 +177,39 @@ def run(ctx):
         # Trains better than no BN at all, the claim of Santurkar et al.; a
         # margin of 10% failed on a GPU's random stream (ratio 0.91), where
         # seeds 0-11 on the CPU gave 0.71-0.90, and 1.16-1.57 with BN off.
-        Check("BN + noise: final loss < no BN's", noisy["final"], "<", plain["final"]),
+        # Seeds 0-29 and 12345 on the CPU: 0.62-0.905 (seed 16; the only check
+        # of a quick demo under a 10% margin). Tried to widen it, same seeds:
+        # 60 steps (worst 0.88, but the instability check's margin falls to
+        # 8%), 100 or 120 steps (0.92, 0.95), lr 0.7 (0.83, but the
+        # instability check fails on seed 4), noise 0.2 (instability fails on
+        # 3 seeds), depth 8 (the plain net diverges on seed 5), the loss on the
+        # whole training set instead of the last 20 batches (0.91): none
+        # widens every check, so the setting and the bound stay.
+        Check({"en": "BN + noise: final loss < no BN's", "zh": "BN + 噪声：最终损失 < 无 BN 的"}, noisy["final"], "<", plain["final"]),
         # The noise (0.25; it was 0.4) and the factor 1.1 (it was 2) from a sweep
         # over seeds 0-19: with 0.4 the noisy net's loss was up to 0.97 x the
         # plain net's (margin 3%); with 0.25 at most 0.905 x, and its layer
         # inputs moved 1.26-1.89 x as much as the plain net's. Treatment off the
         # noise still shifts them: this check is about the noise, not BN.
-        Check("BN + noise: layer-input instability > 1.1 x no BN's", noisy["instability"], ">",
+        Check({"en": "BN + noise: layer-input instability > 1.1 x no BN's", "zh": "BN + 噪声：层输入分布的不稳定度 > 1.1 × 无 BN 的"},
+              noisy["instability"], ">",
               plain["instability"], factor=1.1),
         # What BN does instead: a smoother landscape along the update direction.
-        Check("effective beta-smoothness along the update (max over the run): BN < 0.85 x no BN", bn["beta"], "<",
+        Check({"en": "effective beta-smoothness along the update (max over the run): BN < 0.85 x no BN",
+               "zh": "沿更新方向的有效 beta 光滑度（全程最大值）：BN < 0.85 × 无 BN"}, bn["beta"], "<",
               plain["beta"], factor=0.85),
-        Check("the same with the noise: BN + noise < 0.85 x no BN", noisy["beta"], "<", plain["beta"], factor=0.85),
+        Check({"en": "the same with the noise: BN + noise < 0.85 x no BN", "zh": "加噪声后同样成立：BN + 噪声 < 0.85 × 无 BN"},
+              noisy["beta"], "<", plain["beta"], factor=0.85),
     ]
-    rows = [[arm, r["final"], r["instability"], r["per_layer"][-1], r["beta"]]
+    rows = [[ARMS[arm], r["final"], r["instability"], r["per_layer"][-1], r["beta"]]
             for arm, r in results.items()]
     steps = list(range(STEPS))
-    curves = [Curve("training loss, mean of 10 steps (same lr, same init)", "step", "cross-entropy", steps,
+    curves = [Curve({"en": "training loss, mean of 10 steps (same lr, same init)", "zh": "训练损失（10 步均值；学习率与初始化相同）"},
+                    {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"}, steps,
                     {arm: common.smooth(r["losses"]) for arm, r in results.items()}),
-              Curve("effective beta-smoothness along the update direction (lower: smoother)", "step",
-                    "max |grad change| / distance", list(range(0, STEPS, SMOOTH_EVERY)),
+              Curve({"en": "effective beta-smoothness along the update direction (lower: smoother)",
+                     "zh": "沿更新方向的有效 beta 光滑度（越低越光滑）"}, {"en": "step", "zh": "步数"},
+                    {"en": "max |grad change| / distance", "zh": "max |梯度变化| / 距离"}, list(range(0, STEPS, SMOOTH_EVERY)),
                     {arm: r["beta_curve"] for arm, r in results.items()}, log_y=True)]
     finding = {
         "en": (f"The noisy-BN net's layer inputs moved {noisy['instability']:.2f} (relative change per step) "
@@ -214,7 +230,13 @@ def run(ctx):
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
                   "lr": LR, "batch": BATCH, "noise_scale": NOISE_SCALE, "noise_shift": NOISE_SHIFT,
                   "probe": PROBE, "smooth_every": SMOOTH_EVERY, "smooth_t": list(SMOOTH_T)},
-        table=Table(["net", "final train loss", "instability (mean over layers)", "instability (last layer)",
-                     "beta-smoothness (max)"], rows),
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
+                     {"en": "instability (mean over layers)", "zh": "不稳定度（各层平均）"},
+                     {"en": "instability (last layer)", "zh": "不稳定度（最后一层）"},
+                     {"en": "beta-smoothness (max)", "zh": "beta 光滑度（最大值）"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "noise_scale": {"en": "noise_scale", "zh": "噪声缩放幅度"},
+                "noise_shift": {"en": "noise_shift", "zh": "噪声平移幅度"}, "probe": {"en": "probe", "zh": "探测 batch 大小"},
+                "smooth_every": {"en": "smooth_every", "zh": "光滑度测量间隔"},
+                "smooth_t": {"en": "smooth_t", "zh": "光滑度测量步长"}},
     )

@@ -64,6 +64,7 @@ def run(ctx):
     # Treatment arm: eval mode (unless switched off); control: train mode at test time.
     use_eval = ctx.treatment
     arms = {"eval mode (running stats)": use_eval, "train mode (batch stats)": False}
+    arm_zh = {"eval mode (running stats)": "eval 模式（滑动统计量）", "train mode (batch stats)": "train 模式（batch 统计量）"}
     rows = []
     measured = {}
     for arm, eval_mode in arms.items():
@@ -82,7 +83,7 @@ def run(ctx):
             xb = x_test[start:start + TEST_BATCH]
             correct += (predict(eval_mode, xb).argmax(1) == y_test[start:start + TEST_BATCH]).sum().item()
         measured[arm] = {"spread": spread, "acc": correct / len(x_test)}
-        rows.append([arm, f"{spread:.2e}", round(correct / len(x_test), 3)])
+        rows.append([{"en": arm, "zh": arm_zh[arm]}, f"{spread:.2e}", round(correct / len(x_test), 3)])
     model.eval()
     ctx.progress(0.7, "tested")
 
@@ -109,17 +110,23 @@ def run(ctx):
 
     ev, tr = measured["eval mode (running stats)"], measured["train mode (batch stats)"]
     checks = [
-        Check("eval mode: sample 0's output spread across batches", ev["spread"], "<", 1e-5),
+        Check({"en": "eval mode: sample 0's output spread across batches", "zh": "eval 模式：样本 0 的输出在不同 batch 间的波动"},
+              ev["spread"], "<", 1e-5),
         # Stated as the gap, so that the margin is relative to the 0.05 asked for.
-        Check(f"test accuracy, batches of {TEST_BATCH}: eval mode - train mode > 0.05", ev["acc"] - tr["acc"], ">",
-              0.05),
-        Check("PyTorch running_mean = 0.9 r + 0.1 batch (max diff)", torch_err, "<", 1e-5),
-        Check("PyTorch momentum=0.01 = Keras momentum=0.99 (max diff)", keras_err, "<", 1e-5),
-        Check("error of running mean: momentum 0.99 in PyTorch > 2 x momentum 0.1", mis_err, ">", est_err, factor=2),
+        Check({"en": f"test accuracy, batches of {TEST_BATCH}: eval mode - train mode > 0.05",
+               "zh": f"测试准确率，batch 大小 {TEST_BATCH}：eval 模式 − train 模式 > 0.05"}, ev["acc"] - tr["acc"], ">", 0.05),
+        Check({"en": "PyTorch running_mean = 0.9 r + 0.1 batch (max diff)", "zh": "PyTorch 的 running_mean = 0.9 r + 0.1 batch（最大差）"},
+              torch_err, "<", 1e-5),
+        Check({"en": "PyTorch momentum=0.01 = Keras momentum=0.99 (max diff)",
+               "zh": "PyTorch 的 momentum=0.01 = Keras 的 momentum=0.99（最大差）"}, keras_err, "<", 1e-5),
+        Check({"en": "error of running mean: momentum 0.99 in PyTorch > 2 x momentum 0.1",
+               "zh": "滑动均值的误差：PyTorch 中用 momentum 0.99 > 2 × momentum 0.1"}, mis_err, ">", est_err, factor=2),
     ]
-    rows.append(["running mean error, PyTorch momentum 0.1", f"{est_err:.3f}", "-"])
-    rows.append(["running mean error, momentum 0.99 copied from Keras", f"{mis_err:.3f}", "-"])
-    rows.append(["error of the last batch's mean alone", f"{last_err:.3f}", "-"])
+    rows.append([{"en": "running mean error, PyTorch momentum 0.1", "zh": "滑动均值误差，PyTorch momentum 0.1"},
+                 f"{est_err:.3f}", "-"])
+    rows.append([{"en": "running mean error, momentum 0.99 copied from Keras", "zh": "滑动均值误差，照搬 Keras 的 momentum 0.99"},
+                 f"{mis_err:.3f}", "-"])
+    rows.append([{"en": "error of the last batch's mean alone", "zh": "只用最后一个 batch 均值的误差"}, f"{last_err:.3f}", "-"])
     finding = {
         "en": (f"In eval mode a test sample's output does not depend on its batch (spread {ev['spread']:.1e}) "
                f"and accuracy on batches of {TEST_BATCH} is {ev['acc']:.3f}; testing in train mode makes the "
@@ -136,6 +143,10 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "test_batch": TEST_BATCH,
                   "train_steps": TRAIN_STEPS, "lr": LR, "batch": BATCH, "ema_batches": EMA_BATCHES},
-        table=Table(["test mode / estimate", "output spread across batches / error", "test acc"], rows),
+        table=Table([{"en": "test mode / estimate", "zh": "测试模式 / 估计"},
+                     {"en": "output spread across batches / error", "zh": "输出在 batch 间的波动 / 误差"},
+                     {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding,
+        labels={"test_batch": {"en": "test_batch", "zh": "测试 batch 大小"}, "train_steps": {"en": "train_steps", "zh": "训练步数"},
+                "ema_batches": {"en": "ema_batches", "zh": "滑动平均 batch 数"}},
     )

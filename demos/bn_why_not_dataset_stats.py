@@ -17,6 +17,9 @@ batch noise regularizes, is a real but secondary effect, Luo et al. 2019.)
 
 from __future__ import annotations
 
+ARMS = {"dataset stats, constant": {"en": "dataset stats, constant", "zh": "数据集统计量（固定）"},
+        "batch stats in the graph (BN)": {"en": "batch stats in the graph (BN)", "zh": "batch 统计量参与计算图（BN）"}}
+
 META = {
     "id": "bn_why_not_dataset_stats",
     "title": {"en": "Why batch statistics, not whole-dataset statistics",
@@ -85,17 +88,21 @@ def run(ctx):
 
     const, bn = results["dataset stats, constant"], results["batch stats in the graph (BN)"]
     checks = [
-        Check("bias drift with constant dataset stats > 20 x with BN", const["drift"][-1], ">",
+        Check({"en": "bias drift with constant dataset stats > 20 x with BN", "zh": "用固定的数据集统计量时的偏置漂移 > 20 × 用 BN 时"},
+              const["drift"][-1], ">",
               bn["drift"][-1], factor=20),
         # 1.5 (it was 1.6) from a sweep over seeds 0-19: the ratio was 1.71-2.11.
-        Check("constant dataset stats: bias drift keeps growing (last / halfway > 1.5)",
+        Check({"en": "constant dataset stats: bias drift keeps growing (last / halfway > 1.5)",
+               "zh": "固定的数据集统计量：偏置漂移持续增大（最终 / 中途 > 1.5）"},
               const["drift"][-1] / const["drift"][STEPS // 2 - 1], ">", 1.5),
     ]
-    rows = [[arm, round(r["loss_start"], 3), round(r["loss_end"], 3), round(r["drift"][-1], 3),
+    rows = [[ARMS[arm], round(r["loss_start"], 3), round(r["loss_end"], 3), round(r["drift"][-1], 3),
              int(r["examples_per_step"])] for arm, r in results.items()]
     steps = [float(i) for i in range(STEPS)]
-    curves = [kit.curve("|b - b_0|: bias drift", "step", "drift", {a: r["drift"] for a, r in results.items()}, x=steps),
-              kit.curve("training loss", "step", "MSE", {a: r["losses"] for a, r in results.items()}, x=steps)]
+    curves = [kit.curve({"en": "|b - b_0|: bias drift", "zh": "|b − b_0|：偏置漂移"}, {"en": "step", "zh": "步数"},
+                        {"en": "drift", "zh": "漂移"}, {a: r["drift"] for a, r in results.items()}, x=steps),
+              kit.curve({"en": "training loss", "zh": "训练损失"}, {"en": "step", "zh": "步数"}, {"en": "MSE", "zh": "MSE"},
+                        {a: r["losses"] for a, r in results.items()}, x=steps)]
     finding = {
         "en": (f"With exact whole-dataset statistics treated as constants, the bias drifted by "
                f"{const['drift'][-1]:.2f} in {STEPS} steps and was still growing, while the final loss, "
@@ -114,7 +121,10 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "n": N, "dim": DIM, "units": UNITS,
                   "batch": BATCH, "steps": STEPS, "lr": LR, "target_mean": TARGET_MEAN},
-        table=Table(["normalization statistics", "loss, first 10 steps", "loss, last 10 steps", "bias drift",
-                     "examples per step"], rows),
+        table=Table([{"en": "normalization statistics", "zh": "归一化统计量"}, {"en": "loss, first 10 steps", "zh": "损失，前 10 步"},
+                     {"en": "loss, last 10 steps", "zh": "损失，后 10 步"}, {"en": "bias drift", "zh": "偏置漂移"},
+                     {"en": "examples per step", "zh": "每步样本数"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "n": {"en": "n", "zh": "样本数"}, "units": {"en": "units", "zh": "单元数"},
+                "target_mean": {"en": "target_mean", "zh": "目标均值"}},
     )

@@ -106,17 +106,25 @@ def run(ctx: DemoContext) -> DemoResult:
     p, w = arms["plain (control)"], arms["class-weighted loss"]
     la = arms["logit adjustment"]
     checks = [
-        Check("minority recall: weighted > plain + 0.3", w["minority recall"], ">", p["minority recall"] + 0.3),
-        Check("balanced accuracy: weighted > plain + 0.05", w["balanced accuracy"], ">", p["balanced accuracy"] + 0.05),
+        Check({"en": "minority recall: weighted > plain + 0.3", "zh": "少数类召回率：加权 > 不加权 + 0.3"},
+              w["minority recall"], ">", p["minority recall"] + 0.3),
+        Check({"en": "balanced accuracy: weighted > plain + 0.05", "zh": "平衡准确率：加权 > 不加权 + 0.05"},
+              w["balanced accuracy"], ">", p["balanced accuracy"] + 0.05),
         # The costs stated as drops, so that a margin is relative to the drop asked
         # for (as "weighted < plain - 0.05" the margins were 8-9%, relative to ~0.94).
-        Check("cost: majority recall, plain - weighted > 0.05", p["majority recall"] - w["majority recall"], ">", 0.05),
-        Check("cost: accuracy on the imbalanced test set, plain - weighted > 0.03",
+        Check({"en": "cost: majority recall, plain - weighted > 0.05", "zh": "代价：多数类召回率，不加权 − 加权 > 0.05"},
+              p["majority recall"] - w["majority recall"], ">", 0.05),
+        Check({"en": "cost: accuracy on the imbalanced test set, plain - weighted > 0.03",
+               "zh": "代价：不平衡测试集上的准确率，不加权 − 加权 > 0.03"},
               p["accuracy"] - w["accuracy"], ">", 0.03),
-        Check("logit adjustment: minority recall > plain + 0.3", la["minority recall"], ">", p["minority recall"] + 0.3),
+        Check({"en": "logit adjustment: minority recall > plain + 0.3", "zh": "logit 调整：少数类召回率 > 不加权 + 0.3"},
+              la["minority recall"], ">", p["minority recall"] + 0.3),
     ]
     cols = ["arm", "minority recall", "majority recall", "accuracy", "balanced accuracy"]
-    rows = [[name] + [round(m[c], 4) for c in cols[1:]] for name, m in arms.items()]
+    cols_zh = {"arm": "组别", "minority recall": "少数类召回率", "majority recall": "多数类召回率", "accuracy": "准确率",
+               "balanced accuracy": "平衡准确率"}
+    arms_zh = {"plain (control)": "不加权（对照）", "class-weighted loss": "按类别加权的损失", "logit adjustment": "logit 调整"}
+    rows = [[{"en": name, "zh": arms_zh[name]}] + [round(m[c], 4) for c in cols[1:]] for name, m in arms.items()]
     finding = {
         "en": (f"With {prior:.1%} minority examples, plain training finds {p['minority recall']:.0%} of the minority "
                f"class; class weights raise that to {w['minority recall']:.0%} (balanced accuracy "
@@ -134,9 +142,12 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"n_train": N_TRAIN, "n_test": N_TEST, "minority_share": MINORITY, "separation": SEPARATION,
                   "class_weight": weight, "steps": STEPS, "lr": LR, "treatment": ctx.treatment},
-        table=Table(cols, rows),
+        table=Table([{"en": c, "zh": cols_zh[c]} for c in cols], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Training loss", "step", "loss", [float(i) for i in range(STEPS)],
-                      {"plain": plain_losses, "class-weighted": weighted_losses})],
+        curves=[Curve({"en": "Training loss", "zh": "训练损失"}, {"en": "step", "zh": "步数"}, {"en": "loss", "zh": "损失"},
+                      [float(i) for i in range(STEPS)], {"plain": plain_losses, "class-weighted": weighted_losses})],
+        labels={"minority_share": {"en": "minority_share", "zh": "少数类占比"},
+                "separation": {"en": "separation", "zh": "类均值间距"}, "class_weight": {"en": "class_weight", "zh": "类别权重"},
+                "plain": {"en": "plain", "zh": "不加权"}, "class-weighted": {"en": "class-weighted", "zh": "按类别加权"}},
     )

@@ -18,6 +18,10 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+ARMS = {"none (control)": {"en": "none (control)", "zh": "不增强（对照）"},
+        "shift (label-preserving)": {"en": "shift (label-preserving)", "zh": "平移（不改变标签）"},
+        "shift + flip (label-changing)": {"en": "shift + flip (label-changing)", "zh": "平移 + 翻转（改变标签）"}}
+
 META = {
     "id": "gen_data_augmentation",
     "title": {"en": "Augmentation: label-preserving shifts vs label-changing flips",
@@ -133,14 +137,15 @@ def run(ctx: DemoContext) -> DemoResult:
         mirror = (pred == (y_test ^ 1)).float().mean().item()
         acc[name] = test_acc
         curves[name] = curve
-        rows.append([name, round(train_acc, 4), round(test_acc, 4), round(mirror, 4)])
+        rows.append([ARMS[name], round(train_acc, 4), round(test_acc, 4), round(mirror, 4)])
     ctx.progress(1.0, "done")
 
     a0, a1, a2 = acc.values()
     mirror_flip = rows[2][3]
     checks = [
-        Check("test accuracy: shift augmentation > none + 0.15", a1, ">", a0 + 0.15),
-        Check("test accuracy: shift + flip < shift - 0.2", a2, "<", a1 - 0.2),
+        Check({"en": "test accuracy: shift augmentation > none + 0.15", "zh": "测试准确率：平移增强 > 不增强 + 0.15"},
+              a1, ">", a0 + 0.15),
+        Check({"en": "test accuracy: shift + flip < shift - 0.2", "zh": "测试准确率：平移 + 翻转 < 平移 − 0.2"}, a2, "<", a1 - 0.2),
     ]
     finding = {
         "en": (f"Trained on centred letters and tested anywhere on the canvas, the MLP scores {a0:.1%} without "
@@ -154,9 +159,12 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"canvas": CANVAS, "letters": list(LETTERS), "per_class": PER_CLASS, "n_test": N_TEST,
                   "noise": NOISE, "steps": STEPS, "lr": LR, "treatment": ctx.treatment},
-        table=Table(["augmentation", "train accuracy", "test accuracy", "read as mirror letter"], rows),
+        table=Table([{"en": "augmentation", "zh": "数据增强"}, {"en": "train accuracy", "zh": "训练准确率"},
+                     {"en": "test accuracy", "zh": "测试准确率"}, {"en": "read as mirror letter", "zh": "被认成镜像字母"}], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Test accuracy (letters anywhere)", "step", "accuracy",
-                      [float(s) for s in range(10, STEPS + 1, 10)], curves)],
+        curves=[Curve({"en": "Test accuracy (letters anywhere)", "zh": "测试准确率（字母位置任意）"}, {"en": "step", "zh": "步数"},
+                      {"en": "accuracy", "zh": "准确率"}, [float(s) for s in range(10, STEPS + 1, 10)], curves)],
+        labels={**ARMS, "canvas": {"en": "canvas", "zh": "画布边长"}, "letters": {"en": "letters", "zh": "字母"},
+                "per_class": {"en": "per_class", "zh": "每类训练图数"}, "noise": {"en": "noise", "zh": "噪声标准差"}},
     )

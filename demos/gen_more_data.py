@@ -86,9 +86,11 @@ def run(ctx: DemoContext) -> DemoResult:
 
     gap_small, gap_large = test_err[0] - train_err[0], test_err[-1] - train_err[-1]
     checks = [
-        Check(f"test error with {SIZES[-1]} examples < 0.6 x test error with {SIZES[0]}",
+        Check({"en": f"test error with {SIZES[-1]} examples < 0.6 x test error with {SIZES[0]}",
+               "zh": f"{SIZES[-1]} 个样本时的测试误差 < 0.6 × {SIZES[0]} 个样本时的测试误差"},
               test_err[-1], "<", test_err[0], factor=0.6),
-        Check(f"train/test gap with {SIZES[-1]} examples < 0.5 x gap with {SIZES[0]}",
+        Check({"en": f"train/test gap with {SIZES[-1]} examples < 0.5 x gap with {SIZES[0]}",
+               "zh": f"{SIZES[-1]} 个样本时训练与测试的差距 < 0.5 × {SIZES[0]} 个样本时的差距"},
               gap_large, "<", gap_small, factor=0.5),
     ]
     finding = {
@@ -103,9 +105,14 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"dim": DIM, "sizes": SIZES, "n_test": N_TEST, "hidden": HIDDEN, "steps": STEPS, "lr": LR,
                   "treatment": ctx.treatment},
-        table=Table(["nominal size", "trained on", "train error", "test error", "gap"], rows),
+        table=Table([{"en": "nominal size", "zh": "名义样本数"}, {"en": "trained on", "zh": "实际训练样本数"},
+                     {"en": "train error", "zh": "训练误差"}, {"en": "test error", "zh": "测试误差"}, {"en": "gap", "zh": "差距"}],
+                    rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Learning curve", "training examples", "error",
+        labels={"sizes": {"en": "sizes", "zh": "训练集大小"}, "hidden": {"en": "hidden", "zh": "隐藏单元数"},
+                "train": {"en": "train", "zh": "训练"}, "test": {"en": "test", "zh": "测试"}},
+        curves=[Curve({"en": "Learning curve", "zh": "学习曲线"}, {"en": "training examples", "zh": "训练样本数"},
+                      {"en": "error", "zh": "误差"},
                       [float(s) for s in SIZES], {"train": train_err, "test": test_err})],
     )

@@ -17,6 +17,10 @@ from torch import nn
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+ARMS = {"control: MLP": {"en": "control: MLP", "zh": "对照组：MLP"},
+        "treatment: CNN": {"en": "treatment: CNN", "zh": "处理组：CNN"},
+        "treatment off: MLP": {"en": "treatment off: MLP", "zh": "处理关闭：MLP"}}
+
 META = {
     "id": "gen_suitable_architecture",
     "title": {"en": "Inductive bias: a small CNN vs an MLP on shifted shapes",
@@ -102,16 +106,17 @@ def run(ctx: DemoContext) -> DemoResult:
                 test_acc.append(_accuracy(net, x_test, y_test))
         params = sum(p.numel() for p in net.parameters())
         tr, te = _accuracy(net, x, y), _accuracy(net, x_test, y_test)
-        rows.append([name, params, round(tr, 4), round(te, 4)])
+        rows.append([ARMS[name], params, round(tr, 4), round(te, 4)])
         curves[name] = test_acc
         results.append((params, tr, te))
     ctx.progress(1.0, "done")
 
     (p_mlp, tr_mlp, te_mlp), (p_cnn, tr_cnn, te_cnn) = results
     checks = [
-        Check("test accuracy at unseen positions: treatment > 0.9", te_cnn, ">", 0.9),
-        Check("test accuracy: treatment > control + 0.2", te_cnn, ">", te_mlp + 0.2),
-        Check("parameters: treatment < 0.2 x control", p_cnn, "<", p_mlp, factor=0.2),
+        Check({"en": "test accuracy at unseen positions: treatment > 0.9", "zh": "未见过位置上的测试准确率：处理组 > 0.9"},
+              te_cnn, ">", 0.9),
+        Check({"en": "test accuracy: treatment > control + 0.2", "zh": "测试准确率：处理组 > 对照组 + 0.2"}, te_cnn, ">", te_mlp + 0.2),
+        Check({"en": "parameters: treatment < 0.2 x control", "zh": "参数数：处理组 < 0.2 × 对照组"}, p_cnn, "<", p_mlp, factor=0.2),
     ]
     treated = "CNN" if ctx.treatment else "MLP"
     finding = {
@@ -125,10 +130,16 @@ def run(ctx: DemoContext) -> DemoResult:
     }
     return DemoResult(
         settings={"size": SIZE, "n_train": N_TRAIN, "n_test": N_TEST, "noise": NOISE, "steps": STEPS, "lr": LR,
-                  "train_columns": "0-7", "test_columns": "6-13", "treatment": ctx.treatment},
-        table=Table(["arm", "parameters", "train accuracy", "test accuracy (shifted)"], rows),
+                  "train_columns": {"en": "0-7", "zh": "0-7"}, "test_columns": {"en": "6-13", "zh": "6-13"},
+                  "treatment": ctx.treatment},
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "parameters", "zh": "参数数"}, {"en": "train accuracy", "zh": "训练准确率"},
+                     {"en": "test accuracy (shifted)", "zh": "测试准确率（平移后）"}], rows),
         checks=checks,
         finding=finding,
-        curves=[Curve("Test accuracy at unseen positions", "step", "accuracy",
+        labels={**ARMS, "size": {"en": "size", "zh": "图像边长"}, "noise": {"en": "noise", "zh": "噪声标准差"},
+                "train_columns": {"en": "train_columns", "zh": "训练图案所在列"},
+                "test_columns": {"en": "test_columns", "zh": "测试图案所在列"}},
+        curves=[Curve({"en": "Test accuracy at unseen positions", "zh": "未见过位置上的测试准确率"}, {"en": "step", "zh": "步数"},
+                      {"en": "accuracy", "zh": "准确率"},
                       [float(s) for s in range(5, STEPS + 1, 5)], curves)],
     )

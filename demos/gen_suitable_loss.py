@@ -86,14 +86,20 @@ def run(ctx: DemoContext) -> DemoResult:
     ctx.progress(1.0, "done")
 
     checks = [
-        Check("|d loss/d logit| when confidently wrong: treatment > 50 x control",
+        Check({"en": "|d loss/d logit| when confidently wrong: treatment > 50 x control",
+               "zh": "自信地预测错误时的 |d 损失/d logit|：处理组 > 50 × 对照组"},
               grads["treatment"], ">", grads["control"], factor=50),
         # As an error rate, so that the margin is relative to the 5% allowed.
-        Check(f"error after {STEPS} steps from a wrong start: treatment < 0.05", 1 - final["treatment"], "<", 0.05),
-        Check("accuracy after training: treatment > control + 0.3", final["treatment"], ">", final["control"] + 0.3),
+        Check({"en": f"error after {STEPS} steps from a wrong start: treatment < 0.05",
+               "zh": f"从错误的起点训练 {STEPS} 步后的错误率：处理组 < 0.05"}, 1 - final["treatment"], "<", 0.05),
+        Check({"en": "accuracy after training: treatment > control + 0.3", "zh": "训练后的准确率：处理组 > 对照组 + 0.3"},
+              final["treatment"], ">", final["control"] + 0.3),
     ]
-    rows = [["control", control, round(grads["control"], 6), round(final["control"], 4)],
-            ["treatment", treated, round(grads["treatment"], 6), round(final["treatment"], 4)]]
+    arm_zh, loss_zh = {"control": "对照组", "treatment": "处理组"}, {"MSE": "MSE", "cross-entropy": "交叉熵"}
+    rows = [[{"en": arm, "zh": arm_zh[arm]}, {"en": name, "zh": loss_zh[name]}, round(grads[arm], 6), round(final[arm], 4)]
+            for arm, name in (("control", control), ("treatment", treated))]
+    labels = {f"{arm}: {name}": {"en": f"{arm}: {name}", "zh": f"{arm_zh[arm]}：{loss_zh[name]}"}
+              for arm, name in (("control", control), ("treatment", treated))}
     finding = {
         "en": (f"At logit {WRONG_LOGIT:g} with true label 1, the gradient on the logit is {grads['treatment']:.3f} "
                f"with {treated} and {grads['control']:.4f} with {control}: MSE through a sigmoid multiplies by "
@@ -108,10 +114,16 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"dim": DIM, "n": N, "wrong_logit": WRONG_LOGIT, "init_scale": INIT_SCALE, "steps": STEPS,
                   "lr": LR, "treatment": ctx.treatment},
-        table=Table(["arm", "loss", "|d loss/d logit| when wrong", "final accuracy"], rows),
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "loss", "zh": "损失函数"},
+                     {"en": "|d loss/d logit| when wrong", "zh": "预测错误时的 |d 损失/d logit|"},
+                     {"en": "final accuracy", "zh": "最终准确率"}], rows),
+        labels={**labels, "n": {"en": "n", "zh": "样本数"}, "wrong_logit": {"en": "wrong_logit", "zh": "错误预测的 logit"},
+                "init_scale": {"en": "init_scale", "zh": "初始化幅度"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("Training accuracy from a confidently wrong start", "step", "accuracy",
+        curves=[Curve({"en": "Training accuracy from a confidently wrong start", "zh": "从自信的错误起点开始的训练准确率"},
+                      {"en": "step", "zh": "步数"}, {"en": "accuracy", "zh": "准确率"},
                       [float(s) for s in range(STEPS)], curves_acc),
-                Curve("Training loss", "step", "loss", [float(s) for s in range(STEPS)], curves_loss)],
+                Curve({"en": "Training loss", "zh": "训练损失"}, {"en": "step", "zh": "步数"}, {"en": "loss", "zh": "损失"},
+                      [float(s) for s in range(STEPS)], curves_loss)],
     )

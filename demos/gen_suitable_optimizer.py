@@ -23,6 +23,9 @@ import torch
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+METHODS = {"GD": {"en": "GD", "zh": "梯度下降"}, "momentum": {"en": "momentum", "zh": "动量法"},
+           "Adam": {"en": "Adam", "zh": "Adam"}}
+
 META = {
     "id": "gen_suitable_optimizer",
     "title": {"en": "Optimizers on an ill-conditioned problem, and what they converge to",
@@ -109,7 +112,8 @@ def run(ctx: DemoContext) -> DemoResult:
         for label, lr in grid:
             _, losses = _train(x, y, method, lr, STEPS)
             rel = [lo / loss0 for lo in losses]
-            rows.append([f"ill-conditioned: {method}", label, f"{rel[-1]:.2e}", ""])
+            rows.append([{"en": f"ill-conditioned: {method}", "zh": f"病态问题：{METHODS[method]['zh']}"},
+                         {"en": label, "zh": label}, f"{rel[-1]:.2e}", ""])
             if arm not in best or rel[-1] < best[arm][-1]:
                 best[arm] = rel
 
@@ -130,7 +134,7 @@ def run(ctx: DemoContext) -> DemoResult:
         train_rel = losses[-1] / (yo ** 2).mean().item()
         test_rel = ((((xt @ w.unsqueeze(-1)).squeeze(-1) - yt) ** 2).mean(1) / (yt ** 2).mean(1))
         results[arm] = (train_rel, test_rel)
-        rows.append([f"over-parameterized: {method}", f"{lr:.3g}", f"{train_rel:.2e}",
+        rows.append([{"en": f"over-parameterized: {method}", "zh": f"过参数化问题：{METHODS[method]['zh']}"}, f"{lr:.3g}", f"{train_rel:.2e}",
                      round(test_rel.mean().item(), 4)])
     ctx.progress(1.0, "done")
 
@@ -139,10 +143,14 @@ def run(ctx: DemoContext) -> DemoResult:
     gd_te, ad_te = gd_tests.mean().item(), ad_tests.mean().item()
     worse = int((ad_tests > gd_tests).sum())
     checks = [
-        Check("ill-conditioned: best momentum loss < 1e-3 x best GD loss", mom, "<", gd, factor=1e-3),
-        Check("ill-conditioned: best Adam loss < 1e-3 x best GD loss", adam, "<", gd, factor=1e-3),
-        Check("over-parameterized: both interpolate (Adam train loss < 1e-4 x initial)", ad_tr, "<", 1e-4),
-        Check("over-parameterized: mean Adam test error > 1.05 x GD's", ad_te, ">", gd_te, factor=1.05),
+        Check({"en": "ill-conditioned: best momentum loss < 1e-3 x best GD loss",
+               "zh": "病态问题：动量法的最佳损失 < 1e-3 × 梯度下降的最佳损失"}, mom, "<", gd, factor=1e-3),
+        Check({"en": "ill-conditioned: best Adam loss < 1e-3 x best GD loss",
+               "zh": "病态问题：Adam 的最佳损失 < 1e-3 × 梯度下降的最佳损失"}, adam, "<", gd, factor=1e-3),
+        Check({"en": "over-parameterized: both interpolate (Adam train loss < 1e-4 x initial)",
+               "zh": "过参数化问题：两者都能插值训练数据（Adam 训练损失 < 1e-4 × 初始值）"}, ad_tr, "<", 1e-4),
+        Check({"en": "over-parameterized: mean Adam test error > 1.05 x GD's",
+               "zh": "过参数化问题：Adam 的平均测试误差 > 1.05 × 梯度下降的"}, ad_te, ">", gd_te, factor=1.05),
     ]
     finding = {
         "en": (f"With condition number {kappa:.0f}, after {STEPS} steps at its best learning rate plain GD is at "
@@ -162,11 +170,17 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"n": N, "dim": DIM, "condition_number": round(kappa, 1), "steps": STEPS, "beta": BETA,
                   "op_problems": OP_PROBLEMS, "op_n": OP_N, "op_dim": OP_DIM, "op_steps": OP_STEPS, "treatment": ctx.treatment},
-        table=Table(["problem: optimizer", "learning rate", "final train loss (relative)",
-                     f"test error (relative, mean of {OP_PROBLEMS})"],
+        table=Table([{"en": "problem: optimizer", "zh": "问题：优化器"}, {"en": "learning rate", "zh": "学习率"},
+                     {"en": "final train loss (relative)", "zh": "最终训练损失（相对值）"},
+                     {"en": f"test error (relative, mean of {OP_PROBLEMS})", "zh": f"测试误差（相对值，{OP_PROBLEMS} 个问题的平均）"}],
                     rows),
+        labels={**METHODS, "n": {"en": "n", "zh": "样本数"}, "condition_number": {"en": "condition_number", "zh": "条件数"},
+                "beta": {"en": "beta", "zh": "动量系数 beta"}, "op_problems": {"en": "op_problems", "zh": "过参数化问题数"},
+                "op_n": {"en": "op_n", "zh": "过参数化样本数"}, "op_dim": {"en": "op_dim", "zh": "过参数化维度"},
+                "op_steps": {"en": "op_steps", "zh": "过参数化训练步数"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("Ill-conditioned least squares, best learning rate each", "step", "loss / initial loss",
+        curves=[Curve({"en": "Ill-conditioned least squares, best learning rate each", "zh": "病态最小二乘，各自取最佳学习率"},
+                      {"en": "step", "zh": "步数"}, {"en": "loss / initial loss", "zh": "损失 / 初始损失"},
                       [float(s) for s in range(STEPS + 1)], best, log_y=True)],
     )

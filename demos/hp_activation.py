@@ -64,6 +64,8 @@ def run(ctx: DemoContext) -> DemoResult:
     y = (x @ torch.randn(WIDTH, CLASSES, generator=g)).argmax(1)
     t_act = "ReLU" if ctx.treatment else "sigmoid"
     arms = {"control: sigmoid": "sigmoid", f"treatment: {t_act}": t_act, "for reference: tanh": "tanh"}
+    arm_zh = {"control: sigmoid": "对照组：sigmoid", f"treatment: {t_act}": f"处理组：{t_act}",
+              "for reference: tanh": "参照：tanh"}
     grads, rows = {}, []
     for i, (name, act) in enumerate(arms.items()):
         ctx.progress(i / len(arms), name)
@@ -72,7 +74,7 @@ def run(ctx: DemoContext) -> DemoResult:
         nn.functional.cross_entropy(net(x), y).backward()
         gr = [m.weight.grad.norm().item() for m in net if isinstance(m, nn.Linear)][:DEPTH]
         grads[name] = gr
-        rows.append([name, f"{gr[0]:.3g}", f"{gr[-1]:.3g}", f"{gr[0] / gr[-1]:.3g}"])
+        rows.append([{"en": name, "zh": arm_zh[name]}, f"{gr[0]:.3g}", f"{gr[-1]:.3g}", f"{gr[0] / gr[-1]:.3g}"])
     ctx.progress(1.0, "done")
 
     c_name, t_name, r_name = arms
@@ -80,8 +82,10 @@ def run(ctx: DemoContext) -> DemoResult:
     t_ratio = grads[t_name][0] / grads[t_name][-1]
     r_ratio = grads[r_name][0] / grads[r_name][-1]
     checks = [
-        Check(f"sigmoid: gradient norm layer 1 / layer {DEPTH} < 1e-6 (vanishes)", c_ratio, "<", 1e-6),
-        Check(f"treatment: gradient norm layer 1 / layer {DEPTH} > 0.1", t_ratio, ">", 0.1),
+        Check({"en": f"sigmoid: gradient norm layer 1 / layer {DEPTH} < 1e-6 (vanishes)",
+               "zh": f"sigmoid：第 1 层 / 第 {DEPTH} 层的梯度范数 < 1e-6（梯度消失）"}, c_ratio, "<", 1e-6),
+        Check({"en": f"treatment: gradient norm layer 1 / layer {DEPTH} > 0.1", "zh": f"处理组：第 1 层 / 第 {DEPTH} 层的梯度范数 > 0.1"},
+              t_ratio, ">", 0.1),
     ]
     finding = {
         "en": (f"At initialization the first layer of the {DEPTH}-layer sigmoid network gets {c_ratio:.1e} of the "
@@ -95,9 +99,13 @@ def run(ctx: DemoContext) -> DemoResult:
     }
     return DemoResult(
         settings={"depth": DEPTH, "width": WIDTH, "batch": BATCH, "classes": CLASSES, "treatment": ctx.treatment},
-        table=Table(["arm", "grad norm layer 1", f"grad norm layer {DEPTH}", f"ratio 1/{DEPTH}"], rows),
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "grad norm layer 1", "zh": "第 1 层梯度范数"},
+                     {"en": f"grad norm layer {DEPTH}", "zh": f"第 {DEPTH} 层梯度范数"}, {"en": f"ratio 1/{DEPTH}", "zh": f"比值 1/{DEPTH}"}],
+                    rows),
+        labels={**{k: {"en": k, "zh": v} for k, v in arm_zh.items()}, "classes": {"en": "classes", "zh": "类别数"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("Gradient norm per layer at initialization", "layer", "||dL/dW||",
+        curves=[Curve({"en": "Gradient norm per layer at initialization", "zh": "初始化时各层的梯度范数"}, {"en": "layer", "zh": "层"},
+                      {"en": "||dL/dW||", "zh": "||dL/dW||"},
                       [float(i) for i in range(1, DEPTH + 1)], grads, log_y=True)],
     )

@@ -18,6 +18,9 @@ import torch
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+ARMS = {"same lr (control)": {"en": "same lr (control)", "zh": "学习率不变（对照）"},
+        "linear scaling (treatment)": {"en": "linear scaling (treatment)", "zh": "线性缩放（处理）"}}
+
 META = {
     "id": "hp_batch_size",
     "title": {"en": "Batch size and the linear scaling rule, and where it breaks",
@@ -83,7 +86,8 @@ def run(ctx: DemoContext) -> DemoResult:
                         ("linear scaling (treatment)", base * b / BATCHES[0] if ctx.treatment else base)):
             loss = excess(_sgd(x, y, b, lr, order))
             results[arm].append(loss)
-            rows.append([arm, b, f"{lr * lip:.3g}/L", EPOCHS * N // b, f"{loss:.3e}"])
+            rate = f"{lr * lip:.3g}/L"
+            rows.append([ARMS[arm], b, {"en": rate, "zh": rate}, EPOCHS * N // b, f"{loss:.3e}"])
     ctx.progress(1.0, "done")
 
     same, scaled = results["same lr (control)"], results["linear scaling (treatment)"]
@@ -91,9 +95,12 @@ def run(ctx: DemoContext) -> DemoResult:
     checks = [
         # Factor 6 (it was 4) from a sweep over seeds 0-19: linear scaling left
         # 1.2-4.8 x batch 8's excess loss at batch 512, the same lr 67-280 x more.
-        Check("linear scaling: excess loss at batch 512 < 6 x at batch 8", scaled[i512], "<", scaled[0], factor=6),
-        Check("same lr: excess loss at batch 512 > 10 x linear scaling's", same[i512], ">", scaled[i512], factor=10),
-        Check("linear scaling at batch 1024 (lr past 2/L): excess loss > initial (breaks)",
+        Check({"en": "linear scaling: excess loss at batch 512 < 6 x at batch 8", "zh": "线性缩放：batch 512 时的超额损失 < 6 × batch 8 时"},
+              scaled[i512], "<", scaled[0], factor=6),
+        Check({"en": "same lr: excess loss at batch 512 > 10 x linear scaling's", "zh": "学习率不变：batch 512 时的超额损失 > 10 × 线性缩放的"},
+              same[i512], ">", scaled[i512], factor=10),
+        Check({"en": "linear scaling at batch 1024 (lr past 2/L): excess loss > initial (breaks)",
+               "zh": "batch 1024 时线性缩放（学习率超过 2/L）：超额损失 > 初始值（失效）"},
               scaled[-1], ">", initial),
     ]
     finding = {
@@ -109,12 +116,19 @@ def run(ctx: DemoContext) -> DemoResult:
                f"损失变成 {scaled[-1]:.2e}：这个规则只在临界批大小以内成立（大批量还可能泛化更差，Keskar 等 2017）。"),
     }
     return DemoResult(
-        settings={"n": N, "dim": DIM, "noise": NOISE, "epochs": EPOCHS, "base_lr": f"{BASE_LR}/L at batch 8",
+        settings={"n": N, "dim": DIM, "noise": NOISE, "epochs": EPOCHS,
+                  "base_lr": {"en": f"{BASE_LR}/L at batch 8", "zh": f"batch 8 时为 {BASE_LR}/L"},
                   "L": round(lip, 5), "treatment": ctx.treatment},
-        table=Table(["arm", "batch size", "learning rate", "steps", "excess loss"], rows),
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "batch size", "zh": "batch 大小"}, {"en": "learning rate", "zh": "学习率"},
+                     {"en": "steps", "zh": "步数"}, {"en": "excess loss", "zh": "超额损失"}], rows),
+        labels={**ARMS, "n": {"en": "n", "zh": "样本数"}, "noise": {"en": "noise", "zh": "噪声标准差"},
+                "epochs": {"en": "epochs", "zh": "轮数"}, "base_lr": {"en": "base_lr", "zh": "基础学习率"},
+                "L": {"en": "L", "zh": "平滑常数 L"}, "same lr": {"en": "same lr", "zh": "学习率不变"},
+                "linear scaling": {"en": "linear scaling", "zh": "线性缩放"}},
         checks=checks,
         finding=finding,
-        curves=[Curve(f"Excess loss after {EPOCHS} epochs", "log2 batch size", "loss - optimum",
+        curves=[Curve({"en": f"Excess loss after {EPOCHS} epochs", "zh": f"{EPOCHS} 轮后的超额损失"},
+                      {"en": "log2 batch size", "zh": "log2 batch 大小"}, {"en": "loss - optimum", "zh": "损失 − 最优值"},
                       [math.log2(b) for b in BATCHES],
                       {"same lr": same, "linear scaling": [min(v, 1e30) for v in scaled]}, log_y=True)],
     )

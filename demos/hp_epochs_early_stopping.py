@@ -152,24 +152,31 @@ def run(ctx: DemoContext) -> DemoResult:
     dd_first, dd_peak = dd[b["first_min"]], dd[b["peak"]]
     checks = [
         # Stated as the gain, 0.03 (it was "< final - 0.05"): seed 23 gained 0.048.
-        Check("label noise: test error gained by the early stop > 0.03", final_test - es_test, ">", 0.03),
-        Check("label noise: final training error < 0.05 (the flipped labels are memorised)",
+        Check({"en": "label noise: test error gained by the early stop > 0.03", "zh": "标签噪声：早停带来的测试错误率下降 > 0.03"},
+              final_test - es_test, ">", 0.03),
+        Check({"en": "label noise: final training error < 0.05 (the flipped labels are memorised)",
+               "zh": "标签噪声：最终训练错误率 < 0.05（翻转的标签被背下来了）"},
               hist["train"][-1], "<", 0.05),
-        Check("double descent: first minimum of test error < 0.8 x its starting value", dd_first, "<",
+        Check({"en": "double descent: first minimum of test error < 0.8 x its starting value",
+               "zh": "双下降：测试误差的第一个极小值 < 0.8 × 初始值"}, dd_first, "<",
               b["start"], factor=0.8),
-        Check("double descent: test error peak > 1.2 x its first minimum", dd_peak, ">", dd_first, factor=1.2),
-        Check("double descent: final test error < 0.6 x test error at the patience-based early stop",
+        Check({"en": "double descent: test error peak > 1.2 x its first minimum", "zh": "双下降：测试误差的峰值 > 1.2 × 第一个极小值"},
+              dd_peak, ">", dd_first, factor=1.2),
+        Check({"en": "double descent: final test error < 0.6 x test error at the patience-based early stop",
+               "zh": "双下降：最终测试误差 < 0.6 × 按耐心值早停时的测试误差"},
               dd_final, "<", dd_es, factor=0.6),
     ]
     rows = [
-        ["label noise MLP: early stop (best validation)" if a["stop"] != len(test) - 1 else "label noise MLP: no early stop",
+        [{"en": "label noise MLP: early stop (best validation)", "zh": "标签噪声 MLP：早停（验证误差最低处）"}
+         if a["stop"] != len(test) - 1 else {"en": "label noise MLP: no early stop", "zh": "标签噪声 MLP：未早停"},
          (stop + 1) * EVERY, round(hist["validation"][stop], 4), round(es_test, 4)],
-        ["label noise MLP: train to the end", STEPS, round(hist["validation"][-1], 4), round(final_test, 4)],
-        ["double descent: early stop with patience" if ctx.treatment else "double descent: no early stop",
+        [{"en": "label noise MLP: train to the end", "zh": "标签噪声 MLP：训练到最后"}, STEPS, round(hist["validation"][-1], 4), round(final_test, 4)],
+        [{"en": "double descent: early stop with patience", "zh": "双下降：按耐心值早停"} if ctx.treatment
+         else {"en": "double descent: no early stop", "zh": "双下降：不早停"},
          f"{DD_TIMES[b['chosen']]:.0f}", round(b["val"][b["chosen"]], 4), round(dd_es, 4)],
-        ["double descent: first minimum of test error", f"{DD_TIMES[b['first_min']]:.0f}", "", round(dd_first, 4)],
-        ["double descent: peak", f"{DD_TIMES[b['peak']]:.0f}", "", round(dd_peak, 4)],
-        ["double descent: train to the end", f"{DD_TIMES[-1]:.0e}", round(b["val"][-1], 4), round(dd_final, 4)],
+        [{"en": "double descent: first minimum of test error", "zh": "双下降：测试误差的第一个极小值"}, f"{DD_TIMES[b['first_min']]:.0f}", "", round(dd_first, 4)],
+        [{"en": "double descent: peak", "zh": "双下降：峰值"}, f"{DD_TIMES[b['peak']]:.0f}", "", round(dd_peak, 4)],
+        [{"en": "double descent: train to the end", "zh": "双下降：训练到最后"}, f"{DD_TIMES[-1]:.0e}", round(b["val"][-1], 4), round(dd_final, 4)],
     ]
     finding = {
         "en": (f"With {LABEL_NOISE:.0%} flipped labels the MLP memorises them (training error "
@@ -190,10 +197,20 @@ def run(ctx: DemoContext) -> DemoResult:
         settings={"label_noise": LABEL_NOISE, "n_train": N_TRAIN, "hidden": HIDDEN, "steps": STEPS, "lr": LR,
                   "dd_n": DD_N, "dd_fast": DD_FAST, "dd_slow": DD_SLOW, "dd_slow_scale": DD_SLOW_SCALE,
                   "patience": PATIENCE, "treatment": ctx.treatment},
-        table=Table(["arm", "stopped at step", "validation error", "test error"], rows),
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "stopped at step", "zh": "停止的步数"},
+                     {"en": "validation error", "zh": "验证误差"}, {"en": "test error", "zh": "测试误差"}], rows),
+        labels={"label_noise": {"en": "label_noise", "zh": "标签噪声比例"}, "hidden": {"en": "hidden", "zh": "隐藏单元数"},
+                "dd_n": {"en": "dd_n", "zh": "双下降样本数"}, "dd_fast": {"en": "dd_fast", "zh": "双下降快方向数"},
+                "dd_slow": {"en": "dd_slow", "zh": "双下降慢方向数"}, "dd_slow_scale": {"en": "dd_slow_scale", "zh": "慢方向尺度"},
+                "patience": {"en": "patience", "zh": "耐心值"}, "train": {"en": "train", "zh": "训练"},
+                "validation": {"en": "validation", "zh": "验证"}, "test (clean labels)": {"en": "test (clean labels)",
+                                                                                     "zh": "测试（干净标签）"},
+                "test": {"en": "test", "zh": "测试"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("MLP with 25% label noise", "step", "error", steps, hist),
-                Curve("Two-speed linear model: epoch-wise double descent (x = log10 GD steps)", "log10 step",
-                      "MSE", [math.log10(s) for s in DD_TIMES], {"test": dd, "validation": b["val"]}, log_y=True)],
+        curves=[Curve({"en": "MLP with 25% label noise", "zh": "25% 标签噪声下的 MLP"}, {"en": "step", "zh": "步数"},
+                      {"en": "error", "zh": "错误率"}, steps, hist),
+                Curve({"en": "Two-speed linear model: epoch-wise double descent (x = log10 GD steps)",
+                       "zh": "双速线性模型：随训练轮数的双下降（x = log10 梯度下降步数）"}, {"en": "log10 step", "zh": "log10 步数"},
+                      {"en": "MSE", "zh": "MSE"}, [math.log10(s) for s in DD_TIMES], {"test": dd, "validation": b["val"]}, log_y=True)],
     )

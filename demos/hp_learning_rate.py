@@ -15,6 +15,10 @@ import torch
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+ARMS = {"too small (treatment)": {"en": "too small (treatment)", "zh": "太小（处理）"},
+        "1/L (control)": {"en": "1/L (control)", "zh": "1/L（对照）"},
+        "past 2/L (treatment)": {"en": "past 2/L (treatment)", "zh": "超过 2/L（处理）"}}
+
 META = {
     "id": "hp_learning_rate",
     "title": {"en": "The learning rate: too small, right, and past the 2/L stability limit",
@@ -82,15 +86,20 @@ def run(ctx: DemoContext) -> DemoResult:
 
     small, right, large = final.values()
     checks = [
-        Check("lr 2.1/L: excess loss after training > its initial value (diverges)", large, ">", 1.0),
-        Check("lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", small, ">", right, factor=100),
+        Check({"en": "lr 2.1/L: excess loss after training > its initial value (diverges)",
+               "zh": "学习率 2.1/L：训练后的超额损失 > 初始值（发散）"}, large, ">", 1.0),
+        Check({"en": "lr 0.02/L: excess loss > 100 x the 1/L arm's (too slow)", "zh": "学习率 0.02/L：超额损失 > 100 × 学习率 1/L 组的（太慢）"},
+              small, ">", right, factor=100),
         # One check of the distance from 2/L, so that the margin is relative to
         # the tolerance (3%) rather than to 1.
-        Check("largest stable lr in the sweep, in units of 2/L: |value - 1| < 0.03", abs(limit / 2 - 1), "<", 0.03),
+        Check({"en": "largest stable lr in the sweep, in units of 2/L: |value - 1| < 0.03",
+               "zh": "扫描中最大的稳定学习率（以 2/L 为单位）：|值 − 1| < 0.03"}, abs(limit / 2 - 1), "<", 0.03),
     ]
-    fmt = lambda f: f"{f:.3e}" if f >= FLOOR else f"< {FLOOR:g} (converged)"  # noqa: E731
-    rows = [[name, f"{m:g}/L", fmt(f)] for (name, m), f in zip(arms.items(), final.values())]
-    rows += [["sweep", f"{m:g}/L", fmt(f)] for m, f in zip(SWEEP, sweep)]
+    fmt = lambda f: (f"{f:.3e}" if f >= FLOOR else  # noqa: E731
+                     {"en": f"< {FLOOR:g} (converged)", "zh": f"< {FLOOR:g}（已收敛）"})
+    per_l = lambda m: {"en": f"{m:g}/L", "zh": f"{m:g}/L"}  # noqa: E731
+    rows = [[ARMS[name], per_l(m), fmt(f)] for (name, m), f in zip(arms.items(), final.values())]
+    rows += [[{"en": "sweep", "zh": "扫描"}, per_l(m), fmt(f)] for m, f in zip(SWEEP, sweep)]
     finding = {
         "en": (f"On a quadratic with largest curvature L = {lip:.3f} (condition number {kappa:.1f}), {STEPS} steps "
                f"at lr = 1/L leave {right:.1e} of the initial excess loss; at 0.02/L still {small:.1e} (too slow); at "
@@ -106,11 +115,17 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"n": N, "dim": DIM, "L": round(lip, 5), "condition_number": round(kappa, 2), "steps": STEPS,
                   "treatment": ctx.treatment},
-        table=Table(["arm", "learning rate", f"excess loss after {STEPS} steps / initial"], rows),
+        table=Table([{"en": "arm", "zh": "组别"}, {"en": "learning rate", "zh": "学习率"},
+                     {"en": f"excess loss after {STEPS} steps / initial", "zh": f"{STEPS} 步后的超额损失 / 初始值"}], rows),
+        labels={**{f"{name}: {m:g}/L": {"en": f"{name}: {m:g}/L", "zh": f"{ARMS[name]['zh']}：{m:g}/L"}
+                   for name, m in arms.items()}, "n": {"en": "n", "zh": "样本数"}, "L": {"en": "L", "zh": "平滑常数 L"},
+                "condition_number": {"en": "condition_number", "zh": "条件数"}, "final": {"en": "final", "zh": "最终值"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("Excess loss per step", "step", "(loss - optimum) / initial",
+        curves=[Curve({"en": "Excess loss per step", "zh": "每步的超额损失"}, {"en": "step", "zh": "步数"},
+                      {"en": "(loss - optimum) / initial", "zh": "（损失 − 最优值）/ 初始值"},
                       [float(s) for s in range(STEPS + 1)], curves, log_y=True),
-                Curve(f"Excess loss after {STEPS} steps vs learning rate", "lr x L", "(loss - optimum) / initial",
+                Curve({"en": f"Excess loss after {STEPS} steps vs learning rate", "zh": f"{STEPS} 步后的超额损失与学习率"},
+                      {"en": "lr x L", "zh": "学习率 × L"}, {"en": "(loss - optimum) / initial", "zh": "（损失 − 最优值）/ 初始值"},
                       SWEEP, {"final": [max(f, FLOOR) for f in sweep]}, log_y=True)],
     )

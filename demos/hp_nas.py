@@ -118,14 +118,16 @@ def run(ctx: DemoContext) -> DemoResult:
     g_mean, r_mean = grid_best.mean().item(), rand_best.mean().item()
     noise_floor = NOISE ** 2
     checks = [
-        Check("mean best validation loss: random search < 0.97 x grid", r_mean, "<", g_mean, factor=0.97),
-        Check("share of repeats in which random search beats the grid > 0.65", wins, ">", 0.65),
+        Check({"en": "mean best validation loss: random search < 0.97 x grid", "zh": "平均最佳验证损失：随机搜索 < 0.97 × 网格搜索"},
+              r_mean, "<", g_mean, factor=0.97),
+        Check({"en": "share of repeats in which random search beats the grid > 0.65", "zh": "随机搜索胜过网格搜索的重复比例 > 0.65"},
+              wins, ">", 0.65),
     ]
-    rows = [[f"grid {side}x{side}x{side} (random offset)", side, f"{g_mean:.4f}",
+    rows = [[{"en": f"grid {side}x{side}x{side} (random offset)", "zh": f"网格 {side}x{side}x{side}（随机偏移）"}, side, f"{g_mean:.4f}",
              f"{grid_best.max().item():.4f}", ""],
-            [f"random, {BUDGET} draws", BUDGET if ctx.treatment else side, f"{r_mean:.4f}",
+            [{"en": f"random, {BUDGET} draws", "zh": f"随机，{BUDGET} 次抽样"}, BUDGET if ctx.treatment else side, f"{r_mean:.4f}",
              f"{rand_best.max().item():.4f}", f"{wins:.0%}"],
-            ["noise floor (sigma^2)", "", f"{noise_floor:.4f}", "", ""]]
+            [{"en": "noise floor (sigma^2)", "zh": "噪声下限（sigma^2）"}, "", f"{noise_floor:.4f}", "", ""]]
     finding = {
         "en": (f"With {BUDGET} trials each, a grid tries only {side} learning rates and its best validation loss "
                f"averages {g_mean:.3f} over {REPEATS} placements; random search tries {BUDGET} and averages "
@@ -140,12 +142,18 @@ def run(ctx: DemoContext) -> DemoResult:
     }
     return DemoResult(
         settings={"n_train": N_TRAIN, "dim": DIM, "steps": STEPS, "budget": BUDGET, "repeats": REPEATS,
-                  "lr_range": "10^-2 .. 3 (x 1/L)", "momentum_range": list(MOMENTUM),
-                  "weight_decay_range": "0 .. 1e-3 (x L)", "treatment": ctx.treatment},
-        table=Table(["search", "distinct learning rates", "mean best validation loss", "worst best",
-                     "beats grid"], rows),
+                  "lr_range": {"en": "10^-2 .. 3 (x 1/L)", "zh": "10^-2 .. 3（× 1/L）"}, "momentum_range": list(MOMENTUM),
+                  "weight_decay_range": {"en": "0 .. 1e-3 (x L)", "zh": "0 .. 1e-3（× L）"}, "treatment": ctx.treatment},
+        table=Table([{"en": "search", "zh": "搜索方式"}, {"en": "distinct learning rates", "zh": "不同学习率的个数"},
+                     {"en": "mean best validation loss", "zh": "平均最佳验证损失"}, {"en": "worst best", "zh": "最差的最佳值"},
+                     {"en": "beats grid", "zh": "胜过网格的比例"}], rows),
+        labels={"budget": {"en": "budget", "zh": "试验预算"}, "repeats": {"en": "repeats", "zh": "重复次数"},
+                "lr_range": {"en": "lr_range", "zh": "学习率范围"}, "momentum_range": {"en": "momentum_range", "zh": "动量范围"},
+                "weight_decay_range": {"en": "weight_decay_range", "zh": "权重衰减范围"},
+                "validation loss": {"en": "validation loss", "zh": "验证损失"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("Validation loss vs learning rate (no momentum, no weight decay)", "log10 (lr x L)",
-                      "validation MSE", sweep_lr.tolist(), {"validation loss": sweep.tolist()}, log_y=True)],
+        curves=[Curve({"en": "Validation loss vs learning rate (no momentum, no weight decay)",
+                       "zh": "验证损失与学习率（无动量、无权重衰减）"}, {"en": "log10 (lr x L)", "zh": "log10（学习率 × L）"},
+                      {"en": "validation MSE", "zh": "验证 MSE"}, sweep_lr.tolist(), {"validation loss": sweep.tolist()}, log_y=True)],
     )

@@ -17,6 +17,9 @@ import torch
 from quizcli.demo import kit
 from quizcli.demo.api import Check, Curve, DemoContext, DemoResult, Table
 
+ARMS = {"raw (control)": {"en": "raw (control)", "zh": "原始输入（对照）"},
+        "standardized (treatment)": {"en": "standardized (treatment)", "zh": "标准化（处理）"}}
+
 META = {
     "id": "hp_preprocessing",
     "title": {"en": "Input standardization and conditioning",
@@ -92,15 +95,18 @@ def run(ctx: DemoContext) -> DemoResult:
         steps, curve, final, kappa = _gd(torch.cat([ones, feats], 1), y)
         res[name] = (steps, kappa)
         curves[name] = curve
-        rows.append([name, f"{kappa:.3g}", steps if steps < MAX_STEPS else f">= {MAX_STEPS} (not converged)",
+        rows.append([ARMS[name], f"{kappa:.3g}", steps if steps < MAX_STEPS else
+                     {"en": f">= {MAX_STEPS} (not converged)", "zh": f">= {MAX_STEPS}（未收敛）"},
                      f"{final:.2e}"])
     ctx.progress(1.0, "done")
 
     (s_raw, k_raw), (s_std, k_std) = res.values()
     checks = [
-        Check("condition number: raw > 1000 x standardized", k_raw, ">", k_std, factor=1000),
-        Check("steps to converge, standardized < 200", s_std, "<", 200),
-        Check("steps to converge: raw > 20 x standardized", s_raw, ">", s_std, factor=20),
+        Check({"en": "condition number: raw > 1000 x standardized", "zh": "条件数：原始输入 > 1000 × 标准化后"},
+              k_raw, ">", k_std, factor=1000),
+        Check({"en": "steps to converge, standardized < 200", "zh": "收敛所需步数，标准化后 < 200"}, s_std, "<", 200),
+        Check({"en": "steps to converge: raw > 20 x standardized", "zh": "收敛所需步数：原始输入 > 20 × 标准化后"},
+              s_raw, ">", s_std, factor=20),
     ]
     raw_steps = f"{s_raw}" if s_raw < MAX_STEPS else f"more than {MAX_STEPS}"
     raw_steps_zh = f" {s_raw} " if s_raw < MAX_STEPS else f"超过 {MAX_STEPS} "
@@ -118,9 +124,15 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"n": N, "means": MEANS, "stds": STDS, "tolerance": TOL, "max_steps": MAX_STEPS,
                   "treatment": ctx.treatment},
-        table=Table(["inputs", "condition number", "GD steps to converge", "final excess loss / start"], rows),
+        table=Table([{"en": "inputs", "zh": "输入"}, {"en": "condition number", "zh": "条件数"},
+                     {"en": "GD steps to converge", "zh": "梯度下降收敛步数"},
+                     {"en": "final excess loss / start", "zh": "最终超额损失 / 初始值"}], rows),
+        labels={**ARMS, "n": {"en": "n", "zh": "样本数"}, "means": {"en": "means", "zh": "特征均值"},
+                "stds": {"en": "stds", "zh": "特征标准差"}, "tolerance": {"en": "tolerance", "zh": "收敛容差"},
+                "max_steps": {"en": "max_steps", "zh": "最大步数"}},
         checks=checks,
         finding=finding,
-        curves=[Curve(f"Excess loss / start, first {CURVE_STEPS} steps", "step", "relative excess loss",
+        curves=[Curve({"en": f"Excess loss / start, first {CURVE_STEPS} steps", "zh": f"超额损失 / 初始值，前 {CURVE_STEPS} 步"},
+                      {"en": "step", "zh": "步数"}, {"en": "relative excess loss", "zh": "相对超额损失"},
                       [float(i) for i in range(CURVE_STEPS + 1)], curves, log_y=True)],
     )

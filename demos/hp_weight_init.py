@@ -65,21 +65,29 @@ def run(ctx: DemoContext) -> DemoResult:
             ("tanh", "small 0.01", "small 0.01"), ("tanh", "Xavier", "Xavier"), ("tanh", "He", "He")]
     curves: dict[str, dict[str, list[float]]] = {"ReLU": {}, "tanh": {}}
     rows, ratio = [], {}
+
+    def init_zh(label: str, init: str) -> str:
+        words = {"small 0.01": "小标准差 0.01", "Xavier": "Xavier", "He": "He"}
+        return f"{words[label]}（{words[init]}）" if label != init else words[label]
     for i, (act, label, init) in enumerate(arms):
         ctx.progress(i / len(arms), f"{act}, {label}")
         stds, grad = _stds(init, act, x, kit.generator(ctx, offset=1))  # same weights draw per arm
         curves[act][f"{label} ({init})" if label != init else label] = [max(s, 1e-30) for s in stds]
         ratio[(act, label)] = stds[-1] / stds[0]
-        rows.append([act, f"{label} ({init})" if label != init else label, f"{stds[0]:.3g}", f"{stds[-1]:.3g}",
+        name = f"{label} ({init})" if label != init else label
+        rows.append([{"en": act, "zh": act}, {"en": name, "zh": init_zh(label, init)}, f"{stds[0]:.3g}", f"{stds[-1]:.3g}",
                      f"{grad:.3g}"])
     ctx.progress(1.0, "done")
 
     he, xav, small = ratio[("ReLU", "He")], ratio[("ReLU", "Xavier")], ratio[("ReLU", "small 0.01")]
     checks = [
-        Check(f"ReLU, He: std after layer {DEPTH} / after layer 1 > 0.3", he, ">", 0.3),
-        Check(f"ReLU, He: std after layer {DEPTH} / after layer 1 < 3", he, "<", 3.0),
-        Check("ReLU, Xavier: that ratio < 0.01 (halves in variance per layer)", xav, "<", 0.01),
-        Check("ReLU, small 0.01: that ratio < 1e-6", small, "<", 1e-6),
+        Check({"en": f"ReLU, He: std after layer {DEPTH} / after layer 1 > 0.3", "zh": f"ReLU，He：第 {DEPTH} 层 / 第 1 层之后的标准差 > 0.3"},
+              he, ">", 0.3),
+        Check({"en": f"ReLU, He: std after layer {DEPTH} / after layer 1 < 3", "zh": f"ReLU，He：第 {DEPTH} 层 / 第 1 层之后的标准差 < 3"},
+              he, "<", 3.0),
+        Check({"en": "ReLU, Xavier: that ratio < 0.01 (halves in variance per layer)",
+               "zh": "ReLU，Xavier：该比值 < 0.01（方差每层减半）"}, xav, "<", 0.01),
+        Check({"en": "ReLU, small 0.01: that ratio < 1e-6", "zh": "ReLU，小标准差 0.01：该比值 < 1e-6"}, small, "<", 1e-6),
     ]
     t_x = ratio[("tanh", "Xavier")]
     finding = {
@@ -96,10 +104,16 @@ def run(ctx: DemoContext) -> DemoResult:
     return DemoResult(
         settings={"depth": DEPTH, "width": WIDTH, "batch": BATCH, "small_std": SMALL_STD,
                   "treatment": ctx.treatment},
-        table=Table(["activation", "initialization", "std after layer 1", f"std after layer {DEPTH}",
-                     "first-layer gradient norm"], rows),
+        table=Table([{"en": "activation", "zh": "激活函数"}, {"en": "initialization", "zh": "初始化"},
+                     {"en": "std after layer 1", "zh": "第 1 层之后的标准差"}, {"en": f"std after layer {DEPTH}", "zh": f"第 {DEPTH} 层之后的标准差"},
+                     {"en": "first-layer gradient norm", "zh": "第一层梯度范数"}], rows),
+        labels={**{name: {"en": name, "zh": init_zh(*name.removesuffix(")").split(" (")) if " (" in name else init_zh(name, name)}
+                   for act in curves for name in curves[act]},
+                "small_std": {"en": "small_std", "zh": "小初始化标准差"}},
         checks=checks,
         finding=finding,
-        curves=[Curve("ReLU network: activation std per layer", "layer", "std", layers, curves["ReLU"], log_y=True),
-                Curve("tanh network: activation std per layer", "layer", "std", layers, curves["tanh"], log_y=True)],
+        curves=[Curve({"en": "ReLU network: activation std per layer", "zh": "ReLU 网络：各层激活值的标准差"}, {"en": "layer", "zh": "层"},
+                      {"en": "std", "zh": "标准差"}, layers, curves["ReLU"], log_y=True),
+                Curve({"en": "tanh network: activation std per layer", "zh": "tanh 网络：各层激活值的标准差"}, {"en": "layer", "zh": "层"},
+                      {"en": "std", "zh": "标准差"}, layers, curves["tanh"], log_y=True)],
     )

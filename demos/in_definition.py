@@ -71,17 +71,25 @@ def run(ctx):
     ctx.progress(1.0, "independence")
 
     checks = [
-        Check("nn.InstanceNorm2d = IN by hand (mean/var over H, W per sample and channel)", err_hand, "<", 1e-4),
-        Check("GroupNorm with one channel per group = IN by hand", err_gn, "<", 1e-4),
-        Check("after IN, largest |mean| of any (sample, channel) map", per_instance_mean(out), "<", 1e-4),
-        Check("sample 0's output change when the other samples change", changed, "<", 1e-6),
+        Check({"en": "nn.InstanceNorm2d = IN by hand (mean/var over H, W per sample and channel)",
+               "zh": "nn.InstanceNorm2d = 手写的 IN（对每个样本、每个通道在 H、W 上求均值/方差）"}, err_hand, "<", 1e-4),
+        Check({"en": "GroupNorm with one channel per group = IN by hand", "zh": "每组一个通道的 GroupNorm = 手写的 IN"},
+              err_gn, "<", 1e-4),
+        Check({"en": "after IN, largest |mean| of any (sample, channel) map", "zh": "IN 之后，各（样本，通道）特征图 |均值| 的最大值"},
+              per_instance_mean(out), "<", 1e-4),
+        Check({"en": "sample 0's output change when the other samples change", "zh": "其他样本改变时，样本 0 输出的变化"},
+              changed, "<", 1e-6),
     ]
     rows = [
-        ["BatchNorm", "N, H, W (per channel)", f"{per_instance_mean(bn_out):.3f}", f"{bn_changed:.3f}"],
-        ["LayerNorm (GroupNorm, 1 group)", "C, H, W (per sample)", f"{per_instance_mean(ln_out):.3f}", "0"],
-        ["GroupNorm (G groups)", "C/G, H, W", "-", "0"],
-        ["InstanceNorm" if ctx.treatment else "InstanceNorm (off: BatchNorm)", "H, W (per sample and channel)",
-         f"{per_instance_mean(out):.1e}", f"{changed:.1e}"],
+        [{"en": "BatchNorm", "zh": "BatchNorm"}, {"en": "N, H, W (per channel)", "zh": "N、H、W（每个通道）"},
+         f"{per_instance_mean(bn_out):.3f}", f"{bn_changed:.3f}"],
+        [{"en": "LayerNorm (GroupNorm, 1 group)", "zh": "LayerNorm（GroupNorm，1 组）"},
+         {"en": "C, H, W (per sample)", "zh": "C、H、W（每个样本）"}, f"{per_instance_mean(ln_out):.3f}", "0"],
+        [{"en": "GroupNorm (G groups)", "zh": "GroupNorm（G 组）"}, {"en": "C/G, H, W", "zh": "C/G、H、W"}, "-", "0"],
+        [{"en": "InstanceNorm", "zh": "InstanceNorm"} if ctx.treatment else
+         {"en": "InstanceNorm (off: BatchNorm)", "zh": "InstanceNorm（关闭：BatchNorm）"},
+         {"en": "H, W (per sample and channel)", "zh": "H、W（每个样本、每个通道）"}, f"{per_instance_mean(out):.1e}",
+         f"{changed:.1e}"],
     ]
     finding = {
         "en": (f"nn.InstanceNorm2d matches the hand-written per-sample, per-channel normalization to {err_hand:.1e} "
@@ -95,7 +103,8 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "shape": [N, C, H, W]},
-        table=Table(["norm", "statistics over", "max |mean| of a (sample, channel) map",
-                     "sample 0 change when others change"], rows),
-        checks=checks, finding=finding,
+        table=Table([{"en": "norm", "zh": "归一化"}, {"en": "statistics over", "zh": "统计量的计算范围"},
+                     {"en": "max |mean| of a (sample, channel) map", "zh": "（样本，通道）特征图 |均值| 的最大值"},
+                     {"en": "sample 0 change when others change", "zh": "其他样本改变时样本 0 的变化"}], rows),
+        checks=checks, finding=finding, labels={"shape": {"en": "shape", "zh": "形状"}},
     )

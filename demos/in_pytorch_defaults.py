@@ -66,18 +66,22 @@ def run(ctx):
         diff = (train_out - eval_out).abs().max().item()
         mean_eval = eval_out.mean(dim=(2, 3)).abs().max().item()
         measured[name] = {"params": params, "buffers": buffers, "diff": diff, "mean_eval": mean_eval}
-        rows.append([name, params, buffers, f"{diff:.2e}", f"{mean_eval:.2e}"])
+        # The module's code: the same in both languages.
+        rows.append([{"en": name, "zh": name}, params, buffers, f"{diff:.2e}", f"{mean_eval:.2e}"])
     ctx.progress(1.0, "done")
 
     d = measured["InstanceNorm2d()"]
     t = measured["InstanceNorm2d(affine=True, track_running_stats=True)"]
     b = measured["BatchNorm2d()"]
     checks = [
-        Check("InstanceNorm2d(): learnable parameters", d["params"], "<", 0.5),
-        Check("InstanceNorm2d(): buffers (running statistics)", d["buffers"], "<", 0.5),
-        Check("InstanceNorm2d(): |eval - train| output", d["diff"], "<", 1e-6),
-        Check("BatchNorm2d(): |eval - train| output", b["diff"], ">", 0.1),
-        Check("InstanceNorm2d(track_running_stats=True): |eval - train| output", t["diff"], ">", 0.1),
+        Check({"en": "InstanceNorm2d(): learnable parameters", "zh": "InstanceNorm2d()：可学习参数数"}, d["params"], "<", 0.5),
+        Check({"en": "InstanceNorm2d(): buffers (running statistics)", "zh": "InstanceNorm2d()：缓冲区（滑动统计量）"},
+              d["buffers"], "<", 0.5),
+        Check({"en": "InstanceNorm2d(): |eval - train| output", "zh": "InstanceNorm2d()：输出的 |eval − train|"},
+              d["diff"], "<", 1e-6),
+        Check({"en": "BatchNorm2d(): |eval - train| output", "zh": "BatchNorm2d()：输出的 |eval − train|"}, b["diff"], ">", 0.1),
+        Check({"en": "InstanceNorm2d(track_running_stats=True): |eval - train| output",
+               "zh": "InstanceNorm2d(track_running_stats=True)：输出的 |eval − train|"}, t["diff"], ">", 0.1),
     ]
     finding = {
         "en": (f"InstanceNorm2d({C}) has {d['params']} parameters and {d['buffers']} buffers: no gamma/beta, no "
@@ -93,7 +97,10 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "channels": C, "size": SIZE, "warmup": WARMUP},
-        table=Table(["module", "parameters", "buffer values", "max |eval - train|",
-                     "max |mean| per instance, eval"], rows),
+        table=Table([{"en": "module", "zh": "模块"}, {"en": "parameters", "zh": "参数数"},
+                     {"en": "buffer values", "zh": "缓冲区数值个数"}, {"en": "max |eval - train|", "zh": "max |eval − train|"},
+                     {"en": "max |mean| per instance, eval", "zh": "eval 时每个实例 |均值| 的最大值"}], rows),
         checks=checks, finding=finding,
+        labels={"channels": {"en": "channels", "zh": "通道数"}, "size": {"en": "size", "zh": "尺寸"},
+                "warmup": {"en": "warmup", "zh": "预热 batch 数"}},
     )

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 
+ARMS = {"no norm": {"en": "no norm", "zh": "无归一化"}, "BN": {"en": "BN", "zh": "BN"}, "IN": {"en": "IN", "zh": "IN"}}
+
 META = {
     "id": "in_speeds_convergence",
     "title": {"en": "Does IN speed up convergence?",
@@ -152,19 +154,24 @@ def run(ctx):
     r_in, r_bn = results["IN"], results["BN"]
     r_plain = results["no norm"]
     checks = [
-        Check("task A (stylization-like): final loss with IN < 0.5 x with BN", r_in["loss_a"], "<",
+        Check({"en": "task A (stylization-like): final loss with IN < 0.5 x with BN",
+               "zh": "任务 A（类似风格化）：用 IN 的最终损失 < 0.5 × 用 BN"}, r_in["loss_a"], "<",
               r_bn["loss_a"], factor=0.5),
-        Check("task A: final loss with IN < 0.5 x without a norm", r_in["loss_a"], "<", r_plain["loss_a"], factor=0.5),
-        Check("task B (bright or dark?): IN gains nothing, accuracy IN - BN < 0.03", r_in["acc_b"] - r_bn["acc_b"],
+        Check({"en": "task A: final loss with IN < 0.5 x without a norm", "zh": "任务 A：用 IN 的最终损失 < 0.5 × 不用归一化"},
+              r_in["loss_a"], "<", r_plain["loss_a"], factor=0.5),
+        Check({"en": "task B (bright or dark?): IN gains nothing, accuracy IN - BN < 0.03",
+               "zh": "任务 B（判断明暗）：IN 没有收益，准确率 IN − BN < 0.03"}, r_in["acc_b"] - r_bn["acc_b"],
               "<", 0.03),
     ]
 
-    rows = [[arm, r["loss_a"] if math.isfinite(r["loss_a"]) else "diverged", r["lr_a"], r["acc_b"], r["lr_b"]]
+    rows = [[ARMS[arm], r["loss_a"] if math.isfinite(r["loss_a"]) else {"en": "diverged", "zh": "发散"}, r["lr_a"], r["acc_b"], r["lr_b"]]
             for arm, r in results.items()]
     # A diverged run has no curve to draw (the table says "diverged").
     finite = {k: vs for k, vs in curves_a.items() if all(math.isfinite(v) for v in vs)}
-    title = "task A: training loss" + ("" if len(finite) == len(curves_a) else " (diverged runs left out)")
-    curves = [kit.curve(title, "step", "MSE", finite, log_y=True)]
+    whole = len(finite) == len(curves_a)
+    title = {"en": "task A: training loss" + ("" if whole else " (diverged runs left out)"),
+             "zh": "任务 A：训练损失" + ("" if whole else "（未画出发散的运行）")}
+    curves = [kit.curve(title, {"en": "step", "zh": "步数"}, {"en": "MSE", "zh": "MSE"}, finite, log_y=True)]
     finding = {
         "en": (f"Same two paths in every net (a normalized one and a linear skip), each at its best learning rate. "
                f"When the wanted output ignores each image's contrast and brightness (task A), IN reached a loss of "
@@ -182,6 +189,11 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "size": SIZE, "batch": BATCH, "steps_a": STEPS_A,
                   "steps_b": STEPS_B, "lrs": list(LRS), "test": TEST},
-        table=Table(["net", "task A final loss", "its best lr", "task B test accuracy", "its best lr"], rows),
+        table=Table([{"en": "net", "zh": "网络"}, {"en": "task A final loss", "zh": "任务 A 最终损失"},
+                     {"en": "its best lr", "zh": "其最佳学习率"}, {"en": "task B test accuracy", "zh": "任务 B 测试准确率"},
+                     {"en": "its best lr", "zh": "其最佳学习率"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={**ARMS, "size": {"en": "size", "zh": "图像尺寸"}, "steps_a": {"en": "steps_a", "zh": "任务 A 步数"},
+                "steps_b": {"en": "steps_b", "zh": "任务 B 步数"}, "lrs": {"en": "lrs", "zh": "学习率"},
+                "test": {"en": "test", "zh": "测试样本数"}},
     )

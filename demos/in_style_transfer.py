@@ -97,13 +97,20 @@ def run(ctx):
     ctx.progress(1.0, "done")
 
     checks = [
-        Check("style found from channel mean/std alone (nearest neighbour, same style)", stat_style, ">", 0.4),
-        Check("instance-normalized features: nearest neighbour has the same content", in_content, ">", 0.75),
+        Check({"en": "style found from channel mean/std alone (nearest neighbour, same style)",
+               "zh": "只凭通道均值/标准差就能找出风格（最近邻风格相同）"}, stat_style, ">", 0.4),
+        Check({"en": "instance-normalized features: nearest neighbour has the same content",
+               "zh": "实例归一化后的特征：最近邻内容相同"}, in_content, ">", 0.75),
         # Stated as the gain, 0.15 (it was "> raw + 0.2"): seed 21 gained 0.203.
-        Check("same-content matches: instance-normalized - raw > 0.15", in_content - raw_content, ">", 0.15),
-        Check("AdaIN output's channel mean/std = the style's (max error)", adain_err, "<", 1e-3),
+        Check({"en": "same-content matches: instance-normalized - raw > 0.15", "zh": "内容相同的匹配率：实例归一化 − 原始 > 0.15"},
+              in_content - raw_content, ">", 0.15),
+        Check({"en": "AdaIN output's channel mean/std = the style's (max error)",
+               "zh": "AdaIN 输出的通道均值/标准差 = 风格图的（最大误差）"}, adain_err, "<", 1e-3),
     ]
-    rows = [[name, round(c, 3), round(s, 3)] for name, (c, s) in results.items()]
+    names_zh = {"raw features": "原始特征", "channel mean and std only": "只用通道均值与标准差",
+                "batch-normalized features": "批归一化后的特征", "instance-normalized features": "实例归一化后的特征",
+                "instance-normalized (off: raw)": "实例归一化（关闭：原始特征）"}
+    rows = [[{"en": name, "zh": names_zh[name]}, round(c, 3), round(s, 3)] for name, (c, s) in results.items()]
     finding = {
         "en": (f"Per-channel feature means and stds identify the style ({stat_style:.0%} of nearest neighbours share "
                f"it, {stat_content:.0%} share the content). After instance normalization {in_content:.0%} of "
@@ -116,7 +123,11 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "contents": CONTENTS, "styles": STYLES,
-                  "size": SIZE, "encoder": "fixed random conv5x5(3->16), ReLU, conv3x3(16->16)"},
-        table=Table(["compared by", "nearest neighbour: same content", "same style"], rows),
+                  "size": SIZE, "encoder": {"en": "fixed random conv5x5(3->16), ReLU, conv3x3(16->16)",
+                                            "zh": "固定的随机 conv5x5(3->16)、ReLU、conv3x3(16->16)"}},
+        table=Table([{"en": "compared by", "zh": "比较依据"}, {"en": "nearest neighbour: same content", "zh": "最近邻：内容相同"},
+                     {"en": "same style", "zh": "风格相同"}], rows),
         checks=checks, finding=finding,
+        labels={"contents": {"en": "contents", "zh": "内容图数"}, "styles": {"en": "styles", "zh": "风格数"},
+                "size": {"en": "size", "zh": "图像尺寸"}, "encoder": {"en": "encoder", "zh": "编码器"}},
     )

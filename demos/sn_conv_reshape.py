@@ -92,18 +92,22 @@ def run(ctx):
     ctx.progress(1.0, "done")
 
     checks = [
-        Check("reshaped kernel's norm after spectral_norm: |sigma - 1|", abs(reshape_norm - 1), "<", 1e-3),
-        Check("true operator norm of the conv after spectral_norm > 1.2", true_norm, ">", 1.2),
-        Check("power iteration on the operator agrees with the FFT (relative gap)",
-              abs(power - true_norm) / true_norm, "<", 0.02),
-        Check("dividing by the operator norm instead gives norm 1: |sigma - 1|", abs(exact_norm - 1), "<", 1e-6),
+        Check({"en": "reshaped kernel's norm after spectral_norm: |sigma - 1|",
+               "zh": "spectral_norm 之后，展平的卷积核的范数：|sigma − 1|"}, abs(reshape_norm - 1), "<", 1e-3),
+        Check({"en": "true operator norm of the conv after spectral_norm > 1.2",
+               "zh": "spectral_norm 之后，卷积真实的算子范数 > 1.2"}, true_norm, ">", 1.2),
+        Check({"en": "power iteration on the operator agrees with the FFT (relative gap)",
+               "zh": "对算子做幂迭代与 FFT 的结果一致（相对差）"}, abs(power - true_norm) / true_norm, "<", 0.02),
+        Check({"en": "dividing by the operator norm instead gives norm 1: |sigma - 1|",
+               "zh": "改为除以算子范数后范数为 1：|sigma − 1|"}, abs(exact_norm - 1), "<", 1e-6),
     ]
     rows = [
-        ["reshaped kernel (C_out x C_in*k*k), after spectral_norm", round(reshape_norm, 4)],
-        ["conv operator on 16x16 images, FFT (exact)", round(true_norm, 4)],
-        ["conv operator, power iteration", round(power, 4)],
-        ["ratio operator / reshape", round(true_norm / reshape_norm, 3)],
-        ["after dividing by the operator norm", round(exact_norm, 6)],
+        [{"en": "reshaped kernel (C_out x C_in*k*k), after spectral_norm",
+          "zh": "展平的卷积核（C_out × C_in*k*k），spectral_norm 之后"}, round(reshape_norm, 4)],
+        [{"en": "conv operator on 16x16 images, FFT (exact)", "zh": "16x16 图像上的卷积算子，FFT（精确值）"}, round(true_norm, 4)],
+        [{"en": "conv operator, power iteration", "zh": "卷积算子，幂迭代"}, round(power, 4)],
+        [{"en": "ratio operator / reshape", "zh": "比值：算子 / 展平"}, round(true_norm / reshape_norm, 3)],
+        [{"en": "after dividing by the operator norm", "zh": "除以算子范数之后"}, round(exact_norm, 6)],
     ]
     finding = {
         "en": (f"PyTorch's spectral_norm sets the reshaped kernel's norm to {reshape_norm:.4f}, but the convolution "
@@ -117,7 +121,11 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "channels": CHANNELS, "kernel": KERNEL,
-                  "size": SIZE, "padding": "circular", "sn_steps": SN_STEPS, "op_iters": OP_ITERS},
-        table=Table(["norm", "value"], rows),
+                  "size": SIZE, "padding": {"en": "circular", "zh": "循环填充"}, "sn_steps": SN_STEPS,
+                  "op_iters": OP_ITERS},
+        table=Table([{"en": "norm", "zh": "范数"}, {"en": "value", "zh": "数值"}], rows),
         checks=checks, finding=finding,
+        labels={"channels": {"en": "channels", "zh": "通道数"}, "kernel": {"en": "kernel", "zh": "卷积核大小"},
+                "size": {"en": "size", "zh": "图像尺寸"}, "padding": {"en": "padding", "zh": "填充"},
+                "sn_steps": {"en": "sn_steps", "zh": "谱归一化迭代步数"}, "op_iters": {"en": "op_iters", "zh": "算子幂迭代次数"}},
     )

@@ -77,22 +77,27 @@ def run(ctx):
     ctx.progress(1.0, "done")
 
     checks = [
-        Check("|sqrt(lambda_max(A^T A)) - sigma_1| / sigma_1", abs(k_min - sigma1) / sigma1, "<", 1e-9),
-        Check("gain at the probe |Av|/|v| reaches sigma_1 (relative gap)", (sigma1 - attained) / sigma1, "<", 1e-9),
-        Check("random directions never exceed sigma_1 (max gain / sigma_1)", random_max / sigma1, "<=", 1 + 1e-9),
-        Check("spectral norm of A / sigma_1", abs(sn_sigma - 1), "<", 1e-9),
-        Check("worst |f(x)-f(y)| / |x-y| after dividing", worst_ratio, "<=", 1 + 1e-9),
-        Check(f"PyTorch spectral_norm after {SN_STEPS} steps: |sigma - 1|", abs(torch_sigma - 1), "<", 1e-3),
+        Check({"en": "|sqrt(lambda_max(A^T A)) - sigma_1| / sigma_1", "zh": "|sqrt(lambda_max(A^T A)) − sigma_1| / sigma_1"},
+              abs(k_min - sigma1) / sigma1, "<", 1e-9),
+        Check({"en": "gain at the probe |Av|/|v| reaches sigma_1 (relative gap)",
+               "zh": "探测方向上的增益 |Av|/|v| 达到 sigma_1（相对差）"}, (sigma1 - attained) / sigma1, "<", 1e-9),
+        Check({"en": "random directions never exceed sigma_1 (max gain / sigma_1)",
+               "zh": "随机方向的增益从不超过 sigma_1（最大增益 / sigma_1）"}, random_max / sigma1, "<=", 1 + 1e-9),
+        Check({"en": "spectral norm of A / sigma_1", "zh": "A / sigma_1 的谱范数"}, abs(sn_sigma - 1), "<", 1e-9),
+        Check({"en": "worst |f(x)-f(y)| / |x-y| after dividing", "zh": "相除之后最坏的 |f(x)-f(y)| / |x-y|"},
+              worst_ratio, "<=", 1 + 1e-9),
+        Check({"en": f"PyTorch spectral_norm after {SN_STEPS} steps: |sigma - 1|",
+               "zh": f"PyTorch 的 spectral_norm 迭代 {SN_STEPS} 步后：|sigma − 1|"}, abs(torch_sigma - 1), "<", 1e-3),
     ]
     rows = [
-        ["sqrt(lambda_max(A^T A))", round(k_min, 6)],
-        ["sigma_1 (SVD)", round(sigma1, 6)],
-        ["sigma_2", round(sigmas[1].item(), 6)],
-        ["|A v_1| / |v_1|", round(((a @ v1).norm() / v1.norm()).item(), 6)],
-        [f"best of {PROBES} random directions", round(random_max, 6)],
-        ["Frobenius norm (a looser bound)", round(frob, 6)],
-        ["sigma_1 after dividing", round(sn_sigma, 6)],
-        ["PyTorch spectral_norm layer's sigma_1", round(torch_sigma, 6)],
+        [{"en": "sqrt(lambda_max(A^T A))", "zh": "sqrt(lambda_max(A^T A))"}, round(k_min, 6)],
+        [{"en": "sigma_1 (SVD)", "zh": "sigma_1（SVD）"}, round(sigma1, 6)],
+        [{"en": "sigma_2", "zh": "sigma_2"}, round(sigmas[1].item(), 6)],
+        [{"en": "|A v_1| / |v_1|", "zh": "|A v_1| / |v_1|"}, round(((a @ v1).norm() / v1.norm()).item(), 6)],
+        [{"en": f"best of {PROBES} random directions", "zh": f"{PROBES} 个随机方向中的最大值"}, round(random_max, 6)],
+        [{"en": "Frobenius norm (a looser bound)", "zh": "Frobenius 范数（更松的上界）"}, round(frob, 6)],
+        [{"en": "sigma_1 after dividing", "zh": "相除之后的 sigma_1"}, round(sn_sigma, 6)],
+        [{"en": "PyTorch spectral_norm layer's sigma_1", "zh": "PyTorch spectral_norm 层的 sigma_1"}, round(torch_sigma, 6)],
     ]
     finding = {
         "en": (f"sqrt(lambda_max(A^T A)) = {k_min:.4f} = sigma_1 = {sigma1:.4f}; the gain |Ax|/|x| reaches it at "
@@ -106,6 +111,8 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "shape": [M, N], "probes": PROBES,
                   "sn_steps": SN_STEPS},
-        table=Table(["quantity", "value"], rows),
+        table=Table([{"en": "quantity", "zh": "量"}, {"en": "value", "zh": "数值"}], rows),
         checks=checks, finding=finding,
+        labels={"shape": {"en": "shape", "zh": "形状"}, "probes": {"en": "probes", "zh": "随机方向数"},
+                "sn_steps": {"en": "sn_steps", "zh": "谱归一化迭代步数"}},
     )

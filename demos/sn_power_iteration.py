@@ -84,23 +84,28 @@ def run(ctx):
     power_madds = 2 * M * N                                   # two matrix-vector products
     svd_madds = 2 * max(M, N) * min(M, N) ** 2                # Golub-Kahan bidiagonalization, leading term
     checks = [
-        Check("1 iteration/step with the kept u: relative error of sigma (last 10 steps)", final_tracked, "<", 1e-3),
-        Check("fresh random u, 1 iteration: relative error > 20 x the kept u's", final_fresh, ">", final_tracked, factor=20),
+        Check({"en": "1 iteration/step with the kept u: relative error of sigma (last 10 steps)",
+               "zh": "保留 u、每步迭代 1 次：sigma 的相对误差（最后 10 步）"}, final_tracked, "<", 1e-3),
+        Check({"en": "fresh random u, 1 iteration: relative error > 20 x the kept u's",
+               "zh": "每次重新随机 u、迭代 1 次：相对误差 > 20 × 保留 u 时"}, final_fresh, ">", final_tracked, factor=20),
     ]
+    cold_text = f"{cold[0]:.1e} / {cold[9]:.1e} / {cold[-1]:.1e}"
     rows = [
-        ["sigma_1 (SVD) at the start", round(sigma, 5)],
-        ["sigma_2 / sigma_1 (sets the convergence rate)", round(gap, 4)],
-        ["cold start: error after 1 / 10 / 60 iterations",
-         f"{cold[0]:.1e} / {cold[9]:.1e} / {cold[-1]:.1e}"],
-        ["1 iteration per step, u kept: error", f"{final_tracked:.1e}"],
-        ["1 iteration per step, fresh u: error", f"{final_fresh:.1e}"],
-        ["multiply-adds: one power iteration", power_madds],
-        ["multiply-adds: one SVD (leading term, cost model)", svd_madds],
+        [{"en": "sigma_1 (SVD) at the start", "zh": "开始时的 sigma_1（SVD）"}, round(sigma, 5)],
+        [{"en": "sigma_2 / sigma_1 (sets the convergence rate)", "zh": "sigma_2 / sigma_1（决定收敛速度）"}, round(gap, 4)],
+        [{"en": "cold start: error after 1 / 10 / 60 iterations", "zh": "冷启动：迭代 1 / 10 / 60 次后的误差"},
+         {"en": cold_text, "zh": cold_text}],
+        [{"en": "1 iteration per step, u kept: error", "zh": "每步迭代 1 次，保留 u：误差"}, f"{final_tracked:.1e}"],
+        [{"en": "1 iteration per step, fresh u: error", "zh": "每步迭代 1 次，重新随机 u：误差"}, f"{final_fresh:.1e}"],
+        [{"en": "multiply-adds: one power iteration", "zh": "乘加次数：一次幂迭代"}, power_madds],
+        [{"en": "multiply-adds: one SVD (leading term, cost model)", "zh": "乘加次数：一次 SVD（主项，代价模型）"}, svd_madds],
     ]
     curves = [
-        Curve("cold start: relative error of sigma", "iterations", "relative error",
+        Curve({"en": "cold start: relative error of sigma", "zh": "冷启动：sigma 的相对误差"},
+              {"en": "iterations", "zh": "迭代次数"}, {"en": "relative error", "zh": "相对误差"},
               [float(i + 1) for i in range(COLD_ITERS)], {"power iteration": cold}, log_y=True),
-        Curve("during training: 1 iteration per step", "step", "relative error",
+        Curve({"en": "during training: 1 iteration per step", "zh": "训练中：每步迭代 1 次"}, {"en": "step", "zh": "步数"},
+              {"en": "relative error", "zh": "相对误差"},
               [float(i) for i in range(STEPS)], {"u kept": tracked, "fresh u": fresh}, log_y=True),
     ]
     finding = {
@@ -115,6 +120,10 @@ def run(ctx):
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "shape": [M, N], "cold_iters": COLD_ITERS,
                   "steps": STEPS, "drift": DRIFT},
-        table=Table(["quantity", "value"], rows),
+        table=Table([{"en": "quantity", "zh": "量"}, {"en": "value", "zh": "数值"}], rows),
         checks=checks, finding=finding, curves=curves,
+        labels={"shape": {"en": "shape", "zh": "形状"}, "cold_iters": {"en": "cold_iters", "zh": "冷启动迭代次数"},
+                "drift": {"en": "drift", "zh": "权重漂移幅度"},
+                "power iteration": {"en": "power iteration", "zh": "幂迭代"}, "u kept": {"en": "u kept", "zh": "保留 u"},
+                "fresh u": {"en": "fresh u", "zh": "重新随机 u"}},
     )

@@ -133,22 +133,28 @@ def run(ctx):
     vk = best[k_used]
     free = results["unconstrained"]["value"]
     checks = [
-        Check("best 1-Lipschitz critic (closed form): |value / W1 - 1|", abs(best[1.0] / w1 - 1), "<", 1e-4),
+        Check({"en": "best 1-Lipschitz critic (closed form): |value / W1 - 1|",
+               "zh": "最优的 1-利普希茨判别器（闭式解）：|值 / W1 − 1|"}, abs(best[1.0] / w1 - 1), "<", 1e-4),
         # As a relative error, so that the margin is relative to the 1% allowed.
-        Check(f"best {K:g}-Lipschitz critic: |value / ({K:g} W1) - 1| < 0.01", abs(vk / (K * w1) - 1), "<", 0.01),
-        Check("trained SN critic's value <= W1 (duality bound)", v1, "<=", w1, factor=1.001),
+        Check({"en": f"best {K:g}-Lipschitz critic: |value / ({K:g} W1) - 1| < 0.01",
+               "zh": f"最优的 {K:g}-利普希茨判别器：|值 / ({K:g} W1) − 1| < 0.01"}, abs(vk / (K * w1) - 1), "<", 0.01),
+        Check({"en": "trained SN critic's value <= W1 (duality bound)", "zh": "训练出的谱归一化判别器的值 <= W1（对偶上界）"},
+              v1, "<=", w1, factor=1.001),
         # 0.35 (it was 0.4) from a sweep over seeds 0-19: the value was 0.43-0.71 x W1.
-        Check("trained SN critic's value >= 0.35 x W1 (it measures the distance)", v1, ">=", w1, factor=0.35),
-        Check("unconstrained critic's value > 10 x W1 (no finite sup)", free, ">", w1, factor=10),
+        Check({"en": "trained SN critic's value >= 0.35 x W1 (it measures the distance)",
+               "zh": "训练出的谱归一化判别器的值 >= 0.35 × W1（它确实在度量距离）"}, v1, ">=", w1, factor=0.35),
+        Check({"en": "unconstrained critic's value > 10 x W1 (no finite sup)", "zh": "无约束判别器的值 > 10 × W1（上确界不是有限值）"},
+              free, ">", w1, factor=10),
     ]
-    rows = [["best 1-Lipschitz critic f* (closed form)", f"{best[1.0]:.4g}", f"{best[1.0] / w1:.4g}",
+    arm_zh = {"SN, K = 1": "谱归一化，K = 1", "unconstrained": "无约束"}
+    rows = [[{"en": "best 1-Lipschitz critic f* (closed form)", "zh": "最优的 1-利普希茨判别器 f*（闭式解）"}, f"{best[1.0]:.4g}", f"{best[1.0] / w1:.4g}",
              f"{star_slope:.3f}", 1.0],
-            [f"best {k_used:g}-Lipschitz critic {k_used:g} f*", f"{vk:.4g}", f"{vk / w1:.4g}",
+            [{"en": f"best {k_used:g}-Lipschitz critic {k_used:g} f*", "zh": f"最优的 {k_used:g}-利普希茨判别器 {k_used:g} f*"}, f"{vk:.4g}", f"{vk / w1:.4g}",
              f"{k_used * star_slope:.3f}", k_used]]
-    rows += [[f"trained: {arm}", f"{r['value']:.4g}", f"{r['value'] / w1:.4g}",
-              f"{r['slope']:.3f}" if math.isfinite(r["slope"]) else "not finite",
-              "none" if r["bound"] == float("inf") else r["bound"]] for arm, r in results.items()]
-    rows.append(["exact W1 (sorted samples)", round(w1, 4), 1.0, "-", "-"])
+    rows += [[{"en": f"trained: {arm}", "zh": f"训练所得：{arm_zh[arm]}"}, f"{r['value']:.4g}", f"{r['value'] / w1:.4g}",
+              f"{r['slope']:.3f}" if math.isfinite(r["slope"]) else {"en": "not finite", "zh": "非有限值"},
+              {"en": "none", "zh": "无"} if r["bound"] == float("inf") else r["bound"]] for arm, r in results.items()]
+    rows.append([{"en": "exact W1 (sorted samples)", "zh": "精确的 W1（排序样本）"}, round(w1, 4), 1.0, "-", "-"])
     finding = {
         "en": (f"W1 = {w1:.3f} from sorted samples; the best 1-Lipschitz critic reaches {best[1.0]:.3f} (duality), "
                f"and the best {K:g}-Lipschitz critic, {K:g} f*, reaches {best[1.0] * K:.3f} = {K:g} x W1: any K "
@@ -164,7 +170,11 @@ def run(ctx):
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "n": N, "width": WIDTH, "steps": STEPS, "lr": LR,
-                  "K": K, "P": "N(0,1)", "Q": "0.5 N(-2, 0.5^2) + 0.5 N(2.5, 0.5^2)"},
-        table=Table(["critic", "E_P f - E_Q f", "/ W1", "max slope", "Lipschitz bound"], rows),
+                  "K": K, "P": {"en": "N(0,1)", "zh": "N(0,1)"},
+                  "Q": {"en": "0.5 N(-2, 0.5^2) + 0.5 N(2.5, 0.5^2)", "zh": "0.5 N(-2, 0.5^2) + 0.5 N(2.5, 0.5^2)"}},
+        table=Table([{"en": "critic", "zh": "判别器"}, {"en": "E_P f - E_Q f", "zh": "E_P f − E_Q f"}, {"en": "/ W1", "zh": "/ W1"},
+                     {"en": "max slope", "zh": "最大斜率"}, {"en": "Lipschitz bound", "zh": "利普希茨上界"}], rows),
         checks=checks, finding=finding,
+        labels={"n": {"en": "n", "zh": "样本数"}, "K": {"en": "K", "zh": "利普希茨常数 K"},
+                "P": {"en": "P", "zh": "真实分布 P"}, "Q": {"en": "Q", "zh": "生成分布 Q"}},
     )

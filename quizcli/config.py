@@ -34,7 +34,8 @@ class Config:
 def _bad(path: Path, message: str, line: int | str | None = None) -> QuizcliError:
     where = f"{path}:{line}" if line else str(path)
     return QuizcliError(f"{where}: {message}",
-                        hint=f"fix or delete {path}; valid keys: lang = \"en\"|\"zh\", ui_lang = \"en\"|\"zh\", count = <integer >= 0>",
+                        hint=_("fix or delete {path}; valid keys: lang = \"en\"|\"zh\", ui_lang = \"en\"|\"zh\", "
+                               "count = <integer >= 0>").format(path=path),
                         exit_code=ExitCode.BAD_INPUT)
 
 
@@ -50,7 +51,7 @@ def _parse_toml(text: str, path: Path) -> dict:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
         what = re.sub(r"\s*\(at line.*\)$", "", str(err))
         where = f"{m.group(1)}:{m.group(2)}" if m else None
-        raise _bad(path, f"not valid TOML: {what}", where) from None
+        raise _bad(path, _("not valid TOML: {error}").format(error=what), where) from None
 
 
 def _parse_flat(text: str, path: Path) -> dict:
@@ -61,7 +62,7 @@ def _parse_flat(text: str, path: Path) -> dict:
             continue
         m = re.fullmatch(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*("([^"\\]*)"|-?\d+|true|false)', line)
         if not m:
-            raise _bad(path, f"cannot read {line!r}; expected key = value", number)
+            raise _bad(path, _("cannot read {line}; expected key = value").format(line=repr(line)), number)
         key, value, string = m.group(1), m.group(2), m.group(3)
         data[key] = string if string is not None else (value == "true" if value in ("true", "false") else int(value))
     return data
@@ -87,23 +88,26 @@ def load(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except NotRegularFile as err:
-        raise _bad(path, f"the config file {err.strerror}") from None
+        raise _bad(path, _("the config file {error}").format(error=err.strerror)) from None
     except (OSError, UnicodeDecodeError) as err:
-        raise _bad(path, f"cannot read the config file: {getattr(err, 'strerror', None) or err}") from None
+        raise _bad(path, _("cannot read the config file: {error}").format(
+            error=getattr(err, "strerror", None) or err)) from None
     if len(text) > MAX_CONFIG_BYTES:
-        raise _bad(path, f"the config file is larger than {MAX_CONFIG_BYTES:,} bytes; it holds two settings")
+        raise _bad(path, _("the config file is larger than {n} bytes; it holds two settings").format(
+            n=f"{MAX_CONFIG_BYTES:,}"))
     data = _parse_toml(text, path)
     lang = data.pop("lang", None)
     ui_lang = data.pop("ui_lang", None)
     count = data.pop("count", DEFAULT_COUNT)
     for key in data:
-        raise _bad(path, f"unknown key {key!r}", _line_of(text, key))
+        raise _bad(path, _("unknown key {key}").format(key=repr(key)), _line_of(text, key))
     if lang is not None and lang not in LANGS:
-        raise _bad(path, f"lang must be \"en\" or \"zh\", not {lang!r}", _line_of(text, "lang"))
+        raise _bad(path, _("lang must be \"en\" or \"zh\", not {value}").format(value=repr(lang)), _line_of(text, "lang"))
     if ui_lang is not None and ui_lang not in LANGS:
-        raise _bad(path, f"ui_lang must be \"en\" or \"zh\", not {ui_lang!r}", _line_of(text, "ui_lang"))
+        raise _bad(path, _("ui_lang must be \"en\" or \"zh\", not {value}").format(value=repr(ui_lang)),
+                   _line_of(text, "ui_lang"))
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise _bad(path, f"count must be an integer >= 0, not {count!r}", _line_of(text, "count"))
+        raise _bad(path, _("count must be an integer >= 0, not {value}").format(value=repr(count)), _line_of(text, "count"))
     return Config(lang=lang, ui_lang=ui_lang, count=count)
 
 

@@ -135,7 +135,7 @@ def test_show_gives_the_reason_where_a_claim_has_no_demo():
     code, out, _ = run(["show", "fx-nd-reason", "--bank", bank, "--lang", "en"])
     assert code == 0 and "no demo: It needs image-scale generators" in out
     code, out, _ = run(["show", "fx-nd-reason", "--bank", bank, "--lang", "zh"])
-    assert "no demo: 这需要图像规模的生成器" in out
+    assert "无演示：这需要图像规模的生成器" in out
     data = json.loads(run(["show", "fx-nd-reason", "--bank", bank, "--json"])[1])
     assert data["claim_verdict"]["no_demo"]["en"].startswith("It needs image-scale")
     code, out, _ = run(["show", "fx-num"])          # a claim without a reason shows none

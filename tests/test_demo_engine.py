@@ -34,7 +34,7 @@ def test_a_passing_demo_gives_its_meta_verdict_and_streams_progress():
     assert outcome.verdict == "true" and outcome.message == ""
     assert outcome.device_used == "cpu" and outcome.seed == 3
     assert outcome.result.settings == {"n": 20, "seed": 3}
-    assert outcome.result.table.rows[0][0] == "control"
+    assert outcome.result.table.rows[0][0] == {"en": "control", "zh": "对照组"}
     assert outcome.result.curves[0].series["treatment"][0] == pytest.approx(outcome.result.curves[0].series["control"][0] + 1)
     assert outcome.result.scatters[0].series["points"][0][0] == outcome.result.curves[0].series["control"][0]
     assert seen and seen[-1] == (1.0, "step 5")

@@ -4,7 +4,10 @@ For each quick demo (META long=False), in this process (torch is imported
 once per pytest worker, each demo file once), in one test per demo:
   (a) every check passes for seeds 0, 1 and 2 (the verdict is no lucky draw);
   (b) with the treatment switched off at least one check fails (checks can fail);
-  (c) the same seed gives the same numbers (deterministic on the CPU).
+  (c) the same seed gives the same numbers (deterministic on the CPU);
+  (f) every text a reader sees (check names, columns, word cells, settings
+      keys and word values, plot titles, axis labels, series names) is
+      {"en": ..., "zh": ...} (issue 19: a Chinese screen shows no English).
 For every demo, long ones included:
   (d) its META verdict equals the verdict the banks record for each of its claims;
   (e) its META is valid, and it is linked from at least one question.
@@ -21,9 +24,19 @@ import pytest
 from quizcli import paths
 from quizcli.demo import registry
 from quizcli.demo.api import DemoContext, DemoResult
+from quizcli.demo.contract import untranslated
 from quizcli.demo.engine import nan_fields
 
 SEEDS = (0, 1, 2)
+# Demos whose labels are still English only (issue 19); remove a demo once it is converted.
+NOT_YET_BILINGUAL: set[str] = {
+    "gan_avoid_sparse_gradients", "gan_bn_pure_batches", "gan_d_loss_zero_failure", "gan_flip_labels_for_g",
+    "gan_g_loss_decreasing", "gan_gaussian_z", "gan_gradient_penalty", "gan_inputs_tanh_range",
+    "gan_instance_noise", "gan_lab", "gan_noisy_label_flips", "gan_nonsaturating_loss",
+    "gan_optimizer_adam_sgd", "gan_plain_gd_nonconvergence", "gan_slerp_interpolation",
+    "gan_soft_labels_range", "gan_spectral_norm_d", "gan_train_d_more", "gan_ttur", "gan_upsampling_choice",
+    "gan_wasserstein_distance",
+}
 DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
 ALL_IDS = [p.stem for p in DEMO_FILES]
 
@@ -73,6 +86,27 @@ def _library():
     return load_library(include_builtin=True)
 
 
+def test_untranslated_finds_every_kind_of_label():
+    from quizcli.demo.api import Check, Curve, DemoResult, Scatter, Table
+
+    zh = {"en": "x", "zh": "甲"}
+    result = DemoResult(settings={"seed": 0, "runs": 3, "data": "ring"},
+                        table=Table(["arm", zh], [["BN", 1.0], [zh, "-"]]),
+                        checks=[Check("a < b", 1, "<", 2), Check(zh, 1, "<", 2)], finding={"en": "e", "zh": "z"},
+                        curves=[Curve("loss", zh, "y", [0.0], {"BN": [1.0], "s": [1.0]})],
+                        scatters=[Scatter(zh, {"fake": [(0.0, 0.0)]})], labels={"s": zh})
+    found = untranslated(result)
+    for part in ("check 'a < b'", "column 'arm'", "cell 'BN'", "value 'ring'", "settings key 'runs'",
+                 "curve title 'loss'", "y label 'y'", "series 'BN'", "series 'fake'"):
+        assert any(part in f for f in found), (part, found)
+    assert len(found) == 9, found     # seed (a common key), "-", "s" and the dicts pass
+    assert not any("'seed'" in f or "'s'" in f or "'-'" in f for f in found)
+
+
+def test_the_not_yet_bilingual_list_holds_only_demos():
+    assert NOT_YET_BILINGUAL <= set(ALL_IDS), NOT_YET_BILINGUAL - set(ALL_IDS)
+
+
 def test_there_are_demos():
     assert DEMO_FILES, f"no demo files in {paths.builtin_demos_dir()}"
 
@@ -93,6 +127,8 @@ def test_demo_keeps_the_contract(demo_id):
         result = _run(demo_id, seed)
         if seed == SEEDS[0]:
             first = _numbers(result)
+        if seed == SEEDS[0] and demo_id not in NOT_YET_BILINGUAL:
+            problems += [f"in one language only: {p}" for p in untranslated(result)]
         nans = nan_fields(result)
         if nans:
             problems.append(f"seed {seed}: NaN in {', '.join(nans)}")

@@ -75,9 +75,24 @@ def test_empty_first_line_asks_again_and_s_skips(library, tmp_path):
 
 
 def test_chinese_screen(library, tmp_path):
+    from quizcli import i18n
+
+    i18n.set_lang("zh")
     session, out = interview(library, tmp_path, ["训练用批次统计量", "", "n", "q"], lang="zh")
     assert "第 1 题" in out and "要点" in out and "0/3 个要点 · 复习评分 重来" in out
     assert session.results[0].covered == frozenset()
+
+
+def test_the_screen_follows_the_interface_language_not_the_questions(library, tmp_path):
+    """ui_lang: Chinese questions under an English interface, and English questions under a Chinese one."""
+    from quizcli import i18n
+
+    i18n.set_lang("en")
+    _, out = interview(library, tmp_path / "a", ["训练用批次统计量", "", "n", "q"], lang="zh")
+    assert "Question 1" in out and "BN 在训练和推理时" in out and "rated again" in out and "第 1 题" not in out
+    i18n.set_lang("zh")
+    _, out = interview(library, tmp_path / "b", ["batch statistics", "", "n", "q"], lang="en")
+    assert "第 1 题" in out and "复习评分 重来" in out and "Question 1" not in out
 
 
 @pytest.mark.parametrize("keys, want", [("", {"a"}), ("y", {"a", "b", "c"}), ("n", set()), ("2", {"a", "b"}),

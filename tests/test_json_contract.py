@@ -28,7 +28,7 @@ BANKS = FIXTURES / "banks"
 # own settings), not part of the contract: their keys are not followed.
 DATA_KEYED = {"title", "description", "summary", "prompt", "explanation", "no_demo", "text", "why", "section_title",
               "by_type", "activity", "settings", "finding", "claim", "treatment", "answer", "curves", "scatter",
-              "phrases", "avoid"}
+              "phrases", "avoid", "name", "columns", "rows", "labels"}
 
 
 def shape(data, path: str = "") -> dict[str, list[str]]:
@@ -59,7 +59,7 @@ DEMO_META = ["builtin", "claim", "claims", "id", "long", "path", "refs", "timeou
              "verdict"]
 OUTCOME = ["cached_at", "device", "device_used", "elapsed_s", "forked", "id", "message", "meta", "meta_verdict", "result", "run_s",
            "seed", "status", "treatment", "verdict"]
-RESULT = {"result": ["checks", "curves", "finding", "scatters", "settings", "table"],
+RESULT = {"result": ["checks", "curves", "finding", "labels", "scatters", "settings", "table"],
           "result.table": ["columns", "rows"],
           "result.checks[]": ["base", "factor", "name", "op", "passed", "threshold", "value"],
           "result.scatters[]": ["series", "title"],

@@ -109,13 +109,32 @@ def test_save_figure_never_draws_a_chinese_title_as_empty_boxes(tmp_path, monkey
                         finding={"en": "e", "zh": "z"}, curves=[curve()])
     titles = []
     draw = plot._draw
-    monkeypatch.setattr(plot, "_draw", lambda plt, path, panels, title: titles.append(title) or draw(plt, path, panels, title))
+    monkeypatch.setattr(plot, "_draw", lambda plt, path, panels, title, lang="en", labels=None:
+                        titles.append((title, lang)) or draw(plt, path, panels, title, lang, labels))
     monkeypatch.setattr(plot, "_cjk_font", lambda: None)
+    result.curves = [Curve({"en": "loss", "zh": "损失"}, {"en": "step", "zh": "步"}, "y", [0, 1], {"a": [1.0, 0.5]})]
+    result.labels = {"a": {"en": "BN", "zh": "批归一化"}}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        plot.save_figure(tmp_path / "f.png", result, title="小批量下的 BN", fallback_title="BN with small batches")
-    assert titles == ["BN with small batches"]
+        plot.save_figure(tmp_path / "f.png", result, title="小批量下的 BN", fallback_title="BN with small batches",
+                         lang="zh")
+    # Without a Chinese font the whole figure is English: its title and its panels' labels.
+    assert titles == [("BN with small batches", "en")]
     assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_curves_and_scatters_show_their_labels_in_the_language_asked_for():
+    c = Curve({"en": "training loss", "zh": "训练损失"}, {"en": "step", "zh": "步数"}, {"en": "loss", "zh": "损失"},
+              [0.0, 1.0, 2.0], {"BN": [1.0, 0.5, 0.2], "no BN": [1.0, 0.9, 0.8]})
+    labels = {"no BN": {"en": "no BN", "zh": "无批归一化"}}
+    zh = text(render_curve(c, width=80, color=False, lang="zh", labels=labels))
+    assert "训练损失" in zh and "步数" in zh and "损失" in zh and "无批归一化" in zh and "BN" in zh
+    assert "training" not in zh and "no BN" not in zh
+    en = text(render_curve(c, width=80, color=False, lang="en", labels=labels))
+    assert "training loss" in en and "no BN" in en and "无" not in en
+    s = Scatter({"en": "samples", "zh": "样本"}, {"fake": [(0.0, 0.0), (1.0, 1.0)]})
+    zh = text(render_scatter(s, color=False, lang="zh", labels={"fake": {"en": "fake", "zh": "生成样本"}}))
+    assert "样本" in zh and "生成样本" in zh and "fake" not in zh
 
 
 def test_save_figure_draws_one_small_panel_per_scatter_with_the_sparse_series_on_top(tmp_path):

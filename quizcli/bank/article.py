@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from quizcli.errors import ExitCode, QuizcliError
 from quizcli.model import Text
 
 ARTICLE_FILE = Path("article") / "claims.yaml"
@@ -99,18 +98,4 @@ def load_article(path: Path | None = None) -> Article | None:
     from quizcli.bank import yamlio
 
     path = path or article_path()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as err:
-        raise QuizcliError(f"cannot read {path}: {err}", exit_code=ExitCode.BAD_INPUT) from None
-    hint = "see content/README.md, \"The source article and its claims\""
-    parsed = yamlio.parse(text)
-    if parsed.problems:
-        p = parsed.problems[0]
-        raise QuizcliError(f"{path}:{p.line}:{p.column}: {p.message}", hint=hint, exit_code=ExitCode.BAD_INPUT)
-    try:
-        return parse_article(parsed.data)
-    except ValueError as err:
-        raise QuizcliError(f"{path}: {err}", hint=hint, exit_code=ExitCode.BAD_INPUT) from None
+    return yamlio.load_data_file(path, parse_article, "see content/README.md, \"The source article and its claims\"")

@@ -81,8 +81,6 @@ def check_key_point(self: _Checker, raw: Any, path: Path_) -> tuple | None:
 
 def check_phrases(self: _Checker, raw: Any, path: Path_, what: str, required: bool) -> tuple | None:
     """`{en: [...], zh: [...]}` -> ((en...), (zh...)); each phrase checked for its syntax."""
-    from quizcli.matching import phrase_problem
-
     if not isinstance(raw, dict):
         self.issue(path, f"`{what}` must be a mapping with `en:` and `zh:` lists, not {kind(raw)}",
                    f'write it as `{what}: {{en: ["..."], zh: ["..."]}}`')

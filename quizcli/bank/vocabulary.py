@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from quizcli.errors import ExitCode, QuizcliError
 from quizcli.model import Text
 
 VOCABULARY_FILE = Path("vocabulary") / "tags.yaml"
@@ -82,18 +81,4 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary | None:
     from quizcli.bank import yamlio
 
     path = path or vocabulary_path()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as err:
-        raise QuizcliError(f"cannot read {path}: {err}", exit_code=ExitCode.BAD_INPUT) from None
-    hint = "see content/README.md, \"Tags\""
-    parsed = yamlio.parse(text)
-    if parsed.problems:
-        p = parsed.problems[0]
-        raise QuizcliError(f"{path}:{p.line}:{p.column}: {p.message}", hint=hint, exit_code=ExitCode.BAD_INPUT)
-    try:
-        return parse_vocabulary(parsed.data)
-    except ValueError as err:
-        raise QuizcliError(f"{path}: {err}", hint=hint, exit_code=ExitCode.BAD_INPUT) from None
+    return yamlio.load_data_file(path, parse_vocabulary, "see content/README.md, \"Tags\"")

@@ -352,3 +352,26 @@ def parse_with_positions(text: str) -> Parsed:
         return out
     out.data = root[0] if root else None
     return out
+
+
+def load_data_file(path: Any, parse_data: Any, hint: str) -> Any:
+    """A content data file that is not a bank (the article, the tag vocabulary):
+    `parse_data(data)` of its YAML, or None when the file is not there. A file
+    that cannot be read, is not plain YAML or fails `parse_data` (ValueError)
+    is an error with exit status 3 naming the file (and line) and `hint`."""
+    from quizcli.errors import ExitCode, QuizcliError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise QuizcliError(f"cannot read {path}: {err}", exit_code=ExitCode.BAD_INPUT) from None
+    parsed = parse(text)
+    if parsed.problems:
+        p = parsed.problems[0]
+        raise QuizcliError(f"{path}:{p.line}:{p.column}: {p.message}", hint=hint, exit_code=ExitCode.BAD_INPUT)
+    try:
+        return parse_data(parsed.data)
+    except ValueError as err:
+        raise QuizcliError(f"{path}: {err}", hint=hint, exit_code=ExitCode.BAD_INPUT) from None

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands.options import Command, Json, TranslatedGroup, echo, examples, show_help_without_arguments
-from quizcli.i18n import N_
+from quizcli.i18n import N_, _
 
 bank_app = typer.Typer(
     cls=TranslatedGroup,
@@ -34,8 +34,8 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as err:   # a folder, a read-only place, a path through a file
-        raise QuizcliError(f"cannot write {path}: {err.strerror or err}",
-                           hint="choose another -o path: a file name in a folder you can write to") from err
+        raise QuizcliError(_("cannot write {path}: {error}").format(path=path, error=err.strerror or err),
+                           hint=_("choose another -o path: a file name in a folder you can write to")) from err
 
 
 @bank_app.command("validate", cls=Command, short_help=N_("Check banks; report every problem at once."), epilog=examples(
@@ -91,31 +91,33 @@ def new(
     from quizcli.errors import ExitCode, QuizcliError
 
     if bank_id is not None and not BANK_ID.fullmatch(bank_id):
-        raise QuizcliError(f"`{bank_id}` is not a valid bank id",
-                           hint="an id starts with a-z and holds only a-z, 0-9 and _, e.g. --id my_notes",
+        raise QuizcliError(_("`{id}` is not a valid bank id").format(id=bank_id),
+                           hint=_("an id starts with a-z and holds only a-z, 0-9 and _, e.g. --id my_notes"),
                            exit_code=ExitCode.USAGE)
     bid = bank_id or bank_id_for(name)
     if bid is None:
-        raise QuizcliError(f"cannot make a bank id from {name!r}: ids hold only a-z, 0-9 and _",
-                           hint=f"give one with --id, e.g. `quizcli bank new {name} --id notes`; "
-                                "the name stays the bank's title", exit_code=ExitCode.USAGE)
+        raise QuizcliError(_("cannot make a bank id from {name}: ids hold only a-z, 0-9 and _").format(name=repr(name)),
+                           hint=_("give one with --id, e.g. `quizcli bank new {name} --id notes`; "
+                                  "the name stays the bank's title").format(name=name), exit_code=ExitCode.USAGE)
     path = output or Path(f"{bid}.yaml")
     if path.exists() and not force:
-        raise QuizcliError(f"{path} already exists", hint="choose another name or -o PATH, or add --force")
+        raise QuizcliError(_("{path} already exists").format(path=path),
+                           hint=_("choose another name or -o PATH, or add --force"))
     text = new_bank_text(name, SCHEMA_FILE if schema else None, bid)
     _write(path, text)
-    echo(f"wrote {path} (bank id `{bid}`, {text.count(chr(10) + '  - id: ')} questions)")
+    echo(_("wrote {path} (bank id `{id}`, {n} questions)").format(path=path, id=bid,
+                                                                  n=text.count(chr(10) + "  - id: ")))
     for rel, code in new_exercise_files(bid).items():   # the code question's exercise (#18)
         target = path.parent / rel
         if not target.exists() or force:
             _write(target, code)
-    echo(f"wrote {path.parent / 'demos' / 'exercises' / (bid + '_softmax')} (the code question's exercise; "
-         f"it runs once you trust it: quizcli bank trust {path})")
+    echo(_("wrote {folder} (the code question's exercise; it runs once you trust it: quizcli bank trust {path})")
+         .format(folder=path.parent / "demos" / "exercises" / (bid + "_softmax"), path=path))
     schema_path = path.parent / SCHEMA_FILE
     if schema and not schema_path.exists():
         _write(schema_path, json.dumps(build(), indent=2) + "\n")
-        echo(f"wrote {schema_path} (the JSON Schema that editors check the bank against)")
-    echo(f"next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`")
+        echo(_("wrote {path} (the JSON Schema that editors check the bank against)").format(path=schema_path))
+    echo(_("next: edit it, then `quizcli bank validate {path}` and `quizcli bank lint {path}`").format(path=path))
 
 
 @bank_app.command("lint", cls=Command, short_help=N_("Point out what makes a valid bank worse."), epilog=examples(
@@ -171,7 +173,7 @@ def schema(
         typer.echo(text, nl=False)
     else:
         _write(output, text)
-        echo(f"wrote {output}")
+        echo(_("wrote {path}").format(path=output))
 
 
 @bank_app.command("trust", cls=Command, short_help=N_("Allow the demos that a user bank brings to run."), epilog=examples(
@@ -199,10 +201,10 @@ def trust(
         for entry in entries:
             echo(f"{entry.folder}: {entry.reason}")
         if not entries:
-            typer.echo("no demo folder is trusted")
+            typer.echo(_("no demo folder is trusted"))
         return
     if path is None:
-        raise QuizcliError("give the PATH of a bank or of its demos folder", hint="or use --list",
+        raise QuizcliError(_("give the PATH of a bank or of its demos folder"), hint=_("or use --list"),
                            exit_code=ExitCode.USAGE)
     result = store.untrust(path) if remove else store.trust(path)
     for line in result.files:

@@ -187,7 +187,7 @@ def _save_plot(plot: Path, outcome, lang: str) -> Path:
     from quizcli.ui.plot import save_figure
 
     return save_figure(plot, outcome.result, title=outcome.info.text("title", lang) if outcome.info else "",
-                       fallback_title=outcome.info.text("title", "en") if outcome.info else "")
+                       fallback_title=outcome.info.text("title", "en") if outcome.info else "", lang=lang)
 
 
 @demos_app.command("list", cls=Command, short_help=N_("List the demos, their claims and questions."), epilog=examples(

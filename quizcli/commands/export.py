@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from quizcli.commands.options import LANG_HELP, Bank, Command, Difficulty, Lang, Tag, Topic, Type, echo, examples
-from quizcli.i18n import N_
+from quizcli.i18n import N_, _, ngettext
 
 
 def export(
@@ -41,32 +41,34 @@ def export(
 
     fmt = format_.lower()
     if fmt not in ex.FORMATS:
-        raise QuizcliError(f"unknown format `{format_}`", hint=f"use one of {', '.join(ex.FORMATS)}",
+        raise QuizcliError(_("unknown format `{format}`").format(format=format_),
+                           hint=_("use one of {formats}").format(formats=", ".join(ex.FORMATS)),
                            exit_code=ExitCode.USAGE)
     if with_progress and fmt != "anki":
-        raise QuizcliError("--with-progress is for the Anki format only", hint="add -f anki",
+        raise QuizcliError(_("--with-progress is for the Anki format only"), hint=_("add -f anki"),
                            exit_code=ExitCode.USAGE)
     if lang == "both" and fmt != "anki":
-        raise QuizcliError("--lang both is for the Anki format only", hint="use --lang en or --lang zh",
+        raise QuizcliError(_("--lang both is for the Anki format only"), hint=_("use --lang en or --lang zh"),
                            exit_code=ExitCode.USAGE)
     lang_ = "both" if lang == "both" else config.resolve_lang(lang)
     library = load_library(extra=bank)
     questions = select(library, make_filters(library, topic, tag, type_, difficulty))
     if not questions:
-        raise NotFoundError("no questions match these filters",
-                            hint="loosen them; `quizcli list` with the same filters shows what matches")
+        raise NotFoundError(_("no questions match these filters"),
+                            hint=_("loosen them; `quizcli list` with the same filters shows what matches"))
     to_stdout = str(output) == "-"
     if not to_stdout and output.is_dir():
         suffix = {"anki": ".apkg", "csv": ".csv", "markdown": ".md", "json": ".json"}[fmt]
-        raise QuizcliError(f"{output} is a folder", hint=f"give a file name, e.g. -o {output / ('quizcli' + suffix)}",
+        raise QuizcliError(_("{path} is a folder").format(path=output),
+                           hint=_("give a file name, e.g. -o {path}").format(path=output / ("quizcli" + suffix)),
                            exit_code=ExitCode.USAGE)
-    n = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+    n = ngettext("{n} question", "{n} questions", len(questions)).format(n=len(questions))
     ex.check_export_size(questions)
     if to_stdout:
         # The export alone on stdout, so that it can be piped; the note goes to stderr.
         data, result = _export_bytes(ex, fmt, library, questions, lang_, with_progress)
         typer.echo(data, nl=False)
-        echo(f"wrote {n} to standard output ({fmt})", err=True)
+        echo(_("wrote {questions} to standard output ({format})").format(questions=n, format=fmt), err=True)
         if with_progress:
             _progress_note(result, err=True)
         return
@@ -77,18 +79,20 @@ def export(
         else:
             output.write_bytes(_export_bytes(ex, fmt, library, questions, lang_, with_progress)[0])
     except OSError as err:   # a read-only folder, a full disk, a path through a file
-        raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
-                           hint="choose another -o path, in a folder you can write to") from err
-    echo(f"wrote {n} to {output} ({fmt})")
+        raise QuizcliError(_("cannot write {path}: {error}").format(path=output, error=err.strerror or err),
+                           hint=_("choose another -o path, in a folder you can write to")) from err
+    echo(_("wrote {questions} to {path} ({format})").format(questions=n, path=output, format=fmt))
     if with_progress:
         _progress_note(result, err=False)
 
 
 def _progress_note(result, err: bool) -> None:  # type: ignore[no-untyped-def]
-    echo(f"with the schedule of {result.scheduled} card{'s' if result.scheduled != 1 else ''} and"
-               f" {result.reviews} review{'s' if result.reviews != 1 else ''}; not carried:"
-               f" {result.not_carried} quiz/cram answer{'s' if result.not_carried != 1 else ''}"
-               " (they never moved the schedule). In Anki, tick \"Import any learning progress\".", err=err)
+    echo(_("with the schedule of {cards} and {reviews}; not carried: {answers} (they never moved the schedule). "
+           "In Anki, tick \"Import any learning progress\".").format(
+        cards=ngettext("{n} card", "{n} cards", result.scheduled).format(n=result.scheduled),
+        reviews=ngettext("{n} review", "{n} reviews", result.reviews).format(n=result.reviews),
+        answers=ngettext("{n} quiz/cram answer", "{n} quiz/cram answers", result.not_carried).format(
+            n=result.not_carried)), err=err)
 
 
 def _export_anki(library, questions, show: str, output: Path, with_progress: bool):  # type: ignore[no-untyped-def]
@@ -159,40 +163,44 @@ def import_(
     lang = config.resolve_lang(lang)      # the language the cards are written in
     bid = bank_id_for(bank_id or output.stem)
     if bid is None:
-        raise QuizcliError(f"cannot make a bank id from {bank_id or output.stem!r}: ids hold only a-z, 0-9 and _",
-                           hint="give one with --id, e.g. --id notes", exit_code=ExitCode.USAGE)
+        raise QuizcliError(_("cannot make a bank id from {name}: ids hold only a-z, 0-9 and _").format(
+                           name=repr(bank_id or output.stem)),
+                           hint=_("give one with --id, e.g. --id notes"), exit_code=ExitCode.USAGE)
     if source.suffix.lower() in (".apkg", ".colpkg"):
         _import_apkg(source, output, bid, title or source.stem, lang, force, with_progress)
         return
     if with_progress:
-        raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg)",
-                           hint="quizcli's own progress moves with `quizcli progress export/import`",
+        raise QuizcliError(_("--with-progress is for Anki packages (.apkg, .colpkg)"),
+                           hint=_("quizcli's own progress moves with `quizcli progress export/import`"),
                            exit_code=ExitCode.USAGE)
     result = import_file(source, bid, title, lang)     # no --title: one from the cards' content
     if len(result.banks) == 1 and output.suffix.lower() in (".yaml", ".yml"):
         targets = [output]
     else:
         if output.suffix.lower() in (".yaml", ".yml"):
-            raise QuizcliError(f"{source} holds {len(result.banks)} banks", hint="give a folder to -o, one file per bank")
+            raise QuizcliError(_("{path} holds {n} banks").format(path=source, n=len(result.banks)),
+                               hint=_("give a folder to -o, one file per bank"))
         targets = [output / f"{b.get('id', f'bank{i}')}.yaml" for i, b in enumerate(result.banks)]
     for target in targets:
         if target.exists() and not force:
-            raise QuizcliError(f"{target} already exists", hint="choose another -o, or add --force")
+            raise QuizcliError(_("{path} already exists").format(path=target),
+                               hint=_("choose another -o, or add --force"))
     for target, data in zip(targets, result.banks):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(bank_yaml(data, source.name), encoding="utf-8")
         except OSError as err:   # a read-only folder, a full disk, a path through a file
-            raise QuizcliError(f"cannot write {target}: {err.strerror or err}",
-                               hint="choose another -o path, in a folder you can write to") from err
+            raise QuizcliError(_("cannot write {path}: {error}").format(path=target, error=err.strerror or err),
+                               hint=_("choose another -o path, in a folder you can write to")) from err
     for line in result.skipped:
-        echo(f"skipped {line}", err=True)
+        echo(_("skipped {line}").format(line=line), err=True)
     # Alone: a re-imported export of built-in questions shares their ids by design.
     problems = validate_paths(targets, against_builtin=False)
     if problems:
         raise BankError(problems)
     n = sum(len(b.get("questions", ())) for b in result.banks)
-    echo(f"wrote {n} question{'s' if n != 1 else ''} to {', '.join(map(str, targets))}; it validates")
+    echo(_("wrote {questions} to {paths}; it validates").format(
+        questions=ngettext("{n} question", "{n} questions", n).format(n=n), paths=", ".join(map(str, targets))))
 
 
 def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, force: bool,
@@ -203,32 +211,36 @@ def _import_apkg(source: Path, output: Path, bid: str, title: str, lang: str, fo
     from quizcli.errors import BankError, ExitCode, QuizcliError
 
     if output.suffix.lower() not in (".yaml", ".yml"):
-        raise QuizcliError(f"{output}: the bank file must end in .yaml", hint="e.g. -o my_deck.yaml",
+        raise QuizcliError(_("{path}: the bank file must end in .yaml").format(path=output),
+                           hint=_("e.g. -o my_deck.yaml"),
                            exit_code=ExitCode.USAGE)
     if output.exists() and not force:
-        raise QuizcliError(f"{output} already exists", hint="choose another -o, or add --force")
+        raise QuizcliError(_("{path} already exists").format(path=output), hint=_("choose another -o, or add --force"))
     package = read_package(source, bid, title, lang, with_progress)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(bank_yaml(package.bank, source.name), encoding="utf-8")
     except OSError as err:
-        raise QuizcliError(f"cannot write {output}: {err.strerror or err}",
-                           hint="choose another -o path, in a folder you can write to") from err
+        raise QuizcliError(_("cannot write {path}: {error}").format(path=output, error=err.strerror or err),
+                           hint=_("choose another -o path, in a folder you can write to")) from err
     for line in package.not_carried:
-        echo(f"not carried: {line}", err=True)
+        echo(_("not carried: {line}").format(line=line), err=True)
     problems = validate_paths([output], against_builtin=False)
     if problems:
         raise BankError(problems)
     n = len(package.bank["questions"])
-    echo(f"wrote {n} question{'s' if n != 1 else ''} from {package.collection} to {output}; it validates")
+    echo(_("wrote {questions} from {collection} to {path}; it validates").format(
+        questions=ngettext("{n} question", "{n} questions", n).format(n=n), collection=package.collection,
+        path=output))
     if package.progress is not None:
         from quizcli.store import open_store
 
         with open_store() as store:
             result = store.import_(package.progress, source=str(source))
-        echo(f"progress: {result.added} review{'s' if result.added != 1 else ''} added"
-                   f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''}"
-                   " rebuilt with FSRS")
+        echo(_("progress: {reviews} added ({skipped} already present); {schedules} rebuilt with FSRS").format(
+            reviews=ngettext("{n} review", "{n} reviews", result.added).format(n=result.added),
+            skipped=result.skipped,
+            schedules=ngettext("{n} schedule", "{n} schedules", result.cards).format(n=result.cards)))
 
 
 def register(app: typer.Typer) -> None:

@@ -88,7 +88,7 @@ def interview(
             raise QuizcliError(f"cannot write the report to {report}: {err.strerror or err}",
                                hint="check the folder exists and is writable; your answers are saved",
                                exit_code=ExitCode.BAD_INPUT) from None
-        console.print(ui.plain(ui.t(lang_, "saved", path=str(report)), "dim"))
+        console.print(ui.plain(ui.t("saved", path=str(report)), "dim"))
     if session.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from quizcli.commands.options import Bank, Command, Lang, Topic, examples
-from quizcli.i18n import N_
+from quizcli.i18n import N_, _
 
 
 def practice(
@@ -50,19 +50,21 @@ def practice(
         known = {b.id for b in index.banks}
         for t in topic:
             if t not in known:
-                raise NotFoundError(f"there is no topic {t!r}", hint="the topics are " + ", ".join(sorted(known)))
+                raise NotFoundError(_("there is no topic {topic}").format(topic=repr(t)),
+                                    hint=_("the topics are {topics}").format(topics=", ".join(sorted(known))))
     code = [q for q in index.questions if core.is_code(q) and (not topic or q.bank_id in topic)]
     if check is not None and question_id is None:
-        raise QuizcliError("--check needs the exercise: quizcli practice ID --check FILE", exit_code=ExitCode.USAGE)
+        raise QuizcliError(_("--check needs the exercise: quizcli practice ID --check FILE"), exit_code=ExitCode.USAGE)
     if question_id is not None:
         info = index.info(question_id)
         if info is None:
-            raise NotFoundError(f"there is no question {question_id!r}",
-                                hint="`quizcli practice --list` shows the code exercises")
+            raise NotFoundError(_("there is no question {id}").format(id=repr(question_id)),
+                                hint=_("`quizcli practice --list` shows the code exercises"))
         if not core.is_code(info):
-            raise QuizcliError(f"{question_id} is a {info.type.value} question, not a code exercise",
-                               hint=f"quiz it with `quizcli show {question_id}`; "
-                                    "`quizcli practice --list` shows the code exercises", exit_code=ExitCode.USAGE)
+            raise QuizcliError(_("{id} is a {type} question, not a code exercise").format(id=question_id,
+                                                                                  type=info.type.value),
+                               hint=_("quiz it with `quizcli show {id}`; `quizcli practice --list` shows the code "
+                                      "exercises").format(id=question_id), exit_code=ExitCode.USAGE)
     from quizcli.ui import practice as ui
 
     now = now_from_env()
@@ -70,7 +72,7 @@ def practice(
         from quizcli.exercise import folders, runner
 
         if not check.is_file():
-            raise NotFoundError(f"there is no file {check}", hint="give the path of your solution")
+            raise NotFoundError(_("there is no file {path}").format(path=check), hint=_("give the path of your solution"))
         files = folders.for_question(index.question(question_id))
         grade = runner.grade(check, files)
         ui.render_grade(console, grade, title=f"{question_id}: {check}")

@@ -8,7 +8,7 @@ import typer
 
 from quizcli.commands import complete
 from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, TranslatedGroup, echo, examples, show_help_without_arguments
-from quizcli.i18n import N_
+from quizcli.i18n import N_, _, ngettext
 
 progress_app = typer.Typer(
     cls=TranslatedGroup,
@@ -106,9 +106,9 @@ def _calibration(plot: Path | None, as_json: bool) -> None:
         params = fitted_parameters(store)
     preds = fit.predictions(reviews, params)
     if not preds:
-        raise QuizcliError("no scheduled review a day or more after the card's previous one yet",
-                           hint="calibration compares FSRS's predictions with your reviews: study with `quizcli review`"
-                           " over a few days first")
+        raise QuizcliError(_("no scheduled review a day or more after the card's previous one yet"),
+                           hint=_("calibration compares FSRS's predictions with your reviews: study with "
+                                  "`quizcli review` over a few days first"))
     from quizcli.ui.output import Calibration, emit
 
     bins = fit.bins(preds, 10)
@@ -117,7 +117,7 @@ def _calibration(plot: Path | None, as_json: bool) -> None:
     if plot is not None:
         from quizcli.ui.calibration import save_calibration
 
-        echo(f"saved {save_calibration(plot, bins)}")
+        echo(_("saved {path}").format(path=save_calibration(plot, bins)))
 
 
 @progress_app.command("optimize", cls=Command, short_help=N_("Fit FSRS's parameters to your own reviews."), epilog=examples(
@@ -142,8 +142,9 @@ def optimize() -> None:
 
     missing = [name for name in ("torch", "pandas") if find_spec(name) is None]
     if missing:       # (torch itself is imported by quizcli.fit.fit_parameters, for this command only)
-        raise QuizcliError(f"the optimizer needs the `optimizer` extra ({', '.join(missing)} missing)",
-                           hint="pip install 'quizcli[optimizer]' (or pip install 'fsrs[optimizer]')",
+        raise QuizcliError(_("the optimizer needs the `optimizer` extra ({names} missing)").format(
+                           names=", ".join(missing)),
+                           hint=_("pip install 'quizcli[optimizer]' (or pip install 'fsrs[optimizer]')"),
                            exit_code=ExitCode.MISSING_EXTRA)
     now = now_from_env()()
     with open_store() as store:
@@ -154,10 +155,11 @@ def optimize() -> None:
             report = fit.optimize(reviews, current)
         except fit.NotEnough as err:
             raise QuizcliError(
-                f"not enough reviews to fit: {err.counted} scheduled reviews a day or more after the card's previous"
-                f" one in the fitting part (three quarters of your cards); the optimizer needs {err.needed}"
-                f" ({err.reviews} scheduled reviews in all)",
-                hint="keep reviewing with `quizcli review`; quiz and cram answers do not count") from None
+                _("not enough reviews to fit: {counted} scheduled reviews a day or more after the card's previous "
+                  "one in the fitting part (three quarters of your cards); the optimizer needs {needed} "
+                  "({reviews} scheduled reviews in all)").format(counted=err.counted, needed=err.needed,
+                                                                 reviews=err.reviews),
+                hint=_("keep reviewing with `quizcli review`; quiz and cram answers do not count")) from None
         if report.kept:
             store.set_setting(FITTED, json.dumps({
                 "parameters": list(report.parameters), "fitted": fmt_time(now), "reviews": report.train,
@@ -186,13 +188,13 @@ def reset(
 
     with open_store() as store:
         if not store.has_history(question_id):
-            raise NotFoundError(f"no progress recorded for {question_id!r}",
-                                hint="check the id with `quizcli list`; ids are case-sensitive")
-        if not yes and not _confirm(f"Forget every answer and the schedule of {question_id}?"):
+            raise NotFoundError(_("no progress recorded for {id}").format(id=repr(question_id)),
+                                hint=_("check the id with `quizcli list`; ids are case-sensitive"))
+        if not yes and not _confirm(_("Forget every answer and the schedule of {id}?").format(id=question_id)):
             raise typer.Abort()
         removed, scheduled = store.reset(question_id)
-    echo(f"{question_id}: {removed} answer{'s' if removed != 1 else ''} forgotten"
-               + ("; its schedule starts over" if scheduled else "") + ".")
+    echo((_("{id}: {answers} forgotten; its schedule starts over.") if scheduled else _("{id}: {answers} forgotten."))
+         .format(id=question_id, answers=ngettext("{n} answer", "{n} answers", removed).format(n=removed)))
 
 
 @progress_app.command("unsuspend", cls=Command, short_help=N_("Bring a suspended or buried card back into review."), epilog=examples(
@@ -210,10 +212,10 @@ def unsuspend(
     with open_store() as store:
         held = store.holds().get(question_id)
         if held is None or not (held[0] or held[2]):
-            raise NotFoundError(f"{question_id!r} is not suspended or buried",
-                                hint="`quizcli stats` lists the suspended cards; ids are case-sensitive")
+            raise NotFoundError(_("{id} is not suspended or buried").format(id=repr(question_id)),
+                                hint=_("`quizcli stats` lists the suspended cards; ids are case-sensitive"))
         store.hold(question_id, suspended=0, unbury=True)
-    typer.echo(f"{question_id} is back in review.")
+    typer.echo(_("{id} is back in review.").format(id=question_id))
 
 
 @progress_app.command("export", cls=Command, short_help=N_("Back up every answer and the schedule to a JSON file."), epilog=examples(
@@ -240,10 +242,12 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
         os.replace(tmp, file)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        raise QuizcliError(f"cannot write {file}: {err.strerror}", hint="check the folder exists and is writable",
+        raise QuizcliError(_("cannot write {path}: {error}").format(path=file, error=err.strerror),
+                           hint=_("check the folder exists and is writable"),
                            exit_code=ExitCode.BAD_INPUT) from None
     n = len(data["answers"])
-    echo(f"Exported {n} answer{'s' if n != 1 else ''} and {len(data['cards'])} scheduled cards to {file}.")
+    echo(_("Exported {answers} and {cards} scheduled cards to {path}.").format(
+        answers=ngettext("{n} answer", "{n} answers", n).format(n=n), cards=len(data["cards"]), path=file))
 
 
 @progress_app.command("import", cls=Command, short_help=N_("Merge a backup into your progress."), epilog=examples(
@@ -262,24 +266,27 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
     try:
         text = read_regular(file).decode("utf-8")
     except FileNotFoundError:
-        raise NotFoundError(f"{file}: no such file") from None
+        raise NotFoundError(_("{path}: no such file").format(path=file)) from None
     except (OSError, UnicodeDecodeError) as err:
-        raise QuizcliError(f"cannot read {file}: {getattr(err, 'strerror', None) or err}",
+        raise QuizcliError(_("cannot read {path}: {error}").format(path=file,
+                                                                    error=getattr(err, "strerror", None) or err),
                            exit_code=ExitCode.BAD_INPUT) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise QuizcliError(f"{file}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}",
-                           hint="import a file written by `quizcli progress export`",
+        raise QuizcliError(_("{path}:{line}:{column}: not valid JSON: {error}").format(
+                           path=file, line=err.lineno, column=err.colno, error=err.msg),
+                           hint=_("import a file written by `quizcli progress export`"),
                            exit_code=ExitCode.BAD_INPUT) from None
     except RecursionError:   # JSON nested thousands of levels deep: no backup looks like that
-        raise QuizcliError(f"{file}: nested too deeply to be a progress backup",
-                           hint="import a file written by `quizcli progress export`",
+        raise QuizcliError(_("{path}: nested too deeply to be a progress backup").format(path=file),
+                           hint=_("import a file written by `quizcli progress export`"),
                            exit_code=ExitCode.BAD_INPUT) from None
     with open_store() as store:
         result = store.import_(data, source=str(file))
-    echo(f"Imported {result.added} answer{'s' if result.added != 1 else ''}"
-               f" ({result.skipped} already present); {result.cards} schedule{'s' if result.cards != 1 else ''} rebuilt.")
+    echo(_("Imported {answers} ({skipped} already present); {schedules} rebuilt.").format(
+        answers=ngettext("{n} answer", "{n} answers", result.added).format(n=result.added), skipped=result.skipped,
+        schedules=ngettext("{n} schedule", "{n} schedules", result.cards).format(n=result.cards)))
 
 
 def register(app: typer.Typer) -> None:

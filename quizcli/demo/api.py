@@ -28,11 +28,19 @@ VERDICTS = tuple(v.value for v in Verdict)
 NOT_REPRODUCED = "not_reproduced"
 
 
+# Text a reader sees (a check's name, a column, a cell, a title, an axis
+# label): a plain string, or {"en": ..., "zh": ...}, shown in the interface's
+# language. Built-in demos give every such text in both languages
+# (tests/test_demos_contract.py checks it).
+Label = Any   # str | dict[str, str]
+
+
 @dataclass
 class Check:
     """A named comparison of a measured value with a threshold.
 
-    `name` says it in words, e.g. "final loss with BN < 0.5 x without BN".
+    `name` says it in words, e.g. "final loss with BN < 0.5 x without BN"
+    (or {"en": ..., "zh": ...}).
     The threshold may itself come from measurements. A threshold that is a
     factor times a measurement is given as both, so that it reads
     `0.2 < 0.5 x 0.61` rather than `0.2 < 0.305`:
@@ -43,7 +51,7 @@ class Check:
     given value), and `base` the measurement it was made from.
     """
 
-    name: str
+    name: Label
     value: float
     op: str
     threshold: float
@@ -88,19 +96,19 @@ class Check:
 
 @dataclass
 class Table:
-    columns: list[str]
-    rows: list[list[Any]]     # numbers or short strings
+    columns: list[Label]
+    rows: list[list[Any]]     # numbers, or short labels (str or {"en", "zh"})
 
 
 @dataclass
 class Curve:
     """One or more series over a shared x axis, e.g. loss per step."""
 
-    title: str
-    x_label: str
-    y_label: str
+    title: Label
+    x_label: Label
+    y_label: Label
     x: list[float]
-    series: dict[str, list[float]]   # name -> y values, same length as x
+    series: dict[str, list[float]]   # name -> y values, same length as x (DemoResult.labels names them)
     log_y: bool = False
 
 
@@ -108,13 +116,20 @@ class Curve:
 class Scatter:
     """Point clouds, e.g. GAN samples against the real modes."""
 
-    title: str
+    title: Label
     series: dict[str, list[tuple[float, float]]]
 
 
 @dataclass
 class DemoResult:
-    """What `run` returns. The engine adds the verdict from the checks."""
+    """What `run` returns. The engine adds the verdict from the checks.
+
+    `settings` maps a short key to a number or a label; `labels` gives a key
+    of `settings`, or a series' name in a curve or a scatter, its words in
+    both languages ({"steps": {"en": "steps", "zh": "步数"}, "no BN":
+    {"en": "no BN", "zh": "无 BN"}}); keys common to many demos (seed,
+    treatment, steps, lr ...) are named in contract.COMMON_LABELS.
+    """
 
     settings: dict[str, Any]
     table: Table
@@ -124,6 +139,7 @@ class DemoResult:
     finding: dict[str, str]
     curves: list[Curve] = field(default_factory=list)
     scatters: list[Scatter] = field(default_factory=list)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def all_passed(self) -> bool:
@@ -147,6 +163,7 @@ class DemoResult:
             curves=[Curve(**c) for c in data.get("curves", [])],
             scatters=[Scatter(title=s["title"], series={k: [tuple(p) for p in v] for k, v in s["series"].items()})
                       for s in data.get("scatters", [])],
+            labels=data.get("labels") or {},
         )
 
 

@@ -264,7 +264,7 @@ def _untrusted_why(folder: DemoDir) -> str:
     try:
         from quizcli.demo.trust import status
 
-        if status(folder.path).reason.startswith("no longer trusted"):
+        if status(folder.path).changed:
             return "whose demo files changed since you trusted them"
     except Exception:   # an unreadable folder or trust file: the plain reason
         pass

@@ -76,7 +76,8 @@ def summarize(outcomes: Sequence[DemoOutcome]) -> list[SweepRow]:
             if math.isnan(m):
                 m = -math.inf
             if row.worst_margin is None or m < row.worst_margin:
-                row.worst_margin, row.worst_check, row.worst_seed = m, check.name, o.seed
+                name = check.name.get("en", "") if isinstance(check.name, dict) else check.name
+                row.worst_margin, row.worst_check, row.worst_seed = m, name, o.seed
     return list(rows.values())
 
 

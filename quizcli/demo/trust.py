@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from quizcli.errors import ExitCode, NotFoundError, QuizcliError
+from quizcli.i18n import _
 
 STORE_VERSION = 1
 # 2: the whole tree (1, before it, hashed only demos/*.py).
@@ -35,6 +36,7 @@ class TrustStatus:
     trusted: bool
     reason: str             # why (not) trusted, in words for the user
     files: tuple[str, ...] = ()   # what a new trust covers (see summary)
+    changed: bool = False         # trusted once, no longer (changed files, or an older quizcli's trust)
 
 
 def store_path() -> Path:
@@ -115,12 +117,12 @@ def _load() -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as err:
-        raise QuizcliError(f"cannot read the trust list {store_path()}: {err}",
-                           hint="fix or delete that file; then trust your demo folders again",
+        raise QuizcliError(_("cannot read the trust list {path}: {error}").format(path=store_path(), error=err),
+                           hint=_("fix or delete that file; then trust your demo folders again"),
                            exit_code=ExitCode.BAD_INPUT) from None
     if not isinstance(data, dict) or data.get("version") != STORE_VERSION or not isinstance(data.get("folders"), dict):
-        raise QuizcliError(f"the trust list {store_path()} is not in a format this quizcli knows",
-                           hint="delete that file; then trust your demo folders again", exit_code=ExitCode.BAD_INPUT)
+        raise QuizcliError(_("the trust list {path} is not in a format this quizcli knows").format(path=store_path()),
+                           hint=_("delete that file; then trust your demo folders again"), exit_code=ExitCode.BAD_INPUT)
     return data["folders"]
 
 
@@ -137,47 +139,48 @@ def trust(path: Path) -> TrustStatus:
     """Record that the user trusts the demos beside a bank (as they are now)."""
     folder = demos_folder(path)
     if not folder.is_dir():
-        raise NotFoundError(f"there is no demos folder at {folder}",
-                            hint="put the bank's demos in a `demos/` folder beside the bank file")
+        raise NotFoundError(_("there is no demos folder at {path}").format(path=folder),
+                            hint=_("put the bank's demos in a `demos/` folder beside the bank file"))
     if not any(folder.glob("*.py")) and not any(folder.glob("exercises/*/grader.py")):   # code exercises: #18
-        raise NotFoundError(f"{folder} holds no demo (*.py) and no code exercise (exercises/*/grader.py)",
-                            hint="add the demo files first, then trust the folder")
+        raise NotFoundError(_("{path} holds no demo (*.py) and no code exercise (exercises/*/grader.py)").format(
+                            path=folder), hint=_("add the demo files first, then trust the folder"))
     folders = _load()
     entries = _entries(folder)   # hashed and shown: the user sees exactly what is trusted
     folders[str(folder)] = {"sha256": fingerprint(folder, entries), "scheme": FINGERPRINT_SCHEME,
                             "trusted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     _save(folders)
-    return TrustStatus(folder, True, "trusted as it is now (every file below it); changing, adding or "
-                                     "removing any file withdraws the trust", tuple(summary(entries)))
+    return TrustStatus(folder, True, _("trusted as it is now (every file below it); changing, adding or "
+                                       "removing any file withdraws the trust"), tuple(summary(entries)))
 
 
 def untrust(path: Path) -> TrustStatus:
     folder = demos_folder(path)
     folders = _load()
     if folders.pop(str(folder), None) is None:
-        return TrustStatus(folder, False, "was not trusted")
+        return TrustStatus(folder, False, _("was not trusted"))
     _save(folders)
-    return TrustStatus(folder, False, "no longer trusted")
+    return TrustStatus(folder, False, _("no longer trusted"))
 
 
 def status(path: Path) -> TrustStatus:
     folder = demos_folder(path)
     entry = _load().get(str(folder))
     if entry is None:
-        return TrustStatus(folder, False, f"not trusted: its demos run only after `quizcli bank trust {folder}`, "
-                                          "because they are code from the bank's author")
+        return TrustStatus(folder, False, _("not trusted: its demos run only after `quizcli bank trust {path}`, "
+                                            "because they are code from the bank's author").format(path=folder))
     if entry.get("scheme") != FINGERPRINT_SCHEME:
-        return TrustStatus(folder, False, "no longer trusted: it was trusted by an older quizcli that checked only "
-                                          f"its top-level .py files; review the whole folder, then run "
-                                          f"`quizcli bank trust {folder}` again")
+        return TrustStatus(folder, False, _("no longer trusted: it was trusted by an older quizcli that checked "
+                                            "only its top-level .py files; review the whole folder, then run "
+                                            "`quizcli bank trust {path}` again").format(path=folder), changed=True)
     try:
         same = folder.is_dir() and entry.get("sha256") == fingerprint(folder)
     except OSError:   # unreadable now: not what was trusted
         same = False
     if not same:
-        return TrustStatus(folder, False, "no longer trusted: its demo files changed since you trusted them; "
-                                          f"review them, then run `quizcli bank trust {folder}` again")
-    return TrustStatus(folder, True, f"trusted since {entry.get('trusted_at', '?')}")
+        return TrustStatus(folder, False, _("no longer trusted: its demo files changed since you trusted them; "
+                                            "review them, then run `quizcli bank trust {path}` again").format(path=folder),
+                           changed=True)
+    return TrustStatus(folder, True, _("trusted since {when}").format(when=entry.get("trusted_at", "?")))
 
 
 def is_trusted(path: Path) -> bool:

@@ -29,11 +29,12 @@ from typing import NamedTuple
 
 from quizcli.errors import ExitCode, QuizcliError
 from quizcli.exercise.folders import ExerciseFiles, is_trusted
+from quizcli.i18n import N_, _
 
 TIMEOUT_S = 60.0          # the whole grading, torch's import included
 TEST_TIMEOUT_S = 10.0     # one test (a grader may set TEST_TIMEOUT)
 MEMORY_MB = 1024          # address space the candidate may add to what the child holds after importing torch
-INSTALL_HINT = "install the demos extra: pip install 'quizcli[demos]' (see the README, \"Quick start\")"
+INSTALL_HINT = N_("install the demos extra: pip install 'quizcli[demos]' (see the README, \"Quick start\")")
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 # -I leaves quizcli's own folder off sys.path too: put it back, and nothing else.
@@ -76,22 +77,23 @@ class UntrustedExercise(QuizcliError):
 def check_can_run(ex: ExerciseFiles) -> None:
     """Torch is installed, and the exercise's code may run (built-in, or a trusted user bank)."""
     if os.name == "nt":
-        raise QuizcliError("code exercises are graded on Linux and macOS only, for now",
-                           hint="the grader's process limits and pipes are POSIX; use WSL on Windows")
+        raise QuizcliError(_("code exercises are graded on Linux and macOS only, for now"),
+                           hint=_("the grader's process limits and pipes are POSIX; use WSL on Windows"))
     if importlib.util.find_spec("torch") is None:
-        raise MissingTorch("PyTorch is not installed, so code exercises cannot be graded", hint=INSTALL_HINT)
+        raise MissingTorch(_("PyTorch is not installed, so code exercises cannot be graded"), hint=_(INSTALL_HINT))
     if not is_trusted(ex):
         raise UntrustedExercise(
-            f"exercise {ex.name!r} comes with the bank {ex.bank}, whose demos you have not trusted (or that "
-            "changed since); its grader and reference solution are code from the bank's author",
-            hint=f"if you trust its author, run `quizcli bank trust {ex.bank}`")
+            _("exercise {name} comes with the bank {bank}, whose demos you have not trusted (or that changed since); "
+              "its grader and reference solution are code from the bank's author").format(name=repr(ex.name),
+                                                                                          bank=ex.bank),
+            hint=_("if you trust its author, run `quizcli bank trust {bank}`").format(bank=ex.bank))
 
 
 def _signal_name(code: int) -> str:
     try:
         return signal.Signals(code).name
     except ValueError:
-        return f"signal {code}"
+        return _("signal {code}").format(code=code)
 
 
 class Prepared:
@@ -190,7 +192,7 @@ def grade_many(candidates: list[Path], ex: ExerciseFiles, *, timeout: float = TI
             if left <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select([r], [], [], left)
+            ready = select.select([r], [], [], left)[0]
             if not ready:
                 continue
             chunk = os.read(r, 65536)
@@ -233,25 +235,27 @@ def _collect(events: list[dict], index: int, returncode: int, timed_out: bool, t
         return Grade(tuple(TestResult(n, d, False, error) for n, d in names), error, seconds, output, output_chars)
     stopped = ""
     if timed_out:
-        stopped = (f"stopped after {timeout:g} s: the code ran too long (an endless loop, or a call that never "
-                   "returns?)")
+        stopped = _("stopped after {seconds} s: the code ran too long (an endless loop, or a call that never "
+                    "returns?)").format(seconds=f"{timeout:g}")
     elif not done:
         if returncode < 0:
             sig = _signal_name(-returncode)
-            stopped = f"the grading process was killed by {sig}" + (
-                " (out of memory?)" if sig == "SIGKILL" else " (a crash in native code?)" if sig == "SIGSEGV" else "")
+            stopped = _("the grading process was killed by {signal}").format(signal=sig) + (
+                _(" (out of memory?)") if sig == "SIGKILL" else _(" (a crash in native code?)") if sig == "SIGSEGV"
+                else "")
         else:
-            stopped = f"the grading process exited with status {returncode} in the middle of a test (os._exit?)"
+            stopped = _("the grading process exited with status {status} in the middle of a test (os._exit?)").format(
+                status=returncode)
     tests = []
     first_missing = True
     for name, doc in names:
         if name in results:
             tests.append(results[name])
         elif stopped:
-            tests.append(TestResult(name, doc, False, stopped if first_missing else "not run"))
+            tests.append(TestResult(name, doc, False, stopped if first_missing else _("not run")))
             first_missing = False
         else:
-            tests.append(TestResult(name, doc, False, "not run"))
+            tests.append(TestResult(name, doc, False, _("not run")))
     if stopped and not names:
         error = error or stopped
     return Grade(tuple(tests), error, seconds, output, output_chars)

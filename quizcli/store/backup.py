@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli.clock import fmt_time, parse_time
 from quizcli.errors import ExitCode, QuizcliError
+from quizcli.i18n import _
 from quizcli.scheduler import CardState
 from quizcli.store.cards import _put_card, card_from_dict, card_to_dict, card_to_json
 from quizcli.store.schema import SCHEMA_VERSION
@@ -101,7 +102,7 @@ def _parse_export(data: Any, source: str) -> list[tuple]:
 
     def bad(where: str, what: str) -> QuizcliError:
         return QuizcliError(f"{source}: {where}: {what}",
-                            hint="import a file written by `quizcli progress export`", exit_code=ExitCode.BAD_INPUT)
+                            hint=_("import a file written by `quizcli progress export`"), exit_code=ExitCode.BAD_INPUT)
 
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise bad("top level", f"not a quizcli progress export (expected \"format\": \"{EXPORT_FORMAT}\")")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from quizcli.clock import fmt_time, parse_time
 from quizcli.errors import NotFoundError, QuizcliError
+from quizcli.i18n import _
 from quizcli.scheduler import CardState
 from quizcli.store.cards import (_CARD_COLUMNS, _HELD, _cards, _insert, _put_card, card_from_json,
                                  card_from_row)
@@ -69,8 +70,8 @@ class Store(Holds, StatsQueries):
             self._migrate()
         except sqlite3.OperationalError as err:
             if "locked" in str(err) or "busy" in str(err):
-                raise QuizcliError(f"the progress database {path} is busy ({err})",
-                                   hint="another quizcli is setting it up; try again") from None
+                raise QuizcliError(_("the progress database {path} is busy ({error})").format(path=path, error=err),
+                                   hint=_("another quizcli is setting it up; try again")) from None
             raise _fault(path, err) or _damaged(path, err) from None
         except sqlite3.DatabaseError as err:
             raise _fault(path, err) or _damaged(path, err) from None
@@ -131,8 +132,8 @@ class Store(Holds, StatsQueries):
                 raise
         except sqlite3.OperationalError as err:
             if "locked" in str(err) or "busy" in str(err):
-                raise QuizcliError(f"the progress database {self.path} is busy ({err})",
-                                   hint="another quizcli is writing to it; try again") from None
+                raise QuizcliError(_("the progress database {path} is busy ({error})").format(path=self.path, error=err),
+                                   hint=_("another quizcli is writing to it; try again")) from None
             raise _fault(self.path, err) or err from None
         except sqlite3.DatabaseError as err:
             fault = _fault(self.path, err)

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from quizcli import paths
 from quizcli.clock import fmt_time
 from quizcli.errors import ExitCode, QuizcliError, StorageError
+from quizcli.i18n import N_, _
 from quizcli.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 ENV_DB = "QUIZCLI_DB"                # the progress file itself (overrides QUIZCLI_HOME)
@@ -27,25 +28,25 @@ def db_path() -> Path:
 
 def _not_ours(path: Path, why: str) -> QuizcliError:
     return QuizcliError(
-        f"{path} is not a quizcli progress database ({why}); it was left unchanged",
-        hint=f"move it away, or point ${ENV_DB} (or $QUIZCLI_HOME) somewhere else",
+        _("{path} is not a quizcli progress database ({why}); it was left unchanged").format(path=path, why=_(why)),
+        hint=_("move it away, or point ${var} (or $QUIZCLI_HOME) somewhere else").format(var=ENV_DB),
         exit_code=ExitCode.BAD_INPUT)
 
 
 # SQLite's primary result codes (the low byte of an extended code).
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
-_OS_FAULTS = {errno.ENOSPC: "no space is left on the device", errno.EROFS: "the file system is read-only",
-              errno.EIO: "the disk reported an I/O error", errno.EACCES: "permission denied",
-              errno.EPERM: "permission denied"}
+_OS_FAULTS = {errno.ENOSPC: N_("no space is left on the device"), errno.EROFS: N_("the file system is read-only"),
+              errno.EIO: N_("the disk reported an I/O error"), errno.EACCES: N_("permission denied"),
+              errno.EPERM: N_("permission denied")}
 if hasattr(errno, "EDQUOT"):
-    _OS_FAULTS[errno.EDQUOT] = "the disk quota is exceeded"
+    _OS_FAULTS[errno.EDQUOT] = N_("the disk quota is exceeded")
 
 
 def _storage(path: Path, what: str) -> StorageError:
     return StorageError(
-        f"cannot write the progress database {path}: {what}",
-        hint="free some space or make its folder writable (or point $QUIZCLI_HOME elsewhere), then run "
-             "the command again; the progress already saved is intact",
+        _("cannot write the progress database {path}: {what}").format(path=path, what=_(what)),
+        hint=_("free some space or make its folder writable (or point $QUIZCLI_HOME elsewhere), then run "
+               "the command again; the progress already saved is intact"),
     )
 
 
@@ -61,15 +62,15 @@ def _fault(path: Path, err: BaseException) -> QuizcliError | None:
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(err).lower()
     if primary == _SQLITE_FULL or "disk is full" in text:
-        return _storage(path, "no space is left on the device")
+        return _storage(path, N_("no space is left on the device"))
     if primary == _SQLITE_READONLY or "readonly database" in text:
-        return _storage(path, "the file or its folder is read-only")
+        return _storage(path, N_("the file or its folder is read-only"))
     if primary == _SQLITE_IOERR or "disk i/o error" in text:
-        return _storage(path, "a disk I/O error (the disk may be full, read-only or failing)")
+        return _storage(path, N_("a disk I/O error (the disk may be full, read-only or failing)"))
     if primary == _SQLITE_CANTOPEN or "unable to open database" in text:
-        return _storage(path, "it cannot be opened (its folder may be read-only or missing)")
+        return _storage(path, N_("it cannot be opened (its folder may be read-only or missing)"))
     if "no such table" in text or "no such column" in text:
-        return _damaged(path, f"a part of it is missing: {err}")
+        return _damaged(path, _("a part of it is missing: {error}").format(error=err))
     return None
 
 
@@ -79,16 +80,17 @@ def _keeping(event: Any) -> Iterator[None]:
     try:
         yield
     except StorageError as err:
-        verdict = "right" if event.correct else "wrong"
-        raise StorageError(f"{err.message}. Your answer to {event.question_id} was NOT saved: "
-                           f"{event.given!r} ({verdict}, at {fmt_time(event.at)})", hint=err.hint) from None
+        verdict = _("right") if event.correct else _("wrong")
+        raise StorageError(_("{error}. Your answer to {id} was NOT saved: {given} ({verdict}, at {time})").format(
+            error=err.message, id=event.question_id, given=repr(event.given), verdict=verdict,
+            time=fmt_time(event.at)), hint=err.hint) from None
 
 
 
 def _damaged(path: Path, err: Exception) -> QuizcliError:
     return QuizcliError(
-        f"the progress database {path} is damaged ({err}); it was left unchanged",
-        hint="restore it from a `quizcli progress export` backup, or move it away to start afresh",
+        _("the progress database {path} is damaged ({error}); it was left unchanged").format(path=path, error=err),
+        hint=_("restore it from a `quizcli progress export` backup, or move it away to start afresh"),
         exit_code=ExitCode.BAD_INPUT)
 
 def _check_file(path: Path) -> None:
@@ -96,18 +98,18 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         return
     if path.is_dir():
-        raise _not_ours(path, "it is a folder")
+        raise _not_ours(path, N_("it is a folder"))
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
             header = fh.read(16)
     except OSError as err:
-        raise QuizcliError(f"cannot read the progress database {path}: {err.strerror}",
-                           hint="check its permissions", exit_code=ExitCode.BAD_INPUT) from None
+        raise QuizcliError(_("cannot read the progress database {path}: {error}").format(path=path, error=err.strerror),
+                           hint=_("check its permissions"), exit_code=ExitCode.BAD_INPUT) from None
     if size == 0:
         return      # SQLite treats an empty file as an empty database: safe to set up
     if header != b"SQLite format 3\x00":
-        raise _not_ours(path, "not an SQLite database")
+        raise _not_ours(path, N_("not an SQLite database"))
     # Ask SQLite through a read-only connection (it sees a header still in
     # the WAL, which the raw bytes may not): nothing is written on this path.
     try:
@@ -124,11 +126,12 @@ def _check_file(path: Path) -> None:
     if app_id == 0 and version == 0 and not tables:
         return      # an empty database (a first run killed before its first commit)
     if app_id != APPLICATION_ID:
-        raise _not_ours(path, "an SQLite database of another application" if app_id
-                        else "an SQLite database quizcli did not create")
+        raise _not_ours(path, N_("an SQLite database of another application") if app_id
+                        else N_("an SQLite database quizcli did not create"))
     if version > SCHEMA_VERSION:
-        raise QuizcliError(f"{path} was written by a newer quizcli (schema {version}; this one knows {SCHEMA_VERSION})",
-                           hint="upgrade quizcli; the file was left unchanged", exit_code=ExitCode.BAD_INPUT)
+        raise QuizcliError(_("{path} was written by a newer quizcli (schema {version}; this one knows {known})").format(
+                           path=path, version=version, known=SCHEMA_VERSION),
+                           hint=_("upgrade quizcli; the file was left unchanged"), exit_code=ExitCode.BAD_INPUT)
     if "answers" not in tables:
-        raise _damaged(path, "its answers table is missing")
+        raise _damaged(path, _("its answers table is missing"))
 

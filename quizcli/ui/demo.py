@@ -23,6 +23,7 @@ from rich.text import Text
 
 from quizcli.demo import engine
 from quizcli.demo.api import NOT_REPRODUCED
+from quizcli.demo.contract import BOOL_LABELS, label_for
 from quizcli.demo.engine import DemoOutcome
 from quizcli.demo.registry import DemoInfo
 from quizcli.errors import QuizcliError
@@ -64,6 +65,15 @@ def fmt_number(v: Any) -> str:
             return f"{v:.3e}"
         return f"{v:.4g}"
     return str(v)
+
+
+def _setting_value(v: Any, lang: str) -> str:
+    """A setting's value: a label in `lang` (a boolean too), else a number."""
+    if isinstance(v, bool):
+        return lang_text(BOOL_LABELS[v], lang)
+    if isinstance(v, dict) and ("en" in v or "zh" in v):
+        return lang_text(v, lang)
+    return fmt_number(v)
 
 
 def _needs_exponent(v: float) -> bool:
@@ -211,15 +221,16 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
                              "`--fresh`, or `d` again in a session, runs it again.").format(date=when(outcome)),
                            style="yellow"))
     if result.settings:
-        settings = _(", ").join(f"{k}={fmt_number(v)}" for k, v in result.settings.items())
+        settings = _(", ").join(f"{lang_text(label_for(k, result.labels), lang)}={_setting_value(v, lang)}"
+                                for k, v in result.settings.items())
         console.print(plain(_("Settings: ") + settings, style="dim"))
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
     for i, col in enumerate(result.table.columns):
         # Numbers line up on the right; words ("N, H, W (per channel)") read
         # from the left, also in the later columns.
-        numeric = i > 0 and all(_numeric_cell(row[i]) for row in result.table.rows if i < len(row))
+        numeric = i > 0 and all(_numeric_cell(row[i]) for row in rows if i < len(row))
         table.add_column(plain(lang_text(col, lang)), justify="right" if numeric else "left")
-    rows = [[lang_text(v, lang) if isinstance(v, dict) else v for v in row] for row in result.table.rows]
     ncol = len(result.table.columns)
     columns = [fmt_column([row[i] for row in rows]) for i in range(ncol)]
     for r in range(len(rows)):
@@ -255,7 +266,7 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
 
     from quizcli.ui.plot import print_plots
 
-    print_plots(console, result)
+    print_plots(console, result, lang=lang)
     _footer(console, outcome)
 
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.text import Text
 
 from quizcli.errors import BankError, QuizcliError
-from quizcli.i18n import _
+from quizcli.i18n import _, ngettext
 from quizcli.ui.text import safe
 
 
@@ -26,12 +26,17 @@ def _hanging(console: Console, label: Text, text: Text) -> None:
 def print_error(err: QuizcliError, console: Console | None = None) -> None:
     """The error, its problems and its hint; all of it may quote a file, so all of it is escaped."""
     console = console or Console(stderr=True, highlight=False)
-    _hanging(console, Text(_("error: "), style="bold red"), Text(safe(err.message)))
+    message, hint = err.message, err.hint
+    if isinstance(err, BankError):     # quizcli.errors is below quizcli.i18n's reach: its words are translated here
+        n = len(err.problems)
+        message = ngettext("{n} problem in question banks", "{n} problems in question banks", n).format(n=n)
+        hint = _("fix them, then check with `quizcli bank validate PATH`")
+    _hanging(console, Text(_("error: "), style="bold red"), Text(safe(message)))
     if isinstance(err, BankError):
-        for problem in err.problems:
+        for problem in err.problems:    # each problem's own words are the validator's (English)
             _hanging(console, Text("  "), Text(safe(str(problem))))
-    if err.hint:
-        _hanging(console, Text(_("hint: "), style="bold"), Text(safe(err.hint)))
+    if hint:
+        _hanging(console, Text(_("hint: "), style="bold"), Text(safe(hint)))
 
 
 def internal_error_text(err: BaseException) -> str:

@@ -31,63 +31,45 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizcli.i18n import N_, _
 from quizcli.model import Question
 from quizcli.sessions.interview import Asked, Confirmed, InterviewSession, Marked
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, kicking, run_demo
 from quizcli.ui.text import bitext, plain
 
-# Every string of this screen, in both languages (bank text comes from banks).
+# Every string of this screen, by name, in English; shown in the interface's
+# language (quizcli.i18n), whatever the questions' language (bank text comes from banks).
 STRINGS = {
-    "en": {
-        "question": "Question {n}", "follow": "follow-up of {parent}", "of_plan": "{main} planned",
-        "elapsed": "{elapsed} of {budget}",
-        "answer_keys": "type your answer; an empty line or Ctrl-D ends it · e editor · s skip · q quit · ? help",
-        "answered": "answered in {time}", "skipped": "skipped", "empty": "no answer typed: type one, or s to skip",
-        "points": "Key points (✓ = your answer says it)",
-        "confirm_keys": "Enter accept · 1-{n} toggle a point (several: 13) · y all · n none",
-        "said": "you said: ", "blocked": "said the wrong way: ",
-        "result": "{covered}/{total} key points · rated {rating} for review",
-        "model": "Model answer", "missed": "Missed", "explanation": "Explanation",
-        "demo": "Demo: {demo} measures this claim in a small PyTorch run.",
-        "demo_keys": "d run the demo · Enter go on · q quit", "next_follow": "Follow-up:",
-        "editor_failed": "the editor failed ({why}); type the answer here instead",
-        "time_up": "Time is up ({budget}).", "bad_key": "unknown key {key!r}: {keys}",
-        "report": "Interview report", "question_col": "question", "points_col": "points", "time_col": "time",
-        "missed_col": "missed", "topic_col": "topic", "share_col": "covered", "weakest": "Weakest points",
-        "total": "Total: {covered}/{total} key points ({pct}) in {time}",
-        "nothing": "No question was answered.", "saved": "Report written to {path}",
-        "study": "study:",
-        "help": ("Type your answer over several lines; an empty line or Ctrl-D ends it.\n"
-                 "e as the first line opens your editor ($VISUAL, $EDITOR) for a long answer.\n"
-                 "s skips the question, q ends the interview with the report (Ctrl-C too).\n"
-                 "After the answer: Enter accepts the marks, digits toggle points, y all, n none."),
-    },
-    "zh": {
-        "question": "第 {n} 题", "follow": "追问自 {parent}", "of_plan": "计划 {main} 道主问题",
-        "elapsed": "已用 {elapsed} / {budget}",
-        "answer_keys": "输入回答；空行或 Ctrl-D 结束 · e 编辑器 · s 跳过 · q 退出 · ? 帮助",
-        "answered": "用时 {time}", "skipped": "已跳过", "empty": "没有输入回答：请输入，或按 s 跳过",
-        "points": "要点（✓ = 你的回答提到了）",
-        "confirm_keys": "回车 确认 · 1-{n} 切换某一要点（多个：13）· y 全部 · n 全不",
-        "said": "你说：", "blocked": "说法有误：",
-        "result": "{covered}/{total} 个要点 · 复习评分 {rating}",
-        "model": "参考答案", "missed": "遗漏", "explanation": "解析",
-        "demo": "演示：{demo} 用一个小型 PyTorch 实验验证这一点。",
-        "demo_keys": "d 运行演示 · 回车 继续 · q 退出", "next_follow": "追问：",
-        "editor_failed": "编辑器失败（{why}）；请直接在这里输入回答",
-        "time_up": "时间到（{budget}）。", "bad_key": "无效按键 {key!r}：{keys}",
-        "report": "面试报告", "question_col": "问题", "points_col": "要点", "time_col": "用时",
-        "missed_col": "遗漏", "topic_col": "主题", "share_col": "覆盖", "weakest": "最薄弱的要点",
-        "total": "合计：{covered}/{total} 个要点（{pct}），用时 {time}",
-        "nothing": "没有回答任何问题。", "saved": "报告已写入 {path}",
-        "study": "复习：",
-        "help": ("回答可以写多行；空行或 Ctrl-D 结束。\n"
-                 "第一行输入 e 会打开编辑器（$VISUAL、$EDITOR）写长回答。\n"
-                 "s 跳过本题，q 结束面试并显示报告（Ctrl-C 也可以）。\n"
-                 "回答之后：回车确认标记，数字切换要点，y 全部，n 全不。"),
-    },
+    "question": N_("Question {n}"), "follow": N_("follow-up of {parent}"), "of_plan": N_("{main} planned"),
+    "elapsed": N_("{elapsed} of {budget}"),
+    "answer_keys": N_("type your answer; an empty line or Ctrl-D ends it · e editor · s skip · q quit · ? help"),
+    "answered": N_("answered in {time}"), "skipped": N_("skipped"),
+    "empty": N_("no answer typed: type one, or s to skip"),
+    "points": N_("Key points (✓ = your answer says it)"),
+    "confirm_keys": N_("Enter accept · 1-{n} toggle a point (several: 13) · y all · n none"),
+    "said": N_("you said: "), "blocked": N_("said the wrong way: "),
+    "result": N_("{covered}/{total} key points · rated {rating} for review"),
+    "model": N_("Model answer"), "missed": N_("Key points missed"), "explanation": N_("Explanation"),
+    "demo": N_("Demo: {demo} measures this claim in a small PyTorch run."),
+    "demo_keys": N_("d run the demo · Enter go on · q quit"), "next_follow": N_("Follow-up:"),
+    "editor_failed": N_("the editor failed ({why}); type the answer here instead"),
+    "editor_status": N_("exit status {status}"),
+    "editor_header": N_("Lines starting with # are ignored. Save and close the editor to submit."),
+    "time_up": N_("Time is up ({budget})."), "bad_key": N_("unknown key {key!r}: {keys}"),
+    "report": N_("Interview report"), "question_col": N_("question"), "points_col": N_("points"),
+    "time_col": N_("time"), "missed_col": N_("missed"), "topic_col": N_("topic"), "share_col": N_("covered"),
+    "weakest": N_("Weakest points"),
+    "total": N_("Total: {covered}/{total} key points ({pct}) in {time}"),
+    "nothing": N_("No question was answered."), "saved": N_("Report written to {path}"),
+    "study": N_("study:"),
 }
-RATING_NAMES = {"en": {1: "again", 2: "hard", 3: "good"}, "zh": {1: "重来", 2: "困难", 3: "良好"}}
+HELP_LINES = (
+    N_("Type your answer over several lines; an empty line or Ctrl-D ends it."),
+    N_("e as the first line opens your editor ($VISUAL, $EDITOR) for a long answer."),
+    N_("s skips the question, q ends the interview with the report (Ctrl-C too)."),
+    N_("After the answer: Enter accepts the marks, digits toggle points, y all, n none."),
+)
+RATING_NAMES = {1: N_("again"), 2: N_("hard"), 3: N_("good")}
 
 _QUIT, _SKIP, _HELP = QUIT_WORDS, SKIP_WORDS, HELP_WORDS     # the quiz's and the review's words
 _EDIT = {"e", "edit", ":e", "编辑"}
@@ -97,10 +79,12 @@ class _Quit(Exception):
     """The candidate asked to stop."""
 
 
-def t(lang: str, name: str, **kw: object) -> str:
-    """The interface string `name` in `lang`, filled in."""
-    table = STRINGS.get(lang, STRINGS["en"])
-    return table[name].format(**kw) if kw else table[name]
+def t(name: str, **kw: object) -> str:
+    """The interface string `name` in the interface's language, filled in."""
+    if name == "help":
+        return "\n".join(_(line) for line in HELP_LINES)
+    text = _(STRINGS[name])
+    return text.format(**kw) if kw else text
 
 
 def clock(seconds: float) -> str:
@@ -120,14 +104,14 @@ def _fold(raw: str) -> str:
 
 def render_question(console: Console, asked: Asked, session: InterviewSession, lang: str) -> None:
     q = asked.question
-    title = Text(t(lang, "question", n=asked.number) + " · ") + plain(q.bank_id)
+    title = Text(t("question", n=asked.number) + " · ") + plain(q.bank_id)
     if asked.follow_up_of:
-        title += Text(" · ") + plain(t(lang, "follow", parent=asked.follow_up_of))
-    title += Text(" · " + t(lang, "elapsed", elapsed=clock(session.elapsed), budget=clock(session.minutes * 60)))
+        title += Text(" · ") + plain(t("follow", parent=asked.follow_up_of))
+    title += Text(" · " + t("elapsed", elapsed=clock(session.elapsed), budget=clock(session.minutes * 60)))
     console.print()
     console.print(Panel(bitext(q.prompt, lang, "bold"), title=title, title_align="left",
                         border_style="cyan" if asked.follow_up_of else "blue", expand=True))
-    console.print(Text("  " + t(lang, "answer_keys"), style="dim"))
+    console.print(Text("  " + t("answer_keys"), style="dim"))
 
 
 def point_table(marked: Marked, marks: set[str], lang: str) -> Table:
@@ -141,9 +125,9 @@ def point_table(marked: Marked, marks: set[str], lang: str) -> Table:
         text = bitext(p.text, lang, "" if on else "dim")
         m = by_id.get(p.id)
         if m is not None and m.covered and m.evidence:
-            text += Text("\n") + Text(t(lang, "said"), style="dim italic") + plain(_short(m.evidence), "dim italic")
+            text += Text("\n") + Text(t("said"), style="dim italic") + plain(_short(m.evidence), "dim italic")
         elif m is not None and m.blocked:
-            text += Text("\n") + Text(t(lang, "blocked"), style="yellow italic") + plain(_short(m.blocked), "yellow italic")
+            text += Text("\n") + Text(t("blocked"), style="yellow italic") + plain(_short(m.blocked), "yellow italic")
         grid.add_row(mark, text)
     return grid
 
@@ -154,23 +138,23 @@ def _short(text: str, limit: int = 90) -> str:
 
 def render_marks(console: Console, marked: Marked, marks: set[str], lang: str) -> None:
     n = len(marked.asked.question.key_points)
-    body = Group(Text(t(lang, "points"), style="bold"), point_table(marked, marks, lang))
-    console.print(Text("  " + t(lang, "answered", time=clock(marked.seconds)), style="dim"))
+    body = Group(Text(t("points"), style="bold"), point_table(marked, marks, lang))
+    console.print(Text("  " + t("answered", time=clock(marked.seconds)), style="dim"))
     console.print(Panel(body, border_style="magenta", expand=True))
-    console.print(Text("  " + t(lang, "confirm_keys", n=n), style="dim"))
+    console.print(Text("  " + t("confirm_keys", n=n), style="dim"))
 
 
 def render_result(console: Console, result: Confirmed, lang: str) -> None:
-    rating = RATING_NAMES.get(lang, RATING_NAMES["en"])[result.rating]
+    rating = _(RATING_NAMES[result.rating])
     style = {1: "red", 2: "yellow", 3: "green"}[result.rating]
-    console.print(Text("  " + t(lang, "result", covered=len(result.covered), total=len(result.point_ids),
+    console.print(Text("  " + t("result", covered=len(result.covered), total=len(result.point_ids),
                                 rating=rating), style=f"bold {style}"))
 
 
 def render_debrief(console: Console, result: Confirmed, lang: str) -> None:
     """The model answer, what was missed and the explanation of one answered question."""
     q = result.asked.question
-    body: list = [plain(q.id, "bold"), Text(""), Text(t(lang, "model"), style="bold"), bitext(q.answer_text, lang)]
+    body: list = [plain(q.id, "bold"), Text(""), Text(t("model"), style="bold"), bitext(q.answer_text, lang)]
     missed = [p for p in q.key_points if p.id not in result.covered]
     if missed:
         grid = Table.grid(padding=(0, 1))
@@ -178,8 +162,8 @@ def render_debrief(console: Console, result: Confirmed, lang: str) -> None:
         grid.add_column(ratio=1)
         for p in missed:
             grid.add_row(Text("  ✗", style="red"), bitext(p.text, lang))
-        body += [Text(""), Text(t(lang, "missed"), style="bold red"), grid]
-    body += [Text(""), Text(t(lang, "explanation"), style="bold"), bitext(q.explanation, lang)]
+        body += [Text(""), Text(t("missed"), style="bold red"), grid]
+    body += [Text(""), Text(t("explanation"), style="bold"), bitext(q.explanation, lang)]
     if q.refs:
         body += [plain("; ".join(q.refs), "dim")]
     console.print(Panel(Group(*body), border_style="green" if not missed else "yellow", expand=True))
@@ -219,7 +203,7 @@ class _Lines:
 def _editor_answer(console: Console, q: Question, lang: str) -> str | None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
     header = "".join(f"# {line}\n" for line in q.prompt.get(lang).splitlines())
-    header += "# Lines starting with # are ignored. Save and close the editor to submit.\n"
+    header += f"# {t('editor_header')}\n"
     fd, path = tempfile.mkstemp(prefix="quizcli-answer-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -227,10 +211,10 @@ def _editor_answer(console: Console, q: Question, lang: str) -> str | None:
         try:
             rc = subprocess.run([*shlex.split(editor), path]).returncode
         except (OSError, ValueError) as err:
-            console.print(Text("  " + t(lang, "editor_failed", why=str(err)), style="yellow"))
+            console.print(Text("  " + t("editor_failed", why=str(err)), style="yellow"))
             return None
         if rc != 0:
-            console.print(Text("  " + t(lang, "editor_failed", why=f"exit status {rc}"), style="yellow"))
+            console.print(Text("  " + t("editor_failed", why=t("editor_status", status=rc)), style="yellow"))
             return None
         with open(path, encoding="utf-8", errors="replace") as f:
             return "\n".join(line for line in f.read().splitlines() if not line.startswith("#")).strip()
@@ -260,7 +244,7 @@ def read_answer(console: Console, read: _Lines, q: Question, lang: str) -> str |
             elif cmd in _SKIP:
                 return None
             elif cmd in _HELP:
-                console.print(Text(t(lang, "help"), style="dim"))
+                console.print(Text(t("help"), style="dim"))
                 continue
             elif cmd in _EDIT:
                 text = _editor_answer(console, q, lang)
@@ -269,7 +253,7 @@ def read_answer(console: Console, read: _Lines, q: Question, lang: str) -> str |
                     return text
                 continue
             elif not line.strip():
-                console.print(Text("  " + t(lang, "empty"), style="yellow"))
+                console.print(Text("  " + t("empty"), style="yellow"))
                 continue
         if not line.strip():
             break
@@ -315,7 +299,7 @@ def confirm_marks(console: Console, read: _Lines, marked: Marked, lang: str) -> 
             raise _Quit
         new = apply_keys(raw, marks, ids)
         if new is None:
-            console.print(Text("  " + t(lang, "bad_key", key=raw.strip(), keys=t(lang, "confirm_keys", n=len(ids))),
+            console.print(Text("  " + t("bad_key", key=raw.strip(), keys=t("confirm_keys", n=len(ids))),
                                style="yellow"))
             continue
         marks = new
@@ -335,8 +319,8 @@ def _debrief(console: Console, done: list[Confirmed], read: _Lines, lang: str, d
         render_debrief(console, result, lang)
         demo = result.asked.question.demo
         if demo and read.interactive:
-            console.print(Text("  " + t(lang, "demo", demo=demo), style="dim"))
-            console.print(Text("  " + t(lang, "demo_keys"), style="dim"))
+            console.print(Text("  " + t("demo", demo=demo), style="dim"))
+            console.print(Text("  " + t("demo_keys"), style="dim"))
             cmd = _fold(read("> "))
             if cmd in _QUIT:
                 raise _Quit
@@ -379,7 +363,7 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
             text = read_answer(console, lines, asked.question, lang)
             if text is None:
                 session.skip()
-                console.print(Text("  " + t(lang, "skipped"), style="yellow"))
+                console.print(Text("  " + t("skipped"), style="yellow"))
                 continue
             marked = session.submit(text)
             covered = confirm_marks(console, lines, marked, lang)
@@ -387,9 +371,9 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
             render_result(console, result, lang)
             chain.append(result)
             if result.next_id:
-                console.print(Text("  " + t(lang, "next_follow") + " ", style="cyan") + plain(result.next_id))
+                console.print(Text("  " + t("next_follow") + " ", style="cyan") + plain(result.next_id))
         if session.over_time:
-            console.print(Text(t(lang, "time_up", budget=clock(session.minutes * 60)), style="bold yellow"))
+            console.print(Text(t("time_up", budget=clock(session.minutes * 60)), style="bold yellow"))
         if chain:
             _debrief(console, chain, lines, lang, demo_seed)
     except _Quit:

@@ -6,6 +6,9 @@ not a terminal) colours cannot tell series apart, so each series gets its
 own marker character instead, at one point per character.
 
 `save_figure` uses matplotlib, imported only when a figure is asked for.
+
+Titles and axis labels may be {"en": ..., "zh": ...}; a series' shown name
+is its entry in the result's `labels` (DemoResult.labels), else its key.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from quizcli.demo.api import Curve, DemoResult, Scatter
+from quizcli.demo.contract import label_for
+from quizcli.i18n import _, lang_text
 
 PALETTE = ("cyan", "magenta", "yellow", "green", "red", "blue", "bright_white", "bright_black")
 MARKERS = ("•", "+", "x", "o", "*", "#", "%", "@")
@@ -43,7 +48,7 @@ class _Canvas:
         self.sx, self.sy = (2, 4) if braille else (1, 1)
         self.pw, self.ph = width * self.sx, height * self.sy
         # cells[row][col] = {series index: braille bits or hit count}
-        self.cells: list[list[dict[int, int]]] = [[{} for _ in range(width)] for _ in range(height)]
+        self.cells: list[list[dict[int, int]]] = [[{} for _col in range(width)] for _row in range(height)]
 
     def dot(self, px: int, py: int, s: int) -> None:
         if not (0 <= px < self.pw and 0 <= py < self.ph):
@@ -112,7 +117,7 @@ def _frame(title: str, canvas: _Canvas, y_lo: float, y_hi: float, x_lo: float, x
     margin = max(len(s) for s in labels.values()) + 1
     lines: list[Text] = [Text(title, style="bold")]
     if y_label:
-        lines.append(Text(" " * margin + y_label + (" (log scale)" if log_y else ""), style="dim"))
+        lines.append(Text(" " * margin + y_label + (_(" (log scale)") if log_y else ""), style="dim"))
     for r in range(canvas.h):
         lab = labels.get(r, "")
         line = Text()
@@ -145,9 +150,15 @@ def _sizes(width: int, height: int, margin: int = 10) -> tuple[int, int]:
     return max(20, min(width, MAX_WIDTH) - margin - 2), max(5, height)
 
 
-def render_curve(curve: Curve, *, width: int = 80, height: int = 12, color: bool = True) -> Group:
+def _names(names: Sequence[str], labels: dict | None, lang: str | None) -> list[str]:
+    return [lang_text(label_for(n, labels), lang) for n in names]
+
+
+def render_curve(curve: Curve, *, width: int = 80, height: int = 12, color: bool = True, lang: str | None = None,
+                 labels: dict | None = None) -> Group:
     """A curve as Braille (colour) or markers (no colour); non-finite points break the line."""
     names = list(curve.series)
+    title = lang_text(curve.title, lang)
     braille = color or len(names) == 1
     w, h = _sizes(width, height)
     log = curve.log_y
@@ -163,7 +174,7 @@ def render_curve(curve: Curve, *, width: int = 80, height: int = 12, color: bool
     xb = _bounds(curve.x)
     yb = _bounds(v for vals in ys.values() for v in vals)
     if xb is None or yb is None:
-        return Group(Text(curve.title, style="bold"), Text("  (no finite values to draw)", style="dim"))
+        return Group(Text(title, style="bold"), Text(_("  (no finite values to draw)"), style="dim"))
     canvas = _Canvas(w, h, braille)
     (x_lo, x_hi), (y_lo, y_hi) = xb, yb
 
@@ -185,18 +196,20 @@ def render_curve(curve: Curve, *, width: int = 80, height: int = 12, color: bool
             else:
                 canvas.line(*prev, *point, s)
             prev = point
-    return _frame(curve.title, canvas, y_lo, y_hi, x_lo, x_hi, curve.x_label, curve.y_label,
-                  _legend(names, color, braille), color, log_y=log)
+    return _frame(title, canvas, y_lo, y_hi, x_lo, x_hi, lang_text(curve.x_label, lang),
+                  lang_text(curve.y_label, lang), _legend(_names(names, labels, lang), color, braille), color, log_y=log)
 
 
-def render_scatter(scatter: Scatter, *, width: int = 80, height: int = 16, color: bool = True) -> Group:
+def render_scatter(scatter: Scatter, *, width: int = 80, height: int = 16, color: bool = True,
+                   lang: str | None = None, labels: dict | None = None) -> Group:
     """Point clouds with equal scales on both axes (a circle stays a circle)."""
     names = list(scatter.series)
+    title = lang_text(scatter.title, lang)
     braille = color or len(names) == 1
     w, h = _sizes(width, height)
     points = [p for pts in scatter.series.values() for p in pts if _finite(p[0]) and _finite(p[1])]
     if not points:
-        return Group(Text(scatter.title, style="bold"), Text("  (no finite points to draw)", style="dim"))
+        return Group(Text(title, style="bold"), Text(_("  (no finite points to draw)"), style="dim"))
     # A sparse series (the 8 modes under 2,000 samples) would vanish under a
     # dense one, so in a shared cell the series with fewer points wins.
     canvas = _Canvas(w, h, braille, priority={s: -len(scatter.series[n]) for s, n in enumerate(names)})
@@ -213,7 +226,8 @@ def render_scatter(scatter: Scatter, *, width: int = 80, height: int = 16, color
         for x, y in scatter.series[name]:
             if _finite(x) and _finite(y):
                 canvas.dot(round((x - x_lo) / unit), round((y_hi - y) / (unit * aspect)), s)
-    return _frame(scatter.title, canvas, y_lo, y_hi, x_lo, x_hi, "", "", _legend(names, color, braille), color)
+    return _frame(title, canvas, y_lo, y_hi, x_lo, x_hi, "", "", _legend(_names(names, labels, lang), color, braille),
+                  color)
 
 
 def uses_color(console: Console) -> bool:
@@ -225,7 +239,7 @@ def uses_color(console: Console) -> bool:
 MIN_PLOT_COLUMNS = 10 + 2 + 20
 
 
-def print_plots(console: Console, result: DemoResult) -> None:
+def print_plots(console: Console, result: DemoResult, lang: str | None = None) -> None:
     """Every curve and scatter of a result, sized to the console.
 
     Narrower than MIN_PLOT_COLUMNS, a plot would wrap into noise: a short
@@ -242,10 +256,10 @@ def print_plots(console: Console, result: DemoResult) -> None:
         console.print()
         return
     for curve in result.curves:
-        console.print(render_curve(curve, width=width, color=color))
+        console.print(render_curve(curve, width=width, color=color, lang=lang, labels=result.labels))
         console.print()
     for scatter in result.scatters:
-        console.print(render_scatter(scatter, width=width, color=color))
+        console.print(render_scatter(scatter, width=width, color=color, lang=lang, labels=result.labels))
         console.print()
 
 
@@ -266,11 +280,13 @@ def _cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title: str = "") -> Path:
+def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title: str = "",
+                lang: str = "en") -> Path:
     """All curves and scatters of a result as one matplotlib figure (PNG, PDF or SVG by suffix).
 
-    A Chinese `title` is drawn with a font that has its glyphs; without one
-    installed, `fallback_title` (the English one) is used instead.
+    Panels' titles, axis labels and legends are in `lang`. Chinese text is
+    drawn with a font that has its glyphs; without one installed, the
+    figure is English (`fallback_title`, and the panels' English labels).
     """
     from quizcli.demo.contract import INSTALL_HINT
     from quizcli.errors import ExitCode, QuizcliError
@@ -289,20 +305,21 @@ def save_figure(path: Path, result: DemoResult, title: str = "", fallback_title:
 
     path = Path(path)
     rc: dict = {}
-    if _needs_cjk(title):
+    if _needs_cjk(title) or lang == "zh":
         font = _cjk_font()
         if font is not None:
             rc["font.sans-serif"] = [font, *matplotlib.rcParams["font.sans-serif"]]
         else:
-            title = fallback_title
+            title = fallback_title if _needs_cjk(title) else title
+            lang = "en"
     with matplotlib.rc_context(rc):
-        return _draw(plt, path, panels, title)
+        return _draw(plt, path, panels, title, lang, result.labels)
 
 
 SCATTER_COLUMNS = 3
 
 
-def _draw(plt: Any, path: Path, panels: list, title: str) -> Path:
+def _draw(plt: Any, path: Path, panels: list, title: str, lang: str = "en", labels: dict | None = None) -> Path:
     from quizcli.errors import QuizcliError
 
     # Curves one per row, full width; scatters as small square panels, up to
@@ -318,12 +335,13 @@ def _draw(plt: Any, path: Path, panels: list, title: str) -> Path:
     for i, panel in enumerate(curves):
         ax = fig.add_subplot(spec[i, :])
         for name, ys in panel.series.items():
-            ax.plot(panel.x, [y if _finite(y) else math.nan for y in ys], label=name, linewidth=1.6)
+            ax.plot(panel.x, [y if _finite(y) else math.nan for y in ys], label=_names([name], labels, lang)[0],
+                    linewidth=1.6)
         if panel.log_y:
             ax.set_yscale("log")
-        ax.set_xlabel(panel.x_label)
-        ax.set_ylabel(panel.y_label)
-        ax.set_title(panel.title)
+        ax.set_xlabel(lang_text(panel.x_label, lang))
+        ax.set_ylabel(lang_text(panel.y_label, lang))
+        ax.set_title(lang_text(panel.title, lang))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
     for k, panel in enumerate(scatters):
@@ -334,10 +352,10 @@ def _draw(plt: Any, path: Path, panels: list, title: str) -> Path:
         for name in sorted(panel.series, key=lambda n: -sizes[n]):
             pts = panel.series[name]
             sparse = len(panel.series) > 1 and sizes[name] * 10 <= most
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], label=name,
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], label=_names([name], labels, lang)[0],
                        **({"s": 60, "marker": "x", "color": "black", "zorder": 3} if sparse else {"s": 4, "alpha": 0.5}))
         ax.set_aspect("equal", adjustable="datalim")
-        ax.set_title(panel.title, fontsize="small")
+        ax.set_title(lang_text(panel.title, lang), fontsize="small")
         ax.tick_params(labelsize="x-small")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="x-small")

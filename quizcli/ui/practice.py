@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizcli.i18n import N_, _, ngettext
 from quizcli.scheduler import format_interval
 from quizcli.sessions.practice import AGAIN, GOOD, HARD, Attempt, PracticeSession
 from quizcli.ui.keys import command as _command, key_hints as _keys
@@ -30,12 +31,18 @@ from quizcli.ui.text import bitext, plain
 LineReader = Callable[[float], Optional[str]]
 
 POLL_S = 0.5
-RATING_WORDS = {AGAIN: "again", HARD: "hard", GOOD: "good"}
-HELP = (
-    "Save the file and it is graded again (or press Enter). e opens it in $EDITOR (then grades it).\n"
-    "h shows the next hint (a pass after a hint is rated hard). s shows the reference solution (rated again).\n"
-    "o reopens your last attempt in the file. q quits (after trying, without passing: rated again)."
+RATING_WORDS = {AGAIN: N_("again"), HARD: N_("hard"), GOOD: N_("good")}
+HELP_LINES = (
+    N_("Save the file and it is graded again (or press Enter). e opens it in $EDITOR (then grades it)."),
+    N_("h shows the next hint (a pass after a hint is rated hard). s shows the reference solution (rated again)."),
+    N_("o reopens your last attempt in the file. q quits (after trying, without passing: rated again)."),
 )
+HELP = "\n".join(HELP_LINES)
+
+
+def _help() -> str:
+    """HELP in the interface's language."""
+    return "\n".join(_(line) for line in HELP_LINES)
 
 
 class _Quit(Exception):
@@ -49,13 +56,14 @@ class _Quit(Exception):
 def render_exercise(console: Console, session: PracticeSession, lang: str, why: str = "") -> None:
     q = session.question
     body: list = [bitext(q.prompt, lang, "bold"), Text("")]
-    body.append(Text.assemble(("Your file: ", "bold"), plain(str(session.path))))
+    body.append(Text.assemble((_("Your file: "), "bold"), plain(str(session.path))))
     if session.last_path.is_file():
-        body.append(Text.assemble(("Your last attempt: ", "dim"), plain(str(session.last_path), "dim"),
-                                  (" (o reopens it)", "dim")))
-    title = Text("practice · ") + plain(q.bank_id) + Text(" · ") + plain(q.id) + Text(f" · difficulty {q.difficulty}")
+        body.append(Text.assemble((_("Your last attempt: "), "dim"), plain(str(session.last_path), "dim"),
+                                  (_(" (o reopens it)"), "dim")))
+    title = (Text(_("practice") + " · ") + plain(q.bank_id) + Text(" · ") + plain(q.id)
+             + Text(" · " + _("difficulty {level}").format(level=q.difficulty)))
     if why:
-        title += Text(f" · {why}")
+        title += Text(f" · {_(why)}")
     console.print()
     console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue", expand=True))
     console.print(keys_line(session))
@@ -63,8 +71,9 @@ def render_exercise(console: Console, session: PracticeSession, lang: str, why: 
 
 def keys_line(session: PracticeSession) -> Text:
     left = len(session.hints) - session.hints_shown
-    return _keys(("save", "grades"), ("Enter", "grade"), ("e", "edit"), ("h", f"hint ({left} left)"),
-                 ("s", "solution"), ("o", "last attempt"), ("q", "quit"))
+    return _keys((_("save"), _("grades")), ("Enter", _("grade")), ("e", _("edit")),
+                 ("h", _("hint ({n} left)").format(n=left)), ("s", _("solution")), ("o", _("last attempt")),
+                 ("q", _("quit")))
 
 
 def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade: quizcli.exercise.runner.Grade
@@ -85,7 +94,7 @@ def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade:
             body += Text("  ") + plain(t.doc, "dim")
         if not t.passed:
             if t.message in shown:      # the same message for every test (e.g. not implemented yet)
-                body += Text("\n(the same)", style="dim")
+                body += Text("\n" + _("(the same)"), style="dim")
             else:
                 shown.add(t.message)
                 for line in t.message.splitlines():
@@ -93,65 +102,69 @@ def render_grade(console: Console, grade, *, title: str = "") -> None:  # grade:
         table.add_row(Text("  ✓", style="green") if t.passed else Text("  ✗", style="bold red"), body)
     console.print(table)
     if grade.output_chars:
-        more = f" (the first {len(grade.output):,} of {grade.output_chars:,} characters)" \
+        more = _(" (the first {shown} of {total} characters)").format(
+            shown=f"{len(grade.output):,}", total=f"{grade.output_chars:,}") \
             if grade.output_chars > len(grade.output) else ""
-        console.print(Text(f"  your code printed{more}:", style="dim"))
+        console.print(Text(_("  your code printed{more}:").format(more=more), style="dim"))
         for line in grade.output.splitlines()[:8]:
             console.print(Text("    ") + plain(line, "dim"))
-    verdict = (("  passed: {}/{} tests".format(passed, total), "bold green") if grade.passed
-               else ("  {}/{} tests pass".format(passed, total), "bold yellow"))
-    console.print(Text.assemble(verdict, (f" · {grade.seconds:.1f} s", "dim")))
+    verdict = ((_("  passed: {passed}/{total} tests").format(passed=passed, total=total), "bold green")
+               if grade.passed
+               else (_("  {passed}/{total} tests pass").format(passed=passed, total=total), "bold yellow"))
+    console.print(Text.assemble(verdict, (" · " + _("{seconds} s").format(seconds=f"{grade.seconds:.1f}"), "dim")))
 
 
 def render_attempt(console: Console, attempt: Attempt | None, now: datetime) -> None:
     if attempt is None:
-        console.print(Text("Nothing graded, nothing recorded.", style="dim"))
+        console.print(Text(_("Nothing graded, nothing recorded."), style="dim"))
         return
-    word = RATING_WORDS.get(attempt.rating, str(attempt.rating))
+    word = _(RATING_WORDS[attempt.rating]) if attempt.rating in RATING_WORDS else str(attempt.rating)
     text = Text()
-    text.append("Recorded: ", style="bold")
+    text.append(_("Recorded: "), style="bold")
     colour = "green" if attempt.rating == GOOD else "yellow" if attempt.rating == HARD else "red"
     text += Text(word, style="bold " + colour)
     if attempt.due > now:
-        text += Text(f" · next review in {format_interval(attempt.due - now)}", style="dim")
+        text += Text(_(" · next review in {interval}").format(interval=format_interval(attempt.due - now)), style="dim")
     console.print(text)
 
 
 def render_nothing_due(console: Console, when: datetime | None, now: datetime, *, exercises: int) -> None:
     if not exercises:
-        console.print(Text("No code exercise in the banks loaded (or matching --topic).", style="yellow"))
+        console.print(Text(_("No code exercise in the banks loaded (or matching --topic)."), style="yellow"))
         return
-    text = Text("No code exercise is due now")
-    if when is not None:
-        text += Text(f"; the next is due in {format_interval(when - now)}")
-    console.print(text + Text(". `quizcli practice --list` shows them all; `quizcli practice ID` practises one.",
+    if when is None:
+        text = Text(_("No code exercise is due now."))
+    else:
+        text = Text(_("No code exercise is due now; the next is due in {interval}.").format(
+            interval=format_interval(when - now)))
+    console.print(text + Text(_(" `quizcli practice --list` shows them all; `quizcli practice ID` practises one."),
                               style="dim"))
 
 
 def render_list(console: Console, rows: Sequence[tuple], now: datetime) -> None:
     """rows: (question, card or None, last attempt given as a dict or None)."""
     table = Table(header_style="bold", box=None, pad_edge=False)
-    for name in ("id", "topic", "diff", "status", "last"):
-        table.add_column(name, no_wrap=name != "last")
+    for name in (N_("id"), N_("topic"), N_("diff"), N_("status"), N_("last")):
+        table.add_column(_(name), no_wrap=name != "last")
     for q, card, last in rows:
         if card is None:
-            status = Text("new", style="cyan")
+            status = Text(_("new"), style="cyan")
         elif card.due <= now:
-            status = Text("due", style="yellow")
+            status = Text(_("due"), style="yellow")
         else:
-            status = Text(f"in {format_interval(card.due - now)}", style="dim")
+            status = Text(_("in {interval}").format(interval=format_interval(card.due - now)), style="dim")
         last_text = Text("")
         if last:
-            last_text = Text(("passed" if last.get("passed") else "failed") + f" {last.get('tests', '')}",
+            last_text = Text((_("passed") if last.get("passed") else _("failed")) + f" {last.get('tests', '')}",
                              style="green" if last.get("passed") else "red")
             if last.get("hints"):
-                last_text += Text(f", {last['hints']} hint{'s' if last['hints'] != 1 else ''}", style="dim")
+                last_text += Text(ngettext(", {n} hint", ", {n} hints", last["hints"]).format(n=last["hints"]), style="dim")
             if last.get("solution_shown"):
-                last_text += Text(", solution shown", style="dim")
+                last_text += Text(_(", solution shown"), style="dim")
         table.add_row(plain(q.id), plain(q.bank_id), str(q.difficulty), status, last_text)
     console.print(table)
-    console.print(Text(f"{len(rows)} code exercise{'s' if len(rows) != 1 else ''}. "
-                       "Practise one with `quizcli practice ID`.", style="dim"))
+    console.print(Text(ngettext("{n} code exercise.", "{n} code exercises.", len(rows)).format(n=len(rows))
+                       + _(" Practise one with `quizcli practice ID`."), style="dim"))
 
 
 # --------------------------------------------------------------------------
@@ -166,7 +179,7 @@ class _FdLines:
 
     def __call__(self, timeout: float) -> str | None:
         while b"\n" not in self.buf:
-            ready, _, _ = select.select([self.fd], [], [], timeout)
+            ready = select.select([self.fd], [], [], timeout)[0]
             if not ready:
                 return None
             chunk = os.read(self.fd, 4096)
@@ -175,7 +188,7 @@ class _FdLines:
                     break
                 raise EOFError
             self.buf += chunk
-        line, _, self.buf = self.buf.partition(b"\n")
+        line, _sep, self.buf = self.buf.partition(b"\n")
         text = line.decode("utf-8", "replace").rstrip("\r")
         if self.echo is not None:
             self.echo(text)
@@ -203,8 +216,8 @@ def _open_editor(console: Console, path) -> None:
     try:
         subprocess.call([*shlex.split(editor), str(path)])
     except OSError as err:
-        console.print(Text.assemble(("  cannot start the editor ", "yellow"), plain(editor))
-                      + Text(f": {err.strerror or err}; set $EDITOR", style="yellow"))
+        console.print(Text.assemble((_("  cannot start the editor "), "yellow"), plain(editor))
+                      + Text(_(": {error}; set $EDITOR").format(error=err.strerror or err), style="yellow"))
 
 
 # --------------------------------------------------------------------------
@@ -212,7 +225,7 @@ def _open_editor(console: Console, path) -> None:
 
 
 def _grade(console: Console, session: PracticeSession, why: str) -> None:
-    console.print(Text(f"grading ({why}) ...", style="dim"))
+    console.print(Text(_("grading ({why}) ...").format(why=_(why)), style="dim"))
     grade = session.check()
     render_grade(console, grade)
     if not grade.passed:
@@ -236,7 +249,7 @@ def run(session: PracticeSession, console: Console, *, lang: str, read: LineRead
 def _loop(session: PracticeSession, console: Console, lang: str, read: LineReader, watch: bool, path,
           why: str) -> Attempt | None:
     render_exercise(console, session, lang, why)
-    console.print(Text("Open the file in your editor and save it to grade it (or press e).", style="dim"))
+    console.print(Text(_("Open the file in your editor and save it to grade it (or press e)."), style="dim"))
     seen = session.mtime()
     try:
         while not session.passed:
@@ -248,41 +261,42 @@ def _loop(session: PracticeSession, console: Console, lang: str, read: LineReade
                 now_m = session.mtime()
                 if now_m is not None and now_m != seen:
                     seen = now_m
-                    _grade(console, session, "saved")
+                    _grade(console, session, N_("saved"))
                 continue
             cmd = _command(line)
             if cmd in ("q", "quit", "exit", ":q", "退出"):
                 raise _Quit
             if cmd in ("?", "help", "帮助"):
-                console.print(Text(HELP, style="dim"))
+                console.print(Text(_help(), style="dim"))
             elif cmd == "":
                 seen = session.mtime()
-                _grade(console, session, "Enter")
+                _grade(console, session, N_("Enter"))
             elif cmd in ("e", "edit"):
                 _open_editor(console, path)
                 seen = session.mtime()
-                _grade(console, session, "edited")
+                _grade(console, session, N_("edited"))
             elif cmd in ("h", "hint"):
                 got = session.hint()
                 if got is None:
-                    console.print(Text("  no more hints; s shows the solution", style="yellow"))
+                    console.print(Text(_("  no more hints; s shows the solution"), style="yellow"))
                 else:
                     n, text = got
-                    console.print(Text.assemble((f"  hint {n}/{len(session.hints)}: ", "bold cyan"), bitext(text, lang)))
+                    hint_label = _("  hint {n}/{total}: ").format(n=n, total=len(session.hints))
+                    console.print(Text.assemble((hint_label, "bold cyan"), bitext(text, lang)))
             elif cmd in ("s", "solution"):
                 code = session.solution()
-                console.print(Panel(plain(code), title=Text("reference solution (counts as again)"),
+                console.print(Panel(plain(code), title=Text(_("reference solution (counts as again)")),
                                     title_align="left", border_style="magenta", expand=True))
                 session.finish()
             elif cmd in ("o", "open", "last"):
                 if session.reopen_last():
                     seen = session.mtime()
-                    console.print(Text.assemble(("  your last attempt is back in ", "cyan"), plain(str(path)))
-                                  + Text(" (the current one is now the last)", style="dim"))
+                    console.print(Text.assemble((_("  your last attempt is back in "), "cyan"), plain(str(path)))
+                                  + Text(_(" (the current one is now the last)"), style="dim"))
                 else:
-                    console.print(Text("  there is no last attempt yet", style="yellow"))
+                    console.print(Text(_("  there is no last attempt yet"), style="yellow"))
             else:
-                console.print(Text("  unknown key; ? shows the keys", style="yellow"))
+                console.print(Text(_("  unknown key; ? shows the keys"), style="yellow"))
                 console.print(keys_line(session))
     except _Quit:
         pass
