@@ -14,6 +14,9 @@ def _isolated_user_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("QUIZCLI_CONTENT", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    # No warm demo worker (an import of torch) in every terminal session a
+    # test starts; tests/test_demo_warm.py turns it on where it is the subject.
+    monkeypatch.setenv("QUIZCLI_DEMO_WARM", "0")
     # `--bank` registers the bank's demos/ folder for the rest of the process
     # (quizcli.demo.folders.use_banks); no test sees those of an earlier one.
     from quizcli.demo import folders

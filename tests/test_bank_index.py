@@ -11,7 +11,7 @@ import pytest
 
 from quizcli.bank import load_library
 from quizcli.bank import index as index_mod
-from quizcli.bank.index import load_index
+from quizcli.bank.index import Index, load_index
 from quizcli.errors import BankError
 from quizcli.model import Library
 
@@ -166,6 +166,92 @@ def test_a_damaged_index_file_is_a_miss(banks):
     index = load_index([banks])
     assert not index.hit
     agrees(index, load_library([banks]))
+
+
+# --- each bank's own entry: one file edited among many ------------------------------
+
+
+def _spy_full_loads(monkeypatch) -> list:
+    calls = []
+    real = index_mod._full_load
+    monkeypatch.setattr(index_mod, "_full_load", lambda *a: calls.append(a) or real(*a))
+    return calls
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Edit one file, dated back (the others are left as they are, change time included)."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+
+
+def test_one_edited_bank_is_checked_alone_and_agrees_with_a_full_load(banks, monkeypatch):
+    load_index([banks])
+    assert load_index([banks]).hit
+    full = _spy_full_loads(monkeypatch)
+    _edit(banks / "rw.yaml", "difficulty: 2", "difficulty: 4")
+    index = load_index([banks])
+    assert full == [] and not index.hit            # from the banks' own entries, not a full load
+    agrees(index, load_library([banks]))
+    assert 4 in {q.difficulty for q in index.questions if q.bank_id == "rw"}
+    assert load_index([banks]).hit                 # and the index of the whole is written again
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("- id: rw-sn", "- id: rv-card", "id"),                            # a question id the other bank uses
+    ("difficulty: 2", "difficulty: 2\n    demo: no_such_demo", "demo"),
+    ("difficulty: 2", "difficulty: 2\n    claim: no_such_claim", "claim"),
+    ("difficulty: 2", "difficulty: 9", "difficulty"),               # a per-file problem
+])
+def test_a_problem_the_edit_brings_is_reported_by_the_full_load(banks, monkeypatch, old, new, field):
+    load_index([banks])
+    full = _spy_full_loads(monkeypatch)
+    _edit(banks / "rw.yaml", old, new)
+    with pytest.raises(BankError) as err:
+        load_index([banks])
+    assert len(full) == 1
+    assert any(p.field.endswith(field) for p in err.value.problems), err.value.problems
+
+
+def test_a_duplicate_bank_id_is_caught_across_banks(banks, monkeypatch):
+    load_index([banks])
+    _edit(banks / "rw.yaml", "id: rw\n", "id: rv\n")
+    with pytest.raises(BankError):
+        load_index([banks])
+
+
+def test_topics_and_show_served_from_the_index_agree_with_the_library(tmp_path, monkeypatch):
+    from quizcli import paths
+
+    content = tmp_path / "content"
+    shutil.copytree(paths.builtin_content_dir(), content)
+    age(content)
+    monkeypatch.setenv("QUIZCLI_CONTENT", str(content))
+    lib = load_library()
+    load_index()
+    index = load_index()
+    assert index.hit
+    views = index.bank_views()
+    assert [(v.id, v.title, v.description, v.builtin, v.source, [q.id for q in v.questions]) for v in views] == \
+        [(b.id, b.title, b.description, b.builtin, b.source, [q.id for q in b.questions]) for b in lib.banks]
+    claims = {q.claim for q in lib.questions if q.claim}
+    assert claims
+    for cid in claims:
+        assert index.claim(cid) == lib.claim(cid)
+    assert index.claim("no_such_claim") is None
+
+
+def test_a_question_whose_bank_left_the_bank_cache_is_built_from_that_file_alone(banks, monkeypatch):
+    lib = load_library([banks])
+    load_index([banks])
+    index = load_index([banks])
+    assert index.hit
+    for p in (index_mod._folder().parent / "banks").glob("*.marshal"):
+        p.unlink()   # as when the bank cache keeps only the most recent banks
+    monkeypatch.setattr(Index, "library", lambda self: pytest.fail("a load of every bank"))
+    for q in lib.questions:
+        assert index.question(q.id) == q
+
 
 
 def test_an_entry_builds_its_full_question(banks):

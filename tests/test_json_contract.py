@@ -57,7 +57,7 @@ def test_shape_follows_objects_and_lists():
 PROBLEM = ["column", "field", "file", "hint", "line", "message"]
 DEMO_META = ["builtin", "claim", "claims", "id", "long", "path", "refs", "timeout", "title", "treatment", "trusted",
              "verdict"]
-OUTCOME = ["device", "device_used", "elapsed_s", "forked", "id", "message", "meta", "meta_verdict", "result", "run_s",
+OUTCOME = ["cached_at", "device", "device_used", "elapsed_s", "forked", "id", "message", "meta", "meta_verdict", "result", "run_s",
            "seed", "status", "treatment", "verdict"]
 RESULT = {"result": ["checks", "curves", "finding", "labels", "scatters", "settings", "table"],
           "result.table": ["columns", "rows"],

@@ -336,7 +336,7 @@ def fake_demo(monkeypatch):
     calls = []
     fake = types.ModuleType("quizcli.ui.demo")
 
-    def show_demo(console, demo_id, *, lang, seed):
+    def show_demo(console, demo_id, *, lang, seed, **_):
         calls.append((demo_id, lang, seed))
         console.print("DEMO RAN")
 

@@ -265,7 +265,7 @@ def test_demo_key_runs_the_demo_and_the_session_goes_on(monkeypatch, demo_bank):
     calls = []
     fake = types.ModuleType("quizcli.ui.demo")
 
-    def show_demo(console, demo_id, *, lang, seed):
+    def show_demo(console, demo_id, *, lang, seed, **_):
         calls.append((demo_id, lang, seed))
         console.print("DEMO RAN")
 

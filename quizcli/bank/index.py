@@ -17,29 +17,30 @@ the bank cache's version, the parser and the Python version. So a changed,
 added or removed bank is a miss, and a miss runs `load_library()`, which
 raises BankError with every problem: validation is never skipped.
 
+Beside that index of the whole, each bank file has an entry of its own
+(quizcli.bank.perbank): when the whole misses because one file of many
+changed, only that file is checked, and the cross-bank checks run on the
+others' summaries; any doubt falls back to the full, validating load.
+
 `Index.question(id)` builds one full Question on demand from the per-bank
 cache entry whose content key the index recorded; if that entry is gone or
 the file's content differs, it falls back to a full, validating load. An
 entry read from the index builds its own with `entry.full()` (its class
 knows the index), so sessions take entries and call `full()` on the
 questions they ask, as on full Questions (`Question.full()` is itself): no
-callback is passed around.
+callback is passed around. `Index.claim(id)` and `Index.bank_views()`
+serve `show` and `topics` without loading every question.
 """
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
-import sys
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+# Re-exported: tests and benches reach the folder, the version and the racy window here.
+from quizcli.bank.indexfile import _RACY_NS, VERSION, _folder, _stat_key  # noqa: F401
+from quizcli.bank.indexfile import _bank_plain, _key, _racy, _read, _write
 from quizcli.model import Library, Question, QuestionType
-
-VERSION = 1
-_MAGIC = "quizcli-bank-index"
-_MAX_ENTRIES = 8
 
 _QUESTION_TYPES = {t.value: t for t in QuestionType}
 
@@ -68,6 +69,20 @@ class BankInfo(NamedTuple):
     source: str          # the file, as Question.source gives it
     builtin: bool
     content_key: str     # its entry in the per-bank cache (quizcli.bank.cache)
+    title: tuple | None = None         # (en, zh), as model.Text
+    description: tuple | None = None
+    claims: tuple[str, ...] = ()       # the claims it records
+
+
+class BankView(NamedTuple):
+    """What `topics` shows of a bank, from the index (duck-compatible with model.Bank there)."""
+
+    id: str
+    title: Any
+    description: Any
+    builtin: bool
+    source: str
+    questions: tuple
 
 
 class Index:
@@ -81,7 +96,8 @@ class Index:
     """
 
     def __init__(self, banks: tuple[BankInfo, ...], questions: tuple[QuestionInfo | Question, ...],
-                 loader: tuple[tuple[Path, ...], bool], library: Library | None = None) -> None:
+                 loader: tuple[tuple[Path, ...], bool], library: Library | None = None,
+                 hit: bool | None = None) -> None:
         self.banks = banks
         # Read from the index file, plain tuples: each becomes an entry of
         # this index's own QuestionInfo subclass, whose full() builds the
@@ -103,7 +119,9 @@ class Index:
         self._bank_of: dict[str, BankInfo] = {b.id: b for b in banks}
         self._info: dict[str, QuestionInfo] | None = None
         self._by_id: dict[str, Question] | None = None
-        self.hit = library is None          # read from the index file (for tests and benches)
+        # Read from the index of the whole (for tests and benches); False after a
+        # full load or when only some banks came from their own entries.
+        self.hit = library is None if hit is None else hit
 
     def info(self, qid: str) -> QuestionInfo | None:
         if self._info is None:
@@ -144,6 +162,36 @@ class Index:
             raise KeyError(qid)
         return q
 
+    def claim(self, claim_id: str) -> Any:
+        """The claim as Library.claim gives it (the first bank that records it), or None."""
+        if self._library is not None:
+            return self._library.claim(claim_id)
+        for bank in self.banks:
+            if claim_id in bank.claims:
+                data = self._cached_bank(bank)
+                if data is None:
+                    return self.library().claim(claim_id)
+                from quizcli.bank import library
+
+                one = {**data["bank"], "questions": []}
+                built = library.build_bank(one, bank.source, bank.builtin)
+                return next((c for c in built.claims if c.id == claim_id), None)
+        return None
+
+    def bank_views(self) -> tuple[Any, ...]:
+        """Each bank's id, title, description, source and question entries (for `topics`)."""
+        if self._library is not None:
+            return self._library.banks
+        from quizcli.model import Text
+
+        by_bank: dict[str, list] = {b.id: [] for b in self.banks}
+        for q in self.questions:
+            by_bank[q.bank_id].append(q)
+        make = tuple.__new__
+        return tuple(BankView(b.id, None if b.title is None else make(Text, b.title),
+                              None if b.description is None else make(Text, b.description),
+                              b.builtin, b.source, tuple(by_bank[b.id])) for b in self.banks)
+
     def library(self) -> Library:
         """The full library (loaded and validated on first need)."""
         if self._library is None:
@@ -154,7 +202,18 @@ class Index:
         return self._library
 
     def _from_bank_cache(self, bank: BankInfo, qid: str) -> Question | None:
-        from quizcli.bank import cache, library, yamlio
+        from quizcli.bank import library
+
+        data = self._cached_bank(bank)
+        if data is None or qid not in data["by_id"]:
+            return None
+        # Only this question is built (the bank's claims come with it: they are few).
+        one = {**data["bank"], "questions": [data["by_id"][qid]]}
+        return library.build_bank(one, bank.source, bank.builtin).questions[0]
+
+    def _cached_bank(self, bank: BankInfo) -> dict[str, Any] | None:
+        """The bank's checked data from the bank cache, if the file still holds it."""
+        from quizcli.bank import cache, yamlio
 
         if bank.source not in self._bank_data:
             data = None
@@ -164,30 +223,37 @@ class Index:
                 raw = None
             if raw is not None and cache.key(raw, bank.builtin, yamlio.parser_name()) == bank.content_key:
                 cached = cache.get(bank.content_key)
+                if cached is None:
+                    # The bank cache let it go (it keeps the most recent banks only):
+                    # the file is the one validated when the index was written (same
+                    # content key), so checking it alone again rebuilds its entry,
+                    # instead of a load of every bank.
+                    cached = _check_file(raw, bank)
                 if cached is not None:
                     data = {"bank": cached, "by_id": {q["id"]: q for q in cached["questions"]}}
             self._bank_data[bank.source] = data
-        data = self._bank_data[bank.source]
-        if data is None or qid not in data["by_id"]:
-            return None
-        # Only this question is built (the bank's claims come with it: they are few).
-        one = {**data["bank"], "questions": [data["by_id"][qid]]}
-        return library.build_bank(one, bank.source, bank.builtin).questions[0]
+        return self._bank_data[bank.source]
+
+
+def _check_file(raw: bytes, bank: BankInfo) -> dict[str, Any] | None:
+    """A bank file's checked data, from the per-file checks alone; None on any problem."""
+    from quizcli.bank import library
+
+    f = library._File(library.Source(Path(bank.source), bank.builtin))
+    k = f.key = bank.content_key
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    for parsed in library._parsed_ahead([text]):
+        library._check_parsed(f, k, text, parsed)
+    if f.problems or f.issues or f.bank is None:
+        return None
+    return f.bank
 
 
 # --------------------------------------------------------------------------
 # Keys and the file
-
-
-def _folder() -> Path:
-    from quizcli import paths
-
-    return paths.cache_dir() / "index"
-
-
-def _stat_key(path: Path) -> tuple:
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _sources(extra: Iterable[Path], include_builtin: bool):
@@ -207,90 +273,21 @@ def _sources(extra: Iterable[Path], include_builtin: bool):
     return library._dedupe(sources + found)
 
 
-# A file changed within this long before the index is written could change
-# again within the same timestamp tick, size unchanged, and the key would not
-# see it (git's "racy clean" problem): such a load writes no index.
-_RACY_NS = 2_000_000_000
-
-
-def _racy(sources) -> bool:
-    import time
-
-    limit = time.time_ns() - _RACY_NS
-    try:
-        return any(os.stat(s.path).st_mtime_ns > limit for s in sources)
-    except OSError:
-        return True
-
-
-def _key(sources) -> str | None:
-    """The combined key of the sources, or None when one cannot be read."""
-    from quizcli.bank import cache, library, yamlio
-    from quizcli.demo.folders import demo_ids
-
-    h = hashlib.sha256()
-    # The loader's code (cache.code_fingerprint): an edited checker must not
-    # trust an index its older self wrote; nor an edited index.
-    h.update(f"{_MAGIC}:{VERSION}:{cache.VERSION}:{yamlio.parser_name()}:{sys.version}:{marshal.version}:"
-             f"{cache.code_fingerprint()}:{_stat_key(Path(__file__))}\0".encode())
-    try:
-        folders = set()
-        for s in sources:
-            h.update(f"{s.path}:{int(s.builtin)}:{_stat_key(s.path)}\0".encode("utf-8", "surrogateescape"))
-            if not s.builtin:
-                folders.add(s.path.parent)
-    except OSError:
-        return None
-    h.update(repr(sorted(demo_ids())).encode())
-    for folder in sorted(folders):
-        h.update(f"{folder}:{sorted(library.user_demo_ids(folder))}\0".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _read(k: str) -> tuple[tuple, tuple] | None:
-    try:
-        entry = marshal.loads((_folder() / f"{k}.marshal").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == _MAGIC and entry[1] == k
-            and isinstance(entry[2], tuple) and isinstance(entry[3], tuple)):
-        return entry[2], entry[3]
-    return None
-
-
-def _write(k: str, banks: tuple, questions: tuple) -> None:
-    """Store an index; one that cannot be written is no error."""
-    import tempfile
-
-    folder = _folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps((_MAGIC, k, banks, questions))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, folder / f"{k}.marshal")
-        entries = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
-        for old in entries[: max(0, len(entries) - _MAX_ENTRIES)]:
-            old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass
-
-
 def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Index:
     """The index of what `load_library(extra, include_builtin)` loads.
 
-    Raises BankError (through load_library) whenever that would.
+    Raises BankError (through load_library) whenever that would. Its objects
+    are then frozen out of the cyclic collector's sight (gc.freeze): they
+    live as long as the command, and a collection later in the command
+    would walk all of them again.
     """
-    from quizcli.gcpause import gc_paused
+    from quizcli.gcpause import bulk_objects
 
-    with gc_paused():
+    with bulk_objects():
         return _load_index(extra, include_builtin)
 
 
 def _load_index(extra: Iterable[Path], include_builtin: bool) -> Index:
-    from quizcli.bank import load_with_keys
-
     extra = tuple(Path(p) for p in extra)
     loader = (extra, include_builtin)
     sources = _sources(extra, include_builtin)
@@ -300,20 +297,49 @@ def _load_index(extra: Iterable[Path], include_builtin: bool) -> Index:
         if found is not None:
             banks, questions = found
             return Index(tuple(BankInfo._make(b) for b in banks), questions, loader)
+        from quizcli.bank import perbank
+
+        quick = perbank.from_bank_entries(sources, k)
+        if quick is not None:
+            banks, questions = quick
+            return Index(tuple(BankInfo._make(b) for b in banks), questions, loader, hit=False)
+    return _full_load(extra, include_builtin, sources, k)
+
+
+def _full_load(extra: tuple[Path, ...], include_builtin: bool, sources, k: str | None) -> Index:
+    """load_library, then the index of the whole and each bank's entry written."""
+    from quizcli.bank import load_with_keys
+
+    loader = (extra, include_builtin)
     lib, keys = load_with_keys(extra, include_builtin)
     # Recorded only if no file changed while it loaded, nor just before.
     if k is not None and _key(sources) == k and not _racy(sources):
-        _write(k, tuple((b.id, b.source, b.builtin, keys[b.source]) for b in lib.banks), _plain(lib))
+        plain_banks = tuple(_bank_plain(b, keys[b.source]) for b in lib.banks)
+        per_bank = [_questions_plain(b) for b in lib.banks]
+        _write(k, plain_banks, tuple(q for qs in per_bank for q in qs))
+        from quizcli.bank import perbank
+
+        by_source = {str(s.path): s for s in sources}
+        for b, pb, qs in zip(lib.banks, plain_banks, per_bank):
+            source = by_source.get(b.source)
+            if source is not None:
+                no_demo = tuple(c.id for c in b.claims if c.no_demo is not None)
+                perbank.write_entry(source, pb, qs, perbank.summary(b.questions, pb, no_demo))
     # Full questions have every field an entry has: no entries to build.
-    banks = tuple(BankInfo(b.id, b.source, b.builtin, keys[b.source]) for b in lib.banks)
+    banks = tuple(BankInfo(b.id, b.source, b.builtin, keys[b.source], None if b.title is None else tuple(b.title),
+                           None if b.description is None else tuple(b.description),
+                           tuple(c.id for c in b.claims)) for b in lib.banks)
     return Index(banks, lib.questions, loader, library=lib)
 
 
-def _plain(lib: Library) -> tuple:
+def _questions_plain(b: Any) -> tuple:
     """Each question's entry as plain data (marshal takes no NamedTuple)."""
     # Equal values share one object (tag lists, demo and claim ids): marshal
     # then writes a reference, and the index loads faster and smaller.
     one = {}.setdefault
-    value = {t: t.value for t in QuestionType}     # Enum.value is slow, and this runs per question
+    value = _TYPE_VALUE     # Enum.value is slow, and this runs per question
     return tuple([(q.id, q.bank_id, value[q.type], q.difficulty, one(q.tags, q.tags), one(q.demo, q.demo),
-                   one(q.claim, q.claim)) for b in lib.banks for q in b.questions])
+                   one(q.claim, q.claim)) for q in b.questions])
+
+
+_TYPE_VALUE = {t: t.value for t in QuestionType}

@@ -12,10 +12,13 @@ from quizcli.i18n import N_
 
 
 def _setup(lang: str | None, bank: list[Path]):
+    """The language and the bank index (quizcli.bank.index), not the full
+    library: with 100,000 questions it answers in a fraction of the time,
+    and builds only the questions shown."""
     from quizcli import config
-    from quizcli.bank import load_library
+    from quizcli.bank.index import load_index
 
-    return config.resolve_lang(lang), load_library(extra=bank, include_builtin=True)
+    return config.resolve_lang(lang), load_index(extra=bank, include_builtin=True)
 
 
 def topics(
@@ -24,10 +27,11 @@ def topics(
     as_json: Json = False,
 ) -> None:
     """List the banks (topics) with their question counts per type."""
-    lang_, library = _setup(lang, bank)
+    lang_, index = _setup(lang, bank)
+    from quizcli.model import Library
     from quizcli.ui.output import Topics, emit
 
-    emit(Topics(library), as_json=as_json, lang=lang_)
+    emit(Topics(Library(banks=index.bank_views())), as_json=as_json, lang=lang_)
 
 
 def list_(
@@ -40,11 +44,11 @@ def list_(
     as_json: Json = False,
 ) -> None:
     """List questions, filtered like `quizcli quiz` (without the answers)."""
-    lang_, library = _setup(lang, bank)
+    lang_, index = _setup(lang, bank)
     from quizcli.selection import make_filters, select
     from quizcli.ui.output import Questions, emit
 
-    questions = select(library, make_filters(library, topic, tag, type_, difficulty))
+    questions = [q.full() for q in select(index, make_filters(index, topic, tag, type_, difficulty))]
     emit(Questions(questions), as_json=as_json, lang=lang_)
 
 
@@ -60,7 +64,10 @@ def show(
     from quizcli.errors import NotFoundError
     from quizcli.ui.output import Shown, emit
 
-    question = library.question(question_id)
+    try:
+        question = library.question(question_id) if library.info(question_id) is not None else None
+    except KeyError:
+        question = None
     if question is None:
         import difflib
 

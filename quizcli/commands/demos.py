@@ -97,13 +97,16 @@ def explain(
     lang: Lang = None,
     no_treatment: bool = typer.Option(False, "--no-treatment", help="Debugging: run with the treatment switched off (its checks should fail)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, metavar="SECONDS", help="Stop the demo after this many seconds (default: 90, long demos 600)."),
+    fresh: bool = typer.Option(False, "--fresh", help="Run the demo even if this run's outcome is cached."),
     bank: Bank = [],
 ) -> None:
     """Show a question's answer, then run the demo that backs it, with numbers measured in this run.
 
     The demo runs a treatment and a control side by side, shows the measurements,
     each check as pass or fail, the verdict and the curves. When a check fails the
-    verdict is "not reproduced in this run".
+    verdict is "not reproduced in this run". A CPU run already made with the same
+    demo code, seed and settings is shown at once from the cache, marked with its
+    date; --fresh runs it again.
     """
     from quizcli.config import resolve_lang
     from quizcli.demo import engine, registry
@@ -135,7 +138,15 @@ def explain(
         if question is not None and not question.demo:
             raise NotFoundError(f"question {item_id!r} has no demo")
         # Unwatched, and an unknown or untrusted demo is the command's error (exit status, stderr).
-        outcome = engine.run_demo(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout)
+        from quizcli.demo import cache
+
+        info = registry.load_demo(demo_id)
+        outcome = None
+        if not fresh and not info.blocked:
+            outcome = cache.lookup(info, seed=seed, device=device, treatment=not no_treatment)
+        if outcome is None:
+            outcome = engine.run_demo(info, seed=seed, device=device, treatment=not no_treatment, timeout=timeout)
+            cache.store(outcome)
         emit(Explained(question_id, outcome), as_json=True)
         if plot is not None and outcome.result is not None:
             _save_plot(plot, outcome, lang_)
@@ -162,7 +173,7 @@ def explain(
             note(console, _("This question has no demo; its references are above."))
             return
     played = play(demo_id, seed=seed, device=device, treatment=not no_treatment, timeout=timeout,
-                  watch=watch(console, lang=lang_, treatment=not no_treatment))
+                  watch=watch(console, lang=lang_, treatment=not no_treatment), fresh=fresh)
     emit(Explained(question_id, played.outcome, played.error), as_json=False, lang=lang_, console=console)
     outcome = played.outcome
     if plot is not None and outcome.result is not None:
@@ -295,6 +306,23 @@ def verify(
 
         code = ExitCode.BAD_INPUT
     raise typer.Exit(code)
+
+
+@demos_app.command("clear-cache", cls=Command, short_help=N_("Forget the cached outcomes of demos already run."),
+                   epilog=examples("quizcli demos clear-cache"))
+def clear_cache() -> None:
+    """Remove every cached demo outcome (the next run of each demo measures again).
+
+    Outcomes of CPU runs are kept in the cache folder under the quizcli data
+    folder (`$QUIZCLI_HOME/cache/demos`), at most 50 MB, the least recently
+    used going first.
+    """
+    from quizcli.commands.options import echo
+    from quizcli.demo import cache
+
+    count, size = cache.clear()
+    echo(f"Removed {count} cached demo outcome{'s' if count != 1 else ''} ({size / 1024:.0f} KiB) "
+         f"from {cache.folder()}")
 
 
 def _parse_seeds(text: str) -> list[int]:

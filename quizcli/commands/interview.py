@@ -73,7 +73,11 @@ def interview(
     session = InterviewSession(main, store, scheduler_from_settings(store, now()), resolve,
                                lang=lang_, minutes=minutes, now=now)
     console = make_console()
-    ui.run(session, console, lang=lang_, demo_seed=seed if seed is not None else 0)
+    from quizcli.demo import warm
+
+    # A demo worker warms up once the first question is shown (demo/warm.py).
+    with warm.session():
+        ui.run(session, console, lang=lang_, demo_seed=seed if seed is not None else 0)
     result = session.report(history=interview_store.answers(store))
     ui_report.render_report(console, result, lang_)
     if report is not None:

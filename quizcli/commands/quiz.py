@@ -78,9 +78,13 @@ def quiz(
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=record, on_override=overrider(record), on_skip=skipper(record),
     )
+    from quizcli.demo import warm
+
     # The seed orders the questions only: demos run with their own default
     # seed, the numbers `quizcli explain ID` shows (its --seed changes them).
-    summary = ui.run(session, make_console(), lang=lang_)
+    # A demo worker warms up once the first question is shown (demo/warm.py).
+    with warm.session():
+        summary = ui.run(session, make_console(), lang=lang_)
     if summary.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

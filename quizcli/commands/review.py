@@ -84,8 +84,12 @@ def review(
             queue = load_queue(store, questions, current, seed=seed if seed is not None else new_seed(),
                                new_per_day=new, cram=cram, limit=count, scheduler=scheduler)
             session = ReviewSession(queue, store, scheduler, questions=questions, cram=cram, now=now)
+        from quizcli.demo import warm
+
         # --seed orders choices only; demos keep their own default seed (as `explain` without --seed).
-        summary = ui.run(session, make_console(), lang=lang_, demo_banks=tuple(bank))
+        # A demo worker warms up once the first card is shown (demo/warm.py).
+        with warm.session():
+            summary = ui.run(session, make_console(), lang=lang_, demo_banks=tuple(bank))
     finally:
         store.close()
     if summary.ended_by == "interrupt":

@@ -60,6 +60,7 @@ class DemoOutcome:
     stderr_tail: str = field(default="", repr=False)
     traceback: str = field(default="", repr=False)
     forked: bool = False              # run by a fork server, torch already imported
+    cached_at: str | None = None      # from the results cache (demo/cache.py): when it was measured, ISO 8601
 
     @property
     def ok(self) -> bool:
@@ -73,7 +74,7 @@ class DemoOutcome:
             "elapsed_s": round(self.elapsed_s, 3),
             "run_s": None if self.run_s is None else round(self.run_s, 3),
             "seed": self.seed, "device": self.device, "device_used": self.device_used,
-            "treatment": self.treatment, "forked": self.forked,
+            "treatment": self.treatment, "forked": self.forked, "cached_at": self.cached_at,
             "meta": self.info.to_dict() if self.info else None,
             "result": self.result.to_dict() if self.result else None,
         }
@@ -132,6 +133,9 @@ def runner_command(path: Path, *, seed: int, device: str, treatment: bool) -> li
 # could run them (to compare, or to rule the server out); 1 forks even for
 # a handful of demos. Unset: fork when it saves time.
 FORK_ENV = "QUIZCLI_DEMO_FORK"
+# Set for a spawned runner: the pid it dies with (lifeline.py). A forked
+# child does the same with its fork server.
+PARENT_ENV = "QUIZCLI_DEMO_PARENT"
 
 
 def use_fork_server(n_demos: int, jobs: int) -> bool:
@@ -210,7 +214,8 @@ def run_demo(
         proc = subprocess.Popen(
             runner_command(info.path, seed=seed, device=device, treatment=treatment),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=child_env(), start_new_session=True, text=True, encoding="utf-8", errors="replace",
+            env={**child_env(), PARENT_ENV: str(os.getpid())}, start_new_session=True, text=True,
+            encoding="utf-8", errors="replace",
         )
     lines: queue.Queue[str | None] = queue.Queue()
     stderr_chunks: list[str] = []

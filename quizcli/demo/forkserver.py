@@ -10,7 +10,7 @@ clean state: the server runs no demo code and no torch op, and kit.setup
 seeds every generator in the child, so a forked run gives the numbers of a
 standalone `quizcli explain ID --json`, bit for bit.
 
-    python -m quizcli.demo.forkserver FD
+    python -m quizcli.demo.forkserver FD PARENT_PID [NICE]
 
 FD is a SOCK_SEQPACKET Unix socket shared with the engine. Messages are
 JSON, one per packet:
@@ -26,6 +26,12 @@ spawned `python -m quizcli.demo.runner` does. Linux only: macOS forbids
 forking a process that may have touched its system frameworks, and other
 platforms have no fork; there, and whenever the server fails, the engine
 spawns a process per demo as before.
+
+The server and its children die with quizcli, even when it is killed with
+SIGKILL (lifeline.py; PARENT_PID is the engine's pid). With NICE > 0 the
+imports run in a thread at that lower priority (a session's warm worker
+must not slow the candidate's terminal); the forks come from the main
+thread, which keeps its priority, so a demo runs as fast as a spawned one.
 
 Standard library only at module level: the engine imports this module in
 the quiz process, which must never import torch.
@@ -44,7 +50,7 @@ import threading
 import time
 from typing import Any
 
-from quizcli.demo import launch
+from quizcli.demo import launch, lifeline
 
 # Modules a demo process would import anyway; the server imports them once.
 WARM_MODULES = ("torch", "numpy", "quizcli.demo.kit", "quizcli.demo.runner")
@@ -69,11 +75,15 @@ class ServerGone(Exception):
 class ForkServer:
     """One server process; serves one demo at a time (one per job)."""
 
-    def __init__(self, env: dict[str, str] | None = None):
+    def __init__(self, env: dict[str, str] | None = None, nice: int = 0):
+        """Start the server; `nice` > 0 imports at that lower priority.
+
+        Start it from the thread that outlives it (see lifeline.py).
+        """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                launch.python_command("quizcli.demo.forkserver", str(theirs.fileno())),
+                launch.python_command("quizcli.demo.forkserver", str(theirs.fileno()), str(os.getpid()), str(nice)),
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env=env, start_new_session=True,
             )
@@ -112,6 +122,22 @@ class ForkServer:
             raise ServerGone("the fork server exited")
         return json.loads(data)
 
+    def wait_ready(self, timeout: float, cancel: threading.Event | None = None) -> bool:
+        """Whether the server has done its imports, waiting up to `timeout` s
+        (0: only look). Raises ServerGone if it is gone."""
+        deadline = time.monotonic() + timeout
+        while not self.ready:
+            if cancel is not None and cancel.is_set():
+                return False
+            message = self._recv(max(0.0, min(0.2, deadline - time.monotonic())))
+            if message is not None:
+                if not message.get("ready"):
+                    raise ServerGone("the fork server did not start")
+                self.ready, self.warm_s = True, message.get("warm_s")
+            elif time.monotonic() >= deadline:
+                return False
+        return True
+
     def launch(self, args: list[str], cancel: threading.Event | None = None) -> "ForkedChild | None":
         """Fork a child that runs `python -m quizcli.demo.runner ARGS`.
 
@@ -120,35 +146,33 @@ class ForkServer:
         if not self.alive:
             return None
         try:
-            if not self.ready:
-                message = None
-                deadline = time.monotonic() + READY_TIMEOUT_S
-                while message is None and time.monotonic() < deadline:
-                    if cancel is not None and cancel.is_set():
-                        return None
-                    message = self._recv(0.2)
-                if not message or not message.get("ready"):
-                    raise ServerGone("the fork server did not start")
-                self.ready, self.warm_s = True, message.get("warm_s")
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
+            if not self.wait_ready(READY_TIMEOUT_S, cancel):
+                if cancel is not None and cancel.is_set():
+                    return None
+                raise ServerGone("the fork server did not start")
+        except (ServerGone, ValueError):
+            self.close()
+            return None
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
             try:
                 self._send({"args": args}, [out_w, err_w])
-            except ServerGone:
-                os.close(out_r)
-                os.close(err_r)
-                raise
             finally:
                 os.close(out_w)
                 os.close(err_w)
             message = self._recv(REPLY_TIMEOUT_S)
             if not message or "pid" not in message:
-                os.close(out_r)
-                os.close(err_r)
                 raise ServerGone("the fork server did not fork")
-        except (ServerGone, ValueError):
+        except BaseException as err:
+            os.close(out_r)
+            os.close(err_r)
+            # Also on Ctrl-C between the request and the reply: the exchange is
+            # lost, and a server that forked meanwhile stops that child on close.
             self.close()
-            return None
+            if isinstance(err, (ServerGone, ValueError)):
+                return None
+            raise
         return ForkedChild(self, int(message["pid"]), out_r, err_r)
 
     def close(self) -> None:
@@ -220,8 +244,29 @@ class ForkedChild:
 # --- the server's side ------------------------------------------------------------
 
 
-def _warm() -> None:
+def _warm(nice: int = 0) -> None:
+    """Import what every demo imports; at a lower priority when `nice` > 0.
+
+    The niced imports run in a thread of their own: a nice value belongs to
+    a thread on Linux, and an unprivileged process cannot raise it back, so
+    the main thread, which forks the demos, keeps its priority.
+    """
+    if nice <= 0:
+        _imports()
+        return
+    t = threading.Thread(target=_imports, args=(nice,), name="warm-imports")
+    t.start()
+    t.join()
+
+
+def _imports(nice: int = 0) -> None:
     import importlib
+
+    if nice > 0:
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
 
     for name in WARM_MODULES:
         try:
@@ -236,10 +281,11 @@ def _warm() -> None:
         pass
 
 
-def _child(sock: socket.socket, fds: list[int], args: list[str]) -> None:
+def _child(sock: socket.socket, fds: list[int], args: list[str], server_pid: int) -> None:
     """In the forked child: become a demo process like a spawned runner; never returns."""
     code = 1
     try:
+        lifeline.die_with_parent(server_pid)   # the server's own SIGKILL reaches it too
         os.setsid()   # its own group, so a kill reaches anything it starts
         sock.close()
         out_fd, err_fd = fds
@@ -311,17 +357,21 @@ def _reap(sock: socket.socket, pid: int) -> tuple[int, bool]:
             os.close(pidfd)
 
 
-def serve(fd: int) -> int:
+def serve(fd: int, parent_pid: int | None = None, nice: int = 0) -> int:
     # In its own session (the engine starts it so): Ctrl-C reaches the engine,
-    # which stops the server by closing the socket.
+    # which stops the server by closing the socket; a SIGKILL of the engine
+    # kills the server (lifeline), and its child with it.
+    if parent_pid is not None:
+        lifeline.die_with_parent(parent_pid)
     sock = socket.socket(fileno=fd)
     start = time.perf_counter()
-    _warm()
+    _warm(nice)
     import gc
 
     gc.collect()
     gc.freeze()   # the children share these pages instead of copying them
     try:
+        me = os.getpid()
         sock.send(json.dumps({"ready": True, "warm_s": round(time.perf_counter() - start, 3)}).encode())
         while True:
             data, fds, _flags, _addr = socket.recv_fds(sock, 65536, 2)
@@ -338,7 +388,7 @@ def serve(fd: int) -> int:
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
-                _child(sock, fds, [str(a) for a in request["args"]])
+                _child(sock, fds, [str(a) for a in request["args"]], me)
             for f in fds:
                 os.close(f)
             sock.send(json.dumps({"pid": pid}).encode())
@@ -351,4 +401,5 @@ def serve(fd: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(int(sys.argv[1])))
+    sys.exit(serve(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else None,
+                   int(sys.argv[3]) if len(sys.argv) > 3 else 0))

@@ -16,7 +16,7 @@ demo's header and a live progress bar); the caller renders the result.
 
 from __future__ import annotations
 
-from typing import Callable, ContextManager, NamedTuple
+from typing import Any, Callable, ContextManager, NamedTuple
 
 from quizcli.demo import engine, registry
 from quizcli.demo.engine import DemoOutcome, ProgressFn
@@ -35,7 +35,12 @@ class Played(NamedTuple):
 
 
 def play(demo_id: str, *, seed: int = 0, device: str = "auto", treatment: bool = True,
-         timeout: float | None = None, watch: Watch | None = None) -> Played:
+         timeout: float | None = None, watch: Watch | None = None, fresh: bool = False,
+         server: Any = None) -> Played:
+    """See the module's docstring. A deterministic run already measured comes
+    from the results cache (quizcli.demo.cache) unless `fresh`, and a run
+    measured now is kept there; `server` is a warm fork server to run it in
+    (quizcli.demo.warm)."""
     def failed(err: BaseException, info: DemoInfo | None) -> Played:
         message = err.message if isinstance(err, QuizcliError) else str(err)
         return Played(DemoOutcome(demo_id=demo_id, status=engine.ERROR, message=message, verdict=None, result=None,
@@ -47,14 +52,23 @@ def play(demo_id: str, *, seed: int = 0, device: str = "auto", treatment: bool =
             raise registry.UntrustedDemoError(info.blocked, hint=registry.trust_hint(info))
     except QuizcliError as err:
         return failed(err, None)
+    from quizcli.demo import cache
+
     try:
+        cached = None
+        if not fresh and device in engine.DEVICES:
+            cached = cache.lookup(info, seed=seed, device=device, treatment=treatment)
         if watch is None:
-            return Played(engine.run_demo(info, seed=seed, device=device, treatment=treatment, timeout=timeout))
-        with watch(info) as on_progress:
-            outcome = engine.run_demo(info, seed=seed, device=device, treatment=treatment,
-                                      timeout=timeout, on_progress=on_progress)
+            outcome = cached or engine.run_demo(info, seed=seed, device=device, treatment=treatment,
+                                                timeout=timeout, server=server)
+        else:
+            with watch(info) as on_progress:
+                outcome = cached or engine.run_demo(info, seed=seed, device=device, treatment=treatment,
+                                                    timeout=timeout, on_progress=on_progress, server=server)
     except QuizcliError as err:      # e.g. an unknown device name
         return failed(err, info)
     except Exception as err:         # a bug in the engine must not end a quiz session either
         return failed(err, info)
+    if cached is None:
+        cache.store(outcome)
     return Played(outcome)

@@ -187,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--no-treatment", action="store_true")
     args = parser.parse_args(argv)
+    parent = os.environ.pop("QUIZCLI_DEMO_PARENT", "")
+    if parent.isdigit():   # spawned by the engine: die with it, even if it is killed
+        from quizcli.demo import lifeline
+
+        lifeline.die_with_parent(int(parent))
 
     proto = _protocol_stream()
 

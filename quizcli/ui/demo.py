@@ -141,9 +141,10 @@ def _announce_time(console: Console, info) -> None:
         console.print(Text(_("This demo {note} (measured: demos/timings.json).").format(note=note), style="dim"))
 
 
-def watch(console: Console, *, lang: str, treatment: bool = True) -> Callable[[DemoInfo], Any]:
+def watch(console: Console, *, lang: str, treatment: bool = True, warm: bool = False) -> Callable[[DemoInfo], Any]:
     """What quizcli.demo.play.play's `watch` shows: the demo's header, how
-    long it usually takes, then a live progress bar while it runs."""
+    long it usually takes, then a live progress bar while it runs (`warm`:
+    in a worker that has imported PyTorch already, quizcli.demo.warm)."""
 
     @contextlib.contextmanager
     def watching(info: DemoInfo) -> Iterator[Callable[[float, str], None] | None]:
@@ -155,7 +156,7 @@ def watch(console: Console, *, lang: str, treatment: bool = True) -> Callable[[D
             return
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
                             TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True)
-        task = progress.add_task(_("starting (importing PyTorch)"), total=1.0)
+        task = progress.add_task(_("starting") if warm else _("starting (importing PyTorch)"), total=1.0)
 
         def on_progress(done: float, message: str) -> None:
             progress.update(task, completed=done, description=message or _("running"))
@@ -179,15 +180,19 @@ def render_played(console: Console, outcome: DemoOutcome, error: BaseException |
         render_outcome(console, outcome, lang=lang)
 
 
-def show_demo(console: Console, demo_id: str, *, lang: str, seed: int = 0) -> DemoOutcome:
+def show_demo(console: Console, demo_id: str, *, lang: str, seed: int = 0, fresh: bool = False,
+              server: Any = None) -> DemoOutcome:
     """What the quiz's `d` key does: run a demo (quizcli.demo.play), watched, then show what it found.
 
+    A run in the results cache is shown from there unless `fresh`; `server`
+    is the session's warm worker (quizcli.demo.warm), if it has one.
     Never raises for a failing demo (a KeyboardInterrupt stops the demo
     only, as the INTERRUPTED outcome).
     """
     from quizcli.demo.play import play
 
-    played = play(demo_id, seed=seed, watch=watch(console, lang=lang))
+    warm = server is not None and bool(getattr(server, "ready", False))
+    played = play(demo_id, seed=seed, watch=watch(console, lang=lang, warm=warm), fresh=fresh, server=server)
     render_played(console, played.outcome, played.error, lang=lang)
     return played.outcome
 
@@ -209,6 +214,12 @@ def render_outcome(console: Console, outcome: DemoOutcome, *, lang: str) -> None
     if result is None:
         _render_failure(console, outcome)
         return
+    if outcome.cached_at is not None:
+        from quizcli.demo.cache import when
+
+        console.print(Text(_("Cached: this run (same demo code, seed and device) was measured on {date}; "
+                             "`--fresh`, or `d` again in a session, runs it again.").format(date=when(outcome)),
+                           style="yellow"))
     if result.settings:
         settings = _(", ").join(f"{lang_text(label_for(k, result.labels), lang)}={_setting_value(v, lang)}"
                                 for k, v in result.settings.items())
@@ -266,6 +277,10 @@ def _footer(console: Console, outcome: DemoOutcome) -> None:
         parts[-1] += _(" (the experiment itself {seconds} s)").format(seconds=f"{outcome.run_s:.1f}")
     if not outcome.treatment:
         parts.append(_("treatment off"))
+    if outcome.cached_at is not None:
+        from quizcli.demo.cache import when
+
+        parts.append(_("cached {date}").format(date=when(outcome)))
     console.print(Text(" · ".join(parts), style="dim"))
 
 

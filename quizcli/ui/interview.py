@@ -34,7 +34,7 @@ from rich.text import Text
 from quizcli.i18n import N_, _
 from quizcli.model import Question
 from quizcli.sessions.interview import Asked, Confirmed, InterviewSession, Marked
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, kicking, run_demo
 from quizcli.ui.text import bitext, plain
 
 # Every string of this screen, by name, in English; shown in the interface's
@@ -348,9 +348,9 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
                 import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)
             except ImportError:
                 pass
-            lines = _Lines(input, True)
+            lines = _Lines(kicking(input), True)
         else:
-            lines = _Lines(_pipe_read, False, echo=console)
+            lines = _Lines(kicking(_pipe_read), False, echo=console)
     else:
         lines = _Lines(read, bool(interactive), echo=None if interactive else console)
     chain: list[Confirmed] = []     # answered, debrief after the follow-ups

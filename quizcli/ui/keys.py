@@ -57,7 +57,9 @@ def echoing_reader(console: Console) -> Reader:
 def reader_for(console: Console) -> Reader:
     """input() with line editing in a terminal; in a pipe, an echoing reader.
 
-    A closed standard input (`<&-`) is a clear error, not a crash.
+    A closed standard input (`<&-`) is a clear error, not a crash. Its
+    first call, once the first question is on the screen, starts the
+    session's warm demo worker (quizcli.demo.warm; nothing without a session).
     """
     if sys.stdin is None or sys.stdin.closed:
         from quizcli.errors import ExitCode, QuizcliError
@@ -70,19 +72,60 @@ def reader_for(console: Console) -> Reader:
             import readline  # noqa: F401  (line editing for input(), incl. CJK input methods)
         except ImportError:
             pass
-        return default_reader
+        return kicking(default_reader)
     # echoing_reader is looked up at each call: tests replace it.
-    return echoing_reader(console)
+    return kicking(echoing_reader(console))
 
 
-def run_demo(console: Console, demo_id: str, lang: str, seed: int) -> None:
+def kicking(read: Reader) -> Reader:
+    """`read`, whose first call starts the session's warm demo worker (the
+    first question is on the screen by then; quizcli.demo.warm)."""
+    from quizcli.demo import warm
+
+    def first(prompt: str) -> str:
+        nonlocal current
+        current = read
+        warm.kick()
+        return read(prompt)
+
+    current: Reader = first
+    return lambda prompt: current(prompt)
+
+
+class DemoKey:
+    """The `d` key of a session: the first press of a demo may show its
+    cached outcome; pressing it again right after runs the demo afresh."""
+
+    def __init__(self, lang: str, seed: int) -> None:
+        self.lang, self.seed = lang, seed
+        self._cached: set[str] = set()
+
+    def press(self, console: Console, demo_id: str) -> bool:
+        """Show the demo; True if what was shown came from the cache."""
+        fresh = demo_id in self._cached
+        cached = run_demo(console, demo_id, self.lang, self.seed, fresh=fresh)
+        if cached:
+            self._cached.add(demo_id)
+        else:
+            self._cached.discard(demo_id)
+        return cached
+
+
+def run_demo(console: Console, demo_id: str, lang: str, seed: int, *, fresh: bool = False) -> bool:
+    """Run (or show from the results cache) a question's demo, in the
+    session's warm worker if there is one; True if the outcome shown came
+    from the cache, so that `d` again may run it afresh."""
     try:
         from quizcli.ui.demo import show_demo
     except ImportError as err:
         console.print(Text(_("Demos cannot run in this installation ({error}).").format(error=err), style="yellow"))
-        return
+        return False
+    from quizcli.demo import warm
+
     try:
-        show_demo(console, demo_id, lang=lang, seed=seed)
+        outcome = show_demo(console, demo_id, lang=lang, seed=seed, fresh=fresh, server=warm.server())
     except KeyboardInterrupt:
         # Ctrl-C during a demo stops the demo, not the quiz.
         console.print(Text("\n" + _("  demo interrupted"), style="yellow"))
+        return False
+    return getattr(outcome, "cached_at", None) is not None

@@ -16,7 +16,7 @@ from quizcli import answers
 from quizcli.i18n import N_, _
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
 from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
 from quizcli.ui.text import bitext, plain
 
@@ -141,7 +141,7 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
 RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}
 
 
-def _after(session: QuizSession, item: Item, console: Console, read: Reader, lang: str, demo_seed: int,
+def _after(session: QuizSession, item: Item, console: Console, read: Reader, demo_key: DemoKey,
            last: bool) -> None:
     """After an answer: offer the demo behind it and, after a wrong auto-grade,
     "I was right"; read keys until Enter. Nothing to offer: no prompt."""
@@ -152,10 +152,11 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, lan
         console.print(Text(_("  Demo: "), style="bold") + plain(demo)
                       + Text(_(" measures this claim in a small PyTorch run."), style="dim"))
     go_on = ("Enter", _("finish") if last else _("next question"))
+    afresh = False   # the demo was shown from the results cache: d again runs it afresh
     while True:
         keys = [go_on]
         if demo:
-            keys.append(("d", _("run the demo")))
+            keys.append(("d", _("run it afresh") if afresh else _("run the demo")))
         if session.can_override:
             keys.append(("r", _("I was right")))
         console.print(key_hints(*keys, ("q", _("quit")), ("?", _("help"))))
@@ -168,8 +169,9 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, lan
         if cmd in HELP_WORDS:
             console.print(Text(_help(), style="dim"))
         elif cmd == "d" and demo:
-            run_demo(console, demo, lang, demo_seed)
-            demo = None          # shown once; then Enter goes on, so its output stays on screen
+            afresh = demo_key.press(console, demo)
+            if not afresh:
+                demo = None      # shown once; then Enter goes on, so its output stays on screen
         elif cmd in RIGHT_WORDS and session.can_override:
             session.override()
             console.print(Text(_("  Counted as right (you said you were right; stored as overridden)."), style="green"))
@@ -188,6 +190,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
     if read is None:
         read = reader_for(console)
     total = len(session.items)
+    demo_key = DemoKey(lang, demo_seed)
     try:
         while not session.finished:
             item = session.show()
@@ -196,7 +199,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
             if feedback is None:
                 continue
             render_feedback(console, feedback, lang)
-            _after(session, item, console, read, lang, demo_seed, last=session.finished)
+            _after(session, item, console, read, demo_key, last=session.finished)
     except _Quit:
         session.end("quit")
     except EOFError:

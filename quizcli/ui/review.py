@@ -23,7 +23,7 @@ from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.sessions.quiz import Feedback
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, command, key_hints, reader_for, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
 from quizcli.ui.render import correct_answer, render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
@@ -279,14 +279,16 @@ class _Demo:
 
     def __init__(self, lang: str, seed: int, banks: tuple[Path, ...]) -> None:
         self.lang, self.seed, self.banks = lang, seed, banks
+        self.key = DemoKey(lang, seed)
 
-    def run(self, console: Console, demo_id: str) -> None:
+    def run(self, console: Console, demo_id: str) -> bool:
+        """Show the demo; True if it came from the results cache (d again runs it afresh)."""
         if self.banks:
             # A --bank may bring its own demos/ folder (the registry is standard library only).
             from quizcli.demo import registry
 
             registry.use_banks(list(self.banks))
-        run_demo(console, demo_id, self.lang, self.seed)
+        return self.key.press(console, demo_id)
 
 
 def _demo_line(console: Console, demo_id: str) -> None:
@@ -317,10 +319,11 @@ def _offer_demo(session: ReviewSession, rated: Rated, console: Console, read: Re
         return
     if demo_id:
         _demo_line(console, demo_id)
+    afresh = False   # the demo was shown from the results cache: d again runs it afresh
     while True:
         keys = [("Enter", _("next card"))]
         if demo_id:
-            keys.append(("d", _("run the demo")))
+            keys.append(("d", _("run it afresh") if afresh else _("run the demo")))
         if can_override:
             keys.append(("r", _("I was right")))
         console.print(key_hints(*keys, ("u", _("undo")), ("q", _("quit"))))
@@ -330,8 +333,9 @@ def _offer_demo(session: ReviewSession, rated: Rated, console: Console, read: Re
         if raw_cmd == "":
             return
         if raw_cmd == "d" and demo_id:
-            demo.run(console, demo_id)
-            demo_id = None           # then Enter goes on, leaving its output on screen
+            afresh = demo.run(console, demo_id)
+            if not afresh:
+                demo_id = None       # then Enter goes on, leaving its output on screen
             continue
         if raw_cmd in _RIGHT and can_override:
             fixed = session.override()
