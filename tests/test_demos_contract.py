@@ -31,7 +31,7 @@ SEEDS = (0, 1, 2)
 # Demos whose labels are still English only (issue 19); remove a demo once it is converted.
 NOT_YET_BILINGUAL: set[str] = {
     "gan_gaussian_z", "gan_inputs_tanh_range", "gan_lab", "gan_soft_labels_range",
-    "gan_spectral_norm_d", "gan_upsampling_choice", 
+    
 }
 DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
 ALL_IDS = [p.stem for p in DEMO_FILES]
