@@ -35,14 +35,20 @@ def builtin_demos_dir() -> Path:
     return _builtin("demos")
 
 
+_platform_dir: Path | None = None
+
+
 def user_dir() -> Path:
     """The user's data folder: $QUIZCLI_HOME, else the platform's data dir."""
+    global _platform_dir
     override = os.environ.get(ENV_HOME)
     if override:
         return Path(override)
-    from platformdirs import user_data_path
+    if _platform_dir is None:     # asked once per bank file by a cold load: platformdirs once
+        from platformdirs import user_data_path
 
-    return user_data_path("quizcli", appauthor=False)
+        _platform_dir = user_data_path("quizcli", appauthor=False)
+    return _platform_dir
 
 
 def config_path() -> Path:

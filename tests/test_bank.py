@@ -292,6 +292,57 @@ def test_warm_load_uses_the_cache_and_survives_a_damaged_one(no_builtin):
     assert load_library(extra=[bank], include_builtin=False) == first
 
 
+def _small_banks(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"b{i:04d}.yaml").write_text(
+            f"format_version: 1\nid: b{i:04d}\ntitle: Bank {i}\ndescription: small\nquestions:\n"
+            f"  - id: b{i:04d}-q\n    type: true_false\n    prompt: Is {i} even?\n    answer: {str(i % 2 == 0).lower()}\n"
+            f"    explanation: Parity.\n    tags: []\n    difficulty: 1\n", encoding="utf-8")
+    return folder
+
+
+def test_a_folder_of_many_small_banks_loads_from_the_cache(tmp_path, no_builtin, monkeypatch):
+    """Issue #16: a folder of thousands of small banks was parsed on every run (the cache kept 256
+    entries); each bank is now cached, and a second load parses none of them."""
+    from quizcli.bank import yamlio
+
+    folder = _small_banks(tmp_path / "many", 300)
+    calls = []
+    real_parse = yamlio.parse
+    monkeypatch.setattr(yamlio, "parse", lambda text: calls.append(1) or real_parse(text))
+    first = load_library(extra=[folder], include_builtin=False)
+    assert len(first.banks) == 300 and len(calls) == 300
+    assert len(list((paths.cache_dir() / "banks").glob("*.marshal"))) == 300
+    calls.clear()
+    assert load_library(extra=[folder], include_builtin=False) == first
+    assert calls == []
+
+
+def test_the_cache_is_pruned_oldest_first_within_its_bounds(tmp_path, no_builtin, monkeypatch):
+    from quizcli.bank import cache
+
+    monkeypatch.setattr(cache, "_MAX_ENTRIES", 5)
+    load_library(extra=[_small_banks(tmp_path / "many", 8)], include_builtin=False)
+    assert len(list((paths.cache_dir() / "banks").glob("*.marshal"))) == 5
+    monkeypatch.setattr(cache, "_MAX_ENTRIES", 100)
+    monkeypatch.setattr(cache, "_MAX_BYTES", 0)
+    cache.prune()
+    assert list((paths.cache_dir() / "banks").glob("*.marshal")) == []
+
+
+def test_parse_errors_still_come_in_file_order_and_no_parsing_thread_is_left(tmp_path, no_builtin):
+    import threading
+
+    folder = _small_banks(tmp_path / "many", 40)
+    (folder / "b0007.yaml").write_text("format_version: 1\nid: [unclosed\n", encoding="utf-8")
+    (folder / "b0031.yaml").write_text("format_version: 1\nid: [unclosed\n", encoding="utf-8")
+    before = threading.active_count()
+    problems = validate_paths([folder], against_builtin=False)
+    assert [Path(p.file).name for p in problems if "b00" in p.file][:2] == ["b0007.yaml", "b0031.yaml"]
+    assert threading.active_count() == before
+
+
 def test_invalid_banks_are_not_cached(no_builtin):
     validate_paths([FIXTURES / "invalid" / "unknown_key.yaml"])
     assert not list((paths.cache_dir() / "banks").glob("*.marshal")) if (paths.cache_dir() / "banks").exists() else True

@@ -22,7 +22,10 @@ from typing import Any
 
 VERSION = 3            # bump when the normalized form changes
 _MAGIC = "quizcli-bank-cache"
-_MAX_ENTRIES = 256
+# Enough for a folder of thousands of small banks (each file is an entry),
+# bounded in bytes for a few huge ones.
+_MAX_ENTRIES = 20_000
+_MAX_BYTES = 256 * 2 ** 20
 # The code whose output is cached: the loader's modules and the model.
 LOADER_FILES = ("bank/__init__.py", "bank/library.py", "bank/validate.py", "bank/cache.py", "bank/yamlio.py",
                 "model.py", "bank/validate_code.py")
@@ -77,30 +80,72 @@ def get(k: str) -> dict[str, Any] | None:
     return None
 
 
-def put(k: str, bank: dict[str, Any]) -> None:
-    """Store a validated bank; a cache that cannot be written is no error."""
-    import tempfile
+_made_folders: set[Path] = set()
 
-    folder = _folder()
-    try:
+
+def _made(folder: Path) -> None:
+    """mkdir -p, once per folder and process (a cold load of 5,000 small banks writes 10,000 entries)."""
+    if folder not in _made_folders or not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-        payload = marshal.dumps((_MAGIC, k, bank))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        _made_folders.add(folder)
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` whole or not at all: a private temporary file
+    beside it, then os.replace (two sessions writing the same entry each
+    replace it whole). Cheaper than tempfile.mkstemp, which a cold load of
+    thousands of banks calls twice per bank."""
+    import threading
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileExistsError:      # left by a process that had this pid and died mid-write
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, 0o600)
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
-        os.replace(tmp, folder / f"{k}.marshal")
-        _prune(folder)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def put(k: str, bank: dict[str, Any]) -> None:
+    """Store a validated bank; a cache that cannot be written is no error.
+    The loader prunes the folder once per load (`prune`), not once per bank."""
+    folder = _folder()
+    try:
+        _made(folder)
+        write_atomic(folder / f"{k}.marshal", marshal.dumps((_MAGIC, k, bank)))
     except (OSError, ValueError):
         pass
 
 
-def _prune(folder: Path) -> None:
-    entries = list(folder.glob("*.marshal"))
-    if len(entries) <= _MAX_ENTRIES:
+def prune() -> None:
+    """Keep the newest entries within _MAX_ENTRIES and _MAX_BYTES, oldest out first."""
+    try:
+        with os.scandir(_folder()) as it:
+            entries = [(st.st_mtime_ns, st.st_size, e.path) for e in it
+                       if e.name.endswith(".marshal") and (st := e.stat(follow_symlinks=False))]
+    except OSError:
         return
-    entries.sort(key=lambda p: p.stat().st_mtime)
-    for old in entries[: len(entries) - _MAX_ENTRIES]:
+    total = sum(size for _, size, _ in entries)
+    if len(entries) <= _MAX_ENTRIES and total <= _MAX_BYTES:
+        return
+    entries.sort(reverse=True)
+    kept = kept_bytes = 0
+    for _, size, path in entries:
+        if kept < _MAX_ENTRIES and kept_bytes + size <= _MAX_BYTES:
+            kept += 1
+            kept_bytes += size
+            continue
         try:
-            old.unlink()
+            os.unlink(path)
         except OSError:
             pass

@@ -19,15 +19,23 @@ _MAX_ENTRIES = 8
 _CODE = ("index.py", "indexfile.py", "perbank.py")
 
 
+_code_stats_cache: str | None = None
+
+
 def _code_stats() -> str:
-    here = Path(__file__).resolve().parent
-    parts = []
-    for name in _CODE:
-        try:
-            parts.append(f"{name}:{_stat_key(here / name)}")
-        except OSError:
-            parts.append(f"{name}:?")
-    return ";".join(parts)
+    """The index code's files as they are on disk; stat once per process (a
+    5,000-bank folder asks for it twice per bank)."""
+    global _code_stats_cache
+    if _code_stats_cache is None:
+        here = Path(__file__).resolve().parent
+        parts = []
+        for name in _CODE:
+            try:
+                parts.append(f"{name}:{_stat_key(here / name)}")
+            except OSError:
+                parts.append(f"{name}:?")
+        _code_stats_cache = ";".join(parts)
+    return _code_stats_cache
 
 
 def _folder() -> Path:

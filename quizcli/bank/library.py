@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
@@ -24,31 +24,7 @@ if TYPE_CHECKING:
 # quizcli.bank.validate is imported where it is used: a warm load (every
 # bank from the cache, no problem) never needs it.
 
-BANK_SUFFIXES = (".yaml", ".yml")
-
-
-def bank_files(path: Path) -> list[Path]:
-    """The bank files in a folder (not its subfolders), or the file itself.
-
-    README files and hidden files (editor backups) are not banks.
-    """
-    path = Path(path)
-    if path.is_dir():
-        return sorted(
-            p for p in path.iterdir()
-            if p.suffix.lower() in BANK_SUFFIXES and not p.name.startswith(".")
-            and not p.name.upper().startswith("README") and p.is_file()
-        )
-    return [path]
-
-
-class Source:
-    __slots__ = ("path", "builtin", "report")
-
-    def __init__(self, path: Path, builtin: bool, report: bool = True) -> None:
-        self.path, self.builtin = path, builtin
-        self.report = report      # False: loaded only as context for cross-bank checks
-
+from quizcli.bank.sources import BANK_SUFFIXES, Source, _dedupe, bank_files, expand  # noqa: E402,F401 (public here)
 
 class _File:
     """One bank file as the checks go: what was read, parsed, found."""
@@ -89,14 +65,6 @@ class _File:
     def where(self, path: tuple) -> str:
         line, _ = self.locate(path)
         return f"{self.name}:{line}" if line else self.name
-
-
-def _is_under(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError, RuntimeError):   # RuntimeError: a symlink loop (Python < 3.13)
-        return False
-    return True
 
 
 def _read(f: _File) -> bytes | None:
@@ -164,8 +132,14 @@ def _read_or_cached(f: _File) -> tuple[str, str] | None:
     return None if text is None else (k, text)
 
 
+# Files smaller than this are parsed in the caller's thread: a thread costs
+# more than parsing a small bank (a folder of 5,000 small banks spent more
+# time starting threads than parsing).
+_THREAD_MIN_CHARS = 32_000
+
+
 def _parsed_ahead(texts: list[str]) -> Iterator[yamlio.Parsed]:
-    """Each text parsed, the next one in a thread while the caller checks this one.
+    """Each text parsed, a large next one in a thread while the caller checks this one.
 
     yaml_rs lets go of the GIL while it parses, so on two cores the parsing
     of one file overlaps the checks of the one before: a cold load of
@@ -188,14 +162,17 @@ def _parsed_ahead(texts: list[str]) -> Iterator[yamlio.Parsed]:
     for i in range(len(texts)):
         worker = None
         if i + 1 < len(texts):
-            worker = threading.Thread(target=parse, args=(i + 1,), daemon=True)
-            worker.start()
+            if len(texts[i + 1]) >= _THREAD_MIN_CHARS:
+                worker = threading.Thread(target=parse, args=(i + 1,), daemon=True)
+                worker.start()
         result, results[i] = results[i], None
         if isinstance(result, BaseException):
             raise result
         yield result
         if worker is not None:
             worker.join()
+        elif i + 1 < len(texts):
+            parse(i + 1)
 
 
 def _check_parsed(f: _File, k: str, text: str, parsed: yamlio.Parsed) -> None:
@@ -390,44 +367,10 @@ def run(sources: list[Source]) -> tuple[list[_File], list[Problem]]:
         if not f.source.report:
             f.issues = []
     _locate_issues(files)
+    if to_parse:
+        cache.prune()
     problems = [p for f in files if f.source.report for p in f.problems]
     return files, problems
-
-
-def expand(roots: Iterable[Path], builtin: bool | None = None, report: bool = True) -> tuple[list[Source], list[Problem]]:
-    """Sources for files and folders; a folder without banks is a problem."""
-    from quizcli import paths
-
-    content = paths.builtin_content_dir()
-    sources, problems = [], []
-    for root in roots:
-        root = Path(root)
-        files = bank_files(root)
-        if root.is_dir() and not files:
-            problems.append(Problem(str(root), None, None, "", "is a folder with no bank files (*.yaml, *.yml)",
-                                    "point at a bank file, or put banks in the folder"))
-        for p in files:
-            is_builtin = builtin if builtin is not None else _is_under(p, content)
-            sources.append(Source(p, is_builtin, report))
-    return sources, problems
-
-
-def _dedupe(sources: list[Source]) -> list[Source]:
-    seen: dict[Path, int] = {}
-    out: list[Source] = []
-    for s in sources:
-        try:
-            k = s.path.resolve()
-        except (OSError, RuntimeError):   # RuntimeError: a symlink loop
-            k = s.path
-        if k in seen:
-            # Reported beats context: a built-in file named on the command line is checked.
-            if s.report:
-                out[seen[k]].report = True
-            continue
-        seen[k] = len(out)
-        out.append(s)
-    return out
 
 
 # --- the model ------------------------------------------------------------------------

@@ -89,18 +89,14 @@ def read_entry(source) -> tuple | None:
 
 
 def write_entry(source, bank_plain: tuple, questions: tuple, summary: tuple) -> None:
-    import tempfile
-
     stamp = _stamp(source)
     if stamp is None:
         return
-    folder = entry_folder()
+    from quizcli.bank.cache import _made, write_atomic
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps((_MAGIC, stamp, bank_plain, questions, summary)))
-        os.replace(tmp, _entry_path(source))
+        _made(entry_folder())
+        write_atomic(_entry_path(source), marshal.dumps((_MAGIC, stamp, bank_plain, questions, summary)))
     except (OSError, ValueError):
         pass
 

@@ -123,12 +123,19 @@ _LONG_LINE = re.compile(r"\n[^\n]{2000}")
 _RS_LOCATION = re.compile(r"line (\d+), column (\d+)")
 
 
+_fast_parser: bool | None = None
+
+
 def fast_parser_available() -> bool:
     # find_spec, not import: a warm load (all from the cache) never parses,
-    # and importing yaml_rs would cost it 30 ms.
-    from importlib.util import find_spec
+    # and importing yaml_rs would cost it 30 ms. Once per process: every
+    # bank's cache key asks.
+    global _fast_parser
+    if _fast_parser is None:
+        from importlib.util import find_spec
 
-    return find_spec("yaml_rs") is not None
+        _fast_parser = find_spec("yaml_rs") is not None
+    return _fast_parser
 
 
 def parser_name() -> str:
