@@ -161,14 +161,12 @@ def start_label(start: dict[str, float]) -> dict[str, str]:
     return {"en": f"{at} (distance 1)", "zh": f"{at}（距离 1）"}
 
 
-def report(runs: dict[str, dict], steps: int, names: dict[str, dict[str, str]] | None = None):
+def report(runs: dict[str, dict], steps: int, names: dict[str, dict[str, str]]):
     """The table rows, the distance curve and the trajectory scatter of a set of runs.
 
     `names` gives each arm's words in both languages ({"en": ..., "zh": ...});
-    pass it to DemoResult(labels=...) too, for the legends. Without it the
-    arms' names are shown as they are (one language).
+    pass it to DemoResult(labels=...) too, for the legends.
     """
-    names = names or {name: name for name in runs}
     from quizcli.demo.api import Curve, Scatter, Table
 
     table = Table(columns=[{"en": "arm", "zh": "组别"}, {"en": "start distance", "zh": "起始距离"},

@@ -138,23 +138,36 @@ def run(ctx):
     ctx.progress(1.0, "isotropy")
 
     uni, gau = (out[n] for n in arms)
-    rows = [[n, round(o["w1"], 3), round(o["ks"], 3)] for n, o in out.items()]
+    names = {"uniform z in [-1, 1]^4": {"en": "uniform z in [-1, 1]^4", "zh": "均匀分布 z，取值于 [-1, 1]^4"},
+             "Gaussian z ~ N(0, I)": {"en": "Gaussian z ~ N(0, I)", "zh": "高斯分布 z ~ N(0, I)"}}
+    rows = [[names[n], round(o["w1"], 3), round(o["ks"], 3)] for n, o in out.items()]
     checks = [
         # 0.4 (it was 0.25): with the mean of the last 3 evaluations W1 reached
         # 0.35 on seed 18 and 0.56 on seed 29 (G starts about 1 away); the best
         # of the last half was at most 0.17 on the worst seeds (9, 18, 29).
-        Check("uniform z trains: W1 to target < 0.4", uni["w1"], "<", 0.4),
-        Check("Gaussian z trains: W1 to target < 0.4", gau["w1"], "<", 0.4),
-        Check("Gaussian z is spherical: axis vs random-direction projection, KS distance < 0.025", gau["ks"], "<", 0.025),
-        Check("uniform z is not: KS distance > 0.04", uni["ks"], ">", 0.04),
+        Check({"en": "uniform z trains: W1 to target < 0.4", "zh": "均匀 z 能训练：到目标的 W1 < 0.4"}, uni["w1"], "<", 0.4),
+        Check({"en": "Gaussian z trains: W1 to target < 0.4", "zh": "高斯 z 能训练：到目标的 W1 < 0.4"}, gau["w1"], "<", 0.4),
+        Check({"en": "Gaussian z is spherical: axis vs random-direction projection, KS distance < 0.025",
+               "zh": "高斯 z 是球对称的：坐标轴投影与随机方向投影的 KS 距离 < 0.025"}, gau["ks"], "<", 0.025),
+        Check({"en": "uniform z is not: KS distance > 0.04", "zh": "均匀 z 不是：KS 距离 > 0.04"}, uni["ks"], ">", 0.04),
     ]
     return DemoResult(
-        settings={"target": f"two Gaussians at {MODES}, std {SPREAD}", "z": f"{Z_DIM}-D",
-                  "G": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-1 ReLU", "D": f"MLP 1-{WIDTH}-{WIDTH}-1 LeakyReLU", "steps": STEPS,
-                  "optimizer": f"Adam lr {LR}, betas (0.5, 0.999)",
-                  "W1": "1-D Wasserstein distance, 2000 samples, the best evaluation of the last half of training",
-                  "isotropy": f"{GEOM_N} samples in {GEOM_DIM}-D, KS distance of standardized projections"},
-        table=Table(columns=["prior", "W1 to target after training", "KS: axis vs random direction"], rows=rows),
+        settings={"target": {"en": f"two Gaussians at {MODES}, std {SPREAD}",
+                             "zh": f"位于 {MODES} 的两个高斯分布，标准差 {SPREAD}"},
+                  "z": {"en": f"{Z_DIM}-D", "zh": f"{Z_DIM} 维"},
+                  "G": {"en": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-1 ReLU", "zh": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-1，ReLU"},
+                  "D": {"en": f"MLP 1-{WIDTH}-{WIDTH}-1 LeakyReLU", "zh": f"MLP 1-{WIDTH}-{WIDTH}-1，LeakyReLU"},
+                  "steps": STEPS,
+                  "optimizer": {"en": f"Adam lr {LR}, betas (0.5, 0.999)", "zh": f"Adam 学习率 {LR}，betas (0.5, 0.999)"},
+                  "W1": {"en": "1-D Wasserstein distance, 2000 samples, the best evaluation of the last half of training",
+                         "zh": "一维 Wasserstein 距离，2000 个样本，取训练后半段评估中的最好值"},
+                  "isotropy": {"en": f"{GEOM_N} samples in {GEOM_DIM}-D, KS distance of standardized projections",
+                               "zh": f"{GEOM_DIM} 维中 {GEOM_N} 个样本，标准化投影之间的 KS 距离"}},
+        labels={**names, "target": {"en": "target", "zh": "目标分布"}, "z": {"en": "z", "zh": "z"},
+                "W1": {"en": "W1", "zh": "W1"}, "isotropy": {"en": "isotropy", "zh": "各向同性"}},
+        table=Table(columns=[{"en": "prior", "zh": "先验"},
+                             {"en": "W1 to target after training", "zh": "训练后到目标的 W1"},
+                             {"en": "KS: axis vs random direction", "zh": "KS：坐标轴与随机方向"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"Both priors train the toy GAN: W1 to the target {uni['w1']:.3f} with uniform z and {gau['w1']:.3f} "
@@ -166,6 +179,7 @@ def run(ctx):
                    f"在坐标轴上和随机方向上投影，高斯分布看起来一样（KS {gau['ks']:.3f}），均匀立方体则不一样（KS {uni['ks']:.3f}）。"
                    "高斯的球形结构对插值（slerp）和隐空间运算有意义，但它并不是训练稳定的原因。"),
         },
-        curves=[Curve(title="W1 distance from G to the target", x_label="step", y_label="W1",
+        curves=[Curve(title={"en": "W1 distance from G to the target", "zh": "生成器到目标的 W1 距离"},
+                      x_label={"en": "step", "zh": "步数"}, y_label={"en": "W1", "zh": "W1"},
                       x=[float(EVAL_EVERY * (i + 1)) for i in range(STEPS // EVAL_EVERY)], series=curves)],
     )

@@ -90,21 +90,34 @@ def run(ctx):
         ctx.progress((ai + 1) / len(scalings), name)
 
     norm, raw, unit = (out[n] for n in scalings)
-    rows = [[n, round(o["dist"], 4), round(o["acc"], 3)] for n, o in out.items()]
+    names = {"[-1, 1]: (x - 127.5) / 127.5": {"en": "[-1, 1]: (x - 127.5) / 127.5", "zh": "[-1, 1]：(x - 127.5) / 127.5"},
+             "raw [0, 255]": {"en": "raw [0, 255]", "zh": "原始值 [0, 255]"},
+             "[0, 1]: x / 255": {"en": "[0, 1]: x / 255", "zh": "[0, 1]：x / 255"}}
+    rows = [[names[n], round(o["dist"], 4), round(o["acc"], 3)] for n, o in out.items()]
     checks = [
-        Check("[-1, 1]: pixel distribution distance < 0.15 of the range", norm["dist"], "<", 0.15),
+        Check({"en": "[-1, 1]: pixel distribution distance < 0.15 of the range",
+               "zh": "[-1, 1]：像素分布距离 < 取值范围的 0.15"}, norm["dist"], "<", 0.15),
         # As an error rate, so that the margin is relative to the 1% allowed.
-        Check("raw [0, 255]: D is wrong (real vs fake) < 1% of the time", 1 - raw["acc"], "<", 0.01),
-        Check("raw [0, 255]: distance > 4 x the [-1, 1] run's", raw["dist"], ">", norm["dist"], factor=4),
-        Check("[0, 1] (inside tanh's range) trains too: distance < 0.5 x the raw run's", unit["dist"], "<", raw["dist"], factor=0.5),
+        Check({"en": "raw [0, 255]: D is wrong (real vs fake) < 1% of the time",
+               "zh": "原始值 [0, 255]：判别器区分真假出错的比例 < 1%"}, 1 - raw["acc"], "<", 0.01),
+        Check({"en": "raw [0, 255]: distance > 4 x the [-1, 1] run's", "zh": "原始值 [0, 255]：距离 > 4 × [-1, 1] 那次运行的"}, raw["dist"], ">", norm["dist"], factor=4),
+        Check({"en": "[0, 1] (inside tanh's range) trains too: distance < 0.5 x the raw run's",
+               "zh": "[0, 1]（在 tanh 值域内）也能训练：距离 < 0.5 × 原始值那次运行的"}, unit["dist"], "<", raw["dist"], factor=0.5),
     ]
     step = max(1, STEPS // 100)
     return DemoResult(
-        settings={"images": f"{PIXELS} pixels, smooth random waves, 8-bit values", "G": f"MLP {Z_DIM}-{WIDTH}-{PIXELS}, tanh",
-                  "D": f"MLP {PIXELS}-{WIDTH}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
-                  "optimizer": f"Adam lr {LR}, betas (0.5, 0.999)",
-                  "distance": "W1 between real and fake pixel values / width of the data's range (mean of last 30 steps)"},
-        table=Table(columns=["real images scaled to", "pixel distance (share of range)", "D accuracy"], rows=rows),
+        settings={"images": {"en": f"{PIXELS} pixels, smooth random waves, 8-bit values",
+                             "zh": f"{PIXELS} 个像素，平滑的随机波形，8 位取值"},
+                  "G": {"en": f"MLP {Z_DIM}-{WIDTH}-{PIXELS}, tanh", "zh": f"MLP {Z_DIM}-{WIDTH}-{PIXELS}，tanh"},
+                  "D": {"en": f"MLP {PIXELS}-{WIDTH}-1 LeakyReLU", "zh": f"MLP {PIXELS}-{WIDTH}-1，LeakyReLU"},
+                  "steps": STEPS, "batch": BATCH,
+                  "optimizer": {"en": f"Adam lr {LR}, betas (0.5, 0.999)", "zh": f"Adam 学习率 {LR}，betas (0.5, 0.999)"},
+                  "distance": {"en": "W1 between real and fake pixel values / width of the data's range (mean of last 30 steps)",
+                               "zh": "真实与生成像素值之间的 W1 / 数据取值范围的宽度（最后 30 步的均值）"}},
+        labels={**names, "images": {"en": "images", "zh": "图像"}, "distance": {"en": "distance", "zh": "距离"}},
+        table=Table(columns=[{"en": "real images scaled to", "zh": "真实图像缩放到"},
+                             {"en": "pixel distance (share of range)", "zh": "像素距离（占取值范围的比例）"},
+                             {"en": "D accuracy", "zh": "判别器准确率"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"Normalized to [-1, 1], G's pixel values end {norm['dist']:.3f} of the range from the real ones. "
@@ -117,7 +130,8 @@ def run(ctx):
                    f"{raw['fake_max']:.2f}），任何生成样本都不可能像真的。缩放到 tanh 值域之内的 [0, 1] 也能训练，"
                    f"这里稍慢（{unit['dist']:.3f}）：关键是取值范围一致；以 0 为中心的 [-1, 1] 用满了 tanh 的值域，是最容易拟合的目标。"),
         },
-        curves=[Curve(title="Distance between real and fake pixel values", x_label="step",
-                      y_label="share of the data's range", log_y=True, x=[float(i) for i in range(0, STEPS, step)],
+        curves=[Curve(title={"en": "Distance between real and fake pixel values", "zh": "真实与生成像素值之间的距离"},
+                      x_label={"en": "step", "zh": "步数"},
+                      y_label={"en": "share of the data's range", "zh": "占数据取值范围的比例"}, log_y=True, x=[float(i) for i in range(0, STEPS, step)],
                       series={n: [max(v, 1e-6) for v in c[::step]] for n, c in curves.items()})],
     )

@@ -160,13 +160,20 @@ def run(ctx):
 
     names = list(VARIANTS)
     base, pac, mbs = (results[n] for n in names)
-    rows = [[name, " ".join(str(m) for m in r["modes"]), mean(r["modes"]), mean(r["spread"])]
+    zh = {"baseline (G 10x faster than D)": "基线（生成器比判别器快 10 倍）",
+          f"packing (PacGAN{PACK})": f"样本打包（PacGAN{PACK}）",
+          "minibatch std (Karras et al.)": "小批量标准差（Karras 等）"}
+    labels = {name: {"en": name, "zh": zh[name]} for name in names}
+    per_run = {name: " ".join(str(m) for m in r["modes"]) for name, r in results.items()}
+    rows = [[labels[name], {"en": per_run[name], "zh": per_run[name]}, mean(r["modes"]), mean(r["spread"])]
             for name, r in results.items()]
     checks = [
-        Check(f"baseline collapses: mean modes covered < {COLLAPSED_MAX:g} of 8", mean(base["modes"]), "<",
+        Check({"en": f"baseline collapses: mean modes covered < {COLLAPSED_MAX:g} of 8",
+               "zh": f"基线发生模式崩塌：平均覆盖的模式数 < {COLLAPSED_MAX:g}（共 8 个）"}, mean(base["modes"]), "<",
               COLLAPSED_MAX),
-        Check(f"minibatch std fixes it: mean modes covered > {FIXED_MIN:g} of 8", mean(mbs["modes"]), ">", FIXED_MIN),
-        Check("packing: spread of the samples > 2 x the baseline's", mean(pac["spread"]), ">",
+        Check({"en": f"minibatch std fixes it: mean modes covered > {FIXED_MIN:g} of 8",
+               "zh": f"小批量标准差解决了它：平均覆盖的模式数 > {FIXED_MIN:g}（共 8 个）"}, mean(mbs["modes"]), ">", FIXED_MIN),
+        Check({"en": "packing: spread of the samples > 2 x the baseline's", "zh": "样本打包：样本的分散程度 > 2 × 基线的"}, mean(pac["spread"]), ">",
               mean(base["spread"]), factor=2),
     ]
     # The terminal scatter is zoomed on the data: samples farther out are left out (and counted).
@@ -177,16 +184,29 @@ def run(ctx):
         inside = [tuple(p) for p in r["samples"] if abs(p[0]) <= box and abs(p[1]) <= box]
         out = len(r["samples"]) - len(inside)
         scatters.append(Scatter(
-            title=f"{name}: run 1, {r['modes'][0]} of 8 modes" + (f" ({out} samples off the plot)" if out else ""),
+            title={"en": f"{name}: run 1, {r['modes'][0]} of 8 modes" + (f" ({out} samples off the plot)" if out else ""),
+                   "zh": f"{zh[name]}：第 1 次运行，覆盖 8 个模式中的 {r['modes'][0]} 个"
+                         + (f"（{out} 个样本在图外）" if out else "")},
             series={"samples": inside, "modes": modes_pts}))
     return DemoResult(
-        settings={"data": f"{MODES} Gaussians on a ring, radius {RADIUS}, std {STD}",
-                  "G": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-2 ReLU, z ~ N(0, I)",
-                  "D": f"MLP 2-{WIDTH}-{WIDTH}-1 LeakyReLU 0.2",
-                  "loss": "non-saturating", "optimizer": f"Adam betas (0.5, 0.999), G lr {LR_G:g}, D lr {LR_D:g}",
+        settings={"data": {"en": f"{MODES} Gaussians on a ring, radius {RADIUS}, std {STD}",
+                           "zh": f"环上的 {MODES} 个高斯分布，半径 {RADIUS}，标准差 {STD}"},
+                  "G": {"en": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-2 ReLU, z ~ N(0, I)",
+                        "zh": f"MLP {Z_DIM}-{WIDTH}-{WIDTH}-2，ReLU，z ~ N(0, I)"},
+                  "D": {"en": f"MLP 2-{WIDTH}-{WIDTH}-1 LeakyReLU 0.2", "zh": f"MLP 2-{WIDTH}-{WIDTH}-1，LeakyReLU 0.2"},
+                  "loss": {"en": "non-saturating", "zh": "非饱和损失"},
+                  "optimizer": {"en": f"Adam betas (0.5, 0.999), G lr {LR_G:g}, D lr {LR_D:g}",
+                                "zh": f"Adam betas (0.5, 0.999)，生成器学习率 {LR_G:g}，判别器学习率 {LR_D:g}"},
                   "steps": STEPS, "batch": BATCH, "runs per variant": RUNS,
-                  "scoring": f"a mode is covered when {N_EVAL // MODES // 4} of {N_EVAL} samples lie within {HIT} of it"},
-        table=Table(columns=["variant", "modes covered per run", "mean modes (of 8)", "spread (data = 1)"], rows=rows),
+                  "scoring": {"en": f"a mode is covered when {N_EVAL // MODES // 4} of {N_EVAL} samples lie within {HIT} of it",
+                              "zh": f"{N_EVAL} 个样本中有 {N_EVAL // MODES // 4} 个落在某模式 {HIT} 范围内时，该模式算作被覆盖"}},
+        labels={**labels, "loss": {"en": "loss", "zh": "损失"},
+                "runs per variant": {"en": "runs per variant", "zh": "每个变体的运行次数"},
+                "scoring": {"en": "scoring", "zh": "评分方式"},
+                "samples": {"en": "samples", "zh": "样本"}, "modes": {"en": "modes", "zh": "模式"}},
+        table=Table(columns=[{"en": "variant", "zh": "变体"}, {"en": "modes covered per run", "zh": "每次运行覆盖的模式数"},
+                             {"en": "mean modes (of 8)", "zh": "平均模式数（共 8 个）"},
+                             {"en": "spread (data = 1)", "zh": "分散程度（数据 = 1）"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"With G learning 10 x faster than D, the baseline collapses: {mean(base['modes']):.1f} of 8 modes "

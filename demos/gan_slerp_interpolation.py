@@ -59,7 +59,8 @@ def run(ctx):
         mids = {"lerp": lerp(a, b, 0.5).norm(dim=1), "slerp": sphere(a, b, 0.5).norm(dim=1)}
         for kind, m in mids.items():
             inside[(d, kind)] = ((m >= lo) & (m <= hi)).float().mean().item()
-        rows.append([d, f"{lo:.2f} - {hi:.2f}", round(mids["lerp"].mean().item(), 2),
+        span = f"{lo:.2f} - {hi:.2f}"
+        rows.append([d, {"en": span, "zh": span}, round(mids["lerp"].mean().item(), 2),
                      round(inside[(d, "lerp")], 3), round(mids["slerp"].mean().item(), 2),
                      round(inside[(d, "slerp")], 3)])
         if d == 100:
@@ -68,17 +69,25 @@ def run(ctx):
                       "slerp": [sphere(a, b, t).norm(dim=1).mean().item() / root for t in ts]}
         ctx.progress((i + 1) / len(DIMS), f"d = {d}")
     checks = [
-        Check("d = 100: lerp midpoints inside the prior's central 99% of norms < 5%", inside[(100, "lerp")], "<", 0.05),
-        Check("d = 512: lerp midpoints inside it < 1%", inside[(512, "lerp")], "<", 0.01),
+        Check({"en": "d = 100: lerp midpoints inside the prior's central 99% of norms < 5%",
+               "zh": "d = 100：线性插值中点落在先验范数中间 99% 范围内的比例 < 5%"}, inside[(100, "lerp")], "<", 0.05),
+        Check({"en": "d = 512: lerp midpoints inside it < 1%", "zh": "d = 512：线性插值中点落在该范围内的比例 < 1%"}, inside[(512, "lerp")], "<", 0.01),
         # As the share outside, so that the margin is relative to the 5% allowed.
-        Check("d = 100: slerp midpoints outside it < 5%", 1 - inside[(100, "slerp")], "<", 0.05),
-        Check("d = 512: slerp midpoints outside it < 5%", 1 - inside[(512, "slerp")], "<", 0.05),
+        Check({"en": "d = 100: slerp midpoints outside it < 5%", "zh": "d = 100：球面插值中点落在该范围外的比例 < 5%"}, 1 - inside[(100, "slerp")], "<", 0.05),
+        Check({"en": "d = 512: slerp midpoints outside it < 5%", "zh": "d = 512：球面插值中点落在该范围外的比例 < 5%"}, 1 - inside[(512, "slerp")], "<", 0.05),
     ]
     return DemoResult(
-        settings={"prior": "z ~ N(0, I_d)", "dims": list(DIMS), "pairs": PAIRS,
-                  "typical norms": f"central 99% of {PRIOR} prior samples"},
-        table=Table(columns=["d", "prior norms (99%)", "lerp midpoint norm", "lerp inside",
-                             "slerp midpoint norm", "slerp inside"], rows=rows),
+        settings={"prior": {"en": "z ~ N(0, I_d)", "zh": "z ~ N(0, I_d)"}, "dims": list(DIMS), "pairs": PAIRS,
+                  "typical norms": {"en": f"central 99% of {PRIOR} prior samples",
+                                    "zh": f"{PRIOR} 个先验样本范数的中间 99%"}},
+        labels={"prior": {"en": "prior", "zh": "先验"}, "dims": {"en": "dims", "zh": "维度"},
+                "pairs": {"en": "pairs", "zh": "样本对数"}, "typical norms": {"en": "typical norms", "zh": "典型范数"},
+                "lerp": {"en": "lerp", "zh": "线性插值（lerp）"}, "slerp": {"en": "slerp", "zh": "球面插值（slerp）"}},
+        table=Table(columns=[{"en": "d", "zh": "d"}, {"en": "prior norms (99%)", "zh": "先验范数（99%）"},
+                             {"en": "lerp midpoint norm", "zh": "线性插值中点范数"},
+                             {"en": "lerp inside", "zh": "线性插值落在范围内"},
+                             {"en": "slerp midpoint norm", "zh": "球面插值中点范数"},
+                             {"en": "slerp inside", "zh": "球面插值落在范围内"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"In d = 100, {100 * inside[(100, 'lerp')]:.1f}% of straight-line midpoints have a norm the prior "
@@ -91,6 +100,7 @@ def run(ctx):
                    f"{100 * inside[(512, 'slerp')]:.1f}%。d = 2 时差别很小（{100 * inside[(2, 'lerp')]:.0f}% 对 "
                    f"{100 * inside[(2, 'slerp')]:.0f}%）：典型壳层是高维现象，球面插值正是在高维时才重要。"),
         },
-        curves=[Curve(title="Norm along the path, d = 100 (1 = the typical shell)", x_label="t",
-                      y_label="|z(t)| / sqrt(d)", x=ts.tolist(), series=curves)],
+        curves=[Curve(title={"en": "Norm along the path, d = 100 (1 = the typical shell)",
+                             "zh": "沿插值路径的范数，d = 100（1 = 典型壳层）"}, x_label={"en": "t", "zh": "t"},
+                      y_label={"en": "|z(t)| / sqrt(d)", "zh": "|z(t)| / sqrt(d)"}, x=ts.tolist(), series=curves)],
     )

@@ -153,23 +153,38 @@ def run(ctx):
     w1 = {n: toy.tail_mean(c) for n, c in curves.items()}
     hard, one_sided, art = (w1[n] for n in arms)
     fixed, redrawn, os_memo = (memo[n] for n in memo)
-    rows = [[f"D alone, {n}", round(m["loss"], 3), round(m["max_logit"], 1), "-"] for n, m in memo.items()]
-    rows += [[f"GAN, {n}", "-", "-", round(w1[n], 3)] for n in arms]
+    zh = {"article's labels, fixed per sample": "文章的标签，每个样本固定",
+          "article's labels, redrawn every step": "文章的标签，每步重新抽取",
+          "one-sided: real 0.9, fake 0": "单边平滑：真 0.9，假 0",
+          "hard: real 1, fake 0": "硬标签：真 1，假 0",
+          "article: real U[0.7,1.2], fake U[0,0.3]": "文章：真 U[0.7,1.2]，假 U[0,0.3]"}
+    names = {n: {"en": n, "zh": zh[n]} for n in arms}
+    rows = [[{"en": f"D alone, {n}", "zh": f"只训练判别器，{zh[n]}"}, round(m["loss"], 3), round(m["max_logit"], 1), "-"]
+            for n, m in memo.items()]
+    rows += [[{"en": f"GAN, {n}", "zh": f"GAN，{zh[n]}"}, "-", "-", round(w1[n], 3)] for n in arms]
     checks = [
-        Check("labels > 1 fixed per sample: D's BCE goes below 0 (impossible for targets in [0, 1])",
+        Check({"en": "labels > 1 fixed per sample: D's BCE goes below 0 (impossible for targets in [0, 1])",
+               "zh": "每个样本固定、标签 > 1：判别器的 BCE 降到 0 以下（目标在 [0, 1] 内时不可能）"},
               fixed["loss"], "<", 0.0),
-        Check("labels > 1 fixed per sample: largest real logit > 10 x one-sided's",
+        Check({"en": "labels > 1 fixed per sample: largest real logit > 10 x one-sided's",
+               "zh": "每个样本固定、标签 > 1：真实样本的最大 logit > 10 × 单边平滑的"},
               fixed["max_logit"], ">", os_memo["max_logit"], factor=10),
-        Check("GAN: W1 to data with the article's labels > 2 x with one-sided smoothing", art, ">", one_sided, factor=2),
+        Check({"en": "GAN: W1 to data with the article's labels > 2 x with one-sided smoothing",
+               "zh": "GAN：用文章的标签时到数据的 W1 > 2 × 单边标签平滑时"}, art, ">", one_sided, factor=2),
     ]
     return DemoResult(
-        settings={"data": "N(2, 0.5)", "G": "affine b + s*z, starts at N(-2, 0.5)",
-                  "D": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "steps": STEPS, "batch": BATCH,
-                  "distance": "W1 between G's Gaussian and the data (exact)",
-                  "runs per arm": f"{REPLICAS} independent GANs; W1 is their mean", "D optimizer": "Adam lr 0.02", "G optimizer": "Adam lr 0.02",
-                  "memorization test": f"{MEMO_N} real and {MEMO_N} fake points in {MEMO_DIM}-D, MLP {MEMO_DIM}-64-1, "
-                                       f"{MEMO_STEPS} Adam steps"},
-        table=Table(columns=["run", "D loss at the end", "largest real logit", "W1 to data at the end"], rows=rows),
+        settings={"data": toy.DATA, "G": toy.G_AFFINE,
+                  "D": {"en": f"MLP 1-{HIDDEN}-{HIDDEN}-1 LeakyReLU", "zh": f"MLP 1-{HIDDEN}-{HIDDEN}-1，LeakyReLU"},
+                  "steps": STEPS, "batch": BATCH,
+                  "distance": toy.DISTANCE,
+                  "runs per arm": toy.runs_per_arm(REPLICAS), "D optimizer": toy.adam(0.02), "G optimizer": toy.adam(0.02),
+                  "memorization test": {"en": f"{MEMO_N} real and {MEMO_N} fake points in {MEMO_DIM}-D, MLP {MEMO_DIM}-64-1, "
+                                              f"{MEMO_STEPS} Adam steps",
+                                        "zh": f"{MEMO_DIM} 维中 {MEMO_N} 个真实点和 {MEMO_N} 个生成点，MLP {MEMO_DIM}-64-1，"
+                                              f"{MEMO_STEPS} 步 Adam"}},
+        labels={**toy.LABELS, **names, "memorization test": {"en": "memorization test", "zh": "记忆测试"}},
+        table=Table(columns=[{"en": "run", "zh": "运行"}, {"en": "D loss at the end", "zh": "训练结束时的判别器损失"},
+                             {"en": "largest real logit", "zh": "真实样本的最大 logit"}, toy.W1_END], rows=rows),
         checks=checks,
         finding={
             "en": (f"With labels up to 1.2 kept per sample, D's BCE reaches {fixed['loss']:.2f} (below 0) and a real logit "
@@ -184,6 +199,6 @@ def run(ctx):
                    f"W1 = {art:.2f}，单边平滑为 {one_sided:.2f}，硬标签为 {hard:.2f}：平滑假标签等于告诉判别器生成样本部分是真的。"
                    "应使用单边平滑（真 0.9，假 0）。"),
         },
-        curves=[Curve(title="W1 distance from G to the data", x_label="G step", y_label="W1",
+        curves=[Curve(title=toy.W1_TITLE, x_label=toy.G_STEP, y_label=toy.W1,
                       x=toy.x_axis(STEPS), series={n: toy.thin(c, STEPS) for n, c in curves.items()})],
     )

@@ -96,23 +96,36 @@ def run(ctx):
         ctx.progress((ai + 1) / len(arms), name)
 
     plain, sn = (out[n] for n in arms)
-    rows = [[n, round(o["grad_max"], 3), round(o["bound"], 3), round(o["gap"], 2), f"{o['d_fake']:.2e}"]
+    names = {"plain D": {"en": "plain D", "zh": "普通判别器"},
+             "spectrally normalized D": {"en": "spectrally normalized D", "zh": "谱归一化判别器"}}
+    rows = [[names[n], round(o["grad_max"], 3), round(o["bound"], 3), round(o["gap"], 2), f"{o['d_fake']:.2e}"]
             for n, o in out.items()]
     checks = [
         # Stated as the excess over 1, so that the margin is relative to the
         # tolerance (1e-3) rather than to 1.
-        Check("with SN: largest |grad_x D| - 1 <= 0.001 (1-Lipschitz)", sn["grad_max"] - 1, "<=", 1e-3),
-        Check("with SN: product of layer norms - 1 <= 0.001 (the bound SN enforces)", sn["bound"] - 1, "<=", 1e-3),
-        Check("without SN: largest |grad_x D| > 5 (nothing bounds it)", plain["grad_max"], ">", 5.0),
-        Check("logit gap real - fake: without SN > 3 x with SN", plain["gap"], ">", sn["gap"], factor=3),
+        Check({"en": "with SN: largest |grad_x D| - 1 <= 0.001 (1-Lipschitz)",
+               "zh": "有谱归一化：最大 |grad_x D| - 1 <= 0.001（1-利普希茨）"}, sn["grad_max"] - 1, "<=", 1e-3),
+        Check({"en": "with SN: product of layer norms - 1 <= 0.001 (the bound SN enforces)",
+               "zh": "有谱归一化：逐层范数之积 - 1 <= 0.001（谱归一化强制的上界）"}, sn["bound"] - 1, "<=", 1e-3),
+        Check({"en": "without SN: largest |grad_x D| > 5 (nothing bounds it)",
+               "zh": "无谱归一化：最大 |grad_x D| > 5（没有任何约束）"}, plain["grad_max"], ">", 5.0),
+        Check({"en": "logit gap real - fake: without SN > 3 x with SN",
+               "zh": "真假 logit 差：无谱归一化 > 3 × 有谱归一化"}, plain["gap"], ">", sn["gap"], factor=3),
     ]
     step = max(1, STEPS // 100)
     return DemoResult(
-        settings={"data": "real N((1, 0), 0.3^2 I), fake N((-1, 0), 0.3^2 I): D alone, no G",
-                  "D": f"MLP 2-{WIDTH}-{WIDTH}-1 LeakyReLU 0.2", "steps": STEPS, "optimizer": f"Adam lr {LR}",
-                  "spectral norm": "exact largest singular value per layer, every forward pass"},
-        table=Table(columns=["D", "largest |grad_x D| (measured)", "product of layer norms (bound)",
-                             "logit gap real - fake", "D(fake)"], rows=rows),
+        settings={"data": {"en": "real N((1, 0), 0.3^2 I), fake N((-1, 0), 0.3^2 I): D alone, no G",
+                           "zh": "真实 N((1, 0), 0.3^2 I)，生成 N((-1, 0), 0.3^2 I)：只训练判别器，没有生成器"},
+                  "D": {"en": f"MLP 2-{WIDTH}-{WIDTH}-1 LeakyReLU 0.2", "zh": f"MLP 2-{WIDTH}-{WIDTH}-1，LeakyReLU 0.2"},
+                  "steps": STEPS, "optimizer": {"en": f"Adam lr {LR}", "zh": f"Adam 学习率 {LR}"},
+                  "spectral norm": {"en": "exact largest singular value per layer, every forward pass",
+                                    "zh": "每次前向传播都用每层精确的最大奇异值"}},
+        labels={**names, "spectral norm": {"en": "spectral norm", "zh": "谱归一化"}},
+        table=Table(columns=[{"en": "D", "zh": "判别器"},
+                             {"en": "largest |grad_x D| (measured)", "zh": "最大 |grad_x D|（实测）"},
+                             {"en": "product of layer norms (bound)", "zh": "逐层范数之积（上界）"},
+                             {"en": "logit gap real - fake", "zh": "真假 logit 差"},
+                             {"en": "D(fake)", "zh": "D(fake)"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"After {STEPS} steps, the plain D has input gradients up to {plain['grad_max']:.1f} and a logit gap "
@@ -126,7 +139,8 @@ def run(ctx):
                    f"logit 差为 {sn['gap']:.1f}：判别器保持 1-Lipschitz，并持续给生成器可用的信号。逐层范数之积（{sn['bound']:.3f}）"
                    f"只是判别器 Lipschitz 常数的上界（此处实测为 {sn['grad_max']:.3f}）；换用其他激活或层时可能很松，所以“K-Lipschitz”的意思是“至多为 K”。"),
         },
-        curves=[Curve(title="Logit gap between real and fake while D trains", x_label="D step",
-                      y_label="mean logit(real) - mean logit(fake)", x=[float(i) for i in range(0, STEPS, step)],
+        curves=[Curve(title={"en": "Logit gap between real and fake while D trains", "zh": "判别器训练过程中真假样本的 logit 差"},
+                      x_label={"en": "D step", "zh": "判别器步数"},
+                      y_label={"en": "mean logit(real) - mean logit(fake)", "zh": "真实样本平均 logit - 生成样本平均 logit"}, x=[float(i) for i in range(0, STEPS, step)],
                       series={n: c[::step] for n, c in curves.items()})],
     )

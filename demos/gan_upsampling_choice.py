@@ -104,18 +104,33 @@ def run(ctx):
     t3, t4 = random_init["transposed conv, k=3, stride 2"], random_init["transposed conv, k=4, stride 2"]
     ps, icnr = random_init["PixelShuffle, standard init"], random_init["PixelShuffle, ICNR init"]
     rc = random_init["nearest resize + conv 3x3"]
-    rows = [[n, f"{v:.4f}", f"{uniform[n]:.4f}" if n in uniform else "-"] for n, v in random_init.items()]
+    names = {"transposed conv, k=3, stride 2": {"en": "transposed conv, k=3, stride 2", "zh": "转置卷积，k=3，stride 2"},
+             "transposed conv, k=4, stride 2": {"en": "transposed conv, k=4, stride 2", "zh": "转置卷积，k=4，stride 2"},
+             "PixelShuffle, standard init": {"en": "PixelShuffle, standard init", "zh": "PixelShuffle，标准初始化"},
+             "PixelShuffle, ICNR init": {"en": "PixelShuffle, ICNR init", "zh": "PixelShuffle，ICNR 初始化"},
+             "nearest resize + conv 3x3": {"en": "nearest resize + conv 3x3", "zh": "最近邻上采样 + 3x3 卷积"}}
+    rows = [[names[n], f"{v:.4f}", f"{uniform[n]:.4f}" if n in uniform else "-"] for n, v in random_init.items()]
     checks = [
-        Check("transposed conv k=3 s=2, uniform kernel: checkerboard > 0.2 (uneven overlap)",
+        Check({"en": "transposed conv k=3 s=2, uniform kernel: checkerboard > 0.2 (uneven overlap)",
+               "zh": "转置卷积 k=3 s=2，均匀卷积核：棋盘格强度 > 0.2（重叠不均匀）"},
               uniform["transposed conv, k=3, stride 2"], ">", 0.2),
-        Check("transposed conv k=4 s=2, random init: checkerboard > 100 x resize-conv's", t4, ">", 100 * rc + 1e-6),
-        Check("PixelShuffle standard init: checkerboard > 100 x with ICNR init", ps, ">", 100 * icnr + 1e-6),
+        Check({"en": "transposed conv k=4 s=2, random init: checkerboard > 100 x resize-conv's",
+               "zh": "转置卷积 k=4 s=2，随机初始化：棋盘格强度 > 100 × 先缩放再卷积的"}, t4, ">", 100 * rc + 1e-6),
+        Check({"en": "PixelShuffle standard init: checkerboard > 100 x with ICNR init",
+               "zh": "PixelShuffle 标准初始化：棋盘格强度 > 100 × ICNR 初始化的"}, ps, ">", 100 * icnr + 1e-6),
     ]
     return DemoResult(
-        settings={"input": f"constant image, {CH} channels, {SIZE}x{SIZE} -> {2 * SIZE}x{2 * SIZE}",
+        settings={"input": {"en": f"constant image, {CH} channels, {SIZE}x{SIZE} -> {2 * SIZE}x{2 * SIZE}",
+                            "zh": f"常数图像，{CH} 个通道，{SIZE}x{SIZE} -> {2 * SIZE}x{2 * SIZE}"},
                   "random inits averaged": INITS,
-                  "checkerboard": "std of the 4 pixel-phase means / mean |output|, borders cut (0 = none)"},
-        table=Table(columns=["upsampler", "checkerboard, random init", "checkerboard, uniform kernel"], rows=rows),
+                  "checkerboard": {"en": "std of the 4 pixel-phase means / mean |output|, borders cut (0 = none)",
+                                   "zh": "4 个像素相位均值的标准差 / 平均 |输出|，去掉边缘（0 = 无棋盘格伪影）"}},
+        labels={"input": {"en": "input", "zh": "输入"},
+                "random inits averaged": {"en": "random inits averaged", "zh": "取平均的随机初始化次数"},
+                "checkerboard": {"en": "checkerboard", "zh": "棋盘格强度"}},
+        table=Table(columns=[{"en": "upsampler", "zh": "上采样方式"},
+                             {"en": "checkerboard, random init", "zh": "棋盘格强度，随机初始化"},
+                             {"en": "checkerboard, uniform kernel", "zh": "棋盘格强度，均匀卷积核"}], rows=rows),
         checks=checks,
         finding={
             "en": (f"On a constant input, the checkerboard strength at random init is {t3:.3f} for a k=3 stride-2 "

@@ -101,6 +101,9 @@ def run(ctx):
 
     # (2) WGAN on the Dirac-GAN: does it converge?
     start = dirac.start_point(kit.generator(ctx, 2))
+    names = {"WGAN, clipped critic, simultaneous GD": {"en": "WGAN, clipped critic, simultaneous GD",
+                                                       "zh": "WGAN，裁剪的 critic，同步梯度下降"},
+             "WGAN, alternating GD": {"en": "WGAN, alternating GD", "zh": "WGAN，交替梯度下降"}}
     arms = {"WGAN, clipped critic, simultaneous GD": dirac.DiracConfig(
                 steps=DIRAC_STEPS, lr_g=DIRAC_LR, lr_d=DIRAC_LR, loss="wgan" if wgan else "bce", **start),
             "WGAN, alternating GD": dirac.DiracConfig(
@@ -108,24 +111,38 @@ def run(ctx):
                 alternating=True, **start)}
     runs = dirac.run_arms(ctx, arms, kit.generator(ctx, 3))
     sim, alt = (dirac.tail_mean(runs[n]["dist"]) for n in arms)
-    table, curve, scatter = dirac.report(runs, DIRAC_STEPS)
-    table.rows = [["disjoint supports: G gradient, minimax loss", f"{g_mm:.2e}", "-", "-"],
-                  ["disjoint supports: G gradient, non-saturating loss", f"{g_ns:.2e}", "-", "-"],
-                  ["disjoint supports: G gradient, WGAN critic", f"{g_w:.2e}", "-", "-"]] + table.rows
-    table.columns = ["measurement", "G gradient / start distance", "final distance", "max distance"]
+    table, curve, scatter = dirac.report(runs, DIRAC_STEPS, names)
+    table.rows = [[{"en": "disjoint supports: G gradient, minimax loss", "zh": "支撑不相交：生成器梯度，minimax 损失"},
+                   f"{g_mm:.2e}", "-", "-"],
+                  [{"en": "disjoint supports: G gradient, non-saturating loss", "zh": "支撑不相交：生成器梯度，非饱和损失"},
+                   f"{g_ns:.2e}", "-", "-"],
+                  [{"en": "disjoint supports: G gradient, WGAN critic", "zh": "支撑不相交：生成器梯度，WGAN critic"},
+                   f"{g_w:.2e}", "-", "-"]] + table.rows
+    table.columns = [{"en": "measurement", "zh": "测量项"},
+                     {"en": "G gradient / start distance", "zh": "生成器梯度 / 起始距离"},
+                     {"en": "final distance", "zh": "最终距离"}, {"en": "max distance", "zh": "最大距离"}]
     checks = [
         # Factor 30 (it was 100) from a sweep over seeds 0-19: the ratio was
         # 77-1390 (a vanishing gradient either way; 100 failed on seed 17).
-        Check("disjoint supports: |G gradient| from the WGAN critic > 30 x from the minimax loss",
+        Check({"en": "disjoint supports: |G gradient| from the WGAN critic > 30 x from the minimax loss",
+               "zh": "支撑不相交：WGAN critic 给出的 |生成器梯度| > 30 × minimax 损失给出的"},
               abs(g_w), ">", abs(g_mm), factor=30),
-        Check("WGAN critic's gradient moves G towards the data (G steps along -gradient: > 0)", g_w, ">", 0.0),
-        Check("WGAN Dirac-GAN, simultaneous GD: final distance > 0.8 (start 1: no convergence)", sim, ">", 0.8),
+        Check({"en": "WGAN critic's gradient moves G towards the data (G steps along -gradient: > 0)",
+               "zh": "WGAN critic 的梯度把生成器推向数据（生成器沿负梯度更新：> 0）"}, g_w, ">", 0.0),
+        Check({"en": "WGAN Dirac-GAN, simultaneous GD: final distance > 0.8 (start 1: no convergence)",
+               "zh": "WGAN Dirac-GAN，同步梯度下降：最终距离 > 0.8（起点 1：不收敛）"}, sim, ">", 0.8),
     ]
     return DemoResult(
-        settings={"disjoint supports": f"real N(0, {SPREAD}^2), fake N({FAKE_AT}, {SPREAD}^2); MLP 1-{HIDDEN}-{HIDDEN}-1, "
-                                       f"{D_STEPS} Adam steps; WGAN clipping {CLIP}",
-                  "Dirac-GAN": f"linear critic clipped to [-1, 1], lr {DIRAC_LR}, {DIRAC_STEPS} steps",
-                  "start": f"theta={start['theta0']:.3f}, psi={start['psi0']:.3f} (distance 1)"},
+        settings={"disjoint supports": {
+                      "en": f"real N(0, {SPREAD}^2), fake N({FAKE_AT}, {SPREAD}^2); MLP 1-{HIDDEN}-{HIDDEN}-1, "
+                            f"{D_STEPS} Adam steps; WGAN clipping {CLIP}",
+                      "zh": f"真实 N(0, {SPREAD}^2)，生成 N({FAKE_AT}, {SPREAD}^2)；MLP 1-{HIDDEN}-{HIDDEN}-1，"
+                            f"{D_STEPS} 步 Adam；WGAN 权重裁剪 {CLIP}"},
+                  "Dirac-GAN": {"en": f"linear critic clipped to [-1, 1], lr {DIRAC_LR}, {DIRAC_STEPS} steps",
+                                "zh": f"线性 critic，裁剪到 [-1, 1]，学习率 {DIRAC_LR}，{DIRAC_STEPS} 步"},
+                  "start": dirac.start_label(start)},
+        labels={**dirac.LABELS, **names, "disjoint supports": {"en": "disjoint supports", "zh": "支撑不相交"},
+                "Dirac-GAN": {"en": "Dirac-GAN", "zh": "Dirac-GAN"}},
         table=table,
         checks=checks,
         finding={

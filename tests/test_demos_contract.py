@@ -28,11 +28,6 @@ from quizcli.demo.contract import untranslated
 from quizcli.demo.engine import nan_fields
 
 SEEDS = (0, 1, 2)
-# Demos whose labels are still English only (issue 19); remove a demo once it is converted.
-NOT_YET_BILINGUAL: set[str] = {
-    "gan_gaussian_z", "gan_inputs_tanh_range", "gan_lab", "gan_slerp_interpolation", "gan_soft_labels_range",
-    "gan_spectral_norm_d", "gan_upsampling_choice", "gan_wasserstein_distance",
-}
 DEMO_FILES = sorted(p for p in paths.builtin_demos_dir().glob("*.py") if not p.name.startswith("_"))
 ALL_IDS = [p.stem for p in DEMO_FILES]
 
@@ -99,10 +94,6 @@ def test_untranslated_finds_every_kind_of_label():
     assert not any("'seed'" in f or "'s'" in f or "'-'" in f for f in found)
 
 
-def test_the_not_yet_bilingual_list_holds_only_demos():
-    assert NOT_YET_BILINGUAL <= set(ALL_IDS), NOT_YET_BILINGUAL - set(ALL_IDS)
-
-
 def test_there_are_demos():
     assert DEMO_FILES, f"no demo files in {paths.builtin_demos_dir()}"
 
@@ -123,7 +114,7 @@ def test_demo_keeps_the_contract(demo_id):
         result = _run(demo_id, seed)
         if seed == SEEDS[0]:
             first = _numbers(result)
-        if seed == SEEDS[0] and demo_id not in NOT_YET_BILINGUAL:
+        if seed == SEEDS[0]:
             problems += [f"in one language only: {p}" for p in untranslated(result)]
         nans = nan_fields(result)
         if nans:
