@@ -66,7 +66,7 @@ def run(ctx):
                   "mode collapse": {"en": "not measured here; see the GAN lab (gan_lab) on 8 Gaussians",
                                     "zh": "此处不测量；见 GAN 实验室（gan_lab）中的 8 个高斯分布"}},
         labels={**dirac.LABELS, **names, "r1_gammas": {"en": "r1_gammas", "zh": "R1 惩罚系数 gamma"},
-                "mode collapse": {"en": "mode collapse", "zh": "模式崩塌"}},
+                "mode collapse": {"en": "mode collapse", "zh": "模式崩溃"}},
         table=table,
         checks=checks,
         finding={

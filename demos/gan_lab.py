@@ -169,7 +169,7 @@ def run(ctx):
             for name, r in results.items()]
     checks = [
         Check({"en": f"baseline collapses: mean modes covered < {COLLAPSED_MAX:g} of 8",
-               "zh": f"基线发生模式崩塌：平均覆盖的模式数 < {COLLAPSED_MAX:g}（共 8 个）"}, mean(base["modes"]), "<",
+               "zh": f"基线发生模式崩溃：平均覆盖的模式数 < {COLLAPSED_MAX:g}（共 8 个）"}, mean(base["modes"]), "<",
               COLLAPSED_MAX),
         Check({"en": f"minibatch std fixes it: mean modes covered > {FIXED_MIN:g} of 8",
                "zh": f"小批量标准差解决了它：平均覆盖的模式数 > {FIXED_MIN:g}（共 8 个）"}, mean(mbs["modes"]), ">", FIXED_MIN),
