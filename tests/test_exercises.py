@@ -165,3 +165,31 @@ def test_builtin_code_questions():
         assert 2 <= len(q.hints) <= 3, q.id
         assert q.claim or q.id == "hp-code-clip-grad-norm", f"{q.id}: link the claim the exercise practises"
         assert not folders.missing(folders.for_question(q)), q.id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_failure_messages_in_the_interface_language(lang):
+    """The grader's messages (kit, the child, a grader's own kit._) follow the interface's language."""
+    from quizcli import i18n
+
+    i18n.set_lang(lang)
+    norm = folders.locate("layer_norm", "", builtin=True)
+    starter, wrong = runner.grade_many([norm.starter, WRONG / "layer_norm" / "batch_axis.py"], norm, timeout=240)
+    warm = folders.locate("cosine_warmup", "", builtin=True)
+    (own,) = runner.grade_many([WRONG / "cosine_warmup" / "warmup_from_zero.py"], warm, timeout=240)
+    messages = {
+        "child": next(t.message for t in starter.tests if t.name != "test_own_code"),
+        "kit": next(t.message for t in wrong.tests if t.name == "test_tokens"),
+        "grader": next(t.message for t in own.tests if t.name == "test_warmup"),
+    }
+    if lang == "zh":
+        assert "尚未实现" in messages["child"], messages
+        assert "最大绝对误差" in messages["kit"] and "输入：" in messages["kit"], messages
+        assert "第 0 步的学习率：应为" in messages["grader"], messages
+    else:
+        assert "not implemented yet" in messages["child"], messages
+        assert "y: max abs error" in messages["kit"] and "input: " in messages["kit"], messages
+        assert "lr at step 0: expected" in messages["grader"], messages
+    for text in messages.values():
+        has_chinese = re.search(r"[\u4e00-\u9fff]", text) is not None
+        assert has_chinese == (lang == "zh"), text

@@ -28,6 +28,8 @@ import sys
 import traceback
 from typing import Any, Callable
 
+from quizcli.i18n import _   # the language: $QUIZCLI_UI_LANG, which the runner sets
+
 OUTPUT_KEEP = 2000
 MESSAGE_MAX = 1200
 
@@ -79,7 +81,7 @@ def _where(err: BaseException, path: str) -> str:
     if found is None:
         return ""
     line = (found.line or "").strip()
-    return f" at line {found.lineno}" + (f" (`{line}`)" if line else "")
+    return _(" at line {line}").format(line=found.lineno) + (f" (`{line}`)" if line else "")
 
 
 def _describe(err: BaseException, path: str) -> str:
@@ -97,12 +99,14 @@ def _guarded(fn: Callable[..., Any], path: str, fail: type) -> Callable[..., Any
         except fail:
             raise
         except NotImplementedError as err:
-            raise fail(f"not implemented yet: your function raised NotImplementedError{_where(err, path)}; "
-                       "replace the `raise NotImplementedError` with your code") from None
+            raise fail(_("not implemented yet: your function raised NotImplementedError{where}; "
+                         "replace the `raise NotImplementedError` with your code").format(
+                           where=_where(err, path))) from None
         except MemoryError as err:
-            raise fail(f"your code ran out of memory{_where(err, path)} (the grader's limit)") from None
+            raise fail(_("your code ran out of memory{where} (the grader's limit)").format(
+                where=_where(err, path))) from None
         except Exception as err:   # noqa: BLE001: the candidate's bug, reported as a failed test
-            raise fail(f"your code raised {_describe(err, path)}") from None
+            raise fail(_("your code raised {error}").format(error=_describe(err, path))) from None
 
     call.__name__ = getattr(fn, "__name__", "candidate")
     call.__wrapped__ = fn   # type: ignore[attr-defined]
@@ -130,10 +134,11 @@ def _own_code_test(forbidden: tuple[str, ...]) -> Callable[..., None]:
                 names = [part for a in node.names for part in a.name.split(".")]
             for name in names:
                 if name in forbidden:
-                    raise Fail(f"line {node.lineno} uses `{name}`: the exercise is to write it yourself with "
-                               "plain tensor operations (see the starter's docstring)")
+                    raise Fail(_("line {line} uses `{name}`: the exercise is to write it yourself with "
+                                 "plain tensor operations (see the starter's docstring)").format(
+                                   line=node.lineno, name=name))
 
-    test_own_code.__doc__ = f"Written by hand: no {', '.join(forbidden)}."
+    test_own_code.__doc__ = _("Written by hand: no {names}.").format(names=", ".join(forbidden))
     return test_own_code
 
 
@@ -181,8 +186,8 @@ def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
     try:
         import torch  # noqa: F401
     except ImportError:
-        send(event="error", message="PyTorch is not installed: install the `demos` extra "
-                                    "(pip install 'quizcli[demos]')")
+        send(event="error", message=_("PyTorch is not installed: install the `demos` extra "
+                                      "(pip install 'quizcli[demos]')"))
         return
     torch.set_num_threads(1)
     from quizcli.exercise.kit import Fail
@@ -193,7 +198,8 @@ def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
         tests = [(n, f) for n, f in vars(grader).items() if n.startswith("test_") and callable(f)]
         reference = getattr(_load(job["reference"], "quizcli_exercise_reference"), entry)
     except Exception as err:   # noqa: BLE001: a broken exercise, not the candidate's fault
-        send(event="error", message=_short(f"the exercise itself is broken: {type(err).__name__}: {err}"))
+        send(event="error", message=_short(_("the exercise itself is broken: {error}").format(
+            error=f"{type(err).__name__}: {err}")))
         return
     forbidden = tuple(getattr(grader, "FORBIDDEN", ()))
     if forbidden:
@@ -221,21 +227,24 @@ def _grade_one(i: int, path: str, entry: str, tests: list, reference: Callable[.
             signal.setitimer(signal.ITIMER_REAL, 0)
         fn = getattr(module, entry, None)
         if not callable(fn):
-            send(event="error", i=i, message=f"your file defines no function `{entry}`; keep the starter's signature")
+            send(event="error", i=i, message=_("your file defines no function `{name}`; keep the starter's "
+                                               "signature").format(name=entry))
             return
     except _Timeout:
-        send(event="error", i=i, message=f"importing your file took more than {test_timeout * 2:g} s; "
-                                         "is there an endless loop at the top level?")
+        send(event="error", i=i, message=_("importing your file took more than {seconds} s; "
+                                           "is there an endless loop at the top level?").format(
+                                             seconds=f"{test_timeout * 2:g}"))
         return
     except SyntaxError as err:
-        send(event="error", i=i, message=_short(f"your file does not compile: {err.msg} at line {err.lineno}"
-                                                + (f" (`{err.text.strip()}`)" if err.text else "")))
+        send(event="error", i=i, message=_short(_("your file does not compile: {error} at line {line}").format(
+            error=err.msg, line=err.lineno) + (f" (`{err.text.strip()}`)" if err.text else "")))
         return
     except BaseException as err:   # noqa: BLE001: an error while importing the candidate's module
         if isinstance(err, KeyboardInterrupt):
             raise
-        what = "called sys.exit()" if isinstance(err, SystemExit) else f"raised {_describe(err, path)}"
-        send(event="error", i=i, message=_short(f"importing your file {what}"))
+        message = (_("importing your file called sys.exit()") if isinstance(err, SystemExit)
+                   else _("importing your file raised {error}").format(error=_describe(err, path)))
+        send(event="error", i=i, message=_short(message))
         return
     candidate = _guarded(fn, path, fail)
     for name, test in tests:
@@ -246,18 +255,19 @@ def _grade_one(i: int, path: str, entry: str, tests: list, reference: Callable[.
         except fail as err:
             passed, message = False, str(err)
         except _Timeout:
-            passed, message = False, (f"took more than {test_timeout:g} s; is there an endless loop, or a much "
-                                      "slower algorithm than needed?")
+            passed, message = False, _("took more than {seconds} s; is there an endless loop, or a much "
+                                       "slower algorithm than needed?").format(seconds=f"{test_timeout:g}")
         except SystemExit as err:
-            passed, message = False, f"your code called sys.exit({err.code!r}){_where(err, path)}"
+            passed, message = False, _("your code called sys.exit({code}){where}").format(
+                code=repr(err.code), where=_where(err, path))
         except MemoryError as err:
-            passed, message = False, f"ran out of memory{_where(err, path)} (the grader's limit)"
+            passed, message = False, _("ran out of memory{where} (the grader's limit)").format(where=_where(err, path))
         except Exception as err:   # noqa: BLE001
             if _where(err, path):
-                passed, message = False, f"your code raised {_describe(err, path)}"
+                passed, message = False, _("your code raised {error}").format(error=_describe(err, path))
             else:    # most often the candidate returned something of the wrong kind
-                passed, message = False, (f"checking your result raised {type(err).__name__}: {err}; "
-                                          "does your function return what the docstring says?")
+                passed, message = False, _("checking your result raised {error}; does your function return "
+                                           "what the docstring says?").format(error=f"{type(err).__name__}: {err}")
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         send(event="test", i=i, name=name, passed=passed, message=_short(message))

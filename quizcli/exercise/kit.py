@@ -7,6 +7,10 @@ was expected, what came, and on which input, so the candidate can act on it:
     output: max abs error 3.1e-02 at [2, 1] (expected 0.5124, got 0.4813); tolerance 1e-05 + 1e-04 * |expected|
       input: x (8, 3) seed 0
 
+The messages are in the interface's language (the runner passes it as
+$QUIZCLI_UI_LANG); a grader marks its own with `kit._("... {n}").format(n=...)`
+(babel.cfg extracts demos/exercises/*/grader.py too).
+
 Graders are documented in demos/exercises/README.md.
 """
 
@@ -17,13 +21,15 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from quizcli.i18n import _   # graders translate their own messages with kit._
+
 
 class Fail(AssertionError):
     """A test found the candidate's code wrong; the message says how."""
 
 
 def fail(message: str, inputs: str = "") -> Fail:
-    return Fail(message + (f"\n  input: {inputs}" if inputs else ""))
+    return Fail(message + ("\n  " + _("input: {inputs}").format(inputs=inputs) if inputs else ""))
 
 
 def randn(*shape: int, seed: int, scale: float = 1.0, shift: float = 0.0,
@@ -50,7 +56,7 @@ def _num(x: float) -> str:
 
 def assert_tensor(got: Any, what: str = "output", inputs: str = "") -> torch.Tensor:
     if not isinstance(got, torch.Tensor):
-        raise fail(f"{what}: expected a torch.Tensor, got {type(got).__name__}", inputs)
+        raise fail(_("{what}: expected a torch.Tensor, got {got}").format(what=what, got=type(got).__name__), inputs)
     return got
 
 
@@ -59,9 +65,9 @@ def assert_finite(got: torch.Tensor, what: str = "output", inputs: str = "") -> 
     if bad.any():
         idx = [int(i) for i in bad.nonzero()[0]]
         value = got.detach().reshape(-1)[int(bad.reshape(-1).nonzero()[0])].item()
-        raise fail(f"{what}: {int(bad.sum())} of {got.numel()} values are NaN or infinite "
-                   f"(the first at {idx}: {value}); look for a division by zero, a log of 0 or "
-                   "an exp that overflows", inputs)
+        raise fail(_("{what}: {bad} of {n} values are NaN or infinite (the first at {at}: {value}); look for a "
+                     "division by zero, a log of 0 or an exp that overflows").format(
+                       what=what, bad=int(bad.sum()), n=got.numel(), at=idx, value=value), inputs)
 
 
 def assert_close(got: Any, expected: torch.Tensor, *, atol: float = 1e-5, rtol: float = 1e-4,
@@ -70,9 +76,11 @@ def assert_close(got: Any, expected: torch.Tensor, *, atol: float = 1e-5, rtol: 
     got = assert_tensor(got, what, inputs)
     expected = expected.detach()
     if tuple(got.shape) != tuple(expected.shape):
-        raise fail(f"{what}: expected shape {_shape(expected)}, got {_shape(got)}", inputs)
+        raise fail(_("{what}: expected shape {expected}, got {got}").format(
+            what=what, expected=_shape(expected), got=_shape(got)), inputs)
     if check_dtype and got.dtype != expected.dtype:
-        raise fail(f"{what}: expected dtype {expected.dtype}, got {got.dtype}", inputs)
+        raise fail(_("{what}: expected dtype {expected}, got {got}").format(
+            what=what, expected=expected.dtype, got=got.dtype), inputs)
     assert_finite(got, what, inputs)
     g, e = got.detach().double(), expected.double()
     err = (g - e).abs()
@@ -80,10 +88,11 @@ def assert_close(got: Any, expected: torch.Tensor, *, atol: float = 1e-5, rtol: 
     if (err > allowed).any():
         flat = int((err - allowed).reshape(-1).argmax())
         idx = list(torch.unravel_index(torch.tensor(flat), tuple(e.shape))) if e.dim() else []
-        at = f" at {[int(i) for i in idx]}" if idx else ""
-        raise fail(f"{what}: max abs error {float(err.max()):.3g}{at} (expected "
-                   f"{_num(float(e.reshape(-1)[flat]))}, got {_num(float(g.reshape(-1)[flat]))}); "
-                   f"tolerance {atol:g} + {rtol:g} * |expected|", inputs)
+        at = _(" at {index}").format(index=[int(i) for i in idx]) if idx else ""
+        raise fail(_("{what}: max abs error {error}{at} (expected {expected}, got {got}); "
+                     "tolerance {atol} + {rtol} * |expected|").format(
+                       what=what, error=f"{float(err.max()):.3g}", at=at, expected=_num(float(e.reshape(-1)[flat])),
+                       got=_num(float(g.reshape(-1)[flat])), atol=f"{atol:g}", rtol=f"{rtol:g}"), inputs)
 
 
 def assert_scalar(got: Any, expected: float, *, atol: float = 1e-6, rtol: float = 1e-6,
@@ -91,31 +100,33 @@ def assert_scalar(got: Any, expected: float, *, atol: float = 1e-6, rtol: float 
     """A Python number, or a one-element tensor, close to `expected`."""
     if isinstance(got, torch.Tensor):
         if got.numel() != 1:
-            raise fail(f"{what}: expected a single number, got a tensor of shape {_shape(got)}", inputs)
+            raise fail(_("{what}: expected a single number, got a tensor of shape {shape}").format(
+                what=what, shape=_shape(got)), inputs)
         got = got.item()
     if isinstance(got, bool) or not isinstance(got, (int, float)):
-        raise fail(f"{what}: expected a number, got {type(got).__name__}", inputs)
+        raise fail(_("{what}: expected a number, got {got}").format(what=what, got=type(got).__name__), inputs)
     if not math.isfinite(got):
-        raise fail(f"{what}: expected {_num(expected)}, got {got}", inputs)
+        raise fail(_("{what}: expected {expected}, got {got}").format(what=what, expected=_num(expected), got=got), inputs)
     if abs(got - expected) > atol + rtol * abs(expected):
-        raise fail(f"{what}: expected {_num(expected)}, got {_num(got)} "
-                   f"(off by {abs(got - expected):.3g})", inputs)
+        raise fail(_("{what}: expected {expected}, got {got} (off by {off})").format(
+            what=what, expected=_num(expected), got=_num(got), off=f"{abs(got - expected):.3g}"), inputs)
 
 
 def assert_scalar_tensor(got: Any, what: str = "loss", inputs: str = "") -> torch.Tensor:
     """A 0-dim tensor (a loss to call .backward() on)."""
     got = assert_tensor(got, what, inputs)
     if got.dim() != 0:
-        raise fail(f"{what}: expected a scalar (0-dim) tensor, got shape {_shape(got)}; "
-                   "reduce it with .mean() (or as the contract says)", inputs)
+        raise fail(_("{what}: expected a scalar (0-dim) tensor, got shape {shape}; "
+                     "reduce it with .mean() (or as the contract says)").format(what=what, shape=_shape(got)), inputs)
     return got
 
 
 def as_tuple(got: Any, n: int, names: Sequence[str], inputs: str = "") -> tuple:
     """The candidate returned a tuple or list of n things."""
     if not isinstance(got, (tuple, list)) or len(got) != n:
-        what = type(got).__name__ + (f" of {len(got)}" if isinstance(got, (tuple, list)) else "")
-        raise fail(f"expected a tuple of {n} ({', '.join(names)}), got {what}", inputs)
+        what = type(got).__name__ + (_(" of {n}").format(n=len(got)) if isinstance(got, (tuple, list)) else "")
+        raise fail(_("expected a tuple of {n} ({names}), got {got}").format(n=n, names=", ".join(names), got=what),
+                   inputs)
     return tuple(got)
 
 
@@ -130,9 +141,10 @@ def call_pure(fn: Callable[..., Any], *args: Any, names: Sequence[str] = (), inp
     out = fn(*args)
     for i, (a, b) in enumerate(zip(args, before)):
         if b is not None and (a.shape != b.shape or not torch.equal(a.detach(), b)):
-            name = names[i] if i < len(names) else f"argument {i + 1}"
-            raise fail(f"your function changed its input `{name}` in place; the contract asks for new "
-                       "tensors (use out-of-place ops: x - m, not x.sub_(m); return new running statistics)", inputs)
+            name = names[i] if i < len(names) else _("argument {n}").format(n=i + 1)
+            raise fail(_("your function changed its input `{name}` in place; the contract asks for new tensors "
+                         "(use out-of-place ops: x - m, not x.sub_(m); return new running statistics)").format(
+                           name=name), inputs)
     return out
 
 
@@ -148,8 +160,8 @@ def assert_grad_flows(output: torch.Tensor, wrt: torch.Tensor, *, what: str, to:
     """A gradient reaches `wrt` from `output` (not cut by a detach or torch.no_grad)."""
     (g,) = grad_of(output, [wrt])
     if g is None:
-        raise fail(f"{what}: no gradient reaches {to}: something detached it (.detach(), .item(), "
-                   "torch.no_grad(), or a graph not built with create_graph=True)", inputs)
+        raise fail(_("{what}: no gradient reaches {to}: something detached it (.detach(), .item(), "
+                     "torch.no_grad(), or a graph not built with create_graph=True)").format(what=what, to=to), inputs)
     return g
 
 
@@ -157,5 +169,5 @@ def assert_no_grad(output: torch.Tensor, wrt: torch.Tensor, *, what: str, to: st
     """No gradient flows from `output` to `wrt` (it should be detached there)."""
     (g,) = grad_of(output, [wrt])
     if g is not None and g.abs().max() > 0:
-        raise fail(f"{what}: a gradient flows to {to}, which should be treated as a constant "
-                   "(detach it, or compute it under torch.no_grad())", inputs)
+        raise fail(_("{what}: a gradient flows to {to}, which should be treated as a constant "
+                     "(detach it, or compute it under torch.no_grad())").format(what=what, to=to), inputs)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from quizcli.errors import ExitCode, QuizcliError
 from quizcli.exercise.folders import ExerciseFiles, is_trusted
-from quizcli.i18n import N_, _
+from quizcli.i18n import ENV_VAR, N_, _, current
 
 TIMEOUT_S = 60.0          # the whole grading, torch's import included
 TEST_TIMEOUT_S = 10.0     # one test (a grader may set TEST_TIMEOUT)
@@ -133,6 +133,7 @@ def _spawn(cwd: Path) -> tuple[subprocess.Popen, int]:
             [sys.executable, "-I", "-B", "-c", _BOOT, _PACKAGE_PARENT, str(w)],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(w,), cwd=str(cwd), start_new_session=True,
+            env={**os.environ, ENV_VAR: current()},   # the child's messages in the interface's language
         )
     except BaseException:
         os.close(r)

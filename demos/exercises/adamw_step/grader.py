@@ -22,11 +22,11 @@ def _run(candidate, steps, seed, lr=1e-2, wd=0.1, betas=(0.9, 0.999), eps=1e-8, 
                            ("new_param", "new_exp_avg", "new_exp_avg_sq"), inputs)
         p, m, v = got
         state = opt.state[ref]
-        kit.assert_close(m, state["exp_avg"], atol=1e-6, rtol=1e-5, what=f"new_exp_avg after step {i + 1}",
+        kit.assert_close(m, state["exp_avg"], atol=1e-6, rtol=1e-5, what=kit._("{name} after step {n}").format(name="new_exp_avg", n=i + 1),
                          inputs=inputs)
-        kit.assert_close(v, state["exp_avg_sq"], atol=1e-8, rtol=1e-5, what=f"new_exp_avg_sq after step {i + 1}",
+        kit.assert_close(v, state["exp_avg_sq"], atol=1e-8, rtol=1e-5, what=kit._("{name} after step {n}").format(name="new_exp_avg_sq", n=i + 1),
                          inputs=inputs)
-        kit.assert_close(p, ref.detach(), atol=1e-6, rtol=1e-5, what=f"new_param after step {i + 1}", inputs=inputs)
+        kit.assert_close(p, ref.detach(), atol=1e-6, rtol=1e-5, what=kit._("{name} after step {n}").format(name="new_param", n=i + 1), inputs=inputs)
 
 
 def test_first_step(candidate, reference):

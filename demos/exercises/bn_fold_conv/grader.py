@@ -32,11 +32,12 @@ def _check(candidate, c_out, c_in, k, seed, with_bias=True, eps=1e-5, var_low=0.
     nw, nb = kit.as_tuple(got, 2, ("new_weight", "new_bias"), inputs)
     kit.assert_tensor(nw, "new_weight", inputs)
     if tuple(nw.shape) != tuple(w.shape):
-        raise kit.fail(f"new_weight: expected shape {tuple(w.shape)}, got {tuple(nw.shape)}", inputs)
+        raise kit.fail(kit._("{what}: expected shape {expected}, got {got}").format(
+            what="new_weight", expected=tuple(w.shape), got=tuple(nw.shape)), inputs)
     kit.assert_tensor(nb, "new_bias", inputs)
     want = F.batch_norm(F.conv2d(x, w, b), rm.clone(), rv.clone(), gamma, beta, training=False, eps=eps)
     kit.assert_close(F.conv2d(x, nw, nb), want, atol=1e-4, rtol=1e-4,
-                     what="conv2d(x, new_weight, new_bias) against bn(conv2d(x, weight, bias))",
+                     what=kit._("conv2d(x, new_weight, new_bias) against bn(conv2d(x, weight, bias))"),
                      inputs=inputs + "; x (2, %d, 6, 6)" % c_in)
 
 

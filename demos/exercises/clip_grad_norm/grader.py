@@ -31,7 +31,7 @@ def _check(candidate, seed, scale, max_norm, part, pure=False):
         got = candidate(*args)
         for i, (a, b) in enumerate(zip(args[0], before)):
             if not torch.equal(a, b):
-                raise kit.fail(f"your function changed gradient {i} in place; return new tensors", inputs)
+                raise kit.fail(kit._("your function changed gradient {i} in place; return new tensors").format(i=i), inputs)
     else:
         got = candidate(*args)
     clipped, total = kit.as_tuple(got, 2, ("clipped_grads", "total_norm"), inputs)
@@ -40,9 +40,9 @@ def _check(candidate, seed, scale, max_norm, part, pure=False):
         kit.assert_scalar(total, want_total.item(), atol=1e-5, rtol=1e-5, what="total_norm", inputs=inputs)
         return
     if not isinstance(clipped, (list, tuple)) or len(clipped) != len(grads):
-        raise kit.fail(f"clipped_grads: expected a list of {len(grads)} tensors", inputs)
+        raise kit.fail(kit._("clipped_grads: expected a list of {n} tensors").format(n=len(grads)), inputs)
     for i, (c, w) in enumerate(zip(clipped, want)):
-        kit.assert_close(c, w, atol=1e-6, rtol=1e-5, what=f"clipped gradient {i}", inputs=inputs)
+        kit.assert_close(c, w, atol=1e-6, rtol=1e-5, what=kit._("clipped gradient {i}").format(i=i), inputs=inputs)
 
 
 def test_total_norm(candidate, reference):

@@ -21,7 +21,7 @@ def _check(candidate, steps, total, warm, base, low):
     for s in steps:
         inputs = f"step {s}, total_steps {total}, warmup_steps {warm}, base_lr {base:g}, min_lr {low:g}"
         kit.assert_scalar(candidate(s, total, warm, base, low), _want(s, total, warm, base, low), atol=1e-12,
-                          rtol=1e-9, what=f"lr at step {s}", inputs=inputs)
+                          rtol=1e-9, what=kit._("lr at step {s}").format(s=s), inputs=inputs)
 
 
 def test_warmup(candidate, reference):

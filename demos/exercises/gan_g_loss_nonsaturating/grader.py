@@ -39,6 +39,6 @@ def test_strong_gradient_when_d_rejects(candidate, reference):
     logits = torch.full((4,), -8.0, requires_grad=True)
     inputs = "logits [-8, -8, -8, -8]"
     loss = kit.assert_scalar_tensor(candidate(logits), "loss", inputs)
-    g = kit.assert_grad_flows(loss, logits, what="loss", to="the logits", inputs=inputs)
+    g = kit.assert_grad_flows(loss, logits, what="loss", to=kit._("the logits"), inputs=inputs)
     kit.assert_close(g, torch.full((4,), -torch.sigmoid(torch.tensor(8.0)).item() / 4), atol=1e-4, rtol=1e-3,
                      what="d loss / d logits", inputs=inputs)

@@ -67,6 +67,6 @@ def test_trains_the_critic(candidate, reference):
     inputs = "real, fake (4, 6) seeds 3, 4"
     gp = kit.assert_scalar_tensor(candidate(critic, real, fake, alpha), "penalty", inputs)
     weight = critic[1].weight
-    g = kit.assert_grad_flows(gp, weight, what="penalty", to="the critic's first weight", inputs=inputs)
+    g = kit.assert_grad_flows(gp, weight, what="penalty", to=kit._("the critic's first weight"), inputs=inputs)
     want = _want(critic, real, fake, alpha, params=True)[0]
     kit.assert_close(g, want, atol=1e-5, rtol=1e-4, what="d penalty / d critic weight", inputs=inputs)

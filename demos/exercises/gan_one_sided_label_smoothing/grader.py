@@ -46,7 +46,8 @@ def test_optimum_is_smooth(candidate, reference):
         losses.append(kit.assert_scalar_tensor(candidate(logit.reshape(1).clone(), fake.clone(), smooth),
                                                "loss", inputs).item())
     if not (losses[1] < losses[0] and losses[1] < losses[2] and losses[1] < losses[3]):
-        raise kit.fail(f"the loss over the real logit is not lowest at logit(smooth) = {best.item():.3f}: "
-                       f"losses at logit -0.5, 0, +0.5 from it and at 8: {[round(v, 4) for v in losses]}", inputs)
+        raise kit.fail(kit._("the loss over the real logit is not lowest at logit(smooth) = {best}: losses at logit "
+                               "-0.5, 0, +0.5 from it and at 8: {losses}").format(
+                                 best=f"{best.item():.3f}", losses=[round(v, 4) for v in losses]), inputs)
     kit.assert_finite(candidate(torch.tensor([100.0, -100.0]), torch.tensor([100.0, -100.0]), smooth),
                       "loss", "logits [100, -100] on both sides")

@@ -56,9 +56,9 @@ def test_trains_the_discriminator(candidate, reference):
     inputs = "real (4, 6) seed 3, gamma 10"
     got = kit.assert_scalar_tensor(candidate(disc, real, 10.0), "penalty", inputs)
     w = disc[1].weight
-    g = kit.assert_grad_flows(got, w, what="penalty", to="D's first weight", inputs=inputs)
+    g = kit.assert_grad_flows(got, w, what="penalty", to=kit._("D's first weight"), inputs=inputs)
     (want,) = torch.autograd.grad(_want(disc, real, 10.0), [w])
-    kit.assert_close(g, want, atol=1e-5, rtol=1e-4, what="d penalty / d D's weight", inputs=inputs)
+    kit.assert_close(g, want, atol=1e-5, rtol=1e-4, what=kit._("d penalty / d D's weight"), inputs=inputs)
 
 
 def test_no_inplace(candidate, reference):
@@ -67,5 +67,5 @@ def test_no_inplace(candidate, reference):
     real = kit.randn(3, 5, seed=4)
     kit.call_pure(lambda r: candidate(disc, r, 1.0), real, names=("real",), inputs="real (3, 5) seed 4")
     if real.requires_grad:
-        raise kit.fail("your function set requires_grad on the caller's `real`; detach a copy: "
-                       "x = real.detach().requires_grad_(True)", "real (3, 5) seed 4")
+        raise kit.fail(kit._("your function set requires_grad on the caller's `real`; detach a copy: "
+                              "x = real.detach().requires_grad_(True)"), "real (3, 5) seed 4")

@@ -26,7 +26,7 @@ def test_expectation_preserved(candidate, reference):
     x = torch.ones(200_000)
     inputs = "x = 200,000 ones, p 0.5"
     got = kit.assert_tensor(candidate(x.clone(), 0.5, True, torch.Generator().manual_seed(1)), "output", inputs)
-    kit.assert_scalar(got.mean().item(), 1.0, atol=0.01, rtol=0, what="mean of the output", inputs=inputs)
+    kit.assert_scalar(got.mean().item(), 1.0, atol=0.01, rtol=0, what=kit._("mean of the output"), inputs=inputs)
 
 
 def test_eval_is_identity(candidate, reference):

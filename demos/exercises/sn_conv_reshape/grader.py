@@ -63,7 +63,7 @@ def test_converges_to_sigma_1(candidate, reference):
     kit.assert_tensor(w_sn, "weight_sn")
     got = torch.linalg.matrix_norm(w_sn.detach().reshape(6, -1).double(), ord=2).item()
     kit.assert_scalar(got, 1.0, atol=1e-3, rtol=0,
-                      what="largest singular value of weight_sn reshaped to (C_out, C_in*kh*kw) after 60 steps",
+                      what=kit._("largest singular value of weight_sn reshaped to (C_out, C_in*kh*kw) after 60 steps"),
                       inputs="weight (6, 4, 3, 3) seed 3")
 
 
@@ -85,5 +85,5 @@ def test_gradient_u_v_constant(candidate, reference):
     conv.train()
     conv(torch.zeros(1, 3, 3, 3))
     want = torch.autograd.grad((conv.weight * probe).sum(), conv.weight_orig)[0]
-    kit.assert_close(g, want, atol=1e-5, rtol=1e-4, what="gradient of sum(weight_sn * probe) by weight",
+    kit.assert_close(g, want, atol=1e-5, rtol=1e-4, what=kit._("gradient of sum(weight_sn * probe) by weight"),
                      inputs=inputs)

@@ -68,7 +68,7 @@ def test_converges_with_kept_u(candidate, reference):
         sigma, u, _ = _call(candidate, w, u, "weight (8, 6) seed 4")
         u = u.detach()
     kit.assert_scalar(sigma, true_sigma, atol=1e-4, rtol=1e-3,
-                      what="sigma after 60 steps, each from the u the step before returned (SVD's sigma_1 expected)",
+                      what=kit._("sigma after 60 steps, each from the u the step before returned (SVD's sigma_1 expected)"),
                       inputs="weight (8, 6) seed 4")
 
 
@@ -82,4 +82,4 @@ def test_gradient_u_v_constant(candidate, reference):
     g = kit.assert_grad_flows(sigma, wg, what="sigma", to="weight", inputs=inputs)
     _, u_want, v_want = _torch_step(w, u)
     kit.assert_close(g, torch.outer(u_want, v_want), atol=1e-5, rtol=1e-4,
-                     what="d sigma / d weight (u v^T expected: u and v are constants)", inputs=inputs)
+                     what=kit._("d sigma / d weight (u v^T expected: u and v are constants)"), inputs=inputs)
