@@ -72,7 +72,26 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."""
+    _config_ui_lang()
     show_help_without_arguments(ctx)
+
+
+def _config_ui_lang() -> None:
+    """The interface's language from the config file (`ui_lang`, else `lang`), for every command:
+    those without --lang (`progress`, `bank`, `export`'s early errors) never call config.resolve_lang.
+
+    The file is a few lines of TOML; a broken one is left to the commands that use it to report.
+    """
+    from quizcli import config
+    from quizcli.errors import QuizcliError
+    from quizcli.i18n import set_lang
+
+    try:
+        loaded = config.load()
+    except QuizcliError:
+        return
+    if loaded.ui_lang or loaded.lang:
+        set_lang(loaded.ui_lang or loaded.lang)
 
 
 for module in (quiz, browse, bank, demos, review, progress, export, interview, practice):

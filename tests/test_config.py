@@ -72,3 +72,25 @@ def test_resolve_lang_order(monkeypatch):
     with pytest.raises(QuizcliError) as info:
         config.resolve_lang("fr")
     assert info.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("text, chinese", [
+    ('ui_lang = "zh"\n', True),
+    ('lang = "zh"\n', True),                   # the interface follows the questions' language
+    ('lang = "zh"\nui_lang = "en"\n', False),
+    ("", False),                               # no language in the file: the locale's (C: English)
+    ("lang = [\n", False),                     # a broken file: the locale's; commands that use it report it
+])
+def test_commands_without_lang_follow_the_config(text, chinese, monkeypatch):
+    """`progress ...` has no --lang and never calls resolve_lang: the root command sets the language."""
+    import re
+
+    from cli_run import run
+
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "QUIZCLI_UI_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C")
+    _write(text)
+    code, out, err = run(["progress", "unsuspend", "no-such-card"])
+    assert code == ExitCode.NOT_FOUND
+    assert (re.search(r"[\u4e00-\u9fff]", out + err) is not None) == chinese, out + err
