@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from quizcli import matching
 from quizcli.model import Question, QuestionType
+from quizcli.sessions.quiz import AnswerEvent
 
 if TYPE_CHECKING:
     from quizcli.scheduler import CardState, Scheduler
@@ -100,18 +101,6 @@ class Confirmed(NamedTuple):
     @property
     def missed(self) -> tuple[str, ...]:
         return tuple(p for p in self.point_ids if p not in self.covered)
-
-
-class _Event(NamedTuple):
-    """The answer log entry (the store's AnswerLike)."""
-
-    question_id: str
-    at: datetime
-    given: str
-    correct: bool
-    grade: int | None
-    seconds: float
-    mode: str
 
 
 def plan(questions: Sequence[Question], seed: int, minutes: float) -> list[Question]:
@@ -269,7 +258,7 @@ class InterviewSession:
             follow = next_follow_up(q, covered_set, self._asked_ids, self.resolve)
         result = Confirmed(self.interview, asked, at, self.lang, marked.text, marked.seconds, ids, marked.auto,
                            covered_set, rating, follow.id if follow else None)
-        event = _Event(q.id, at, marked.text, rating == GOOD, None, marked.seconds, "interview")
+        event = AnswerEvent(q.id, at, marked.text, rating == GOOD, None, marked.seconds, "interview")
         from quizcli.store import interview as interview_store
 
         before: CardState | None = self.store.card(q.id)

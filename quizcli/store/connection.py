@@ -136,24 +136,25 @@ class Store(Holds, StatsQueries):
                                    hint=_("another quizcli is writing to it; try again")) from None
             raise _fault(self.path, err) or err from None
         except sqlite3.DatabaseError as err:
-            fault = _fault(self.path, err)
-            if fault is not None:
-                raise fault from None
-            if type(err) is not sqlite3.DatabaseError:    # IntegrityError and the like: a bug
-                raise
-            raise _damaged(self.path, err) from None
+            raise self._error(err) from None
         return result
+
+    def _error(self, err: sqlite3.DatabaseError) -> BaseException:
+        """What a database error means to the user: the disk's fault (full,
+        read-only, I/O) with the path, a damaged file, or (IntegrityError and
+        the like, a bug) the error itself."""
+        fault = _fault(self.path, err)
+        if fault is not None:
+            return fault
+        if type(err) is not sqlite3.DatabaseError:
+            return err
+        return _damaged(self.path, err)
 
     def _read(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
         try:
             return self.db.execute(sql, tuple(args)).fetchall()
         except sqlite3.DatabaseError as err:
-            fault = _fault(self.path, err)
-            if fault is not None:
-                raise fault from None
-            if type(err) is not sqlite3.DatabaseError:
-                raise
-            raise _damaged(self.path, err) from None
+            raise self._error(err) from None
 
     # -- writing answers
 
@@ -286,12 +287,7 @@ class Store(Holds, StatsQueries):
             finally:
                 cur.close()     # ends the read now, not when the cursor is collected
         except sqlite3.DatabaseError as err:
-            fault = _fault(self.path, err)
-            if fault is not None:
-                raise fault from None
-            if type(err) is not sqlite3.DatabaseError:
-                raise
-            raise _damaged(self.path, err) from None
+            raise self._error(err) from None
         return due_now, None
 
     # -- aggregates for stats (each one pass over an index)
