@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -20,9 +19,7 @@ from quizcli.sessions.review import ReviewSession
 from quizcli.sessions.settings import scheduler_from_settings
 from quizcli.store import open_store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
-T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-SEED = 1
+from review_kit import FIXTURES, SEED, T0, Clock, right_answer
 
 
 @pytest.fixture(autouse=True)
@@ -39,26 +36,6 @@ def library():
 def store(tmp_path):
     with open_store(tmp_path / "p.db") as st:
         yield st
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-def right_answer(q) -> str:
-    """What a user who knows the answer types (choices by their shown letters)."""
-    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        order = choice_order(q, SEED)
-        return ",".join(answers.LETTERS[pos] for pos, i in enumerate(order) if q.choices[i].correct)
-    if q.type is QuestionType.TRUE_FALSE:
-        return "t" if q.answer_bool else "f"
-    if q.type is QuestionType.NUMERIC:
-        return answers.format_number(q.answer_number or 0)
-    return q.accept[0]
 
 
 def wrong_answer(q) -> str:

@@ -5,7 +5,6 @@ early; at the end of a session that was not cut short nothing is due."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -19,9 +18,7 @@ from quizcli.scheduler import Scheduler
 from quizcli.selection import choice_order
 from quizcli.store import open_store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "review" / "content"
-T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
-SEED = 1
+from review_kit import FIXTURES, SEED, T0, Clock, right_answer
 
 
 @pytest.fixture(autouse=True)
@@ -38,25 +35,6 @@ def library():
 def store(tmp_path):
     with open_store(tmp_path / "p.db") as st_:
         yield st_
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-def right_answer(q) -> str:
-    if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        order = choice_order(q, SEED)
-        return ",".join(answers.LETTERS[pos] for pos, i in enumerate(order) if q.choices[i].correct)
-    if q.type is QuestionType.TRUE_FALSE:
-        return "t" if q.answer_bool else "f"
-    if q.type is QuestionType.NUMERIC:
-        return answers.format_number(q.answer_number or 0)
-    return q.accept[0]
 
 
 def start(library, store, clock, *, new=20, topic="rv", limit=None):
