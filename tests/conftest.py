@@ -43,3 +43,21 @@ def local_tz(monkeypatch):
     yield set_tz
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def example(tmp_path, monkeypatch):
+    """content/README.md's complete example bank (every question type) as the only bank: its path."""
+    import re
+    from pathlib import Path
+
+    from quizcli import paths
+
+    empty = tmp_path / "no-content"
+    empty.mkdir()
+    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+    readme = Path(__file__).resolve().parent.parent / "content" / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    bank = tmp_path / "example.yaml"
+    bank.write_text(re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1), encoding="utf-8")
+    return bank

@@ -5,7 +5,6 @@ packages that Anki wrote imported into quizcli."""
 from __future__ import annotations
 
 
-import re
 import sqlite3
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -29,18 +28,6 @@ from quizcli.scheduler import REVIEW, Scheduler  # noqa: E402
 from quizcli.store import open_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def example(tmp_path, monkeypatch) -> Path:
-    """The README's example bank (every question type) as the only bank."""
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
-    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
-    bank = tmp_path / "example.yaml"
-    bank.write_text(re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1), encoding="utf-8")
-    return bank
 
 
 def _ok(args, env=None):

@@ -22,20 +22,6 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def example(tmp_path, monkeypatch) -> Path:
-    """The README's example bank (every question type) as the only bank."""
-    import re
-
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
-    text = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
-    bank = tmp_path / "example.yaml"
-    bank.write_text(re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1), encoding="utf-8")
-    return bank
-
-
-@pytest.fixture
 def no_builtin(tmp_path, monkeypatch) -> None:
     empty = tmp_path / "no-content"
     empty.mkdir(exist_ok=True)
