@@ -27,7 +27,6 @@ from quizcli.errors import ExitCode  # noqa: E402
 from quizcli.scheduler import REVIEW, Scheduler  # noqa: E402
 from quizcli.store import open_store  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ok(args, env=None):
@@ -153,6 +152,7 @@ def test_with_progress_carries_the_schedule_and_the_review_log(example, tmp_path
     assert [e for e, _ in revlog] == [3, 3, 3, 3] and [t for _, t in revlog][-1] == 1
     lapsed = _note(col, "example-bn-where").cards()[0]
     assert lapsed.type == 3 and lapsed.lapses == 1 and lapsed.queue == 1    # relearning, due in minutes
+    assert lapsed.memory_state.stability == pytest.approx(failed.stability, rel=1e-3)
     untouched = _note(col, "example-bn-eval").cards()[0]
     assert untouched.type == 0 and col.db.scalar(f"SELECT count() FROM revlog WHERE cid = {untouched.id}") == 0
     col.close()
