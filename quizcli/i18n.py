@@ -100,6 +100,11 @@ def N_(message: str) -> str:
     return message
 
 
+def lines(messages: tuple[str, ...]) -> str:
+    """Messages marked with N_, each translated, one per line (a screen's help)."""
+    return "\n".join(_(m) for m in messages)
+
+
 def lang_text(texts: dict[str, str] | str, lang: str | None = None) -> str:
     """A {"en": ..., "zh": ...} dict's text in `lang` (default: the interface's),
     else the other language's; a plain string as it is."""

@@ -21,7 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli.i18n import N_, _, ngettext
+from quizcli.i18n import N_, _, lines, ngettext
 from quizcli.scheduler import format_interval
 from quizcli.sessions.practice import AGAIN, GOOD, HARD, Attempt, PracticeSession
 from quizcli.ui.keys import command as _command, key_hints as _keys
@@ -37,12 +37,9 @@ HELP_LINES = (
     N_("h shows the next hint (a pass after a hint is rated hard). s shows the reference solution (rated again)."),
     N_("o reopens your last attempt in the file. q quits (after trying, without passing: rated again)."),
 )
-HELP = "\n".join(HELP_LINES)
-
-
 def _help() -> str:
-    """HELP in the interface's language."""
-    return "\n".join(_(line) for line in HELP_LINES)
+    """The help, in the interface's language."""
+    return lines(HELP_LINES)
 
 
 class _Quit(Exception):

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli import answers
-from quizcli.i18n import N_, _
+from quizcli.i18n import N_, _, lines
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
 from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
@@ -35,12 +35,9 @@ HELP_LINES = (
     N_("r after a wrong answer: \"I was right\" (counted right, stored as overridden)."),
     N_("To answer literally \"q\" or \"s\", type \\q or \\s."),
 )
-HELP = "\n".join(HELP_LINES)
-
-
 def _help() -> str:
-    """HELP in the interface's language."""
-    return "\n".join(_(line) for line in HELP_LINES)
+    """The help, in the interface's language."""
+    return lines(HELP_LINES)
 
 
 # --------------------------------------------------------------------------
