@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,23 @@ def test_damaged_banks_never_raise(tmp_path, data):
     damaged = text[:start] + data.draw(YAMLISH) + text[end:]
     problems = _check_bytes(tmp_path, damaged.encode("utf-8"))
     assert all(isinstance(p, Problem) for p in problems)
+
+
+# The slow path's triggers as regexes with a leading alternation (what they
+# were before issue 21): the scan that replaced them must find the same.
+_TAG_AS_REGEX = re.compile(r"(?:^|[\s\[{,:])!")
+_ANCHOR_AS_REGEX = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("!&a :,[]{}\n\t\u3000\u00a0x-")), max_size=30))
+def test_tag_and_anchor_triggers_are_found_as_the_regexes_find_them(text):
+    assert yamlio._starts_a_token(text, yamlio._TAG, yamlio._TAG_BEFORE) == bool(_TAG_AS_REGEX.search(text))
+    assert (yamlio._starts_a_token(text, yamlio._ANCHOR, yamlio._ANCHOR_BEFORE)
+            == bool(_ANCHOR_AS_REGEX.search(text)))
+
+
+def test_a_bank_with_an_anchor_or_a_tag_takes_the_slow_path():
+    assert yamlio._needs_slow_path("a: &x 1\nb: *x\n")
+    assert yamlio._needs_slow_path("a: !!str 1\n")
+    assert not yamlio._needs_slow_path("refs: [\"Ioffe & Szegedy 2015\"]\nq: Q&A! yes\n")

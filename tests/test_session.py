@@ -75,8 +75,59 @@ def test_entries_build_only_the_questions_asked(library):
     infos = [Entry(q.id, q.bank_id, q.type, q.difficulty, q.tags, q.demo, q.claim) for q in library.questions]
     lazy = QuizSession(infos, seed=4, count=2)
     full = _session(library, seed=4, count=2)
-    assert sorted(built) == sorted(i.question.id for i in lazy.items) and len(built) == 2
+    assert built == []                               # nothing built before it is reached
+    first = lazy.show()
+    assert built == [first.question.id]              # the first question alone (issue 21)
+    lazy.skip()
+    second = lazy.show()
+    assert built == [first.question.id, second.question.id]
     assert [(i.question, i.order) for i in lazy.items] == [(i.question, i.order) for i in full.items]
+    assert len(built) == 2
+
+
+def test_a_question_gone_from_its_bank_mid_session_is_dropped(library):
+    """A bank edited during the session: a drawn question no longer there is
+    left out (the numbers stay consecutive), the others are asked."""
+    from quizcli.bank.index import QuestionInfo
+
+    class Entry(QuestionInfo):
+        __slots__ = ()
+
+        def full(self):
+            if self.id == gone:
+                raise KeyError(self.id)
+            return library.question(self.id)
+
+    infos = [Entry(q.id, q.bank_id, q.type, q.difficulty, q.tags, q.demo, q.claim) for q in library.questions]
+    order = [i.question.id for i in _session(library, seed=4, count=3).items]
+    gone = order[1]
+    s = QuizSession(infos, seed=4, count=3)
+    asked = []
+    while not s.finished:
+        item = s.show()
+        asked.append((item.number, item.question.id))
+        s.skip()
+    assert asked == [(1, order[0]), (2, order[2])]
+    assert s.summary().total == 2 and s.summary().ended_by == "done"
+
+    gone = order[2]                                   # the last one drawn
+    s = QuizSession(infos, seed=4, count=3)
+    for _ in range(2):
+        s.show()
+        s.skip()
+    assert s.finished and s.summary().total == 2
+
+
+def test_the_draw_is_a_sample_in_id_order_whatever_the_input_order(library):
+    from quizcli.sessions.quiz import draw
+
+    qs = list(library.questions)
+    a = [q.id for q in draw(qs, 9, 3)]
+    b = [q.id for q in draw(list(reversed(qs)), 9, 3)]
+    assert a == b and len(set(a)) == 3
+    everything = [q.id for q in draw(qs, 9, 0)]
+    assert sorted(everything) == sorted(q.id for q in qs)
+    assert everything == [q.id for q in draw(list(reversed(qs)), 9, None)]
 
 
 def test_answers_emit_events_and_summary(library):

@@ -57,8 +57,8 @@ def quiz(
     # Code exercises (#18) are answered with code: `quizcli practice`, not the quiz.
     from quizcli.model import QuestionType
 
-    code = sum(q.type is QuestionType.CODE for q in questions)
-    questions = [q for q in questions if q.type is not QuestionType.CODE] if code else questions
+    asked = [q for q in questions if q.type is not QuestionType.CODE]
+    code, questions = len(questions) - len(asked), asked
     if code and not questions:
         raise NotFoundError("code exercises are not asked in a quiz",
                             hint="practise them with `quizcli practice` (`quizcli practice --list`)")
