@@ -18,9 +18,12 @@ The contract (content/README.md, "Open questions"):
 - An `avoid` pattern uses the same syntax: a sentence it matches earns no
   point from its phrases.
 - Negation: a term negated in its clause ("BN does not use the batch mean",
-  "不依赖 batch") does not count, unless the phrase is itself negative (it
-  contains a negation word: "not|n't ics", "不 依赖"). A negated `avoid`
-  pattern blocks nothing ("BN does not reduce ICS" is no claim that it does).
+  "不依赖 batch", "ICS is not a myth" for `myth ics`) does not count. A
+  negation the phrase itself names ("not|n't ics", "不 依赖") is the
+  phrase's own; it must be a real one ("not only" is none), and any other
+  negation in the clause still counts against it ("it is not true that BN
+  is not about ICS"). A negated `avoid` pattern blocks nothing ("BN does
+  not reduce ICS" is no claim that it does); a doubly negated one blocks.
 
 Precision first: the candidate confirms every mark, and a mark must never
 flatter them. Measured on labelled answers by bench/bench_matcher.py.
@@ -31,6 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice, product
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 # --------------------------------------------------------------------------
@@ -141,14 +145,27 @@ def _clause_starts(sentence: str) -> list[int]:
 
 _NEG_EN = {"not", "no", "never", "neither", "nor", "without", "cannot", "none", "nothing", "hardly",
            "barely", "dont", "doesnt", "isnt", "arent", "wasnt", "cant", "wont", "didnt", "shouldnt"}
+# Words that deny what they speak of ("ICS is a myth", "I doubt it"), as
+# beginnings: "debunked", "refuted", "disproven" too. A negation next to
+# one cancels it ("not a myth", "no doubt").
+_DENY_EN = ("myth", "doubt", "debunk", "refut", "disprov", "misconception", "fallac")
 _NOT_NEG_EN = re.compile(r"\b(?:not only|not just|no matter|whether or not|not necessarily wrong)\b")
-_NEG_ZH = re.compile("并非|并不|不是|没有|没|无法|无需|不|未|非|无|勿")
+_NEG_ZH = re.compile("并非|并不|不是|没有|没|无法|无需|不|未|非|无|勿|误解|谬误|质疑|存疑")
 # Words that hold a negation character without negating anything here.
 _NOT_NEG_ZH = re.compile("不同|不变|不断|不仅|不只|不少|不管|不论|不过|不但|无论|非常|非线性|非饱和|非零|"
                          "未来|无穷|除非|差不多|并且")
 
 
-def _negation_spans(sentence: str, tokens: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
+# "Without any constraint the critic scales without bound": a preposition
+# negates its object, not the clause.
+_NEG_PREPOSITION = {"without"}
+_PREPOSITION_REACH = 3
+
+
+def _negation_spans(sentence: str, tokens: Sequence[tuple[str, int, int]],
+                    reach: dict[tuple[int, int], int]) -> list[tuple[int, int]]:
+    """The negations of a sentence; `reach` gets where a preposition's one ends
+    (the others reach the whole clause)."""
     spans = []
     skip = [(m.start(), m.end()) for m in _NOT_NEG_EN.finditer(sentence)]
     skip += [(m.start(), m.end()) for m in _NOT_NEG_ZH.finditer(sentence)]
@@ -156,9 +173,11 @@ def _negation_spans(sentence: str, tokens: Sequence[tuple[str, int, int]]) -> li
     def skipped(a: int, b: int) -> bool:
         return any(s <= a and b <= e for s, e in skip)
 
-    for word, a, b in tokens:
-        if word in _NEG_EN and not skipped(a, b):
+    for i, (word, a, b) in enumerate(tokens):
+        if (word in _NEG_EN or word.startswith(_DENY_EN)) and not skipped(a, b):
             spans.append((a, b))
+            if word in _NEG_PREPOSITION:        # its reach: the next few words
+                reach[(a, b)] = tokens[min(i + _PREPOSITION_REACH, len(tokens) - 1)][2]
     for m in _NEG_ZH.finditer(sentence):
         if not skipped(m.start(), m.end()):
             spans.append((m.start(), m.end()))
@@ -169,7 +188,7 @@ def _is_negation_term(alternative: str) -> bool:
     norm = normalize(alternative)
     if _CJK.search(norm):
         return bool(_NEG_ZH.search(_NOT_NEG_ZH.sub("", norm)))
-    return any(w in _NEG_EN for w in re.findall(r"[a-z0-9]+", norm))
+    return any(w in _NEG_EN or w.startswith(_DENY_EN) for w in re.findall(r"[a-z0-9]+", norm))
 
 
 # --------------------------------------------------------------------------
@@ -184,12 +203,12 @@ class _Alt(NamedTuple):
     substring: str | None
     words: tuple[str, ...]
     joined: str              # the words written as one ("minibatch")
+    negative: bool = False   # a negation itself ("not", "n't", "不是")
 
 
 class _Phrase(NamedTuple):
     source: str
     terms: tuple[tuple[_Alt, ...], ...]
-    negative: bool           # the phrase itself says "not": no negation check
 
 
 def phrase_problem(phrase: str) -> str | None:
@@ -208,34 +227,43 @@ def phrase_problem(phrase: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _compile(phrase: str) -> _Phrase:
     terms = []
-    negative = False
     for term in phrase.split():
         alts = []
         for a in term.split("|"):
-            negative = negative or _is_negation_term(a)
+            neg = _is_negation_term(a)
             norm = normalize(a)
             if _CJK.search(norm):
-                alts.append(_Alt(norm.replace(" ", ""), (), ""))
+                alts.append(_Alt(norm.replace(" ", ""), (), "", neg))
             else:
                 words = tuple(stem(w) for w in _WORD.findall(norm))
                 if words:
-                    alts.append(_Alt(None, words, stem("".join(_WORD.findall(norm)))))
+                    alts.append(_Alt(None, words, stem("".join(_WORD.findall(norm))), neg))
         if alts:
             terms.append(tuple(alts))
-    return _Phrase(phrase, tuple(terms), negative)
+    return _Phrase(phrase, tuple(terms))
 
 
 class _Sentence:
     """One normalized sentence, with its stemmed words and clauses."""
 
-    __slots__ = ("text", "raw", "tokens", "clauses", "negations")
+    __slots__ = ("text", "raw", "tokens", "clauses", "negations", "reach")
 
     def __init__(self, text: str, raw: str | None = None) -> None:
         self.text = text
         self.raw = raw if raw is not None else text     # as the candidate wrote it, for showing
         self.tokens = [(stem(m[0]), m.start(), m.end()) for m in _WORD.finditer(text)]
         self.clauses = _clause_starts(text)
-        self.negations = _negation_spans(text, [(m[0], m.start(), m.end()) for m in _WORD.finditer(text)])
+        self.reach: dict[tuple[int, int], int] = {}
+        self.negations = _negation_spans(text, [(m[0], m.start(), m.end()) for m in _WORD.finditer(text)],
+                                         self.reach)
+
+    def flips(self, flip: tuple[int, int], pos: int) -> bool:
+        """Whether the negation at `flip` reaches the word at `pos`: the same
+        clause, and for a preposition ("without") the few words after it."""
+        if self.clause_of(flip[0]) != self.clause_of(pos):
+            return False
+        end = self.reach.get(flip)
+        return end is None or flip[1] <= pos < end
 
     def clause_of(self, pos: int) -> int:
         c = 0
@@ -286,24 +314,49 @@ def _within_one(a: str, b: str) -> bool:
     return False
 
 
-def _phrase_in(phrase: _Phrase, s: _Sentence) -> bool:
-    """Every term in the sentence, and (for a positive phrase) not negated."""
-    found: list[list[tuple[int, int]]] = []
+_MAX_CHOICES = 256     # occurrences tried together, per phrase and sentence
+
+
+def _phrase_in(phrase: _Phrase, s: _Sentence, avoid: bool = False) -> bool:
+    """Every term in the sentence, in a clause whose negations cancel out.
+
+    A negation word that a term of the phrase itself matched ("not" of
+    "not|n't ics", "不是") is the phrase's own: it must be a live negation
+    (the "not" of "not only" is none) and it negates nothing else. Any
+    other negation in the clause of a term flips what the sentence says
+    there: "BN does not use the batch mean", "it is not true that BN is
+    not about ICS" for `not ics`. The other words of a term that names a
+    negation stand for one too: "ICS is not a myth" and "there is no doubt
+    BN reduces ICS" earn nothing from `not|doubt|myth ics`. A phrase counts where its terms' clauses have no other
+    negation (precision first: a double negation earns no point); an
+    `avoid` pattern blocks where they have an even number of them ("I
+    would not say it does not reduce ICS" says that it does).
+    """
+    found: list[list[tuple[int, int, bool]]] = []
     for alts in phrase.terms:
-        spans = [span for alt in alts for span in s.occurrences(alt)]
+        negating = any(alt.negative for alt in alts)
+        spans = []
+        for alt in alts:
+            for a, b in s.occurrences(alt):
+                if alt.negative and not any(a < n1 and n0 < b for n0, n1 in s.negations):
+                    continue            # "not only", "不仅": no negation for the phrase to stand on
+                spans.append((a, b, negating))
         if not spans:
             return False
         found.append(spans)
-    if phrase.negative or not s.negations:
+    # What flips a clause: its negations, and the words a negating term
+    # offers in their place ("doubt", "myth" of `not|doubt|myth ics`).
+    flips = list(s.negations) + [(a, b) for spans in found for a, b, negating in spans if negating
+                                 and not any(a < n1 and n0 < b for n0, n1 in s.negations)]
+    if not flips:
         return True
-    matched = [span for spans in found for span in spans]
-
-    def inside(neg: tuple[int, int]) -> bool:
-        return any(a <= neg[0] and neg[1] <= b for a, b in matched)
-
-    negated_clauses = {s.clause_of(a) for a, b in s.negations if not inside((a, b))}
-    # Each term needs one occurrence in a clause with no negation of its own.
-    return all(any(s.clause_of(a) not in negated_clauses for a, _ in spans) for spans in found)
+    for choice in islice(product(*found), _MAX_CHOICES):
+        own = [(a, b) for a, b, negating in choice if negating]
+        live = [f for f in flips if not any(a < f[1] and f[0] < b for a, b in own)]  # "并不是" holds "不是"
+        counts = [sum(s.flips(f, a) for f in live) for a, _, _ in choice]
+        if all(n % 2 == 0 if avoid else n == 0 for n in counts):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------
@@ -338,7 +391,7 @@ def match_point(point: PointLike, answer: str | Sequence[_Sentence]) -> PointMat
     avoid = [_compile(p) for p in _all(point.avoid)]
     blocked = None
     for s in sents:
-        if any(_phrase_in(a, s) for a in avoid):
+        if any(_phrase_in(a, s, avoid=True) for a in avoid):
             blocked = blocked or s.raw
             continue
         if any(_phrase_in(p, s) for p in phrases):

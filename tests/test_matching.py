@@ -81,6 +81,54 @@ def test_avoid_blocks_the_wrong_version_but_not_its_negation():
     assert not m.covered and m.blocked == "BN reduces ICS"
 
 
+MYTH = point(["not|doubt|myth ics"], ["不是|并非 ics", "ics 误解|质疑"], ["reduce ics"], ["减少 ics"])
+UNBOUNDED = point(["without bound", "infinity"])
+
+
+@pytest.mark.parametrize("answer, covered", [
+    ("BN does not reduce ICS", True),
+    ("BN doesn't reduce ICS", True),
+    ("ICS is a myth", True),
+    ("I doubt that ICS matters", True),
+    ("The ICS story was debunked: ICS is a myth", True),
+    ("BN 并非减少 ICS", True),
+    ("BN 起作用并不是因为减少了 ICS", True),        # 并不是 holds 不是
+    ("ICS 的说法是一种误解", True),
+    # A second negation cancels the first (precision first: no point).
+    ("It is not true that BN is not about ICS", False),
+    ("I would not say BN does not reduce ICS", False),
+    ("并不是说 BN 不是 ICS", False),
+    # A negation of the denying word itself.
+    ("ICS is not a myth", False),
+    ("There is no doubt that BN reduces ICS", False),
+    ("ICS 不是误解", False),
+    # "not only", "不仅": no negation for a negative phrase to stand on.
+    ("BN not only reduces ICS", False),
+    ("BN 不仅减少 ICS", False),
+])
+def test_negative_phrases_need_a_real_negation_and_no_other(answer, covered):
+    assert says(answer, MYTH) is covered
+
+
+def test_a_doubly_negated_avoid_pattern_blocks():
+    m = match("I would not say it does not reduce ICS", [MYTH])[0]
+    assert not m.covered and m.blocked == "I would not say it does not reduce ICS"
+    assert match("There is no doubt it reduces ICS", [MYTH])[0].blocked
+    assert not match("BN does not reduce ICS", [MYTH])[0].blocked
+
+
+def test_a_denying_word_negates_a_positive_phrase():
+    assert not says("I doubt it normalizes with the batch mean", BATCH)
+    # Affirmative, but doubly negated: precision first, no point (the candidate can mark it).
+    assert not says("No doubt it normalizes with the batch mean", BATCH)
+
+
+def test_without_negates_its_object_only():
+    assert says("Without any constraint the critic scales its outputs without bound", UNBOUNDED)
+    assert says("Without a Lipschitz constraint the loss goes to infinity", UNBOUNDED)
+    assert not says("Even without clipping the loss never goes to infinity", UNBOUNDED)
+
+
 def test_greek_written_either_way():
     p = point(["gamma beta"], ["γ β"])
     assert says("it learns γ and β", p) and says("learns gamma and beta", p) and says("学习 gamma 和 β", p)
@@ -105,7 +153,7 @@ def test_matcher_is_pure_standard_library():
     tree = ast.parse(Path(matching.__file__).read_text(encoding="utf-8"))
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "re", "unicodedata", "functools", "typing"}, imported
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
 
 
 # --- measured on labelled answers ------------------------------------------------------
