@@ -19,15 +19,6 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+) (\S+) (.+)$", re.M)
 
 
-@pytest.fixture
-def no_builtin(tmp_path, monkeypatch):
-    """No built-in banks: fixtures are judged alone, whatever content/ holds today."""
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
-    return empty
-
-
 def expectations(path: Path) -> list[tuple[int, str, str]]:
     text = path.read_text(encoding="utf-8")
     return [(int(line), field, what) for line, field, what in EXPECT.findall(text)]
