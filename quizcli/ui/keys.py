@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator, Protocol, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -47,6 +47,24 @@ def ending(session: _Ends, console: Console) -> Iterator[None]:
     except KeyboardInterrupt:
         console.print()
         session.end("interrupt")
+
+
+_Verdict = TypeVar("_Verdict", covariant=True)
+
+
+class _Answered(Protocol[_Verdict]):
+    def answer(self, raw: str) -> _Verdict: ...
+    def grade(self, raw: str) -> _Verdict: ...
+
+
+def submit(session: _Answered[_Verdict], raw: str, console: Console, *, self_graded: bool) -> _Verdict | None:
+    """What the session makes of `raw`: a self-grade (a revealed flashcard)
+    or an answer; None, after saying why, when it is neither."""
+    try:
+        return session.grade(raw) if self_graded else session.answer(raw)
+    except answers.InvalidAnswer as err:
+        console.print(Text(f"  {err}", style="yellow"))
+        return None
 
 
 def key_hints(*pairs: tuple[str, str]) -> Text:

@@ -12,12 +12,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli import answers
 from quizcli.i18n import N_, _, lines
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
 from quizcli.ui.keys import (HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Quit, Reader, command, ending, key_hints,
-                             reader_for)
+                             reader_for, submit)
 from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
 from quizcli.ui.text import bitext, plain
 
@@ -121,15 +120,9 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
                                           ("q", _("quit"))))
                 revealed = True
                 continue
-            try:
-                return session.grade(raw)
-            except answers.InvalidAnswer as err:
-                console.print(Text(f"  {err}", style="yellow"))
-                continue
-        try:
-            return session.answer(raw)
-        except answers.InvalidAnswer as err:
-            console.print(Text(f"  {err}", style="yellow"))
+        verdict = submit(session, raw, console, self_graded=q.type.self_graded)
+        if verdict is not None:
+            return verdict
 
 
 RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}

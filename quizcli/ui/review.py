@@ -15,7 +15,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli import answers
 from quizcli.clock import interview_day
 from quizcli.i18n import N_, _
 from quizcli.model import QuestionType
@@ -24,7 +23,7 @@ from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.sessions.quiz import Feedback
 from quizcli.ui.keys import (HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Quit, Reader, command, ending, key_hints,
-                             reader_for)
+                             reader_for, submit)
 from quizcli.ui.render import correct_answer, render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
@@ -242,15 +241,9 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
                     console.print(_rating_keys(session.intervals(), ("u", _("undo")), ("q", _("quit"))))
                 revealed = True
                 continue
-            try:
-                return session.grade(raw)
-            except answers.InvalidAnswer as err:
-                console.print(Text(f"  {err}", style="yellow"))
-                continue
-        try:
-            return session.answer(raw)
-        except answers.InvalidAnswer as err:
-            console.print(Text(f"  {err}", style="yellow"))
+        verdict = submit(session, raw, console, self_graded=q.type.self_graded)
+        if verdict is not None:
+            return verdict
 
 
 def _practice(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> None:
