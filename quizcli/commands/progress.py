@@ -7,20 +7,10 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, echo, examples, group
 from quizcli.i18n import N_, _, ngettext
 
-progress_app = typer.Typer(
-    cls=TranslatedGroup,
-    name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
-    invoke_without_command=True, add_completion=False, rich_markup_mode=None,
-)
-
-
-@progress_app.callback()
-def _progress(ctx: typer.Context) -> None:
-    """Your progress: start a question over, back it up, move it to another machine."""
-    show_help_without_arguments(ctx)
+progress_app = group("progress", "Your progress: start a question over, back it up, move it to another machine.")
 
 
 def stats(

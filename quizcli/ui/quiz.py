@@ -12,17 +12,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli import answers
 from quizcli.i18n import N_, _, lines
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
+from quizcli.ui.keys import (HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Quit, Reader, command, ending, key_hints,
+                             reader_for, submit)
 from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
 from quizcli.ui.text import bitext, plain
-
-
-class _Quit(Exception):
-    """The user asked to stop."""
 
 
 # One line per topic, without hard line breaks inside: the console wraps
@@ -109,7 +105,7 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         if raw.strip().startswith("\\"):
             cmd, raw = "", raw.strip()[1:]
         elif cmd in QUIT_WORDS:
-            raise _Quit
+            raise Quit
         elif cmd in HELP_WORDS:
             console.print(Text(_help(), style="dim"))
             continue
@@ -124,15 +120,9 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
                                           ("q", _("quit"))))
                 revealed = True
                 continue
-            try:
-                return session.grade(raw)
-            except answers.InvalidAnswer as err:
-                console.print(Text(f"  {err}", style="yellow"))
-                continue
-        try:
-            return session.answer(raw)
-        except answers.InvalidAnswer as err:
-            console.print(Text(f"  {err}", style="yellow"))
+        verdict = submit(session, raw, console, self_graded=q.type.self_graded)
+        if verdict is not None:
+            return verdict
 
 
 RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}
@@ -160,7 +150,7 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
         raw = read("> ")
         cmd = command(raw)
         if cmd in QUIT_WORDS:
-            raise _Quit
+            raise Quit
         if cmd == "":
             return
         if cmd in HELP_WORDS:
@@ -188,7 +178,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
         read = reader_for(console)
     total = len(session.items)
     demo_key = DemoKey(lang, demo_seed)
-    try:
+    with ending(session, console):
         while not session.finished:
             item = session.show()
             render_question(console, item, total, lang)
@@ -197,14 +187,6 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
                 continue
             render_feedback(console, feedback, lang)
             _after(session, item, console, read, demo_key, last=session.finished)
-    except _Quit:
-        session.end("quit")
-    except EOFError:
-        console.print()
-        session.end("eof")
-    except KeyboardInterrupt:
-        console.print()
-        session.end("interrupt")
     summary = session.summary()
     render_summary(console, summary, lang)
     return summary
