@@ -84,6 +84,7 @@ class ReviewSession:
         self._done: list[_Done] = []
         self._ended_by: str | None = None
         self._by_id: dict[str, Question | QuestionInfo] | None = None
+        self._flagged: set[str] | None = None
         self._place = self._next(0, (), 0)
 
     # -- where we are
@@ -235,10 +236,17 @@ class ReviewSession:
 
     def flag(self) -> bool:
         """Flag the current card (or take its flag away); it stays the current card."""
-        item = self._require()
-        flagged = not self.store.holds().get(item.question.id, (0, None, None, False))[3]
-        self.store.hold(item.question.id, flagged=flagged)
+        qid = self._require().question.id
+        flagged = not self.flagged(qid)
+        self.store.hold(qid, flagged=flagged)
+        self._flagged = (self._flagged or set()) ^ {qid}
         return flagged
+
+    def flagged(self, question_id: str) -> bool:
+        """Whether a card is flagged (read from the store once a session)."""
+        if self._flagged is None:
+            self._flagged = self.store.flagged_ids()
+        return question_id in self._flagged
 
     def practice(self, **kw: object) -> PracticeSession:
         """The practice flow for the current code card (`p`); hand it to `practised` when it ends."""

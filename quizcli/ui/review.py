@@ -399,7 +399,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
         while not session.finished:
             item = session.show()
             render_card_head(console, item, session)
-            render_question(console, item.item, session.total, lang)
+            render_question(console, item.item, session.total, lang, flagged=session.flagged(item.question.id))
             try:
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
