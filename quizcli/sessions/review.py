@@ -210,7 +210,7 @@ class ReviewSession:
         after, log = self.scheduler.review(done.item.card, GOOD, done.at)
         self.store.override(done.uid, GOOD, after)
         if done.leech:                  # it was no lapse after all
-            self.store.hold(done.item.question.id, suspended=0)
+            self.store.hold(done.item.question.id, suspended=0, at=self.now())
             done.leech = False
         done.rating = GOOD
         again = self._leave(done.place, done.item, after)
@@ -230,7 +230,7 @@ class ReviewSession:
         item = self._require()
         until = start_of_day(self.now()) + timedelta(days=1)
         until = start_of_day(until + timedelta(hours=3))   # a day of 23 or 25 hours
-        self.store.hold(item.question.id, buried_until=until)
+        self.store.hold(item.question.id, buried_until=until, at=self.now())
         self._drop_current()
         return until
 
@@ -238,7 +238,7 @@ class ReviewSession:
         """Flag the current card (or take its flag away); it stays the current card."""
         qid = self._require().question.id
         flagged = not self.flagged(qid)
-        self.store.hold(qid, flagged=flagged)
+        self.store.hold(qid, flagged=flagged, at=self.now())
         self._flagged = (self._flagged or set()) ^ {qid}
         return flagged
 
@@ -296,7 +296,7 @@ class ReviewSession:
         done = self._done.pop()
         self.store.undo(done.uid)
         if done.leech:
-            self.store.hold(done.item.question.id, suspended=0)
+            self.store.hold(done.item.question.id, suspended=0, at=self.now())
         self._place = done.place
         self._shown_at = None
         return done.item
