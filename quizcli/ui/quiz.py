@@ -6,6 +6,8 @@ session (quizcli.sessions.quiz) decides; this module only renders and reads.
 
 from __future__ import annotations
 
+from typing import Collection
+
 from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -172,8 +174,10 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
 
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
-        read: Reader | None = None) -> Summary:
-    """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
+        read: Reader | None = None, flagged: Collection[str] = ()) -> Summary:
+    """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
+
+    `flagged`: ids of the questions flagged in a review; each says so when asked."""
     if read is None:
         read = reader_for(console)
     total = len(session.items)
@@ -181,7 +185,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
     with ending(session, console):
         while not session.finished:
             item = session.show()
-            render_question(console, item, total, lang)
+            render_question(console, item, total, lang, flagged=item.question.id in flagged)
             feedback = _ask(session, item, console, read, lang)
             if feedback is None:
                 continue

@@ -226,7 +226,6 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
         if q.type is QuestionType.CODE:       # code exercises (#18): answered with code, in practice
             if cmd in ("p", "practice") and not session.cram:
                 _practice(session, item, console, read, lang)
-                session.skip()
                 return None
             console.print(Text("  a code exercise: p practises it here (the grader's result goes into the "
                                "schedule), Enter or s skips", style="yellow"))
@@ -247,20 +246,24 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
 
 
 def _practice(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> None:
-    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review); it rates the card."""
+    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review). A graded
+    attempt rates the card (it counts as reviewed); nothing graded leaves it skipped."""
     from quizcli.errors import QuizcliError
     from quizcli.exercise.runner import check_can_run
-    from quizcli.sessions.practice import PracticeSession
     from quizcli.ui import practice as ui_practice
     from quizcli.ui.errors import print_error
 
-    practice = PracticeSession(item.question, session.store, session.scheduler, session.now)
+    practice = session.practice()
     try:
         check_can_run(practice.files)
     except QuizcliError as err:
         print_error(err)
+        session.skip()
         return
-    ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
+    try:
+        ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
+    finally:
+        session.practised(practice)
 
 
 class _Demo:
@@ -386,7 +389,7 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
         while not session.finished:
             item = session.show()
             render_card_head(console, item, session)
-            render_question(console, item.item, session.total, lang)
+            render_question(console, item.item, session.total, lang, flagged=session.flagged(item.question.id))
             try:
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
