@@ -72,25 +72,23 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Quiz and flashcards for deep-learning interviews, with PyTorch demos that back every answer with numbers."""
-    _config_ui_lang()
+    _config_ui_lang(ctx)
     show_help_without_arguments(ctx)
 
 
-def _config_ui_lang() -> None:
+def _config_ui_lang(ctx: typer.Context) -> None:
     """The interface's language from the config file (`ui_lang`, else `lang`), for every command:
     those without --lang (`progress`, `bank`, `export`'s early errors) never call config.resolve_lang.
 
-    The file is a few lines of TOML; a broken one is left to the commands that use it to report.
+    The file is read here once for the whole run (config.load_for_run); a
+    broken one is left to the commands that use it to report.
     """
     from quizcli import config
-    from quizcli.errors import QuizcliError
     from quizcli.i18n import set_lang
 
-    try:
-        loaded = config.load()
-    except QuizcliError:
-        return
-    if loaded.ui_lang or loaded.lang:
+    loaded = config.load_for_run()
+    ctx.call_on_close(config.forget_run)
+    if loaded is not None and (loaded.ui_lang or loaded.lang):
         set_lang(loaded.ui_lang or loaded.lang)
 
 

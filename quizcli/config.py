@@ -78,9 +78,47 @@ def _line_of(text: str, key: str) -> int | None:
 MAX_CONFIG_BYTES = 64 * 1024
 
 
+# What the root command read at the start of this run (quizcli.cli), kept
+# until the run ends, so a command's own `load()` does not read the file again:
+# (the path, its Config or the error that reading it raised).
+_this_run: tuple[Path, Config | QuizcliError] | None = None
+
+
+def load_for_run() -> Config | None:
+    """Read the config file once for this run: `load()` gives the same answer until `forget_run()`.
+
+    None when the file is broken; the commands that use it report that, through `load()`.
+    """
+    global _this_run
+    path = paths.config_path()
+    try:
+        result: Config | QuizcliError = _read(path)
+    except QuizcliError as err:
+        result = err
+    _this_run = (path, result)
+    return None if isinstance(result, QuizcliError) else result
+
+
+def forget_run() -> None:
+    global _this_run
+    _this_run = None
+
+
 def load(path: Path | None = None) -> Config:
-    """Read the config file; a missing file gives the defaults."""
+    """The config file's settings; a missing file gives the defaults.
+
+    Within a run, the file the root command read is not read again.
+    """
     path = path or paths.config_path()
+    if _this_run is not None and _this_run[0] == path:
+        result = _this_run[1]
+        if isinstance(result, QuizcliError):
+            raise result.with_traceback(None)
+        return result
+    return _read(path)
+
+
+def _read(path: Path) -> Config:
     from quizcli.files import NotRegularFile, read_regular
 
     try:

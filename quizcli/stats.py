@@ -52,6 +52,13 @@ class Suspended(NamedTuple):
     since: datetime | None
 
 
+class Held(NamedTuple):
+    """How many cards are held: suspended, buried until later, flagged (one card may be several)."""
+    suspended: int = 0
+    buried: int = 0
+    flagged: int = 0
+
+
 class Stats(NamedTuple):
     now: datetime
     today: date
@@ -68,6 +75,7 @@ class Stats(NamedTuple):
     leeches: tuple[Leech, ...]
     until: datetime | None
     suspended: tuple[Suspended, ...] = ()         # not asked in review until `quizcli progress unsuspend ID`
+    held: Held = Held()
 
 
 def _local_day(at: datetime) -> date:
@@ -176,10 +184,13 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
 
     from quizcli.store.schema import SUSPENDED_LEECH
 
-    held = sorted((qid, h) for qid, h in store.holds().items() if h[0])
-    held_topics = _topic_of(topic_ids, [qid for qid, _ in held])
+    holds = sorted(store.holds().items())
+    hold_topics = _topic_of(topic_ids, [qid for qid, _ in holds])
+    holds = [(qid, h, topic) for (qid, h), topic in zip(holds, hold_topics) if not (selected and topic == ORPHAN_TOPIC)]
     suspended = tuple(Suspended(qid, topic, "leech" if h[0] == SUSPENDED_LEECH else "by hand", h[1])
-                      for (qid, h), topic in zip(held, held_topics) if not (selected and topic == ORPHAN_TOPIC))
+                      for qid, h, topic in holds if h[0])
+    held = Held(len(suspended), sum(1 for _q, h, _t in holds if h[2] is not None and h[2] > now),
+                sum(1 for _q, h, _t in holds if h[3]))
 
     sums = {(t.topic if t.topic is not None else ORPHAN_TOPIC): t for t in per_topic}
     topics = []
@@ -231,6 +242,7 @@ def compute(library: Library | Index, store: Store, now: datetime, scheduler: Sc
         leeches=tuple(sorted(leeches, key=lambda l: (-l.failures, l.question_id))),
         until=scheduler.until,
         suspended=suspended,
+        held=held,
     )
 
 
@@ -254,5 +266,6 @@ def to_json(stats: Stats, forecast: Sequence = ()) -> dict:
         "suspended": [{"question_id": x.question_id, "topic": x.topic, "why": x.why,
                        "since": fmt_time(x.since) if x.since else None,
                        "unsuspend": f"quizcli progress unsuspend {x.question_id}"} for x in stats.suspended],
+        "held": stats.held._asdict(),
         "forecast": [f._asdict() for f in forecast],
     }

@@ -46,16 +46,23 @@ def local_tz(monkeypatch):
 
 
 @pytest.fixture
-def example(tmp_path, monkeypatch):
-    """content/README.md's complete example bank (every question type) as the only bank: its path."""
-    import re
-    from pathlib import Path
-
+def no_builtin(tmp_path, monkeypatch):
+    """No built-in banks (QUIZCLI_CONTENT is an empty folder): a test's banks are
+    judged alone, whatever content/ holds today. The empty folder."""
     from quizcli import paths
 
     empty = tmp_path / "no-content"
     empty.mkdir()
     monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+    return empty
+
+
+@pytest.fixture
+def example(tmp_path, no_builtin):
+    """content/README.md's complete example bank (every question type) as the only bank: its path."""
+    import re
+    from pathlib import Path
+
     readme = Path(__file__).resolve().parent.parent / "content" / "README.md"
     text = readme.read_text(encoding="utf-8")
     bank = tmp_path / "example.yaml"

@@ -19,7 +19,6 @@ from tests.cli_run import run
 anki_collection = pytest.importorskip("anki.collection")
 Collection = anki_collection.Collection
 
-from quizcli import paths  # noqa: E402
 from quizcli.authoring import apkg  # noqa: E402
 from quizcli.authoring.anki_export import _anki_day  # noqa: E402
 from quizcli.bank import load_library, validate_paths  # noqa: E402
@@ -195,9 +194,7 @@ def _anki_deck(tmp_path) -> tuple[Collection, dict[str, int]]:
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["anki21b", "legacy"])
-def test_a_package_anki_wrote_becomes_a_bank_and_history(tmp_path, legacy, monkeypatch):
-    (tmp_path / "no-content").mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(tmp_path / "no-content"))   # no built-in banks
+def test_a_package_anki_wrote_becomes_a_bank_and_history(tmp_path, legacy, no_builtin):
     col, ids = _anki_deck(tmp_path)
     answered = col.db.scalar("SELECT count() FROM revlog")
     first_card_reviews = col.db.scalar(

@@ -19,11 +19,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_builtin(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+pytestmark = pytest.mark.usefixtures("no_builtin")   # tests/conftest.py
 
 
 def test_bank_new_writes_a_valid_bank_with_every_type_and_its_schema(tmp_path):

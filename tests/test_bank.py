@@ -19,15 +19,6 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+) (\S+) (.+)$", re.M)
 
 
-@pytest.fixture
-def no_builtin(tmp_path, monkeypatch):
-    """No built-in banks: fixtures are judged alone, whatever content/ holds today."""
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
-    return empty
-
-
 def expectations(path: Path) -> list[tuple[int, str, str]]:
     text = path.read_text(encoding="utf-8")
     return [(int(line), field, what) for line, field, what in EXPECT.findall(text)]
@@ -186,6 +177,20 @@ def test_load_library_loads_builtin_content():
     library = load_library()
     assert library.banks and all(b.builtin for b in library.banks)
     assert len({q.id for q in library.questions}) == len(library.questions)
+
+
+def test_include_builtin_decides_whether_the_builtin_banks_load(monkeypatch):
+    """Built-in banks (here the quiz fixtures, as QUIZCLI_CONTENT) load beside a
+    user bank unless include_builtin=False; the library and its index agree."""
+    from quizcli.bank.index import load_index
+
+    monkeypatch.setenv(paths.ENV_CONTENT, str(FIXTURES.parent / "quiz" / "content"))
+    user = FIXTURES / "valid" / "single_language.yaml"
+    for load in (load_library, load_index):
+        with_builtin = load(extra=[user])
+        assert {b.builtin for b in with_builtin.banks} == {True, False}, load
+        without = load(extra=[user], include_builtin=False)
+        assert [b.builtin for b in without.banks] == [False], load
 
 
 # --- malformed input: clear problems, never a traceback --------------------------------

@@ -15,11 +15,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_builtin(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+pytestmark = pytest.mark.usefixtures("no_builtin")   # tests/conftest.py
 
 
 def test_validate_clean_bank_exits_0():

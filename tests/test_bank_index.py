@@ -42,11 +42,8 @@ def age(folder: Path, seconds: float = 60) -> None:
 
 
 @pytest.fixture
-def banks(tmp_path, monkeypatch) -> Path:
+def banks(tmp_path, no_builtin) -> Path:
     """A copy of the review fixtures, with no built-in content beside it."""
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
     folder = tmp_path / "banks"
     shutil.copytree(REVIEW_BANKS, folder)
     age(folder)
@@ -71,15 +68,12 @@ def test_agrees_with_the_builtin_content(tmp_path, monkeypatch):
     agrees(again, lib)
 
 
-def test_agrees_on_a_generated_corpus(tmp_path, monkeypatch):
+def test_agrees_on_a_generated_corpus(tmp_path, no_builtin):
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         from gen_corpus import write_corpus
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 240)
     age(corpus)

@@ -94,3 +94,49 @@ def test_commands_without_lang_follow_the_config(text, chinese, monkeypatch):
     code, out, err = run(["progress", "unsuspend", "no-such-card"])
     assert code == ExitCode.NOT_FOUND
     assert (re.search(r"[\u4e00-\u9fff]", out + err) is not None) == chinese, out + err
+
+
+@pytest.fixture
+def config_reads(monkeypatch):
+    """How many times the config file has been read (its bytes, not a stat)."""
+    from quizcli import files
+
+    reads = []
+    real = files.read_regular
+
+    def counting(path, *args, **kwargs):
+        if str(path) == str(paths.config_path()):
+            reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "read_regular", counting)
+    return reads
+
+
+@pytest.mark.parametrize("args", [
+    ["quiz", "--lang", "en", "--topic", "no-such-topic"],     # loads the config itself, then resolve_lang
+    ["list", "--lang", "en"],                                 # resolve_lang loads it
+])
+def test_a_run_reads_the_config_file_once(args, config_reads):
+    from cli_run import run
+
+    _write('lang = "zh"\ncount = 3\n')
+    code, out, err = run(args)
+    assert len(config_reads) == 1, (code, out, err)
+    assert code in (ExitCode.OK, ExitCode.NOT_FOUND), out + err
+    run(args)                                                  # the next run reads it afresh
+    assert len(config_reads) == 2
+    assert config.load() == config.Config(lang="zh", count=3) and len(config_reads) == 3
+
+
+def test_a_bad_config_is_read_once_and_reported_by_the_command(config_reads):
+    """The root command reads it and says nothing; `quiz` reports it: file, line, field, exit code."""
+    from cli_run import run
+
+    path = _write('count = 3\nlang = "fr"\n')
+    code, out, err = run(["quiz", "--lang", "en"])
+    text = "".join(err.split())                                # the message is wrapped to the terminal
+    assert code == ExitCode.BAD_INPUT
+    assert f"{path}:2:langmustbe" in text and "validkeys" in text, err
+    assert "Traceback" not in out + err
+    assert len(config_reads) == 1

@@ -138,8 +138,8 @@ def test_the_first_question_is_shown_before_the_worker_starts_and_imports(monkey
 
     real_render = ui_quiz.render_question
 
-    def render_question(console, item, total, lang):
-        real_render(console, item, total, lang)
+    def render_question(console, item, total, lang, **kw):
+        real_render(console, item, total, lang, **kw)
         events.append("question shown")
 
     monkeypatch.setattr(ui_quiz, "render_question", render_question)

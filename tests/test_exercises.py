@@ -193,3 +193,14 @@ def test_failure_messages_in_the_interface_language(lang):
     for text in messages.values():
         has_chinese = re.search(r"[\u4e00-\u9fff]", text) is not None
         assert has_chinese == (lang == "zh"), text
+
+
+def test_forbidden_ops_are_trapped_only_while_the_candidate_runs():
+    """A candidate that reaches the forbidden op by a name built at run time fails; the grader's own
+    use of that op (the expected values) works before and after, so the reference graded next passes."""
+    ex = folders.locate("bn_forward_train", "", builtin=True)
+    trick, ref = runner.grade_many([WRONG / "bn_forward_train" / "library_op_caught.py", ex.solution], ex,
+                                   timeout=240)
+    assert not trick.passed and all("batch_norm" in t.message for t in trick.tests if not t.passed)
+    assert {t.name for t in trick.tests if not t.passed} >= {"test_output_2d", "test_no_inplace"}
+    assert ref.passed, [t for t in ref.tests if not t.passed]

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizcli import paths
 from quizcli.bank import load_library, validate_paths
 from quizcli.cli import app
 from quizcli.errors import ExitCode, QuizcliError
@@ -19,13 +18,6 @@ from quizcli.errors import ExitCode, QuizcliError
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "banks"
 runner = CliRunner()
-
-
-@pytest.fixture
-def no_builtin(tmp_path, monkeypatch) -> None:
-    empty = tmp_path / "no-content"
-    empty.mkdir(exist_ok=True)
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
 
 
 def _invoke(*args: str):
@@ -259,7 +251,6 @@ def test_export_to_stdout_with_dash(example, tmp_path, monkeypatch, fmt):
 
 def test_anki_export_to_stdout_is_the_deck(example, tmp_path, monkeypatch):
     import io
-    import sys
 
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["export", "-f", "anki", "-o", "-", "--bank", str(example)])

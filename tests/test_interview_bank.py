@@ -39,14 +39,6 @@ def question(qid: str = "ivx-a", points: int = 3, follow_ups: str = "", extra_po
 """
 
 
-@pytest.fixture
-def no_builtin(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
-    return empty
-
-
 def problems_of(tmp_path: Path, body: str, builtin: bool = False) -> list:
     """The problems of one bank; `builtin`: as the built-in content (QUIZCLI_CONTENT points at it)."""
     folder = tmp_path / ("content" if builtin else "user")

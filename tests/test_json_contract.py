@@ -81,8 +81,9 @@ CONTRACT: dict[str, dict[str, list[str]]] = {
         ".article": ["implicit", "quotes", "section", "section_title", "statement"],
     },
     "stats": {
-        ".": ["activity", "activity_days", "answered_today", "due", "forecast", "interviews", "leeches", "now",
-              "overdue", "retention", "schema", "streak", "suspended", "today", "topics", "total", "until"],
+        ".": ["activity", "activity_days", "answered_today", "due", "forecast", "held", "interviews", "leeches",
+              "now", "overdue", "retention", "schema", "streak", "suspended", "today", "topics", "total", "until"],
+        ".held": ["buried", "flagged", "suspended"],
         ".interviews[]": ["interviews", "topic"], ".interviews[].interviews[]": ["covered", "date", "total"],
         ".topics[]": TOPIC_STATS, ".total": TOPIC_STATS, ".due[]": ["count", "date"],
         ".retention": ["desired", "reviews", "true"],

@@ -17,11 +17,7 @@ LINT = Path(__file__).resolve().parent / "fixtures" / "banks" / "lint"
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _no_builtin(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+pytestmark = pytest.mark.usefixtures("no_builtin")   # tests/conftest.py
 
 
 def _by_rule(report):

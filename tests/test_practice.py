@@ -275,3 +275,89 @@ def test_ctrl_c_in_a_terminal_records_and_exits_130():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130 and "Traceback" not in (child.before or "")
+
+
+# -- `p` in review: the practised card is reviewed, not skipped
+
+
+@pytest.fixture
+def fake_runner(monkeypatch):
+    """The grader without torch: every grading passes (or fails, as `passed` says)."""
+    from quizcli.exercise import runner
+
+    result = {"passed": True}
+    monkeypatch.setattr(runner, "check_can_run", lambda files: None)
+    monkeypatch.setattr(runner, "prepare", lambda cwd: None)
+    monkeypatch.setattr(runner, "grade", lambda path, files, prepared=None: fake_grade(result["passed"])(path, files))
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-26T09:00:00Z")
+    return result
+
+
+def _review_code(input: str, n: str = "1") -> tuple[int, str]:
+    code, out, err = run(["review", "--topic", "in", "--type", "code", "--lang", "en", "-n", n], input=input)
+    assert code == 0, err
+    return code, out
+
+
+def _db_rows(sql: str) -> list[tuple]:
+    from quizcli.store import open_store
+
+    with open_store() as st:
+        return st.query(sql)
+
+
+def test_review_p_counts_the_practised_card_as_reviewed(fake_runner):
+    _code, out = _review_code("p\n\nq\n")         # p, Enter grades (passes): rated good
+    assert "Recorded: " in out
+    summary = out[out.index("Review summary"):]
+    assert "Reviewed: 1" in summary and "correct 1 (100%)" in summary and "new 1" in summary, summary
+    assert "skipped" not in summary
+    assert _db_rows("SELECT mode, rating FROM answers") == [("practice", 3)]
+    assert _db_rows("SELECT count(*) FROM skips") == [(0,)]     # not "missed" for `quiz --missed`
+
+
+def test_review_p_failed_counts_again(fake_runner):
+    fake_runner["passed"] = False
+    _code, out = _review_code("p\n\nq\nq\n")        # graded, fails; q gives up: rated again; q quits
+    summary = out[out.index("Review summary"):]
+    assert "Reviewed: 1" in summary and "correct 0" in summary and "again 1" in summary, summary
+    assert "skipped" not in summary
+
+
+def test_review_p_with_nothing_graded_is_a_skip(fake_runner):
+    _code, out = _review_code("p\nq\nq\n")           # p, then q before grading anything
+    summary = out[out.index("Review summary"):]
+    assert "Reviewed: 0" in summary and "skipped 1" in summary, summary
+    assert _db_rows("SELECT count(*) FROM answers") == [(0,)]
+
+
+def test_review_u_undoes_a_practised_card(fake_runner):
+    _code, out = _review_code("p\n\nu\ns\ns\n", n="2")  # practised, then u at the next card: it is asked again
+    assert "undone: in-code-" in out
+    summary = out[out.index("Review summary"):]
+    assert "Reviewed: 0" in summary and "skipped 2" in summary, summary
+    assert _db_rows("SELECT count(*) FROM answers") == [(0,)] and _db_rows("SELECT count(*) FROM cards") == [(0,)]
+
+
+def test_a_practised_rating_cannot_be_adjusted_or_overridden(tmp_path):
+    from quizcli.scheduler import EASY, Scheduler
+    from quizcli.sessions.queue import load_queue
+    from quizcli.sessions.review import ReviewSession
+    from quizcli.store import open_store
+
+    for passed in (True, False):
+        with open_store(tmp_path / f"{passed}.db") as st:
+            qs = [question()]
+            sched = Scheduler()
+            s = ReviewSession(load_queue(st, qs, NOW, seed=1, scheduler=sched), st, sched, questions=qs,
+                              now=lambda: NOW, learning_steps=False)
+            p = s.practice(grade=fake_grade(passed), folder=tmp_path / "ws")
+            p.start()
+            p.check()
+            p.finish()
+            assert s.practised(p) and s.finished
+            with pytest.raises(ValueError):
+                s.adjust(EASY) if passed else s.override()      # the grader's rating stands
+            summary = s.summary()
+            assert (summary.reviewed, summary.correct, summary.again, summary.skipped) == (
+                1, int(passed), int(not passed), 0)

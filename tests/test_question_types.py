@@ -32,10 +32,7 @@ ALL = list(QuestionType)
 
 
 @pytest.fixture
-def template(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv("QUIZCLI_CONTENT", str(empty))
+def template(tmp_path, no_builtin):
     path = tmp_path / "types.yaml"
     path.write_text(new_bank_text("types", schema=None), encoding="utf-8")
     from quizcli.authoring.new import new_exercise_files

@@ -4,6 +4,7 @@ with the command that brings them back."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,3 +105,106 @@ def test_a_leech_is_suspended_with_a_message_and_listed(monkeypatch):
 
     data = json.loads(out)
     assert [(x["question_id"], x["why"]) for x in data["suspended"]] == [("rv-card", "leech")]
+
+
+# -- flags: shown when asked, listed, practised, counted
+
+
+def _hold(qid: str, **kw) -> None:
+    with open_store() as st:
+        st.hold(qid, **kw)
+
+
+def _title(out: str, qid_prompt: str) -> str:
+    """The title line of the panel whose question starts with `qid_prompt`."""
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if qid_prompt in line)
+    return lines[at - 1]
+
+
+def test_a_flagged_card_says_so_when_asked_in_review_and_quiz():
+    _hold("rv-tf", flagged=True)
+    code, out, _ = review(input="s\ns\ns\nq\n")
+    assert code == 0
+    assert "flagged" in _title(out, "In eval mode BatchNorm") and "flagged" not in _title(out, "Why does BatchNorm")
+    code, out, _ = run(["quiz", "--flagged", "--lang", "en", "--topic", "rv"], input="q\n")
+    assert code == 0 and "1/1" in out and "flagged" in _title(out, "In eval mode BatchNorm")
+    code, out, _ = run(["quiz", "--flagged", "--lang", "zh", "--topic", "rv"], input="q\n",
+                       env={"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"})
+    assert code == 0 and "已标记" in out and "flagged" not in out
+
+
+def test_flagging_in_review_shows_at_once_and_unflagging_clears_it():
+    # * flags rv-card; s skips; it is not asked again. A new session shows the flag; * again takes it away.
+    code, out, _ = review(input="*\ns\nq\n")
+    assert "  flagged" in out
+    code, out, _ = review(input="*\nq\n")
+    assert "flagged" in _title(out, "Why does BatchNorm") and "flag removed" in out
+    with open_store() as st:
+        assert st.flagged_ids() == set() and st.holds() == {}     # no empty hold row is left
+
+
+def test_star_flags_in_a_quiz_too():
+    """`*` before answering flags the question in a quiz as in review: stored at once, shown, and
+    `quiz --flagged` asks it; `*` again takes the flag away."""
+    code, out, _ = run(["quiz", "--lang", "en", "--topic", "rv", "-n", "1", "--seed", "3"], input="*\nq\n")
+    assert code == 0 and "  flagged" in out
+    with open_store() as st:
+        (flagged,) = st.flagged_ids()
+    code, out, _ = run(["quiz", "--flagged", "--lang", "en", "--topic", "rv"], input="*\nq\n")
+    assert code == 0 and "1/1" in out and "flag removed" in out
+    with open_store() as st:
+        assert st.flagged_ids() == set()
+    code, out, _ = run(["quiz", "--lang", "en", "--topic", "rv", "-n", "1"], input="?\nq\n")
+    assert "* flags the question" in out and "unflags" in out
+
+
+def test_list_flagged_and_suspended():
+    code, out, _ = run(["list", "--flagged", "--topic", "rv"])
+    assert code == 0 and "No flagged card matches" in out and "`*` flags a card" in out
+    code, out, _ = run(["list", "--suspended", "--json"])
+    assert code == 0 and json.loads(out) == []
+    _hold("rv-tf", flagged=True)
+    _hold("rv-num", suspended=1)
+    _hold("rv-card", suspended=2, flagged=True)
+    _hold("rv-multi", buried_until=datetime(2030, 1, 1, tzinfo=timezone.utc))   # buried only: in neither list
+    ids = lambda *a: [q["id"] for q in json.loads(run(["list", "--json", *a])[1])]
+    assert ids("--flagged") == ["rv-card", "rv-tf"]
+    assert ids("--suspended") == ["rv-card", "rv-num"]
+    assert ids("--flagged", "--suspended") == ["rv-card", "rv-num", "rv-tf"]        # either
+    assert ids("--flagged", "--type", "true_false") == ["rv-tf"]                   # and the usual filters
+    code, out, _ = run(["list", "--flagged"])
+    assert code == 0 and "rv-card" in out and "rv-tf" in out and "rv-num" not in out
+
+
+def test_quiz_flagged_with_nothing_flagged_says_what_to_do():
+    code, _out, err = run(["quiz", "--flagged", "--topic", "rv"])
+    assert code == 4 and "no questions match" in err and "--flagged" in err
+
+
+def test_quiz_flagged_joins_the_other_history_filters():
+    from quizcli.commands.quiz import _by_history
+
+    _hold("rv-tf", flagged=True)
+    with open_store() as st:
+        st.record_skip("rv-num", datetime(2026, 11, 25, tzinfo=timezone.utc))
+        got = _by_history(LIB.questions, st, missed=True, unseen=False, due=False, flagged=True)
+        assert sorted(q.id for q in got) == ["rv-num", "rv-tf"]
+        got = _by_history(LIB.questions, st, missed=False, unseen=False, due=False, flagged=True)
+        assert [q.id for q in got] == ["rv-tf"]
+
+
+def test_stats_counts_the_held_cards():
+    code, out, _ = run(["stats", "--json"])
+    assert json.loads(out)["held"] == {"suspended": 0, "buried": 0, "flagged": 0}
+    code, out, _ = run(["stats"])
+    assert "Held:" not in out
+    _hold("rv-card", suspended=1, flagged=True)
+    _hold("rv-tf", flagged=True)
+    _hold("rv-num", buried_until=datetime(2026, 11, 27, tzinfo=timezone.utc))
+    _hold("rv-multi", buried_until=datetime(2026, 11, 25, tzinfo=timezone.utc))   # in the past: not buried now
+    code, out, _ = run(["stats", "--json"])
+    assert json.loads(out)["held"] == {"suspended": 1, "buried": 1, "flagged": 2}
+    code, out, _ = run(["stats"])
+    assert "Held: 1 suspended · 1 buried · 2 flagged" in " ".join(out.replace("│", " ").split())
+    assert "quizcli list --flagged" in out

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizcli import paths
 from quizcli.authoring.schema import build
 from quizcli.bank import validate_paths, yamlio
 from quizcli.cli import app
@@ -29,11 +28,7 @@ BEYOND_SCHEMA = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_builtin(tmp_path, monkeypatch):
-    empty = tmp_path / "no-content"
-    empty.mkdir()
-    monkeypatch.setenv(paths.ENV_CONTENT, str(empty))
+pytestmark = pytest.mark.usefixtures("no_builtin")   # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -223,10 +223,18 @@ def test_the_check_finds_english_interface_text():
     config = paths.config_path()
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text('ui_lang = "en"\n', encoding="utf-8")     # Chinese questions, English interface
-    code, out, err = run(["quiz", "--topic", "bn", "-n", "2", "--seed", "5", "--lang", "zh"], input="a\n\nq\n",
-                         env=ZH_ENV)
+    from quizcli.model import QuestionType
+    from quizcli.selection import Filters, select
+    from quizcli.sessions.quiz import draw
+
+    library = load_library(include_builtin=True)
+    # Both true/false questions the seed asks, answered wrong: the summary lists them as missed.
+    asked = draw(select(library, Filters(topics=("bn",), types=(QuestionType.TRUE_FALSE,))), 5, 2)
+    wrong = "".join("f\n\n" if q.answer_bool else "t\n\n" for q in asked)
+    code, out, err = run(["quiz", "--topic", "bn", "--type", "true_false", "-n", "2", "--seed", "5", "--lang", "zh"],
+                         input=wrong + "q\n", env=ZH_ENV)
     assert code == 0, err
-    words = _english_words(out, _content_words(load_library(include_builtin=True)))
+    words = _english_words(out, _content_words(library))
     assert {"Summary", "Missed", "Seed"} <= set(words), words
     code, out, err = run(["show", "bn-rnn-never", "--lang", "zh"], env=ZH_ENV)
     assert code == 0, err

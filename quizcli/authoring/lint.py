@@ -427,16 +427,11 @@ def _field(path: tuple) -> str:
 
 
 def lint_paths(paths_: Iterable[Path], against_builtin: bool = True) -> LintReport:
-    from quizcli import paths
     from quizcli.bank import library
 
-    given, problems = library.expand(list(paths_))
-    context: list[library.Source] = []
-    if against_builtin and paths.builtin_content_dir().is_dir():
-        context, _ = library.expand([paths.builtin_content_dir()], builtin=True, report=False)
-    files, found = library.run(library._dedupe(context + given))
+    files, errors = library.check(paths_, against_builtin)
     checked = [f for f in files if f.source.report]
-    report = LintReport(errors=problems + found, files=[f.name for f in checked])
+    report = LintReport(errors=errors, files=[f.name for f in checked])
     banks = [(f, f.bank) for f in checked if f.bank is not None]
     report.banks = len(banks)
     report.questions = sum(len(b["questions"]) for _, b in banks)

@@ -44,21 +44,11 @@ def load_with_keys(extra: Iterable[Path] = (), include_builtin: bool = True) -> 
 
 
 def _load(extra: Iterable[Path], include_builtin: bool) -> tuple[Library, dict[str, str]]:
-    from quizcli import paths
     from quizcli.bank import library
 
-    sources = []
-    problems: list[Problem] = []
-    if include_builtin:
-        content = paths.builtin_content_dir()
-        if content.is_dir():   # no built-in banks yet is not the user's problem
-            found, _ = library.expand([content], builtin=True)
-            sources += found
-    found, missing = library.expand([*paths.user_bank_paths(), *extra])
-    sources += found
-    problems += missing
-    files, found_problems = library.run(library._dedupe(sources))
-    problems += found_problems
+    sources, problems = library.library_sources(extra, include_builtin)
+    files, found = library.run(sources)
+    problems += found
     if problems:
         raise BankError(problems)
     return library.build_library(files), {f.name: f.key for f in files if f.bank is not None}
@@ -83,19 +73,13 @@ class Report(NamedTuple):
 
 def check_paths(paths_: Iterable[Path], against_builtin: bool = True) -> Report:
     """`validate_paths` with counts, for the command's summary."""
-    from quizcli import paths
     from quizcli.bank import library
 
-    given, problems = library.expand(list(paths_))
-    context: list[library.Source] = []
-    if against_builtin and paths.builtin_content_dir().is_dir():
-        context, _ = library.expand([paths.builtin_content_dir()], builtin=True, report=False)
-    # Context first, so a user bank reusing a built-in id is the one reported.
-    files, found = library.run(library._dedupe(context + given))
+    files, problems = library.check(paths_, against_builtin)
     checked = [f for f in files if f.source.report]
     readable = [f.bank for f in checked if f.bank is not None]
     return Report(
-        problems=problems + found,
+        problems=problems,
         files=[f.name for f in checked],
         banks=len(readable),
         questions=sum(len(b.get("questions", ())) for b in readable),

@@ -258,19 +258,10 @@ def _check_file(raw: bytes, bank: BankInfo) -> dict[str, Any] | None:
 
 def _sources(extra: Iterable[Path], include_builtin: bool):
     """The sources load_library would read, or None if it would report a problem."""
-    from quizcli import paths
-    from quizcli.bank import library
+    from quizcli.bank.sources import library_sources
 
-    sources = []
-    if include_builtin:
-        content = paths.builtin_content_dir()
-        if content.is_dir():
-            found, _ = library.expand([content], builtin=True)
-            sources += found
-    found, missing = library.expand([*paths.user_bank_paths(), *extra])
-    if missing:
-        return None
-    return library._dedupe(sources + found)
+    sources, missing = library_sources(extra, include_builtin)
+    return None if missing else sources
 
 
 def load_index(extra: Iterable[Path] = (), include_builtin: bool = True) -> Index:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from quizcli.bank import cache, yamlio
 from quizcli.errors import Problem
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # quizcli.bank.validate is imported where it is used: a warm load (every
 # bank from the cache, no problem) never needs it.
 
-from quizcli.bank.sources import BANK_SUFFIXES, Source, _dedupe, bank_files, expand  # noqa: E402,F401 (public here)
+from quizcli.bank.sources import (BANK_SUFFIXES, Source, _dedupe, bank_files, expand,  # noqa: E402,F401 (public here)
+                                  library_sources)
 
 class _File:
     """One bank file as the checks go: what was read, parsed, found."""
@@ -371,6 +372,22 @@ def run(sources: list[Source]) -> tuple[list[_File], list[Problem]]:
         cache.prune()
     problems = [p for f in files if f.source.report for p in f.problems]
     return files, problems
+
+
+def check(paths_: Iterable[Path], against_builtin: bool = True) -> tuple[list[_File], list[Problem]]:
+    """The bank files under `paths_` checked alone and together, beside the
+    built-in banks as they are at quiz time (read as context, their problems
+    not reported): every file read, and the problems."""
+    from quizcli import paths
+
+    given, problems = expand(list(paths_))
+    context: list[Source] = []
+    content = paths.builtin_content_dir()
+    if against_builtin and content.is_dir():
+        context, _ = expand([content], builtin=True, report=False)
+    # Context first, so a user bank reusing a built-in id is the one reported.
+    files, found = run(_dedupe(context + given))
+    return files, problems + found
 
 
 # --- the model ------------------------------------------------------------------------

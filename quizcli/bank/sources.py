@@ -87,3 +87,17 @@ def _dedupe(sources: list[Source]) -> list[Source]:
         seen[k] = len(out)
         out.append(s)
     return out
+
+
+def library_sources(extra: Iterable[Path], include_builtin: bool) -> tuple[list[Source], list[Problem]]:
+    """What a library load reads: the built-in banks, those of $QUIZCLI_BANKS
+    and `extra`, each once; and the problems of the paths named (a folder
+    with no banks). No built-in banks yet is not the user's problem."""
+    from quizcli import paths
+
+    sources: list[Source] = []
+    content = paths.builtin_content_dir()
+    if include_builtin and content.is_dir():
+        sources, _ = expand([content], builtin=True)
+    found, problems = expand([*paths.user_bank_paths(), *extra])
+    return _dedupe(sources + found), problems

@@ -7,21 +7,10 @@ from typing import List, Optional
 
 import typer
 
-from quizcli.commands.options import Command, Json, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Command, Json, echo, examples, group
 from quizcli.i18n import N_, _
 
-bank_app = typer.Typer(
-    cls=TranslatedGroup,
-    name="bank",
-    help="Check and write question banks (format: content/README.md).",
-    invoke_without_command=True,
-)
-
-
-@bank_app.callback()
-def _bank(ctx: typer.Context) -> None:
-    """Check and write question banks (format: content/README.md)."""
-    show_help_without_arguments(ctx)
+bank_app = group("bank", "Check and write question banks (format: content/README.md).")
 
 PATHS_HELP = "Bank files (.yaml) or folders of banks."
 

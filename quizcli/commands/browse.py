@@ -42,14 +42,33 @@ def list_(
     lang: Lang = None,
     bank: Bank = [],
     as_json: Json = False,
+    flagged: bool = typer.Option(False, "--flagged", help="Only cards you flagged (`*` in a quiz or a review)."),
+    suspended: bool = typer.Option(False, "--suspended", help="Only cards suspended (`!` in `quizcli review`, or leeches)."),
 ) -> None:
-    """List questions, filtered like `quizcli quiz` (without the answers)."""
+    """List questions, filtered like `quizcli quiz` (without the answers).
+
+    `--flagged` and `--suspended` look at your progress: the cards you
+    flagged (in a quiz or a review) or suspended (in a review); both: either.
+    """
     lang_, index = _setup(lang, bank)
     from quizcli.selection import make_filters, select
     from quizcli.ui.output import Questions, emit
 
-    questions = [q.full() for q in select(index, make_filters(index, topic, tag, type_, difficulty))]
-    emit(Questions(questions), as_json=as_json, lang=lang_)
+    matching = select(index, make_filters(index, topic, tag, type_, difficulty))
+    empty = ""
+    if flagged or suspended:
+        from quizcli.store import open_store
+
+        with open_store(readonly=True) as store:
+            wanted = (store.flagged_ids() if flagged else set()) | (store.suspended_ids() if suspended else set())
+        matching = [q for q in matching if q.id in wanted]
+        if not matching:
+            from quizcli.i18n import _
+
+            empty = _("No flagged or suspended card matches.") if flagged and suspended else (
+                _("No flagged card matches (`*` flags a card in a quiz or a review).") if flagged
+                else _("No suspended card matches (`!` suspends a card in `quizcli review`)."))
+    emit(Questions([q.full() for q in matching], empty), as_json=as_json, lang=lang_)
 
 
 def show(
@@ -92,6 +111,7 @@ def register(app: typer.Typer) -> None:
     app.command("list", cls=Command, short_help=N_("List questions, filtered like `quizcli quiz`."), epilog=examples(
         "quizcli list --topic bn --type true_false",
         "quizcli list --tag pytorch --json",
+        "quizcli list --flagged            the cards you flagged in a review",
     ))(list_)
     app.command("show", cls=Command, short_help=N_("Show one question with its answer and explanation."), epilog=examples(
         "quizcli show bn-rnn-never --lang zh",

@@ -13,23 +13,12 @@ from typing import List, Optional
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Command, Json, Lang, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Json, Lang, echo, examples, group
 from quizcli.i18n import N_
 
 DEVICE_HELP = "Where the demo runs: auto (cuda, else mps, else cpu), cpu, cuda or mps."
 
-demos_app = typer.Typer(
-    cls=TranslatedGroup,
-    name="demos",
-    help="List the demos and verify that each one still backs its verdict.",
-    invoke_without_command=True,
-)
-
-
-@demos_app.callback()
-def _demos(ctx: typer.Context) -> None:
-    """List the demos and verify that each one still backs its verdict."""
-    show_help_without_arguments(ctx)
+demos_app = group("demos", "List the demos and verify that each one still backs its verdict.")
 
 
 def _exit_code(statuses: list[str]) -> int:

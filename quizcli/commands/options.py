@@ -96,6 +96,14 @@ def examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
 
 
+def group(name: str, help: str) -> typer.Typer:
+    """A command group (`quizcli NAME ...`); `quizcli NAME` alone shows its help."""
+    app = typer.Typer(cls=TranslatedGroup, name=name, help=help, invoke_without_command=True,
+                      add_completion=False, rich_markup_mode=None)
+    app.callback()(show_help_without_arguments)
+    return app
+
+
 def show_help_without_arguments(ctx: typer.Context) -> None:
     """`quizcli` or `quizcli GROUP` alone: the help, on stdout, exit 0.
 

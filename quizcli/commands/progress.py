@@ -7,20 +7,10 @@ from pathlib import Path
 import typer
 
 from quizcli.commands import complete
-from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, TranslatedGroup, echo, examples, show_help_without_arguments
+from quizcli.commands.options import Bank, Command, Json, Lang, Tag, Topic, echo, examples, group
 from quizcli.i18n import N_, _, ngettext
 
-progress_app = typer.Typer(
-    cls=TranslatedGroup,
-    name="progress", help="Your progress: start a question over, back it up, move it to another machine.",
-    invoke_without_command=True, add_completion=False, rich_markup_mode=None,
-)
-
-
-@progress_app.callback()
-def _progress(ctx: typer.Context) -> None:
-    """Your progress: start a question over, back it up, move it to another machine."""
-    show_help_without_arguments(ctx)
+progress_app = group("progress", "Your progress: start a question over, back it up, move it to another machine.")
 
 
 def stats(
@@ -214,7 +204,9 @@ def unsuspend(
         if held is None or not (held[0] or held[2]):
             raise NotFoundError(_("{id} is not suspended or buried").format(id=repr(question_id)),
                                 hint=_("`quizcli stats` lists the suspended cards; ids are case-sensitive"))
-        store.hold(question_id, suspended=0, unbury=True)
+        from quizcli.clock import now_from_env
+
+        store.hold(question_id, suspended=0, unbury=True, at=now_from_env()())
     typer.echo(_("{id} is back in review.").format(id=question_id))
 
 
@@ -222,7 +214,9 @@ def unsuspend(
     "quizcli progress export backup.json",
 ))
 def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write the JSON backup; `-` for stdout.")) -> None:
-    """Write every answer and the schedule to FILE (JSON), for a backup or another machine."""
+    """Write every answer, the schedule, each card's holds (suspended, buried,
+    flagged) and each question's last skip to FILE (JSON), for a backup or
+    another machine."""
     import json
     import os
 
@@ -248,6 +242,11 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
     n = len(data["answers"])
     echo(_("Exported {answers} and {cards} scheduled cards to {path}.").format(
         answers=ngettext("{n} answer", "{n} answers", n).format(n=n), cards=len(data["cards"]), path=file))
+    held = sum(1 for h in data["holds"] if h["suspended"] or h["buried_until"] or h["flagged"])
+    if held or data["skips"]:
+        echo(_("With the holds of {held} (suspended, buried, flagged) and the last skip of {skips}.").format(
+            held=ngettext("{n} card", "{n} cards", held).format(n=held),
+            skips=ngettext("{n} question", "{n} questions", len(data["skips"])).format(n=len(data["skips"]))))
 
 
 @progress_app.command("import", cls=Command, short_help=N_("Merge a backup into your progress."), epilog=examples(
@@ -255,7 +254,10 @@ def export(file: Path = typer.Argument(..., metavar="FILE", help="Where to write
 ))
 def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file written by `quizcli progress export`.")) -> None:
     """Merge a backup into your progress. Answers already present are skipped,
-    so importing the same file twice changes nothing."""
+    so importing the same file twice changes nothing. A card's holds
+    (suspended, buried, flagged) come from the file when they changed there
+    later than here; a question's last skip is the later one. Files of
+    version 1 (answers and schedule only) are read too."""
     import json
 
     from quizcli.errors import ExitCode, NotFoundError, QuizcliError
@@ -287,6 +289,10 @@ def import_(file: Path = typer.Argument(..., metavar="FILE", help="A JSON file w
     echo(_("Imported {answers} ({skipped} already present); {schedules} rebuilt.").format(
         answers=ngettext("{n} answer", "{n} answers", result.added).format(n=result.added), skipped=result.skipped,
         schedules=ngettext("{n} schedule", "{n} schedules", result.cards).format(n=result.cards)))
+    if result.holds or result.skips:
+        echo(_("Holds (suspended, buried, flagged) taken from the file for {holds}; the last skip for {skips}.").format(
+            holds=ngettext("{n} card", "{n} cards", result.holds).format(n=result.holds),
+            skips=ngettext("{n} question", "{n} questions", result.skips).format(n=result.skips)))
 
 
 def register(app: typer.Typer) -> None:

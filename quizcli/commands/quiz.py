@@ -23,6 +23,7 @@ def quiz(
     missed: bool = typer.Option(False, "--missed", help="Only questions answered wrong or skipped the last time."),
     unseen: bool = typer.Option(False, "--unseen", help="Only questions never asked (never answered nor skipped)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review (practice them without moving the schedule)."),
+    flagged: bool = typer.Option(False, "--flagged", help="Only questions you flagged (`*` in a quiz or a review)."),
 ) -> None:
     """Start a quiz in the terminal.
 
@@ -31,14 +32,17 @@ def quiz(
     where a demo backs the answer, `d` runs it; after an answer marked wrong,
     `r` says "I was right" (it counts as right, stored as overridden).
     Enter or `s` skips and shows the answer, `q` quits, `?` shows the keys;
-    Ctrl-C and Ctrl-D also end the quiz with the summary.
+    Ctrl-C and Ctrl-D also end the quiz with the summary. `*` flags a
+    question (as in `quizcli review`); a flagged one says so when it is
+    asked, and `--flagged` asks only those. `--missed`, `--unseen`, `--due` and `--flagged` together ask
+    the questions that are any of them.
     """
     from quizcli import config as config_mod
     from quizcli.bank.index import load_index
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.selection import make_filters, new_seed, select
     from quizcli.sessions.quiz import QuizSession
-    from quizcli.store import overrider, recorder, skipper
+    from quizcli.store import flagger, overrider, recorder, skipper
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
 
@@ -63,20 +67,22 @@ def quiz(
         raise NotFoundError("code exercises are not asked in a quiz",
                             hint="practise them with `quizcli practice` (`quizcli practice --list`)")
     record = recorder()
-    if missed or unseen or due:
-        questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due)
+    history = missed or unseen or due or flagged
+    if history:
+        questions = _by_history(questions, record.store, missed=missed, unseen=unseen, due=due, flagged=flagged)
     if not questions:
         from quizcli.i18n import _
 
         raise NotFoundError(_("no questions match these filters"),
                             hint=_("loosen them; `quizcli list` with the same filters shows what matches")
-                                 + (_("; --missed, --unseen and --due look at your progress (`quizcli stats`)")
-                                    if missed or unseen or due else ""))
+                                 + (_("; --missed, --unseen, --due and --flagged look at your progress (`quizcli stats`)")
+                                    if history else ""))
     session = QuizSession(
         questions, seed=seed if seed is not None else new_seed(),
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=record, on_override=overrider(record), on_skip=skipper(record),
+        flagged=record.store.flagged_ids(), on_flag=flagger(record),
     )
     from quizcli.demo import warm
 
@@ -89,8 +95,8 @@ def quiz(
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 
 
-def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool) -> list:
-    """The questions that are any of: missed last time, never asked, due for review."""
+def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool, flagged: bool = False) -> list:
+    """The questions that are any of: missed last time, never asked, due for review, flagged."""
     from quizcli.clock import now_from_env
 
     wanted: set[str] = set()
@@ -101,6 +107,8 @@ def _by_history(questions: list, store, *, missed: bool, unseen: bool, due: bool
         wanted |= {q.id for q in questions if q.id not in seen}
     if due:
         wanted |= {row[0] for row in store.due_card_rows(now_from_env()())}
+    if flagged:
+        wanted |= store.flagged_ids()
     return [q for q in questions if q.id in wanted]
 
 
@@ -112,4 +120,5 @@ def register(app: typer.Typer) -> None:
         "quizcli quiz --type numeric -d 3-5        the harder numeric questions",
         "quizcli quiz --bank my_notes.yaml         your bank beside the built-in ones",
         "quizcli quiz --missed                     what you got wrong or skipped last time",
+        "quizcli quiz --flagged                    the questions you flagged in a review",
     ))(quiz)

@@ -90,14 +90,78 @@ def _describe(err: BaseException, path: str) -> str:
     return f"{type(err).__name__}{_where(err, path)}" + (f": {first}" if first else "")
 
 
-def _guarded(fn: Callable[..., Any], path: str, fail: type) -> Callable[..., Any]:
+class _Traps:
+    """The library ops an exercise is about (grader.FORBIDDEN), made to fail
+    while the candidate's function runs.
+
+    test_own_code reads the file for their names; a name built at run time
+    (`getattr(F, "batch" + "_norm")`), an import under another name, or an
+    allowed op that calls a forbidden one inside PyTorch (`F.instance_norm`
+    calls `torch.batch_norm`) passes that reading, not this. Each forbidden
+    function or class in PyTorch's usual namespaces is replaced, for the
+    length of the call only, by one that records the use: the call fails
+    even if the candidate's code catches the exception. Modules
+    (`torch.optim`, `torch.nn.init`) are left to test_own_code.
+    """
+
+    def __init__(self, forbidden: tuple[str, ...]) -> None:
+        self.used: str | None = None
+        self._spots: list[tuple[Any, str, Any]] = []
+        if not forbidden:
+            return
+        import types
+
+        import torch
+
+        import torch.nn.utils.fusion
+
+        spaces = [torch, torch.Tensor, torch.nn, torch.nn.functional, torch.linalg, torch.autograd,
+                  torch.nn.utils, torch.nn.init, torch.nn.utils.parametrizations, torch.nn.utils.parametrize,
+                  torch.nn.utils.fusion]
+        for space in spaces:
+            for name in forbidden:
+                original = vars(space).get(name)
+                if original is not None and callable(original) and not isinstance(original, types.ModuleType):
+                    self._spots.append((space, name, original))
+
+    def _trap(self, name: str) -> Callable[..., Any]:
+        def trapped(*args: Any, **kwargs: Any) -> Any:
+            self.used = self.used or name
+            raise _Forbidden(name)
+        return trapped
+
+    def __enter__(self) -> "_Traps":
+        self.used = None
+        for space, name, _original in self._spots:
+            setattr(space, name, self._trap(name))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for space, name, original in self._spots:
+            setattr(space, name, original)
+
+
+class _Forbidden(Exception):
+    """A forbidden op was called (see _Traps)."""
+
+
+def _guarded(fn: Callable[..., Any], path: str, fail: type, traps: _Traps | None = None) -> Callable[..., Any]:
     """The candidate's function, with its exceptions turned into test failures."""
+    traps = traps or _Traps(())
 
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with traps:
+                result = fn(*args, **kwargs)
+            if traps.used:
+                raise _Forbidden(traps.used)
+            return result
         except fail:
             raise
+        except _Forbidden:
+            raise fail(_("your code calls `{name}` (directly or through another op): the exercise is to write "
+                         "it yourself with plain tensor operations (see the starter's docstring)").format(
+                           name=traps.used)) from None
         except NotImplementedError as err:
             raise fail(_("not implemented yet: your function raised NotImplementedError{where}; "
                          "replace the `raise NotImplementedError` with your code").format(
@@ -106,6 +170,10 @@ def _guarded(fn: Callable[..., Any], path: str, fail: type) -> Callable[..., Any
             raise fail(_("your code ran out of memory{where} (the grader's limit)").format(
                 where=_where(err, path))) from None
         except Exception as err:   # noqa: BLE001: the candidate's bug, reported as a failed test
+            if traps.used:       # a forbidden op, caught and turned into another error
+                raise fail(_("your code calls `{name}` (directly or through another op): the exercise is to "
+                             "write it yourself with plain tensor operations (see the starter's docstring)").format(
+                               name=traps.used)) from None
             raise fail(_("your code raised {error}").format(error=_describe(err, path))) from None
 
     call.__name__ = getattr(fn, "__name__", "candidate")
@@ -138,7 +206,10 @@ def _own_code_test(forbidden: tuple[str, ...]) -> Callable[..., None]:
                                  "plain tensor operations (see the starter's docstring)").format(
                                    line=node.lineno, name=name))
 
-    test_own_code.__doc__ = _("Written by hand: no {names}.").format(names=", ".join(forbidden))
+    names = ", ".join(forbidden[:4])
+    if len(forbidden) > 4:
+        names = _("{names} and {n} more").format(names=names, n=len(forbidden) - 4)
+    test_own_code.__doc__ = _("Written by hand: no {names}.").format(names=names)
     return test_own_code
 
 
@@ -201,6 +272,11 @@ def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
         send(event="error", message=_short(_("the exercise itself is broken: {error}").format(
             error=f"{type(err).__name__}: {err}")))
         return
+    finally:
+        # Not left where the candidate's code could look the answer up by name
+        # (`sys.modules["quizcli_exercise_reference"]`).
+        sys.modules.pop("quizcli_exercise_grader", None)
+        sys.modules.pop("quizcli_exercise_reference", None)
     forbidden = tuple(getattr(grader, "FORBIDDEN", ()))
     if forbidden:
         tests.insert(0, ("test_own_code", _own_code_test(forbidden)))
@@ -212,13 +288,14 @@ def _grade(job: dict[str, Any], send: Callable[..., None]) -> None:
         raise _Timeout
 
     signal.signal(signal.SIGALRM, on_alarm)
+    traps = _Traps(forbidden)
     for i, path in enumerate(job["candidates"]):
         send(event="begin", i=i)
-        _grade_one(i, path, entry, tests, reference, test_timeout, send, Fail)
+        _grade_one(i, path, entry, tests, reference, test_timeout, send, Fail, traps)
 
 
 def _grade_one(i: int, path: str, entry: str, tests: list, reference: Callable[..., Any], test_timeout: float,
-               send: Callable[..., None], fail: type) -> None:
+               send: Callable[..., None], fail: type, traps: _Traps) -> None:
     try:
         signal.setitimer(signal.ITIMER_REAL, test_timeout * 2)
         try:
@@ -246,7 +323,7 @@ def _grade_one(i: int, path: str, entry: str, tests: list, reference: Callable[.
                    else _("importing your file raised {error}").format(error=_describe(err, path)))
         send(event="error", i=i, message=_short(message))
         return
-    candidate = _guarded(fn, path, fail)
+    candidate = _guarded(fn, path, fail, traps)
     for name, test in tests:
         signal.setitimer(signal.ITIMER_REAL, test_timeout)
         try:

@@ -24,6 +24,14 @@ import torch
 from quizcli.i18n import _   # graders translate their own messages with kit._
 
 
+# Every normalization op of PyTorch: one can stand in for another (layer norm
+# over a transposed batch gives batch statistics; batch norm over a (1, N*C,
+# H, W) view gives instance norm), so a normalization exercise forbids them all.
+NORM_OPS = ("batch_norm", "instance_norm", "layer_norm", "group_norm", "native_batch_norm",
+            "native_layer_norm", "native_group_norm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d",
+            "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LayerNorm", "GroupNorm")
+
+
 class Fail(AssertionError):
     """A test found the candidate's code wrong; the message says how."""
 

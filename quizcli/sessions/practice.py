@@ -106,6 +106,7 @@ class PracticeSession:
         self.last: Grade | None = None
         self.passed = False
         self.recorded: Attempt | None = None
+        self.uid: str | None = None         # the stored answer's uid (`u` in review undoes it)
         self._started = time.monotonic()
         self._prepared = None     # a grading child started ahead (quizcli.exercise.runner.Prepared)
 
@@ -216,7 +217,7 @@ class PracticeSession:
             due = after.due
             attempt = Attempt(self.question.id, at, given, self.passed and not self.solution_shown, None, seconds,
                               MODE, rating, due)
-            self.store.record_review(attempt, rating, before, after)
+            self.uid = self.store.record_review(attempt, rating, before, after)
         else:
             attempt = Attempt(self.question.id, at, given, self.passed and not self.solution_shown, None, seconds,
                               MODE, rating, due)

@@ -23,8 +23,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Callable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from quizcli import answers
 from quizcli.clock import Now, start_of_day
@@ -32,11 +31,12 @@ from quizcli.model import Question, QuestionType
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, LEARNING, RELEARNING, CardState, Scheduler
 from quizcli.sessions.forecast import TopicForecast, forecast_recall
 from quizcli.sessions.queue import Queue, ReviewItem, _question_id
+from quizcli.sessions.review_records import Rated, ReviewSummary, _Done, _Place
 from quizcli.store import Store, card_from_row
 
 if TYPE_CHECKING:
     from quizcli.bank.index import QuestionInfo
-    from quizcli.sessions.quiz import AnswerEvent
+    from quizcli.sessions.practice import PracticeSession
 
 # quizcli.sessions.quiz is imported where it is used, as the first card is
 # shown (its dataclasses cost about a millisecond to make).
@@ -48,82 +48,11 @@ LEARN_AHEAD = timedelta(minutes=20)
 SHORT_STEP = timedelta(days=1)   # steps shorter than this come back in the session
 LEECH_LAPSES = 8                 # a card forgotten this often is suspended: rewrite it in your own words
 
-_EMPTY: Mapping = MappingProxyType({})   # a default no one can fill
+__all__ = ["Rated", "ReviewSession", "ReviewSummary", "LEARN_AHEAD", "LEECH_LAPSES"]
 
 
 # --------------------------------------------------------------------------
 # The session
-
-
-class Rated(NamedTuple):
-    """What the UI shows after an answer or a rating."""
-
-    item: ReviewItem
-    correct: bool
-    given: str
-    rating: int | None               # None in cram
-    picked: tuple[int, ...] = ()     # shown positions picked, for choice questions
-    due: datetime | None = None      # the next review it set
-    capped: bool = False             # moved earlier to hold the interview date
-    adjustable: Mapping[int, timedelta] = _EMPTY  # ratings it may change to, with intervals
-    grade: int | None = None         # a flashcard's self-grade
-    again_in_session: bool = False   # in a short learning step: it comes back in this session
-    interval: timedelta | None = None  # the interval the rating gave (due - the time of the rating)
-    leech: bool = False              # this lapse made it a leech: it is suspended
-    overridden: bool = False         # the user said "I was right" after a wrong auto-grade
-
-
-class _Place(NamedTuple):
-    """Where the session stands; immutable, so undo restores it exactly."""
-
-    pos: int                                 # next card of the queue
-    learning: tuple[ReviewItem, ...]         # cards to show again once their step is due, soonest first
-    skipped: int
-    current: ReviewItem | None
-    from_learning: bool                      # current is learning[0]
-    # Cards of the store that fell due during the session (rated in an earlier
-    # one), asked after the queue: how many so far, and the current one is one.
-    caught_up: int = 0
-    catching_up: bool = False
-    # Questions this session has rated or skipped: a card that falls due again
-    # comes back through the learning list, or in another session.
-    handled: frozenset = frozenset()
-
-
-class _Done:
-    """A rated answer, for undo and for changing the rating."""
-
-    __slots__ = ("place", "uid", "item", "correct", "rating", "at", "event", "after", "leech", "overridden")
-
-    def __init__(self, place: _Place, uid: str, item: ReviewItem, correct: bool, rating: int | None,
-                 at: datetime, event: AnswerEvent) -> None:
-        self.place = place               # where the session stood when the card was rated
-        self.uid = uid
-        self.item = item
-        self.correct = correct
-        self.rating = rating
-        self.at = at
-        self.event = event
-        self.after: _Place | None = None  # where the rating took the session
-        self.leech = False                # the rating suspended the card as a leech
-        self.overridden = False
-
-
-class ReviewSummary(NamedTuple):
-    total: int                       # cards queued
-    reviewed: int                    # ratings given (a card shown again in a learning step counts again)
-    correct: int
-    again: int
-    skipped: int
-    new: int                         # new cards learned
-    next_due: datetime | None        # the soonest due card after the session (matching cards)
-    due_left: int                    # still due now
-    cram: bool
-    until: datetime | None
-    target: float
-    forecast: tuple[TopicForecast, ...]
-    ended_by: str
-    learning: int = 0                # cards still in a short learning step, not yet shown again
 
 
 class ReviewSession:
@@ -155,6 +84,7 @@ class ReviewSession:
         self._done: list[_Done] = []
         self._ended_by: str | None = None
         self._by_id: dict[str, Question | QuestionInfo] | None = None
+        self._flagged: set[str] | None = None
         self._place = self._next(0, (), 0)
 
     # -- where we are
@@ -246,7 +176,8 @@ class ReviewSession:
         if not self._done:
             raise ValueError("nothing to adjust")
         done = self._done[-1]
-        if self.cram or not done.correct or done.event.grade is not None or rating not in (HARD, GOOD, EASY):
+        if (self.cram or not done.correct or done.event.grade is not None or done.event.mode == "practice"
+                or rating not in (HARD, GOOD, EASY)):
             raise ValueError("only a right answer's rating can be changed, to hard, good or easy")
         if done.after is not self._place:
             raise ValueError("the rating can only be changed before the next card")
@@ -267,7 +198,7 @@ class ReviewSession:
         if not self._done:
             raise ValueError("nothing to override")
         done = self._done[-1]
-        if done.correct or done.event.grade is not None:
+        if done.correct or done.event.grade is not None or done.event.mode == "practice":
             raise ValueError("only a wrong auto-graded answer can be overridden")
         if done.after is not self._place:
             raise ValueError("an answer can only be overridden before the next card")
@@ -279,7 +210,7 @@ class ReviewSession:
         after, log = self.scheduler.review(done.item.card, GOOD, done.at)
         self.store.override(done.uid, GOOD, after)
         if done.leech:                  # it was no lapse after all
-            self.store.hold(done.item.question.id, suspended=0)
+            self.store.hold(done.item.question.id, suspended=0, at=self.now())
             done.leech = False
         done.rating = GOOD
         again = self._leave(done.place, done.item, after)
@@ -299,16 +230,43 @@ class ReviewSession:
         item = self._require()
         until = start_of_day(self.now()) + timedelta(days=1)
         until = start_of_day(until + timedelta(hours=3))   # a day of 23 or 25 hours
-        self.store.hold(item.question.id, buried_until=until)
+        self.store.hold(item.question.id, buried_until=until, at=self.now())
         self._drop_current()
         return until
 
     def flag(self) -> bool:
         """Flag the current card (or take its flag away); it stays the current card."""
-        item = self._require()
-        flagged = not self.store.holds().get(item.question.id, (0, None, None, False))[3]
-        self.store.hold(item.question.id, flagged=flagged)
+        qid = self._require().question.id
+        flagged = not self.flagged(qid)
+        self.store.hold(qid, flagged=flagged, at=self.now())
+        self._flagged = (self._flagged or set()) ^ {qid}
         return flagged
+
+    def flagged(self, question_id: str) -> bool:
+        """Whether a card is flagged (read from the store once a session)."""
+        if self._flagged is None:
+            self._flagged = self.store.flagged_ids()
+        return question_id in self._flagged
+
+    def practice(self, **kw: object) -> PracticeSession:
+        """The practice flow for the current code card (`p`); hand it to `practised` when it ends."""
+        from quizcli.sessions.practice import PracticeSession
+
+        return PracticeSession(self._require().question, self.store, self.scheduler, self.now, **kw)  # type: ignore[arg-type]
+
+    def practised(self, practice: PracticeSession) -> bool:
+        """Move on after the practice flow: a graded attempt rated the card (it
+        counts as reviewed, and `u` undoes it); one with nothing graded is a skip."""
+        attempt, item = practice.recorded, self._require()
+        if attempt is None or practice.uid is None:
+            self.skip()
+            return False
+        place = self._place
+        done = _Done(place, practice.uid, item, attempt.correct, attempt.rating, attempt.at, attempt)  # type: ignore[arg-type]
+        self._leave(place, item, self.store.card(item.question.id))
+        done.after = self._place
+        self._done.append(done)
+        return True
 
     def _drop_current(self) -> None:
         place = self._place
@@ -338,7 +296,7 @@ class ReviewSession:
         done = self._done.pop()
         self.store.undo(done.uid)
         if done.leech:
-            self.store.hold(done.item.question.id, suspended=0)
+            self.store.hold(done.item.question.id, suspended=0, at=self.now())
         self._place = done.place
         self._shown_at = None
         return done.item

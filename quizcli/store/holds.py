@@ -43,21 +43,24 @@ class Holds:
 
     def hold(self, question_id: str, *, suspended: int | None = None, buried_until: datetime | None = None,
              unbury: bool = False, flagged: bool | None = None, at: datetime | None = None) -> None:
-        """Suspend (1 by hand, 2 a leech; 0 lifts it), bury until a time, or flag a card."""
+        """Suspend (1 by hand, 2 a leech; 0 lifts it), bury until a time, or flag a card, at `at` (now).
+
+        The row stays when every hold is lifted (all clear, with the time of
+        the change), so that `progress import` knows the lift is newer than
+        an older backup's hold."""
+        when = fmt_time(at or datetime.now(timezone.utc))
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("INSERT OR IGNORE INTO holds (question_id) VALUES (?)", (question_id,))
             if suspended is not None:
                 db.execute("UPDATE holds SET suspended = ?, suspended_at = ? WHERE question_id = ?",
-                           (suspended, fmt_time(at or datetime.now(timezone.utc)) if suspended else None,
-                            question_id))
+                           (suspended, when if suspended else None, question_id))
             if buried_until is not None or unbury:
                 db.execute("UPDATE holds SET buried_until = ? WHERE question_id = ?",
                            (fmt_time(buried_until) if buried_until is not None else None, question_id))
             if flagged is not None:
                 db.execute("UPDATE holds SET flagged = ? WHERE question_id = ?", (int(flagged), question_id))
-            db.execute("DELETE FROM holds WHERE question_id = ? AND suspended = 0 AND buried_until IS NULL"
-                       " AND flagged = 0", (question_id,))
+            db.execute("UPDATE holds SET changed_at = ? WHERE question_id = ?", (when, question_id))
 
         self._write(write)
 
@@ -65,7 +68,8 @@ class Holds:
         """Every held card: (suspended, since when, buried until, flagged), by question id."""
         return {qid: (s, parse_time(at) if at else None, parse_time(b) if b else None, bool(f))
                 for qid, s, at, b, f in self._read(
-                    "SELECT question_id, suspended, suspended_at, buried_until, flagged FROM holds")}
+                    "SELECT question_id, suspended, suspended_at, buried_until, flagged FROM holds"
+                    " WHERE suspended != 0 OR buried_until IS NOT NULL OR flagged != 0")}
 
     def record_skip(self, question_id: str, at: datetime) -> None:
         """Remember that a question was skipped (its last skip only)."""
@@ -93,3 +97,11 @@ class Holds:
         return {r[0] for r in self._read(
             "SELECT question_id FROM holds WHERE suspended != 0 OR buried_until > ?", (fmt_time(now),))}
 
+
+    def flagged_ids(self) -> set[str]:
+        """Cards flagged (`*` in review), whether held out of review or not."""
+        return {r[0] for r in self._read("SELECT question_id FROM holds WHERE flagged != 0")}
+
+    def suspended_ids(self) -> set[str]:
+        """Cards suspended, by hand or as leeches (not asked in review until unsuspended)."""
+        return {r[0] for r in self._read("SELECT question_id FROM holds WHERE suspended != 0")}

@@ -4,7 +4,7 @@ that keep the stats aggregates.
 PRAGMA user_version is the schema's version; migration i brings it from i
 to i+1 (v1 the answer log, v2 the FSRS schedule and undo data, v3
 aggregates for stats, v4 overrides and held cards, then the interview
-answers of #17). A new table or column is ONE migration appended to
+answers of #17, then when each card's holds changed). A new table or column is ONE migration appended to
 MIGRATIONS; PRAGMA application_id marks the file as quizcli's.
 """
 
@@ -167,6 +167,14 @@ def _interview(db: sqlite3.Connection) -> None:
                " DELETE FROM interview_answers WHERE answer_uid = OLD.uid; END")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _interview]
+def _holds_changed(db: sqlite3.Connection) -> None:
+    # When each card's holds last changed (UTC), so that `progress import`
+    # keeps the newer of two machines' holds; NULL: before this column. A card
+    # whose holds are all lifted keeps its row (all clear, with the time), so
+    # that lifting one is a change an import knows of too.
+    db.execute("ALTER TABLE holds ADD COLUMN changed_at TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _interview, _holds_changed]
 SUSPENDED_BY_HAND, SUSPENDED_LEECH = 1, 2
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,7 +34,7 @@ from rich.text import Text
 from quizcli.i18n import N_, _
 from quizcli.model import Question
 from quizcli.sessions.interview import Asked, Confirmed, InterviewSession, Marked
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Reader, kicking, run_demo
+from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, Quit, Reader, ending, kicking, run_demo
 from quizcli.ui.text import bitext, plain
 
 # Every string of this screen, by name, in English; shown in the interface's
@@ -73,10 +73,6 @@ RATING_NAMES = {1: N_("again"), 2: N_("hard"), 3: N_("good")}
 
 _QUIT, _SKIP, _HELP = QUIT_WORDS, SKIP_WORDS, HELP_WORDS     # the quiz's and the review's words
 _EDIT = {"e", "edit", ":e", "编辑"}
-
-
-class _Quit(Exception):
-    """The candidate asked to stop."""
 
 
 def t(name: str, **kw: object) -> str:
@@ -226,7 +222,7 @@ def _editor_answer(console: Console, q: Question, lang: str) -> str | None:
 
 
 def read_answer(console: Console, read: _Lines, q: Question, lang: str) -> str | None:
-    """The typed answer; None to skip. Raises _Quit, EOFError (nothing typed) or KeyboardInterrupt."""
+    """The typed answer; None to skip. Raises Quit, EOFError (nothing typed) or KeyboardInterrupt."""
     lines: list[str] = []
     while True:
         try:
@@ -240,7 +236,7 @@ def read_answer(console: Console, read: _Lines, q: Question, lang: str) -> str |
             if line.strip().startswith("\\") and cmd[1:] in (_QUIT | _SKIP | _EDIT | _HELP):
                 line = line.strip()[1:]
             elif cmd in _QUIT:
-                raise _Quit
+                raise Quit
             elif cmd in _SKIP:
                 return None
             elif cmd in _HELP:
@@ -296,7 +292,7 @@ def confirm_marks(console: Console, read: _Lines, marked: Marked, lang: str) -> 
         if not raw.strip():
             return marks
         if _fold(raw) in _QUIT:
-            raise _Quit
+            raise Quit
         new = apply_keys(raw, marks, ids)
         if new is None:
             console.print(Text("  " + t("bad_key", key=raw.strip(), keys=t("confirm_keys", n=len(ids))),
@@ -323,7 +319,7 @@ def _debrief(console: Console, done: list[Confirmed], read: _Lines, lang: str, d
             console.print(Text("  " + t("demo_keys"), style="dim"))
             cmd = _fold(read("> "))
             if cmd in _QUIT:
-                raise _Quit
+                raise Quit
             if cmd == "d":
                 run_demo(console, demo, lang, demo_seed)
 
@@ -354,7 +350,7 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
     else:
         lines = _Lines(read, bool(interactive), echo=None if interactive else console)
     chain: list[Confirmed] = []     # answered, debrief after the follow-ups
-    try:
+    with ending(session, console):
         while not session.finished:
             if chain and not session.next_is_follow_up:
                 _debrief(console, chain, lines, lang, demo_seed)    # before the next clock starts
@@ -376,16 +372,8 @@ def run(session: InterviewSession, console: Console, *, lang: str, demo_seed: in
             console.print(Text(t("time_up", budget=clock(session.minutes * 60)), style="bold yellow"))
         if chain:
             _debrief(console, chain, lines, lang, demo_seed)
-    except _Quit:
-        session.end("quit")
-    except EOFError:
-        console.print()
-        session.end("eof")
-    except KeyboardInterrupt:
-        console.print()
-        session.end("interrupt")
     if chain and session.ended_by in ("quit", "eof"):
         try:
             _debrief(console, chain, _Lines(lambda p: "", False), lang, demo_seed)
-        except (_Quit, EOFError, KeyboardInterrupt):
+        except (Quit, EOFError, KeyboardInterrupt):
             pass

@@ -1,11 +1,13 @@
 """Reading the user's keys: the command words, the key hints line, and the
 readers (a terminal with line editing, or a pipe whose input is echoed so a
-transcript reads like a terminal session). Shared by the quiz and the review."""
+transcript reads like a terminal session), and how q, Ctrl-D and Ctrl-C end a
+session. Shared by the quiz, the review and the interview."""
 
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator, Protocol, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -19,6 +21,50 @@ Reader = Callable[[str], str]
 QUIT_WORDS = {"q", "quit", "exit", ":q", "退出"}
 SKIP_WORDS = {"s", "skip", ":s", "跳过"}
 HELP_WORDS = {"?", "help", "帮助"}
+
+
+class Quit(Exception):
+    """q at a prompt: the user asked to stop."""
+
+
+class _Ends(Protocol):
+    def end(self, how: str) -> None: ...
+
+
+@contextmanager
+def ending(session: _Ends, console: Console) -> Iterator[None]:
+    """Run a session's loop inside: q (Quit), Ctrl-D and Ctrl-C end the
+    session, recorded as "quit", "eof" and "interrupt"; what was answered is
+    already stored. After ^D or ^C a line break, so what follows starts on a
+    fresh line."""
+    try:
+        yield
+    except Quit:
+        session.end("quit")
+    except EOFError:
+        console.print()
+        session.end("eof")
+    except KeyboardInterrupt:
+        console.print()
+        session.end("interrupt")
+
+
+_Verdict = TypeVar("_Verdict", covariant=True)
+
+
+class _Answered(Protocol[_Verdict]):
+    def answer(self, raw: str) -> _Verdict: ...
+    def grade(self, raw: str) -> _Verdict: ...
+
+
+def submit(session: _Answered[_Verdict], raw: str, console: Console, *, self_graded: bool) -> _Verdict | None:
+    """What the session makes of `raw`: a self-grade (a revealed flashcard)
+    or an answer; None, after saying why, when it is neither."""
+    try:
+        return session.grade(raw) if self_graded else session.answer(raw)
+    except answers.InvalidAnswer as err:
+        console.print(Text(f"  {err}", style="yellow"))
+        return None
 
 
 def key_hints(*pairs: tuple[str, str]) -> Text:

@@ -41,6 +41,7 @@ class Topics(NamedTuple):
 class Questions(NamedTuple):
     """`quizcli list`"""
     questions: Sequence[Question]
+    empty: str = ""                # said instead of an empty table (translated): why nothing is listed
 
 
 class Shown(NamedTuple):
@@ -251,6 +252,11 @@ def _topics_text(r: Topics, console: Console, lang: str) -> None:
 def _questions_text(r: Questions, console: Console, lang: str) -> None:
     from quizcli.ui.browse import render_list
 
+    if not r.questions and r.empty:
+        from rich.text import Text
+
+        console.print(Text(r.empty, style="yellow"))
+        return
     render_list(console, list(r.questions), lang)
 
 

@@ -6,23 +6,20 @@ session (quizcli.sessions.quiz) decides; this module only renders and reads.
 
 from __future__ import annotations
 
+
 from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli import answers
 from quizcli.i18n import N_, _, lines
 from quizcli.model import Question
 from quizcli.sessions.quiz import Feedback, Item, QuizSession, Summary
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
+from quizcli.ui.keys import (HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Quit, Reader, command, ending, key_hints,
+                             reader_for, submit)
 from quizcli.ui.render import render_feedback, render_question, render_reveal, render_skipped
 from quizcli.ui.text import bitext, plain
-
-
-class _Quit(Exception):
-    """The user asked to stop."""
 
 
 # One line per topic, without hard line breaks inside: the console wraps
@@ -33,6 +30,7 @@ HELP_LINES = (
     N_("q quits and shows the summary, as do Ctrl-C and Ctrl-D."),
     N_("After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);"),
     N_("r after a wrong answer: \"I was right\" (counted right, stored as overridden)."),
+    N_("* flags the question, or unflags it; `quizcli quiz --flagged` asks flagged ones."),
     N_("To answer literally \"q\" or \"s\", type \\q or \\s."),
 )
 def _help() -> str:
@@ -109,9 +107,12 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         if raw.strip().startswith("\\"):
             cmd, raw = "", raw.strip()[1:]
         elif cmd in QUIT_WORDS:
-            raise _Quit
+            raise Quit
         elif cmd in HELP_WORDS:
             console.print(Text(_help(), style="dim"))
+            continue
+        elif cmd in FLAG_WORDS:
+            console.print(Text(_("  flagged") if session.flag() else _("  flag removed"), style="cyan"))
             continue
         elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
@@ -124,18 +125,13 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
                                           ("q", _("quit"))))
                 revealed = True
                 continue
-            try:
-                return session.grade(raw)
-            except answers.InvalidAnswer as err:
-                console.print(Text(f"  {err}", style="yellow"))
-                continue
-        try:
-            return session.answer(raw)
-        except answers.InvalidAnswer as err:
-            console.print(Text(f"  {err}", style="yellow"))
+        verdict = submit(session, raw, console, self_graded=q.type.self_graded)
+        if verdict is not None:
+            return verdict
 
 
 RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}
+FLAG_WORDS = {"*", "flag"}
 
 
 def _after(session: QuizSession, item: Item, console: Console, read: Reader, demo_key: DemoKey,
@@ -160,7 +156,7 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
         raw = read("> ")
         cmd = command(raw)
         if cmd in QUIT_WORDS:
-            raise _Quit
+            raise Quit
         if cmd == "":
             return
         if cmd in HELP_WORDS:
@@ -183,28 +179,21 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
         read: Reader | None = None) -> Summary:
-    """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary."""
+    """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
+    A flagged question (`*`, here or in a review) says so when asked."""
     if read is None:
         read = reader_for(console)
     total = len(session.items)
     demo_key = DemoKey(lang, demo_seed)
-    try:
+    with ending(session, console):
         while not session.finished:
             item = session.show()
-            render_question(console, item, total, lang)
+            render_question(console, item, total, lang, flagged=session.is_flagged(item.question.id))
             feedback = _ask(session, item, console, read, lang)
             if feedback is None:
                 continue
             render_feedback(console, feedback, lang)
             _after(session, item, console, read, demo_key, last=session.finished)
-    except _Quit:
-        session.end("quit")
-    except EOFError:
-        console.print()
-        session.end("eof")
-    except KeyboardInterrupt:
-        console.print()
-        session.end("interrupt")
     summary = session.summary()
     render_summary(console, summary, lang)
     return summary

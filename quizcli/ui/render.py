@@ -72,7 +72,7 @@ def _choice_lines(item: Item, lang: str, reveal: bool = False, picked: tuple[int
     return grid
 
 
-def render_question(console: Console, item: Item, total: int, lang: str) -> None:
+def render_question(console: Console, item: Item, total: int, lang: str, *, flagged: bool = False) -> None:
     q = item.question
     body: list = [bitext(q.prompt, lang, "bold")]
     if q.choices:
@@ -89,6 +89,8 @@ def render_question(console: Console, item: Item, total: int, lang: str) -> None
     if hints:
         body.append(plain(_(", ").join(hints), "dim italic"))
     title = Text(f"{item.number}/{total} · ") + plain(q.bank_id) + Text(" · " + _(TYPE_LABEL[q.type]) + " · " + _("difficulty {level}").format(level=q.difficulty))
+    if flagged:      # flagged with `*` in a review
+        title += Text(" · ") + Text(_("flagged"), style="bold yellow")
     console.print()
     console.print(Panel(Group(*body), title=title, title_align="left", border_style="blue", expand=True))
     console.print(_answer_keys(item))

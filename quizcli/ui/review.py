@@ -15,7 +15,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli import answers
 from quizcli.clock import interview_day
 from quizcli.i18n import N_, _
 from quizcli.model import QuestionType
@@ -23,7 +22,8 @@ from quizcli.sessions.queue import ReviewItem
 from quizcli.sessions.review import Rated, ReviewSession, ReviewSummary
 from quizcli.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from quizcli.sessions.quiz import Feedback
-from quizcli.ui.keys import HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Reader, command, key_hints, reader_for
+from quizcli.ui.keys import (HELP_WORDS, QUIT_WORDS, SKIP_WORDS, DemoKey, Quit, Reader, command, ending, key_hints,
+                             reader_for, submit)
 from quizcli.ui.render import correct_answer, render_feedback, render_question, render_reveal
 from quizcli.ui.text import plain
 
@@ -45,10 +45,6 @@ HELP = N_(
     "u undoes the last rating, s skips, q quits (as do Ctrl-C and Ctrl-D) and shows the summary.\n"
     "To answer literally \"u\", \"!\", \"-\" or \"*\", put a \\ before it."
 )
-
-
-class _Quit(Exception):
-    pass
 
 
 class _Undo(Exception):
@@ -201,7 +197,7 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
         if raw.strip().startswith("\\"):
             raw = raw.strip()[1:]
         elif cmd in QUIT_WORDS:
-            raise _Quit
+            raise Quit
         elif cmd in HELP_WORDS:
             console.print(Text(_(HELP), style="dim"))
             continue
@@ -230,7 +226,6 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
         if q.type is QuestionType.CODE:       # code exercises (#18): answered with code, in practice
             if cmd in ("p", "practice") and not session.cram:
                 _practice(session, item, console, read, lang)
-                session.skip()
                 return None
             console.print(Text("  a code exercise: p practises it here (the grader's result goes into the "
                                "schedule), Enter or s skips", style="yellow"))
@@ -245,32 +240,30 @@ def _ask(session: ReviewSession, item: ReviewItem, console: Console, read: Reade
                     console.print(_rating_keys(session.intervals(), ("u", _("undo")), ("q", _("quit"))))
                 revealed = True
                 continue
-            try:
-                return session.grade(raw)
-            except answers.InvalidAnswer as err:
-                console.print(Text(f"  {err}", style="yellow"))
-                continue
-        try:
-            return session.answer(raw)
-        except answers.InvalidAnswer as err:
-            console.print(Text(f"  {err}", style="yellow"))
+        verdict = submit(session, raw, console, self_graded=q.type.self_graded)
+        if verdict is not None:
+            return verdict
 
 
 def _practice(session: ReviewSession, item: ReviewItem, console: Console, read: Reader, lang: str) -> None:
-    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review); it rates the card."""
+    """A code card's `p`: the practice flow (#18), graded on Enter (no watching in review). A graded
+    attempt rates the card (it counts as reviewed); nothing graded leaves it skipped."""
     from quizcli.errors import QuizcliError
     from quizcli.exercise.runner import check_can_run
-    from quizcli.sessions.practice import PracticeSession
     from quizcli.ui import practice as ui_practice
     from quizcli.ui.errors import print_error
 
-    practice = PracticeSession(item.question, session.store, session.scheduler, session.now)
+    practice = session.practice()
     try:
         check_can_run(practice.files)
     except QuizcliError as err:
         print_error(err)
+        session.skip()
         return
-    ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
+    try:
+        ui_practice.run(practice, console, lang=lang, read=lambda timeout: read("> "), watch=False)
+    finally:
+        session.practised(practice)
 
 
 class _Demo:
@@ -300,7 +293,7 @@ def _next_key(console: Console, read: Reader) -> str | None:
     """A key after an answer: q quits and u undoes (by raising), ? shows the help (None)."""
     cmd = command(read("> "))
     if cmd in QUIT_WORDS:
-        raise _Quit
+        raise Quit
     if cmd in _UNDO:
         raise _Undo
     if cmd in HELP_WORDS:
@@ -392,11 +385,11 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
         summary = session.summary()
         render_empty(console, session, summary, session.now())
         return summary
-    try:
+    with ending(session, console):
         while not session.finished:
             item = session.show()
             render_card_head(console, item, session)
-            render_question(console, item.item, session.total, lang)
+            render_question(console, item.item, session.total, lang, flagged=session.flagged(item.question.id))
             try:
                 rated = _ask(session, item, console, read, lang)
                 if rated is None:
@@ -414,14 +407,6 @@ def run(session: ReviewSession, console: Console, *, lang: str, read: Reader | N
                 if undone is not None:
                     console.print(Text(_("  undone: "), style="yellow") + plain(undone.question.id)
                                   + Text(_(" (its schedule is back as it was)"), style="dim"))
-    except _Quit:
-        session.end("quit")
-    except EOFError:
-        console.print()
-        session.end("eof")
-    except KeyboardInterrupt:
-        console.print()
-        session.end("interrupt")
     summary = session.summary()
     render_summary(console, summary, session.now())
     return summary

@@ -156,6 +156,13 @@ def render_stats(console: Console, s: Stats, forecast: Sequence = ()) -> None:
                          style="dim"))
     else:
         body.append(Text(_("No leeches (questions failed {n}+ times).").format(n=LEECH_FAILURES), style="dim"))
+    if any(s.held):
+        line = Text(_("Held: "), style="bold") + Text(_("{suspended} suspended · {buried} buried · {flagged} flagged").format(
+            **s.held._asdict()))
+        if s.held.flagged:
+            line += Text(_("  (`quizcli list --flagged` lists the flagged, `quizcli quiz --flagged` asks them)"),
+                         style="dim")
+        body += [Text(""), line]
     if s.suspended:
         body.append(Text(""))
         body.append(Text(_("Suspended (not asked in review)"), style="bold yellow"))
