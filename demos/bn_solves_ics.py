@@ -21,8 +21,11 @@ a fixed batch, the demo looks along the update direction at w - t g for
 several step sizes t (0.25 to 2 x the learning rate) and records the
 "effective beta-smoothness" max_t |grad(w - t g) - g| / |t g| (how fast the
 gradient changes per unit moved; a small value means a step can be long and
-still trusted). Like a smoothness constant it is a worst case: the largest
-value over a run is compared (the mean over the three runs). All arms are
+still trusted), as Santurkar et al. plot it over training. The checks compare
+its mean over the run (every measurement from the first step to the last,
+then the mean over the three runs): the largest value of a run is almost
+always the one at the initial weights, so a worst case over the run would
+compare the nets at their start, not while they train. All arms are
 measured at the same steps, from the same inits, with the same batches.
 """
 
@@ -63,8 +66,10 @@ CHANCE = math.log(4)  # the loss of a uniform guess over the 4 classes: a diverg
 # median of 0.41 and a maximum of 0.73 (the mean over the run instead of the
 # max: up to 0.72, the median up to 1.08, too noisy to call); the checks ask
 # for < 0.85. With three runs per arm and width 48: 0.27-0.48 over seeds
-# 0-99. With BN off the BN arm is the plain net, the ratio is 1, and the
-# check fails.
+# 0-99 for the max; the checks now take the mean over the run (the max sat
+# at the initial weights), which stayed at 0.69 or below over seeds 0-39.
+# With BN off the BN arm is the plain net, the ratio is 1, and the check
+# fails.
 #
 # Width 48 (it was 32), noise scale 0.35 (0.25) and three runs (one), from a
 # sweep over seeds 0-39 and checked on the unseen seeds 40-99: with one run
@@ -213,7 +218,7 @@ def run(ctx):
             "diverged": len(runs) - len(ok),
             "curve": [mean(v) for v in zip(*(r["losses"] for r in ok))] if ok else runs[0]["losses"],
             "per_layer": [mean(v) for v in zip(*(r["per_layer"] for r in ok))] or [float("nan")],
-            "beta": mean(max(r["beta_curve"]) for r in ok),
+            "beta": mean(mean(r["beta_curve"]) for r in ok),      # over the run, then over the runs
             "beta_curve": [mean(v) for v in zip(*(r["beta_curve"] for r in ok))] or [float("nan")] * len(
                 range(0, STEPS, SMOOTH_EVERY)),
         }
@@ -242,8 +247,8 @@ def run(ctx):
               noisy["instability"], ">",
               plain["instability"], factor=1.1),
         # What BN does instead: a smoother landscape along the update direction.
-        Check({"en": "effective beta-smoothness along the update (max over the run): BN < 0.85 x no BN",
-               "zh": "沿更新方向的有效 beta 光滑度（全程最大值）：BN < 0.85 × 无 BN"}, bn["beta"], "<",
+        Check({"en": "effective beta-smoothness along the update (mean over the run): BN < 0.85 x no BN",
+               "zh": "沿更新方向的有效 beta 光滑度（全程均值）：BN < 0.85 × 无 BN"}, bn["beta"], "<",
               plain["beta"], factor=0.85),
         Check({"en": "the same with the noise: BN + noise < 0.85 x no BN", "zh": "加噪声后同样成立：BN + 噪声 < 0.85 × 无 BN"},
               noisy["beta"], "<", plain["beta"], factor=0.85),
@@ -265,7 +270,7 @@ def run(ctx):
                f"vs {plain['instability']:.2f} without BN: far more covariate shift, yet it reached a loss of "
                f"{noisy['final']:.3f} vs {plain['final']:.3f} without BN (plain BN: {bn['final']:.3f}). "
                f"Reducing ICS is not why BN helps. What BN does change is the landscape: along the update direction "
-               f"the gradient changed by at most {bn['beta']:.3g} per unit moved with BN ({noisy['beta']:.3g} with "
+               f"the gradient changed by {bn['beta']:.3g} per unit moved with BN (mean over the run) ({noisy['beta']:.3g} with "
                f"the noise) against {plain['beta']:.3g} without: the smoother landscape (smaller beta-smoothness) "
                f"that Santurkar et al. 2018 credit. (Means over {RUNS} runs per net"
                + "".join(f"; {n} of the {RUNS} '{ARMS[arm]['en']}' runs diverged and count as chance level"
@@ -273,7 +278,7 @@ def run(ctx):
         "zh": (f"加噪声的 BN 网络各层输入分布每步的相对变化为 {noisy['instability']:.2f}，不加 BN 为 "
                f"{plain['instability']:.2f}：协变量偏移大得多，但损失却降到 {noisy['final']:.3f}，不加 BN 为 "
                f"{plain['final']:.3f}（普通 BN 为 {bn['final']:.3f}）。BN 的作用并非来自减少 ICS；"
-               f"BN 真正改变的是损失曲面：沿更新方向每移动单位距离，梯度的变化在 BN 下至多为 {bn['beta']:.3g}"
+               f"BN 真正改变的是损失曲面：沿更新方向每移动单位距离，梯度的变化在 BN 下为 {bn['beta']:.3g}（全程均值）"
                f"（加噪声为 {noisy['beta']:.3g}），不加 BN 为 {plain['beta']:.3g}。"
                f"这正是 Santurkar 等（2018）所说的更平滑的损失曲面（更小的 β-平滑常数）。"
                f"（以上均为每个网络 {RUNS} 次运行的均值"
@@ -287,7 +292,7 @@ def run(ctx):
         table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
                      {"en": "instability (mean over layers)", "zh": "不稳定度（各层平均）"},
                      {"en": "instability (last layer)", "zh": "不稳定度（最后一层）"},
-                     {"en": "beta-smoothness (max)", "zh": "beta 光滑度（最大值）"},
+                     {"en": "beta-smoothness (mean)", "zh": "beta 光滑度（均值）"},
                      {"en": "runs diverged", "zh": "发散的运行次数"}], rows),
         checks=checks, finding=finding, curves=curves,
         labels={**ARMS, "noise_scale": {"en": "noise_scale", "zh": "噪声缩放幅度"},
