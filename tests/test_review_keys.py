@@ -144,9 +144,24 @@ def test_flagging_in_review_shows_at_once_and_unflagging_clears_it():
         assert st.flagged_ids() == set() and st.holds() == {}     # no empty hold row is left
 
 
+def test_star_flags_in_a_quiz_too():
+    """`*` before answering flags the question in a quiz as in review: stored at once, shown, and
+    `quiz --flagged` asks it; `*` again takes the flag away."""
+    code, out, _ = run(["quiz", "--lang", "en", "--topic", "rv", "-n", "1", "--seed", "3"], input="*\nq\n")
+    assert code == 0 and "  flagged" in out
+    with open_store() as st:
+        (flagged,) = st.flagged_ids()
+    code, out, _ = run(["quiz", "--flagged", "--lang", "en", "--topic", "rv"], input="*\nq\n")
+    assert code == 0 and "1/1" in out and "flag removed" in out
+    with open_store() as st:
+        assert st.flagged_ids() == set()
+    code, out, _ = run(["quiz", "--lang", "en", "--topic", "rv", "-n", "1"], input="?\nq\n")
+    assert "* flags the question" in out and "unflags" in out
+
+
 def test_list_flagged_and_suspended():
     code, out, _ = run(["list", "--flagged", "--topic", "rv"])
-    assert code == 0 and "No flagged card matches" in out and "quizcli review" in out
+    assert code == 0 and "No flagged card matches" in out and "`*` flags a card" in out
     code, out, _ = run(["list", "--suspended", "--json"])
     assert code == 0 and json.loads(out) == []
     _hold("rv-tf", flagged=True)

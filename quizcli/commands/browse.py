@@ -42,13 +42,13 @@ def list_(
     lang: Lang = None,
     bank: Bank = [],
     as_json: Json = False,
-    flagged: bool = typer.Option(False, "--flagged", help="Only cards you flagged (`*` in `quizcli review`)."),
+    flagged: bool = typer.Option(False, "--flagged", help="Only cards you flagged (`*` in a quiz or a review)."),
     suspended: bool = typer.Option(False, "--suspended", help="Only cards suspended (`!` in `quizcli review`, or leeches)."),
 ) -> None:
     """List questions, filtered like `quizcli quiz` (without the answers).
 
     `--flagged` and `--suspended` look at your progress: the cards you
-    flagged or suspended in `quizcli review` (both: either).
+    flagged (in a quiz or a review) or suspended (in a review); both: either.
     """
     lang_, index = _setup(lang, bank)
     from quizcli.selection import make_filters, select
@@ -66,7 +66,7 @@ def list_(
             from quizcli.i18n import _
 
             empty = _("No flagged or suspended card matches.") if flagged and suspended else (
-                _("No flagged card matches (`*` flags a card in `quizcli review`).") if flagged
+                _("No flagged card matches (`*` flags a card in a quiz or a review).") if flagged
                 else _("No suspended card matches (`!` suspends a card in `quizcli review`)."))
     emit(Questions([q.full() for q in matching], empty), as_json=as_json, lang=lang_)
 

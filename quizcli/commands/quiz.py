@@ -23,7 +23,7 @@ def quiz(
     missed: bool = typer.Option(False, "--missed", help="Only questions answered wrong or skipped the last time."),
     unseen: bool = typer.Option(False, "--unseen", help="Only questions never asked (never answered nor skipped)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review (practice them without moving the schedule)."),
-    flagged: bool = typer.Option(False, "--flagged", help="Only questions you flagged (`*` in `quizcli review`)."),
+    flagged: bool = typer.Option(False, "--flagged", help="Only questions you flagged (`*` in a quiz or a review)."),
 ) -> None:
     """Start a quiz in the terminal.
 
@@ -32,9 +32,9 @@ def quiz(
     where a demo backs the answer, `d` runs it; after an answer marked wrong,
     `r` says "I was right" (it counts as right, stored as overridden).
     Enter or `s` skips and shows the answer, `q` quits, `?` shows the keys;
-    Ctrl-C and Ctrl-D also end the quiz with the summary. A question you
-    flagged in `quizcli review` says so when it is asked; `--flagged` asks
-    only those. `--missed`, `--unseen`, `--due` and `--flagged` together ask
+    Ctrl-C and Ctrl-D also end the quiz with the summary. `*` flags a
+    question (as in `quizcli review`); a flagged one says so when it is
+    asked, and `--flagged` asks only those. `--missed`, `--unseen`, `--due` and `--flagged` together ask
     the questions that are any of them.
     """
     from quizcli import config as config_mod
@@ -42,7 +42,7 @@ def quiz(
     from quizcli.errors import ExitCode, NotFoundError
     from quizcli.selection import make_filters, new_seed, select
     from quizcli.sessions.quiz import QuizSession
-    from quizcli.store import overrider, recorder, skipper
+    from quizcli.store import flagger, overrider, recorder, skipper
     from quizcli.ui import quiz as ui
     from quizcli.ui.text import make_console
 
@@ -82,6 +82,7 @@ def quiz(
         count=cfg.count if count is None else count,
         # The one seam for progress: the store's recorder plugs in here.
         on_answer=record, on_override=overrider(record), on_skip=skipper(record),
+        flagged=record.store.flagged_ids(), on_flag=flagger(record),
     )
     from quizcli.demo import warm
 
@@ -89,7 +90,7 @@ def quiz(
     # seed, the numbers `quizcli explain ID` shows (its --seed changes them).
     # A demo worker warms up once the first question is shown (demo/warm.py).
     with warm.session():
-        summary = ui.run(session, make_console(), lang=lang_, flagged=record.store.flagged_ids())
+        summary = ui.run(session, make_console(), lang=lang_)
     if summary.ended_by == "interrupt":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

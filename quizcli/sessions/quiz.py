@@ -151,6 +151,10 @@ class QuizSession:
     on_answer: Callable[[AnswerEvent], Any] | None = None
     on_override: Callable[[str], None] | None = None
     on_skip: Callable[[str, datetime], None] | None = None    # question id, when
+    # Flags (`*`, as in review): the ids flagged when the session starts, and
+    # where a change is stored (question id, flagged or not, when).
+    flagged: set[str] = field(default_factory=set)
+    on_flag: Callable[[str, bool, datetime], None] | None = None
     clock: Clock = time.monotonic
     now: Now = _utcnow
     items: Sequence[Item] = field(init=False)
@@ -231,6 +235,18 @@ class QuizSession:
         self._advance()
         if self.on_skip is not None:
             self.on_skip(item.question.id, self.now())
+
+    def flag(self) -> bool:
+        """Flag the current question (or take its flag away); it stays the current one."""
+        qid = self._require().question.id
+        on = qid not in self.flagged
+        if self.on_flag is not None:
+            self.on_flag(qid, on, self.now())
+        self.flagged ^= {qid}
+        return on
+
+    def is_flagged(self, question_id: str) -> bool:
+        return question_id in self.flagged
 
     def end(self, how: str) -> None:
         """Stop early: "quit", "eof" or "interrupt"."""

@@ -348,6 +348,12 @@ def overrider(record: Callable[[AnswerLike], str]) -> Callable[[str], None]:
     return record.store.override  # type: ignore[attr-defined]
 
 
+def flagger(record: Callable[[AnswerLike], str]) -> Callable[[str, bool, datetime], None]:
+    """An `on_flag` callback over the store a `recorder` writes to."""
+    store = record.store  # type: ignore[attr-defined]
+    return lambda question_id, on, at: store.hold(question_id, flagged=on, at=at)
+
+
 def skipper(record: Callable[[AnswerLike], str]) -> Callable[[str, datetime], None]:
     """An `on_skip` callback over the store a `recorder` writes to."""
     return record.store.record_skip  # type: ignore[attr-defined]

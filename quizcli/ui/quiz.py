@@ -6,7 +6,6 @@ session (quizcli.sessions.quiz) decides; this module only renders and reads.
 
 from __future__ import annotations
 
-from typing import Collection
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -31,6 +30,7 @@ HELP_LINES = (
     N_("q quits and shows the summary, as do Ctrl-C and Ctrl-D."),
     N_("After an answer: Enter goes on; d runs the demo behind it (then Enter goes on);"),
     N_("r after a wrong answer: \"I was right\" (counted right, stored as overridden)."),
+    N_("* flags the question, or unflags it; `quizcli quiz --flagged` asks flagged ones."),
     N_("To answer literally \"q\" or \"s\", type \\q or \\s."),
 )
 def _help() -> str:
@@ -111,6 +111,9 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
         elif cmd in HELP_WORDS:
             console.print(Text(_help(), style="dim"))
             continue
+        elif cmd in FLAG_WORDS:
+            console.print(Text(_("  flagged") if session.flag() else _("  flag removed"), style="cyan"))
+            continue
         elif cmd in SKIP_WORDS or (cmd == "" and not q.type.self_graded):
             session.skip()
             render_skipped(console, item, lang)
@@ -128,6 +131,7 @@ def _ask(session: QuizSession, item: Item, console: Console, read: Reader, lang:
 
 
 RIGHT_WORDS = {"r", "right", "i was right", "我答对了", "对了"}
+FLAG_WORDS = {"*", "flag"}
 
 
 def _after(session: QuizSession, item: Item, console: Console, read: Reader, demo_key: DemoKey,
@@ -174,10 +178,9 @@ def _after(session: QuizSession, item: Item, console: Console, read: Reader, dem
 
 
 def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0,
-        read: Reader | None = None, flagged: Collection[str] = ()) -> Summary:
+        read: Reader | None = None) -> Summary:
     """Run the session to its end (done, q, Ctrl-C or Ctrl-D) and show the summary.
-
-    `flagged`: ids of the questions flagged in a review; each says so when asked."""
+    A flagged question (`*`, here or in a review) says so when asked."""
     if read is None:
         read = reader_for(console)
     total = len(session.items)
@@ -185,7 +188,7 @@ def run(session: QuizSession, console: Console, *, lang: str, demo_seed: int = 0
     with ending(session, console):
         while not session.finished:
             item = session.show()
-            render_question(console, item, total, lang, flagged=item.question.id in flagged)
+            render_question(console, item, total, lang, flagged=session.is_flagged(item.question.id))
             feedback = _ask(session, item, console, read, lang)
             if feedback is None:
                 continue
