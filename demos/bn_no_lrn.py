@@ -5,7 +5,8 @@ channels at the same position. Ioffe & Szegedy removed it from their BN
 Inception, and Simonyan & Zisserman (VGG) had already found that LRN does
 not help even without BN. The same 6-layer ReLU MLP (its hidden units are the
 "channels") is trained four ways: plain, with LRN after each ReLU (AlexNet's
-k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN.
+k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN; each five
+times, from other initial weights, and the losses averaged.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ META = {
 
 DEPTH, WIDTH = 6, 32
 STEPS, LR, BATCH = 60, 0.5, 32
+# Each net is trained REPEATS times (other initial weights and batch order, the
+# same for every net in a repeat) and its losses averaged: with one run, BN / LRN
+# was 0.50-0.79 on seeds 0-59 (one run's last steps are noisy); averaged over 3,
+# 0.56-0.74; over 5, 0.57-0.71.
+REPEATS = 5
 LRN_SIZE, LRN_ALPHA, LRN_BETA, LRN_K = 5, 1e-4, 0.75, 2.0   # AlexNet's settings
 
 
@@ -86,41 +92,48 @@ def run(ctx):
     arms = {"plain": (False, False), "LRN": (False, True), "BN": (bn, False), "BN + LRN": (bn, True)}
     results = {}
     for j, (arm, (use_bn, use_lrn)) in enumerate(arms.items()):
-        torch.manual_seed(ctx.seed)
-        model = build(use_bn, use_lrn)
-        losses = common.train(model, x, y, STEPS, LR, BATCH, kit.generator(ctx, 2))
-        results[arm] = {"losses": losses, "loss": common.tail_mean(losses),
-                        "acc": common.accuracy(model, x_test, y_test)}
+        runs = []
+        for rep in range(REPEATS):
+            with kit.fork_rng(ctx, 10 + rep):    # the same initial weights for every net in a repeat
+                model = build(use_bn, use_lrn)
+            losses = common.train(model, x, y, STEPS, LR, BATCH, kit.generator(ctx, 10 + rep))
+            runs.append((losses, common.tail_mean(losses), common.accuracy(model, x_test, y_test)))
+        results[arm] = {"losses": [sum(r[0][i] for r in runs) / REPEATS for i in range(STEPS)],
+                        "loss": sum(r[1] for r in runs) / REPEATS, "acc": sum(r[2] for r in runs) / REPEATS}
         ctx.progress((j + 1) / len(arms), arm)
 
     r = {k: v["loss"] for k, v in results.items()}
     checks = [
         Check({"en": "our LRN = nn.LocalResponseNorm (max abs diff)", "zh": "自己实现的 LRN = nn.LocalResponseNorm（最大绝对差）"},
               lrn_err, "<", 1e-4),
-        # Factors from a sweep over seeds 0-19: BN's loss was 0.70-0.91 x LRN's
-        # (0.8 left 9%; now 0.85), BN + LRN's 0.96-1.13 x BN's (0.9 left 7%; now 0.85).
+        # 0.85 from a sweep over seeds 0-19 (one run: 0.70-0.91); averaged over REPEATS, 0.57-0.71 on seeds 0-59.
         Check({"en": "final loss: BN < 0.85 x LRN", "zh": "最终损失：BN < 0.85 × LRN"}, r["BN"], "<", r["LRN"], factor=0.85),
-        Check({"en": "adding LRN to BN gains < 15% (loss BN+LRN > 0.85 x BN)",
-               "zh": "在 BN 上再加 LRN 的收益 < 15%（BN+LRN 的损失 > 0.85 × BN）"}, r["BN + LRN"], ">", r["BN"], factor=0.85),
+        # LRN on top of BN adds nothing: the ratio is near 1 (one run: 0.92-1.13 on seeds 0-59;
+        # averaged over REPEATS, within 6% of 1), so it is
+        # stated as a distance, either way (it was one-sided, "> 0.85 x BN", whose margin was
+        # relative to 0.85 rather than to the 15% allowed).
+        Check({"en": "adding LRN to BN changes the loss by < 15%: |loss BN+LRN / BN - 1|",
+               "zh": "在 BN 上再加 LRN 使损失的变化 < 15%：|BN+LRN 的损失 / BN 的损失 − 1|"},
+              abs(r["BN + LRN"] / r["BN"] - 1), "<", 0.15),
     ]
     rows = [[ARMS[arm], round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
     curves = [kit.curve({"en": "training loss, mean of 10 steps", "zh": "训练损失（10 步均值）"},
                         {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
                         {a: common.smooth(v["losses"]) for a, v in results.items()})]
     finding = {
-        "en": (f"After {STEPS} steps: plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
+        "en": (f"After {STEPS} steps (mean of {REPEATS} runs each): plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
                f"{r['BN + LRN']:.3f}. LRN alone does not do what BN does, and on top of BN it adds nothing; "
                f"that is why BN networks dropped it (VGG had found it useless even without BN)."),
-        "zh": (f"{STEPS} 步后的训练损失：无归一化 {r['plain']:.3f}，LRN {r['LRN']:.3f}，BN {r['BN']:.3f}，BN + LRN "
+        "zh": (f"{STEPS} 步后的训练损失（每个网络 {REPEATS} 次训练的均值）：无归一化 {r['plain']:.3f}，LRN {r['LRN']:.3f}，BN {r['BN']:.3f}，BN + LRN "
                f"{r['BN + LRN']:.3f}。LRN 单独使用达不到 BN 的效果，加在 BN 之上也没有增益；所以使用 BN 的网络去掉了 LRN"
                f"（VGG 发现即使没有 BN，LRN 也没有用）。"),
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
-                  "lr": LR, "batch": BATCH, "lrn": {"size": LRN_SIZE, "alpha": LRN_ALPHA, "beta": LRN_BETA,
+                  "repeats": REPEATS, "lr": LR, "batch": BATCH, "lrn": {"size": LRN_SIZE, "alpha": LRN_ALPHA, "beta": LRN_BETA,
                                                      "k": LRN_K}},
         table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
                      {"en": "test acc", "zh": "测试准确率"}], rows),
         checks=checks, finding=finding, curves=curves,
-        labels={**ARMS, "lrn": {"en": "LRN", "zh": "LRN（局部响应归一化）"}},
+        labels={**ARMS, "repeats": {"en": "runs per net", "zh": "每个网络的训练次数"}, "lrn": {"en": "LRN", "zh": "LRN（局部响应归一化）"}},
     )

@@ -52,7 +52,7 @@ MOMENTUM_GRID = [0.3, 1.0, 3.5]        # x 1/L, beta = 0.9 (stable below 2(1+bet
 ADAM_GRID = [0.03, 0.1, 0.3, 1.0]
 BETA = 0.9
 # Part 2: over-parameterized least squares.
-OP_PROBLEMS = 16       # independent draws, solved side by side (8: the mean ratio fell to 1.05 on a seed of 0-19; 16: at least 1.16)
+OP_PROBLEMS = 16       # independent draws, solved side by side (8: the mean ratio fell to 1.05 on a seed of 0-19; 16: 1.14-1.27 on 0-59)
 OP_N, OP_DIM, OP_TEST = 80, 200, 1000
 OP_STEPS = 600
 OP_ADAM_LR = 0.03      # decayed linearly to 0 so that Adam settles on an interpolant
@@ -149,8 +149,12 @@ def run(ctx: DemoContext) -> DemoResult:
                "zh": "病态问题：Adam 的最佳损失 < 1e-3 × 梯度下降的最佳损失"}, adam, "<", gd, factor=1e-3),
         Check({"en": "over-parameterized: both interpolate (Adam train loss < 1e-4 x initial)",
                "zh": "过参数化问题：两者都能插值训练数据（Adam 训练损失 < 1e-4 × 初始值）"}, ad_tr, "<", 1e-4),
-        Check({"en": "over-parameterized: mean Adam test error > 1.05 x GD's",
-               "zh": "过参数化问题：Adam 的平均测试误差 > 1.05 × 梯度下降的"}, ad_te, ">", gd_te, factor=1.05),
+        # A ratio near 1, so stated as its distance from 1 (demos/README.md): the margin is then
+        # relative to the 5% asked, not to the test error (as "> 1.05 x GD's" it read +8.8% on
+        # seed 22, where Adam was 14% worse). The ratio was 1.14-1.27 over seeds 0-59.
+        Check({"en": "over-parameterized: Adam's mean test error / GD's - 1 > 0.05 (Adam worse by over 5%)",
+               "zh": "过参数化问题：Adam 的平均测试误差 / 梯度下降的 − 1 > 0.05（Adam 差 5% 以上）"},
+              ad_te / gd_te - 1, ">", 0.05),
     ]
     finding = {
         "en": (f"With condition number {kappa:.0f}, after {STEPS} steps at its best learning rate plain GD is at "

@@ -5,6 +5,8 @@ Two experiments; the treatment is early stopping on a validation set.
 1. Label noise: an MLP learns a linear rule from 200 examples whose labels
    are 25% flipped. Trained long enough it memorises the flipped labels and
    its test error rises; stopping at the validation minimum avoids that.
+   RUNS such problems (rule, data, weights) are trained side by side and
+   the checks use their mean: one problem's gain is a noisy number.
 2. Epoch-wise double descent (Nakkiran et al. 2020; in a linear model,
    Heckel & Yilmaz 2021): least squares by gradient descent (computed in
    closed form, so up to 10^7 steps cost nothing) with two groups of
@@ -44,9 +46,10 @@ META = {
 }
 
 # Part 1: MLP with label noise.
-DIM, N_TRAIN, N_VAL, N_TEST = 10, 200, 500, 3000
+DIM, N_TRAIN, N_VAL, N_TEST = 10, 200, 500, 1500   # N_TEST per problem
 LABEL_NOISE = 0.25     # share of flipped labels in training and validation
 HIDDEN = 128
+RUNS = 4               # independent problems averaged (one problem: seed 36 of 0-59 gained only 0.025)
 STEPS = 300            # full-batch Adam steps
 LR = 0.003
 EVERY = 5              # evaluate every EVERY steps
@@ -61,40 +64,72 @@ PATIENCE = 20          # checkpoints (about a factor 10 in steps) without a new 
 
 
 def _label_noise(ctx: DemoContext, g: torch.Generator) -> dict:
-    w_true = torch.randn(DIM, generator=g)
+    """RUNS independent problems (rule, data, initial weights), trained side by side.
+
+    One problem's gain from the early stop ranged 0.025-0.24 over seeds 0-59
+    (the overfitting of one draw of 200 examples, and a 500-example
+    validation set that, at 25% noise, picks its minimum with a spread of
+    about 0.02): seed 36 gained 0.025. The checks use the mean over RUNS.
+    """
+    w_true = torch.randn(RUNS, DIM, generator=g)
 
     def sample(n: int, noise: float) -> tuple[torch.Tensor, torch.Tensor]:
-        x = torch.randn(n, DIM, generator=g)
-        y = (x @ w_true > 0).long()
-        flip = torch.rand(n, generator=g) < noise
+        x = torch.randn(RUNS, n, DIM, generator=g)
+        y = (torch.einsum("rnd,rd->rn", x, w_true) > 0).long()
+        flip = torch.rand(RUNS, n, generator=g) < noise
         return x, torch.where(flip, 1 - y, y)
 
     (x, y), (xv, yv), (xt, yt) = sample(N_TRAIN, LABEL_NOISE), sample(N_VAL, LABEL_NOISE), sample(N_TEST, 0.0)
     torch.manual_seed(ctx.seed)
-    net = nn.Sequential(nn.Linear(DIM, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 2))
-    opt = kit.Adam(net.parameters(), lr=LR)
-    err = lambda a, b: (net(a).argmax(1) != b).float().mean().item()  # noqa: E731
-    hist: dict[str, list[float]] = {"train": [], "validation": [], "test (clean labels)": []}
+
+    def uniform(*shape: int, fan_in: int) -> torch.Tensor:   # nn.Linear's default initialisation
+        return ((torch.rand(RUNS, *shape) * 2 - 1) / math.sqrt(fan_in)).requires_grad_()
+
+    params = [uniform(DIM, HIDDEN, fan_in=DIM), uniform(1, HIDDEN, fan_in=DIM),
+              uniform(HIDDEN, 2, fan_in=HIDDEN), uniform(1, 2, fan_in=HIDDEN)]
+    w1, b1, w2, b2 = params
+
+    def net(a: torch.Tensor) -> torch.Tensor:   # RUNS MLPs at once: (RUNS, n, DIM) -> (RUNS, n, 2)
+        return torch.baddbmm(b2, torch.relu(torch.baddbmm(b1, a, w1)), w2)
+
+    opt = kit.Adam(params, lr=LR)
+    err = lambda a, b: (net(a).argmax(2) != b).float().mean(1)  # noqa: E731  (one error per run)
+    hist: dict[str, list[torch.Tensor]] = {"train": [], "validation": [], "test (clean labels)": []}
     for step in range(1, STEPS + 1):
         opt.zero_grad()
-        nn.functional.cross_entropy(net(x), y).backward()
+        # The sum of the runs' mean losses: each run gets its own gradient.
+        nn.functional.cross_entropy(net(x).transpose(1, 2), y, reduction="none").mean(1).sum().backward()
         opt.step()
         if step % EVERY == 0:
             with torch.no_grad():
                 hist["train"].append(err(x, y))
                 hist["validation"].append(err(xv, yv))
                 hist["test (clean labels)"].append(err(xt, yt))
-    val = hist["validation"]
-    stop = min(range(len(val)), key=lambda i: val[i]) if ctx.treatment else len(val) - 1
-    return {"hist": hist, "stop": stop}
+    per_run = {k: torch.stack(v, 1) for k, v in hist.items()}     # (RUNS, checkpoints)
+    last = per_run["validation"].shape[1] - 1
+    # Each run stops at its own validation minimum (with the treatment off: at the end).
+    stops = per_run["validation"].argmin(1) if ctx.treatment else torch.full((RUNS,), last)
+    rows = torch.arange(RUNS)
+    return {"hist": {k: v.mean(0).tolist() for k, v in per_run.items()},
+            "stops": stops.tolist(),
+            "es_test": per_run["test (clean labels)"][rows, stops].mean().item(),
+            "es_val": per_run["validation"][rows, stops].mean().item(),
+            "final_train_max": per_run["train"][:, -1].max().item()}
 
 
 def _double_descent(ctx: DemoContext, g: torch.Generator) -> dict:
     d64 = torch.float64
     scale = torch.cat([torch.ones(DD_FAST, dtype=d64), DD_SLOW_SCALE * torch.ones(DD_SLOW, dtype=d64)])
-    w_true = torch.cat([DD_FAST_SIGNAL * torch.randn(DD_FAST, generator=g, dtype=d64) / math.sqrt(DD_FAST),
-                        DD_SLOW_SIGNAL * torch.randn(DD_SLOW, generator=g, dtype=d64)
-                        / (DD_SLOW_SCALE * math.sqrt(DD_SLOW))])
+    # A random direction in each group with a set norm: the signal each group
+    # carries is a setting of the problem, as in the theory (with the norms
+    # drawn too, the slow group's squared norm, a sum of only DD_SLOW squares,
+    # ranged 0.14-2.3 x its mean over seeds 0-59; where it was small, so was
+    # the first dip's error, and the last check's margin fell to +5%, seed 55).
+    def direction(n: int) -> torch.Tensor:
+        v = torch.randn(n, generator=g, dtype=d64)
+        return v / v.norm()
+
+    w_true = torch.cat([DD_FAST_SIGNAL * direction(DD_FAST), DD_SLOW_SIGNAL * direction(DD_SLOW) / DD_SLOW_SCALE])
 
     def sample(n: int) -> tuple[torch.Tensor, torch.Tensor]:
         x = torch.randn(n, DD_FAST + DD_SLOW, generator=g, dtype=d64) * scale
@@ -144,19 +179,25 @@ def run(ctx: DemoContext) -> DemoResult:
     b = _double_descent(ctx, kit.generator(ctx, offset=2))
     ctx.progress(1.0, "done")
 
-    hist, stop = a["hist"], a["stop"]
+    hist, stops = a["hist"], a["stops"]
     test = hist["test (clean labels)"]
-    es_test, final_test = test[stop], test[-1]
+    es_test, final_test = a["es_test"], test[-1]
+    stop_steps = sorted((i + 1) * EVERY for i in stops)
+    lo, hi = stop_steps[0], stop_steps[-1]
+    span_en, span_zh = (f"{lo} to {hi}", f"{lo} 至 {hi}") if lo != hi else (str(lo), str(lo))
+    stop_span = {"en": span_en, "zh": span_zh}     # where the runs stopped
     dd = b["test"]
     dd_es, dd_final = dd[b["chosen"]], dd[-1]
     dd_first, dd_peak = dd[b["first_min"]], dd[b["peak"]]
     checks = [
-        # Stated as the gain, 0.03 (it was "< final - 0.05"): seed 23 gained 0.048.
-        Check({"en": "label noise: test error gained by the early stop > 0.03", "zh": "标签噪声：早停带来的测试错误率下降 > 0.03"},
-              final_test - es_test, ">", 0.03),
-        Check({"en": "label noise: final training error < 0.05 (the flipped labels are memorised)",
-               "zh": "标签噪声：最终训练错误率 < 0.05（翻转的标签被背下来了）"},
-              hist["train"][-1], "<", 0.05),
+        # One problem gained 0.025-0.24 over seeds 0-59 (seed 36: 0.025, below the 0.03 then
+        # asked); the mean of RUNS = 4 problems gained 0.097-0.17, so the check asks for 0.05.
+        Check({"en": f"label noise: mean test error gained by the early stop ({RUNS} problems) > 0.05",
+               "zh": f"标签噪声：早停带来的平均测试错误率下降（{RUNS} 个问题）> 0.05"},
+              final_test - es_test, ">", 0.05),
+        Check({"en": "label noise: worst final training error < 0.05 (the flipped labels are memorised)",
+               "zh": "标签噪声：最差的最终训练错误率 < 0.05（翻转的标签被背下来了）"},
+              a["final_train_max"], "<", 0.05),
         Check({"en": "double descent: first minimum of test error < 0.8 x its starting value",
                "zh": "双下降：测试误差的第一个极小值 < 0.8 × 初始值"}, dd_first, "<",
               b["start"], factor=0.8),
@@ -168,8 +209,8 @@ def run(ctx: DemoContext) -> DemoResult:
     ]
     rows = [
         [{"en": "label noise MLP: early stop (best validation)", "zh": "标签噪声 MLP：早停（验证误差最低处）"}
-         if a["stop"] != len(test) - 1 else {"en": "label noise MLP: no early stop", "zh": "标签噪声 MLP：未早停"},
-         (stop + 1) * EVERY, round(hist["validation"][stop], 4), round(es_test, 4)],
+         if ctx.treatment else {"en": "label noise MLP: no early stop", "zh": "标签噪声 MLP：未早停"},
+         stop_span, round(a["es_val"], 4), round(es_test, 4)],
         [{"en": "label noise MLP: train to the end", "zh": "标签噪声 MLP：训练到最后"}, STEPS, round(hist["validation"][-1], 4), round(final_test, 4)],
         [{"en": "double descent: early stop with patience", "zh": "双下降：按耐心值早停"} if ctx.treatment
          else {"en": "double descent: no early stop", "zh": "双下降：不早停"},
@@ -180,26 +221,26 @@ def run(ctx: DemoContext) -> DemoResult:
     ]
     finding = {
         "en": (f"With {LABEL_NOISE:.0%} flipped labels the MLP memorises them (training error "
-               f"{hist['train'][-1]:.1%}) and its test error climbs to {final_test:.1%}; stopping at the validation "
-               f"minimum (step {(stop + 1) * EVERY}) gives {es_test:.1%}. So the number of epochs matters. But test "
+               f"{hist['train'][-1]:.1%}, mean of {RUNS} problems) and its test error climbs to {final_test:.1%}; "
+               f"stopping at the validation minimum (steps {span_en}) gives {es_test:.1%}. So the number of epochs matters. But test "
                f"error need not be U-shaped: in the two-speed linear model it falls from {b['start']:.2f} to {dd_first:.3f}, rises to "
                f"{dd_peak:.3f}, and ends at {dd_final:.3f}; early stopping with patience picked a point at "
                f"{dd_es:.3f}. Epoch-wise double descent (Nakkiran et al. 2020) means the first validation minimum is "
                "not always the best."),
-        "zh": (f"训练标签有 {LABEL_NOISE:.0%} 被翻转时，MLP 会把它们背下来（训练错误率 {hist['train'][-1]:.1%}），测试错误率升到 "
-               f"{final_test:.1%}；在验证集最小处（第 {(stop + 1) * EVERY} 步）早停则为 {es_test:.1%}。所以 epoch 数很重要。"
+        "zh": (f"训练标签有 {LABEL_NOISE:.0%} 被翻转时，MLP 会把它们背下来（训练错误率 {hist['train'][-1]:.1%}，{RUNS} 个问题的平均），"
+               f"测试错误率升到 {final_test:.1%}；在验证集最小处（第 {span_zh} 步）早停则为 {es_test:.1%}。所以 epoch 数很重要。"
                f"但测试误差不一定是 U 形：在双速线性模型里，它先从 {b['start']:.2f} 降到 {dd_first:.3f}，再升到 {dd_peak:.3f}，最后降到 "
                f"{dd_final:.3f}；带 patience 的早停选在了 {dd_es:.3f}。epoch 维度的双下降（Nakkiran 等 2020）说明，"
                "第一个验证集最小值未必是最好的。"),
     }
     steps = [float((i + 1) * EVERY) for i in range(len(test))]
     return DemoResult(
-        settings={"label_noise": LABEL_NOISE, "n_train": N_TRAIN, "hidden": HIDDEN, "steps": STEPS, "lr": LR,
+        settings={"label_noise": LABEL_NOISE, "runs": RUNS, "n_train": N_TRAIN, "hidden": HIDDEN, "steps": STEPS, "lr": LR,
                   "dd_n": DD_N, "dd_fast": DD_FAST, "dd_slow": DD_SLOW, "dd_slow_scale": DD_SLOW_SCALE,
                   "patience": PATIENCE, "treatment": ctx.treatment},
         table=Table([{"en": "arm", "zh": "组别"}, {"en": "stopped at step", "zh": "停止的步数"},
                      {"en": "validation error", "zh": "验证误差"}, {"en": "test error", "zh": "测试误差"}], rows),
-        labels={"label_noise": {"en": "label_noise", "zh": "标签噪声比例"}, "hidden": {"en": "hidden", "zh": "隐藏单元数"},
+        labels={"label_noise": {"en": "label_noise", "zh": "标签噪声比例"}, "runs": {"en": "runs", "zh": "重复问题数"}, "hidden": {"en": "hidden", "zh": "隐藏单元数"},
                 "dd_n": {"en": "dd_n", "zh": "双下降样本数"}, "dd_fast": {"en": "dd_fast", "zh": "双下降快方向数"},
                 "dd_slow": {"en": "dd_slow", "zh": "双下降慢方向数"}, "dd_slow_scale": {"en": "dd_slow_scale", "zh": "慢方向尺度"},
                 "patience": {"en": "patience", "zh": "耐心值"}, "train": {"en": "train", "zh": "训练"},
@@ -208,7 +249,8 @@ def run(ctx: DemoContext) -> DemoResult:
                 "test": {"en": "test", "zh": "测试"}},
         checks=checks,
         finding=finding,
-        curves=[Curve({"en": "MLP with 25% label noise", "zh": "25% 标签噪声下的 MLP"}, {"en": "step", "zh": "步数"},
+        curves=[Curve({"en": f"MLP with 25% label noise (mean of {RUNS} problems)",
+                       "zh": f"25% 标签噪声下的 MLP（{RUNS} 个问题的平均）"}, {"en": "step", "zh": "步数"},
                       {"en": "error", "zh": "错误率"}, steps, hist),
                 Curve({"en": "Two-speed linear model: epoch-wise double descent (x = log10 GD steps)",
                        "zh": "双速线性模型：随训练轮数的双下降（x = log10 梯度下降步数）"}, {"en": "log10 step", "zh": "log10 步数"},

@@ -15,6 +15,13 @@ weight decay (which, in the ranges searched, matter little). Same budget of
 optimum's position is unknown to a practitioner, so the grid is placed at a
 random offset each time; both searches are repeated 100 times with fresh
 draws. With the treatment off the random searches use the grids' points.
+
+A search is scored by its regret: how far its best validation loss stays
+above the best loss any trial of the run reached. The raw loss also holds
+the noise and the error no setting removes (0.25-0.43 over seeds 0-59), the
+same for both searches; compared raw, random search's gain shrank to 4% of
+the grid's loss on seed 41 (its grid happened to sit near the optimum),
+while its regret there was 0.07 x the grid's.
 """
 
 from __future__ import annotations
@@ -116,27 +123,35 @@ def run(ctx: DemoContext) -> DemoResult:
     rand_best = val[REPEATS * BUDGET:].view(REPEATS, BUDGET).min(1).values
     wins = (rand_best < grid_best).float().mean().item()
     g_mean, r_mean = grid_best.mean().item(), rand_best.mean().item()
+    best_seen = min(val.min().item(), sweep.min().item())     # the best loss any trial of this run reached
+    g_regret, r_regret = g_mean - best_seen, r_mean - best_seen
     noise_floor = NOISE ** 2
     checks = [
-        Check({"en": "mean best validation loss: random search < 0.97 x grid", "zh": "平均最佳验证损失：随机搜索 < 0.97 × 网格搜索"},
-              r_mean, "<", g_mean, factor=0.97),
+        # Regret ratio random / grid over seeds 0-59: 0.02-0.23.
+        Check({"en": "mean regret (best validation loss - best any trial reached): random search < 0.5 x grid",
+               "zh": "平均遗憾值（最佳验证损失 − 所有试验达到的最佳值）：随机搜索 < 0.5 × 网格搜索"},
+              r_regret, "<", g_regret, factor=0.5),
         Check({"en": "share of repeats in which random search beats the grid > 0.65", "zh": "随机搜索胜过网格搜索的重复比例 > 0.65"},
               wins, ">", 0.65),
     ]
     rows = [[{"en": f"grid {side}x{side}x{side} (random offset)", "zh": f"网格 {side}x{side}x{side}（随机偏移）"}, side, f"{g_mean:.4f}",
-             f"{grid_best.max().item():.4f}", ""],
+             f"{g_regret:.4f}", f"{grid_best.max().item():.4f}", ""],
             [{"en": f"random, {BUDGET} draws", "zh": f"随机，{BUDGET} 次抽样"}, BUDGET if ctx.treatment else side, f"{r_mean:.4f}",
-             f"{rand_best.max().item():.4f}", f"{wins:.0%}"],
-            [{"en": "noise floor (sigma^2)", "zh": "噪声下限（sigma^2）"}, "", f"{noise_floor:.4f}", "", ""]]
+             f"{r_regret:.4f}", f"{rand_best.max().item():.4f}", f"{wins:.0%}"],
+            [{"en": "best any trial reached", "zh": "所有试验达到的最佳值"}, "", f"{best_seen:.4f}", "", "", ""],
+            [{"en": "noise floor (sigma^2)", "zh": "噪声下限（sigma^2）"}, "", f"{noise_floor:.4f}", "", "", ""]]
     finding = {
         "en": (f"With {BUDGET} trials each, a grid tries only {side} learning rates and its best validation loss "
                f"averages {g_mean:.3f} over {REPEATS} placements; random search tries {BUDGET} and averages "
-               f"{r_mean:.3f}, beating the grid in {wins:.0%} of the repeats (noise floor {noise_floor:.2f}). Only "
+               f"{r_mean:.3f}, beating the grid in {wins:.0%} of the repeats. Above the best loss any trial reached "
+               f"({best_seen:.3f}; noise floor {noise_floor:.2f}) the grid stays {g_regret:.4f} on average, random "
+               f"search {r_regret:.4f}. Only "
                "the learning rate mattered, and a grid spends its budget repeating it. NAS is not itself a "
                "hyperparameter but a search over architectures, and random search is the baseline it has to beat "
                "(Li & Talwalkar 2019); the NAS methods themselves are beyond a CPU demo."),
         "zh": (f"每种方法各 {BUDGET} 次试验：网格只试了 {side} 个学习率，{REPEATS} 种放置下最佳验证损失平均为 {g_mean:.3f}；"
-               f"随机搜索试了 {BUDGET} 个，平均为 {r_mean:.3f}，在 {wins:.0%} 的重复中胜过网格（噪声下限 {noise_floor:.2f}）。"
+               f"随机搜索试了 {BUDGET} 个，平均为 {r_mean:.3f}，在 {wins:.0%} 的重复中胜过网格。与所有试验达到的最佳值"
+               f"（{best_seen:.3f}；噪声下限 {noise_floor:.2f}）相比，网格平均高出 {g_regret:.4f}，随机搜索高出 {r_regret:.4f}。"
                "这里只有学习率重要，网格却把预算花在重复它上面。NAS 本身不是超参数，而是对网络结构的搜索，随机搜索是它"
                "必须超越的基线（Li & Talwalkar 2019）；NAS 方法本身超出了 CPU 演示的范围。"),
     }
@@ -145,7 +160,8 @@ def run(ctx: DemoContext) -> DemoResult:
                   "lr_range": {"en": "10^-2 .. 3 (x 1/L)", "zh": "10^-2 .. 3（× 1/L）"}, "momentum_range": list(MOMENTUM),
                   "weight_decay_range": {"en": "0 .. 1e-3 (x L)", "zh": "0 .. 1e-3（× L）"}, "treatment": ctx.treatment},
         table=Table([{"en": "search", "zh": "搜索方式"}, {"en": "distinct learning rates", "zh": "不同学习率的个数"},
-                     {"en": "mean best validation loss", "zh": "平均最佳验证损失"}, {"en": "worst best", "zh": "最差的最佳值"},
+                     {"en": "mean best validation loss", "zh": "平均最佳验证损失"},
+                     {"en": "mean regret", "zh": "平均遗憾值"}, {"en": "worst best", "zh": "最差的最佳值"},
                      {"en": "beats grid", "zh": "胜过网格的比例"}], rows),
         labels={"budget": {"en": "budget", "zh": "试验预算"}, "repeats": {"en": "repeats", "zh": "重复次数"},
                 "lr_range": {"en": "lr_range", "zh": "学习率范围"}, "momentum_range": {"en": "momentum_range", "zh": "动量范围"},

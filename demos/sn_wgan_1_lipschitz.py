@@ -7,11 +7,12 @@ it only rescales the distance. Without any constraint the sup is infinite.
 On two 1-D distributions whose W1 is known exactly (from sorted samples),
 the demo builds the best 1-Lipschitz critic in closed form (its slope is the
 sign of F_Q - F_P) and checks that it attains W1, and that K times it, the
-best K-Lipschitz critic, attains K x W1. It then trains two small ReLU
-critics with Adam: one spectral-normalized (1-Lipschitz by the per-layer
-bound), which stays below W1 and falls short of it (the bound is an upper
-bound; its actual slope is measured), and an unconstrained one, whose value
-runs off.
+best K-Lipschitz critic, attains K x W1. It then trains small ReLU
+critics with Adam: spectral-normalized ones (1-Lipschitz by the per-layer
+bound; four, from different initial weights, the best one counting as the
+estimate of the sup), which stay below W1 and fall short of it (the bound is
+an upper bound; the actual slope is measured), and an unconstrained one,
+whose value runs off.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ WIDTH = 16         # hidden units of the critic
 STEPS, LR = 200, 0.01    # Adam
 BETAS = (0.5, 0.9)        # WGAN-style Adam settings
 K = 3.0
+RESTARTS = 4       # SN critics trained from different initial weights; the best one counts
 
 
 def run(ctx):
@@ -100,10 +102,8 @@ def run(ctx):
     slopes = (f_star[1:] - f_star[:-1]).abs() / (pts[1:] - pts[:-1]).clamp_min(1e-12)
     star_slope = slopes.max().item()
 
-    arms = {"SN, K = 1": (True, 1.0), "unconstrained": (False, 1.0)}
-    results = {}
-    for j, (arm, (sn, scale)) in enumerate(arms.items()):
-        with kit.fork_rng(ctx, 2):    # the same initial weights for every critic
+    def train(sn: bool, scale: float, init: int) -> dict:
+        with kit.fork_rng(ctx, 2 + init):    # init 0: the same initial weights for every arm
             critic = Critic(sn, scale)
         params = list(critic.parameters())
         opt = kit.Adam(params, LR, betas=BETAS)
@@ -126,8 +126,20 @@ def run(ctx):
             f = critic(grid).squeeze(1)
             slope = ((f[1:] - f[:-1]).abs() / (grid[1, 0] - grid[0, 0])).max().item()
             value_eval = (critic(p).mean() - critic(q).mean()).item() if sn else value
-        results[arm] = {"value": value_eval, "slope": slope, "bound": scale if sn else float("inf")}
-        ctx.progress((j + 1) / len(arms), arm)
+        return {"value": value_eval, "slope": slope, "bound": scale if sn else float("inf")}
+
+    # The dual value is a sup over critics, and each trained critic gives a lower bound on it:
+    # the best of RESTARTS critics (different initial weights) is the estimate. One critic
+    # reached 0.38-0.73 x W1 on seeds 0-59, depending on the data and on its initial weights;
+    # the best of 4, 0.52-0.74 x W1. Every one of them must stay <= W1, so the duality check covers them all.
+    runs = []
+    for init in range(RESTARTS):
+        runs.append(train(True, 1.0, init))
+        ctx.progress((init + 1) / (RESTARTS + 1), f"SN, K = 1 ({init + 1}/{RESTARTS})")
+    results = {"SN, K = 1": max(runs, key=lambda r: r["value"])}
+    results["unconstrained"] = train(False, 1.0, 0)
+    ctx.progress(1.0, "unconstrained")
+    sn_values = [r["value"] for r in runs]
 
     v1 = results["SN, K = 1"]["value"]
     vk = best[k_used]
@@ -138,43 +150,50 @@ def run(ctx):
         # As a relative error, so that the margin is relative to the 1% allowed.
         Check({"en": f"best {K:g}-Lipschitz critic: |value / ({K:g} W1) - 1| < 0.01",
                "zh": f"最优的 {K:g}-利普希茨判别器：|值 / ({K:g} W1) − 1| < 0.01"}, abs(vk / (K * w1) - 1), "<", 0.01),
-        Check({"en": "trained SN critic's value <= W1 (duality bound)", "zh": "训练出的谱归一化判别器的值 <= W1（对偶上界）"},
+        Check({"en": f"every trained SN critic's value <= W1 (duality bound; the best of {RESTARTS})",
+               "zh": f"每个训练出的谱归一化判别器的值 <= W1（对偶上界；取 {RESTARTS} 个中最好的）"},
               v1, "<=", w1, factor=1.001),
-        # 0.35 (it was 0.4) from a sweep over seeds 0-19: the value was 0.43-0.71 x W1.
-        Check({"en": "trained SN critic's value >= 0.35 x W1 (it measures the distance)",
-               "zh": "训练出的谱归一化判别器的值 >= 0.35 × W1（它确实在度量距离）"}, v1, ">=", w1, factor=0.35),
+        # 0.35 from a sweep over seeds 0-19 with one critic (0.43-0.71 x W1); the best of 4: see RESTARTS.
+        Check({"en": f"best of {RESTARTS} trained SN critics' value >= 0.35 x W1 (it measures the distance)",
+               "zh": f"{RESTARTS} 个训练出的谱归一化判别器中最好的值 >= 0.35 × W1（它确实在度量距离）"},
+              v1, ">=", w1, factor=0.35),
         Check({"en": "unconstrained critic's value > 10 x W1 (no finite sup)", "zh": "无约束判别器的值 > 10 × W1（上确界不是有限值）"},
               free, ">", w1, factor=10),
     ]
-    arm_zh = {"SN, K = 1": "谱归一化，K = 1", "unconstrained": "无约束"}
+    arm_zh = {"SN, K = 1": f"谱归一化，K = 1（{RESTARTS} 个中最好的）", "unconstrained": "无约束"}
+    arm_en = {"SN, K = 1": f"SN, K = 1 (best of {RESTARTS})", "unconstrained": "unconstrained"}
     rows = [[{"en": "best 1-Lipschitz critic f* (closed form)", "zh": "最优的 1-利普希茨判别器 f*（闭式解）"}, f"{best[1.0]:.4g}", f"{best[1.0] / w1:.4g}",
              f"{star_slope:.3f}", 1.0],
             [{"en": f"best {k_used:g}-Lipschitz critic {k_used:g} f*", "zh": f"最优的 {k_used:g}-利普希茨判别器 {k_used:g} f*"}, f"{vk:.4g}", f"{vk / w1:.4g}",
              f"{k_used * star_slope:.3f}", k_used]]
-    rows += [[{"en": f"trained: {arm}", "zh": f"训练所得：{arm_zh[arm]}"}, f"{r['value']:.4g}", f"{r['value'] / w1:.4g}",
+    rows += [[{"en": f"trained: {arm_en[arm]}", "zh": f"训练所得：{arm_zh[arm]}"}, f"{r['value']:.4g}", f"{r['value'] / w1:.4g}",
               f"{r['slope']:.3f}" if math.isfinite(r["slope"]) else {"en": "not finite", "zh": "非有限值"},
               {"en": "none", "zh": "无"} if r["bound"] == float("inf") else r["bound"]] for arm, r in results.items()]
     rows.append([{"en": "exact W1 (sorted samples)", "zh": "精确的 W1（排序样本）"}, round(w1, 4), 1.0, "-", "-"])
     finding = {
         "en": (f"W1 = {w1:.3f} from sorted samples; the best 1-Lipschitz critic reaches {best[1.0]:.3f} (duality), "
                f"and the best {K:g}-Lipschitz critic, {K:g} f*, reaches {best[1.0] * K:.3f} = {K:g} x W1: any K "
-               f"works, it only rescales the distance. A spectral-normalized ReLU critic trained here reached "
+               f"works, it only rescales the distance. The best of {RESTARTS} spectral-normalized ReLU critics trained "
+               f"here (from different initial weights: {', '.join(f'{v:.3f}' for v in sn_values)}) reached "
                f"{v1:.3f} (max slope {results['SN, K = 1']['slope']:.2f}): the per-layer bound keeps it below W1, "
                f"but it is only an upper bound and the critic falls short of W1. Unconstrained, the value passed "
                f"{free:.3g} ({free / w1:.0f} x W1) and kept growing."),
         "zh": (f"由排序样本得 W1 = {w1:.3f}；最优 1-Lipschitz 判别器达到 {best[1.0]:.3f}（对偶），最优 "
                f"{K:g}-Lipschitz 判别器 {K:g}f* 达到 {best[1.0] * K:.3f} = {K:g}×W1：任何 K 都可以，只是把距离缩放。"
-               f"这里训练的谱归一化 ReLU 判别器达到 {v1:.3f}（最大斜率 {results['SN, K = 1']['slope']:.2f}）："
+               f"这里从不同初始权重训练了 {RESTARTS} 个谱归一化 ReLU 判别器"
+               f"（{'、'.join(f'{v:.3f}' for v in sn_values)}），最好的达到 {v1:.3f}（最大斜率 {results['SN, K = 1']['slope']:.2f}）："
                f"逐层约束使其不超过 W1，但这只是上界，判别器达不到 W1。无约束时，该值超过 {free:.3g}"
                f"（W1 的 {free / w1:.0f} 倍）并持续增长。"),
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "n": N, "width": WIDTH, "steps": STEPS, "lr": LR,
+                  "restarts": RESTARTS,
                   "K": K, "P": {"en": "N(0,1)", "zh": "N(0,1)"},
                   "Q": {"en": "0.5 N(-2, 0.5^2) + 0.5 N(2.5, 0.5^2)", "zh": "0.5 N(-2, 0.5^2) + 0.5 N(2.5, 0.5^2)"}},
         table=Table([{"en": "critic", "zh": "判别器"}, {"en": "E_P f - E_Q f", "zh": "E_P f − E_Q f"}, {"en": "/ W1", "zh": "/ W1"},
                      {"en": "max slope", "zh": "最大斜率"}, {"en": "Lipschitz bound", "zh": "利普希茨上界"}], rows),
         checks=checks, finding=finding,
         labels={"n": {"en": "n", "zh": "样本数"}, "K": {"en": "K", "zh": "利普希茨常数 K"},
+                "restarts": {"en": "SN critics trained", "zh": "训练的谱归一化判别器个数"},
                 "P": {"en": "P", "zh": "真实分布 P"}, "Q": {"en": "Q", "zh": "生成分布 Q"}},
     )
