@@ -30,7 +30,7 @@ STEPS = 200          # G steps, one D step each
 PRETRAIN = 100       # D steps before G starts
 FLIP = 0.1           # probability of flipping a D label
 BATCH, HIDDEN = 64, 16
-REPLICAS = 8         # independent GAN runs per arm, trained side by side; W1 is their mean
+REPLICAS = 32        # independent GAN runs per arm, trained side by side; W1 is their mean
 
 
 def _toy():
@@ -89,9 +89,14 @@ def run(ctx):
         # 0.0001-0.0006 without over seeds 0-19.
         Check({"en": f"D alone, with flips: 1 - mean D(real) > 0.03 (capped near p = {FLIP})", "zh": f"单独训练判别器，翻转标签：1 - mean D(real) > 0.03（上限约为 p = {FLIP}）"}, 1 - c_flip, ">", 0.03),
         Check({"en": "D alone, without flips: 1 - mean D(real) < 0.01", "zh": "单独训练判别器，不翻转：1 - mean D(real) < 0.01"}, 1 - c_plain, "<", 0.01),
-        # Factor 1.3 (it was 1.5; and 8 runs per arm, it was 4) from a sweep over
-        # seeds 0-19: the ratio was 1.6-4.7 (with 4 runs it fell to 0.8 on seed 17).
-        Check({"en": "W1 to data after training: with flips > 1.3 x without (slower)", "zh": "训练后到数据的 W1：翻转 > 1.3 × 不翻转（更慢）"}, w1_flip, ">", w1_plain, factor=1.3),
+        # 32 runs per arm (it was 8, and 4 before): with flips, how fast a run gets
+        # to the data varies a lot from run to run (steps to W1 < 1: 113 to over
+        # 200 on seed 55, against 113-122 without flips), so a mean over 8 runs
+        # still left the ratio to luck: 1.21 on seed 54 (its 8 flipped runs were
+        # fast ones; with 4 runs it fell to 0.8 on seed 17). With 32 runs the
+        # ratio was 2.4-4.4 over seeds 0-79; the check asks for 1.5 (it asked for
+        # 1.3 with 8 runs; 1.5 before that).
+        Check({"en": "W1 to data after training: with flips > 1.5 x without (slower)", "zh": "训练后到数据的 W1：翻转 > 1.5 × 不翻转（更慢）"}, w1_flip, ">", w1_plain, factor=1.5),
     ]
     return DemoResult(
         settings={"data": toy.DATA, "G": toy.G_AFFINE,
