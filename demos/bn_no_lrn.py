@@ -6,10 +6,13 @@ Inception, and Simonyan & Zisserman (VGG) had already found that LRN does
 not help even without BN. The same 6-layer ReLU MLP (its hidden units are the
 "channels") is trained four ways: plain, with LRN after each ReLU (AlexNet's
 k=2, n=5, alpha=1e-4, beta=0.75), with BN, and with BN and LRN; each five
-times, from other initial weights, and the losses averaged.
+times, from other initial weights, and the losses averaged. A run that
+diverges (the plain net, from some inits) counts as chance level.
 """
 
 from __future__ import annotations
+
+import math
 
 
 ARMS = {"plain": {"en": "plain", "zh": "无归一化"}, "LRN": {"en": "LRN", "zh": "LRN"}, "BN": {"en": "BN", "zh": "BN"},
@@ -35,6 +38,10 @@ STEPS, LR, BATCH = 60, 0.5, 32
 # was 0.50-0.79 on seeds 0-59 (one run's last steps are noisy); averaged over 3,
 # 0.56-0.74; over 5, 0.57-0.71.
 REPEATS = 5
+# A diverged run learned nothing usable: it is scored as the loss of a uniform
+# guess over the 4 classes, as in bn_larger_lr and bn_before_nonlinearity.
+# On seed 73 one plain run diverged (NaN, the average was undefined).
+CHANCE = math.log(4)
 LRN_SIZE, LRN_ALPHA, LRN_BETA, LRN_K = 5, 1e-4, 0.75, 2.0   # AlexNet's settings
 
 
@@ -90,6 +97,10 @@ def run(ctx):
 
     bn = ctx.treatment
     arms = {"plain": (False, False), "LRN": (False, True), "BN": (bn, False), "BN + LRN": (bn, True)}
+    def mean(values) -> float:
+        values = list(values)
+        return sum(values) / len(values) if values else float("nan")
+
     results = {}
     for j, (arm, (use_bn, use_lrn)) in enumerate(arms.items()):
         runs = []
@@ -97,9 +108,16 @@ def run(ctx):
             with kit.fork_rng(ctx, 10 + rep):    # the same initial weights for every net in a repeat
                 model = build(use_bn, use_lrn)
             losses = common.train(model, x, y, STEPS, LR, BATCH, kit.generator(ctx, 10 + rep))
-            runs.append((losses, common.tail_mean(losses), common.accuracy(model, x_test, y_test)))
-        results[arm] = {"losses": [sum(r[0][i] for r in runs) / REPEATS for i in range(STEPS)],
-                        "loss": sum(r[1] for r in runs) / REPEATS, "acc": sum(r[2] for r in runs) / REPEATS}
+            final = common.tail_mean(losses)
+            if math.isfinite(final):
+                runs.append({"diverged": False, "losses": losses, "final": final,
+                             "acc": common.accuracy(model, x_test, y_test)})
+            else:
+                runs.append({"diverged": True, "losses": losses})
+        ok = [q for q in runs if not q["diverged"]]
+        results[arm] = {"loss": mean(CHANCE if q["diverged"] else q["final"] for q in runs),
+                        "acc": mean(q["acc"] for q in ok), "diverged": len(runs) - len(ok),
+                        "losses": [mean(v) for v in zip(*(q["losses"] for q in ok))] if ok else runs[0]["losses"]}
         ctx.progress((j + 1) / len(arms), arm)
 
     r = {k: v["loss"] for k, v in results.items()}
@@ -116,24 +134,32 @@ def run(ctx):
                "zh": "在 BN 上再加 LRN 使损失的变化 < 15%：|BN+LRN 的损失 / BN 的损失 − 1|"},
               abs(r["BN + LRN"] / r["BN"] - 1), "<", 0.15),
     ]
-    rows = [[ARMS[arm], round(v["loss"], 3), round(v["acc"], 3)] for arm, v in results.items()]
-    curves = [kit.curve({"en": "training loss, mean of 10 steps", "zh": "训练损失（10 步均值）"},
+    rows = [[ARMS[arm], round(v["loss"], 3), "-" if v["diverged"] == REPEATS else round(v["acc"], 3), v["diverged"]]
+            for arm, v in results.items()]
+    diverged = {arm: v["diverged"] for arm, v in results.items() if v["diverged"]}
+    curves = [kit.curve({"en": f"training loss, mean of 10 steps and of the runs that did not diverge ({REPEATS} per net)",
+                         "zh": f"训练损失（10 步及未发散运行的均值；每个网络 {REPEATS} 次运行）"},
                         {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
                         {a: common.smooth(v["losses"]) for a, v in results.items()})]
     finding = {
         "en": (f"After {STEPS} steps (mean of {REPEATS} runs each): plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
                f"{r['BN + LRN']:.3f}. LRN alone does not do what BN does, and on top of BN it adds nothing; "
-               f"that is why BN networks dropped it (VGG had found it useless even without BN)."),
+               f"that is why BN networks dropped it (VGG had found it useless even without BN)."
+               + "".join(f" {n} of the {REPEATS} '{ARMS[arm]['en']}' runs diverged and count as chance level ({CHANCE:.3f})."
+                         for arm, n in diverged.items())),
         "zh": (f"{STEPS} 步后的训练损失（每个网络 {REPEATS} 次训练的均值）：无归一化 {r['plain']:.3f}，LRN {r['LRN']:.3f}，BN {r['BN']:.3f}，BN + LRN "
                f"{r['BN + LRN']:.3f}。LRN 单独使用达不到 BN 的效果，加在 BN 之上也没有增益；所以使用 BN 的网络去掉了 LRN"
-               f"（VGG 发现即使没有 BN，LRN 也没有用）。"),
+               f"（VGG 发现即使没有 BN，LRN 也没有用）。"
+               + "".join(f"「{ARMS[arm]['zh']}」的 {REPEATS} 次运行中有 {n} 次发散，按随机猜测水平（{CHANCE:.3f}）计。"
+                         for arm, n in diverged.items())),
     }
     return DemoResult(
         settings={"seed": ctx.seed, "treatment": ctx.treatment, "depth": DEPTH, "width": WIDTH, "steps": STEPS,
                   "repeats": REPEATS, "lr": LR, "batch": BATCH, "lrn": {"size": LRN_SIZE, "alpha": LRN_ALPHA, "beta": LRN_BETA,
                                                      "k": LRN_K}},
         table=Table([{"en": "net", "zh": "网络"}, {"en": "final train loss", "zh": "最终训练损失"},
-                     {"en": "test acc", "zh": "测试准确率"}], rows),
+                     {"en": "test acc (runs that did not diverge)", "zh": "测试准确率（未发散的运行）"},
+                     {"en": "runs diverged", "zh": "发散的运行次数"}], rows),
         checks=checks, finding=finding, curves=curves,
         labels={**ARMS, "repeats": {"en": "runs per net", "zh": "每个网络的训练次数"}, "lrn": {"en": "LRN", "zh": "LRN（局部响应归一化）"}},
     )
