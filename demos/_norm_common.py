@@ -95,6 +95,24 @@ def tail_mean(values: list[float], n: int = 20) -> float:
     return sum(tail) / len(tail)
 
 
+def mean(values) -> float:
+    """The mean; NaN for no values (every run of an arm diverged)."""
+    values = list(values)
+    return sum(values) / len(values) if values else float("nan")
+
+
+def pooled(runs: list[dict], chance: float) -> dict:
+    """Several runs of one net as one result. Each run is {"diverged", "losses"}
+    and, unless it diverged, "final" and "acc". A diverged run learned nothing
+    usable: its final loss counts as `chance` (a uniform guess), so that the
+    mean stays defined and the net is not flattered; accuracy and the loss
+    curve are means over the runs that did not diverge."""
+    ok = [r for r in runs if not r["diverged"]]
+    return {"loss": mean(chance if r["diverged"] else r["final"] for r in runs),
+            "acc": mean(r["acc"] for r in ok), "diverged": len(runs) - len(ok),
+            "curve": [mean(v) for v in zip(*(r["losses"] for r in ok))] if ok else runs[0]["losses"]}
+
+
 def he_init(model: nn.Module) -> nn.Module:
     """He (Kaiming) normal init for every Linear, zero biases: the fair
     baseline for a deep ReLU net without normalization (PyTorch's default

@@ -82,10 +82,6 @@ def run(ctx):
         return {"diverged": False, "losses": losses, "final": final,
                 "acc": common.accuracy(model, x_test, y_test)}
 
-    def mean(values) -> float:
-        values = list(values)
-        return sum(values) / len(values) if values else float("nan")
-
     results = {}
     for j, (arm, (norm, order)) in enumerate(arms.items()):
         runs = []
@@ -94,10 +90,7 @@ def run(ctx):
             ctx.progress((j * RUNS + rep + 1) / (len(arms) * RUNS), arm)
         # A diverged run (the plain net, at this rate, from some inits) learned
         # nothing usable: it is scored as chance level, as in bn_larger_lr.
-        ok = [r for r in runs if not r["diverged"]]
-        results[arm] = {"loss": mean(CHANCE if r["diverged"] else r["final"] for r in runs),
-                        "acc": mean(r["acc"] for r in ok), "diverged": len(runs) - len(ok),
-                        "curve": [mean(v) for v in zip(*(r["losses"] for r in ok))] if ok else runs[0]["losses"]}
+        results[arm] = common.pooled(runs, CHANCE)
 
     plain, before, after = results["no BN"], results["Linear-BN-ReLU"], results["Linear-ReLU-BN"]
     ratio = max(before["loss"], after["loss"]) / min(before["loss"], after["loss"])

@@ -97,10 +97,6 @@ def run(ctx):
 
     bn = ctx.treatment
     arms = {"plain": (False, False), "LRN": (False, True), "BN": (bn, False), "BN + LRN": (bn, True)}
-    def mean(values) -> float:
-        values = list(values)
-        return sum(values) / len(values) if values else float("nan")
-
     results = {}
     for j, (arm, (use_bn, use_lrn)) in enumerate(arms.items()):
         runs = []
@@ -114,10 +110,7 @@ def run(ctx):
                              "acc": common.accuracy(model, x_test, y_test)})
             else:
                 runs.append({"diverged": True, "losses": losses})
-        ok = [q for q in runs if not q["diverged"]]
-        results[arm] = {"loss": mean(CHANCE if q["diverged"] else q["final"] for q in runs),
-                        "acc": mean(q["acc"] for q in ok), "diverged": len(runs) - len(ok),
-                        "losses": [mean(v) for v in zip(*(q["losses"] for q in ok))] if ok else runs[0]["losses"]}
+        results[arm] = common.pooled(runs, CHANCE)
         ctx.progress((j + 1) / len(arms), arm)
 
     r = {k: v["loss"] for k, v in results.items()}
@@ -140,7 +133,7 @@ def run(ctx):
     curves = [kit.curve({"en": f"training loss, mean of 10 steps and of the runs that did not diverge ({REPEATS} per net)",
                          "zh": f"训练损失（10 步及未发散运行的均值；每个网络 {REPEATS} 次运行）"},
                         {"en": "step", "zh": "步数"}, {"en": "cross-entropy", "zh": "交叉熵"},
-                        {a: common.smooth(v["losses"]) for a, v in results.items()})]
+                        {a: common.smooth(v["curve"]) for a, v in results.items()})]
     finding = {
         "en": (f"After {STEPS} steps (mean of {REPEATS} runs each): plain {r['plain']:.3f}, LRN {r['LRN']:.3f}, BN {r['BN']:.3f}, BN + LRN "
                f"{r['BN + LRN']:.3f}. LRN alone does not do what BN does, and on top of BN it adds nothing; "

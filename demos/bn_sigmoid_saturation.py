@@ -102,10 +102,6 @@ def run(ctx):
             r["sat_gamma"] = saturation(model)
         return r
 
-    def mean(values) -> float:
-        values = list(values)
-        return sum(values) / len(values) if values else float("nan")
-
     results = {}
     arms = (("no BN", None), ("BN", "bn" if ctx.treatment else None))
     for j, (arm, norm) in enumerate(arms):
@@ -114,13 +110,13 @@ def run(ctx):
             runs.append(one_run(norm, rep))
             ctx.progress((j * RUNS + rep + 1) / (len(arms) * RUNS), arm)
         ok = [r for r in runs if not r["diverged"]]
-        r = {key: mean(run[key] for run in runs) for key in ("sat0", "grad0", "loss")}
-        r.update({key: mean(run[key] for run in ok) for key in ("acc", "sat_end")})
+        r = {key: common.mean(run[key] for run in runs) for key in ("sat0", "grad0", "loss")}
+        r.update({key: common.mean(run[key] for run in ok) for key in ("acc", "sat_end")})
         r["diverged"] = len(runs) - len(ok)
-        r["curve"] = [mean(v) for v in zip(*(run["losses"] for run in ok))] if ok else runs[0]["losses"]
+        r["curve"] = [common.mean(v) for v in zip(*(run["losses"] for run in ok))] if ok else runs[0]["losses"]
         if norm is not None and ok:
-            r["gamma_mean"] = mean(run["gamma_mean"] for run in ok)
-            r["sat_gamma"] = mean(run["sat_gamma"] for run in ok)
+            r["gamma_mean"] = common.mean(run["gamma_mean"] for run in ok)
+            r["sat_gamma"] = common.mean(run["sat_gamma"] for run in ok)
         results[arm] = r
 
     plain, bn = results["no BN"], results["BN"]

@@ -197,10 +197,6 @@ def run(ctx):
         return {"diverged": False, "losses": losses, "final": common.tail_mean(losses),
                 "per_layer": per_layer, "beta_curve": beta}
 
-    def mean(values) -> float:
-        values = list(values)
-        return sum(values) / len(values) if values else float("nan")
-
     arms = {"no BN": (False, False), "BN": (ctx.treatment, False), "BN + noise": (ctx.treatment, True)}
     results = {}
     for i, (arm, (bn, noise)) in enumerate(arms.items()):
@@ -214,15 +210,15 @@ def run(ctx):
         # means over the runs that did not diverge.
         ok = [r for r in runs if not r["diverged"]]
         results[arm] = {
-            "final": mean(CHANCE if r["diverged"] else r["final"] for r in runs),
+            "final": common.mean(CHANCE if r["diverged"] else r["final"] for r in runs),
             "diverged": len(runs) - len(ok),
-            "curve": [mean(v) for v in zip(*(r["losses"] for r in ok))] if ok else runs[0]["losses"],
-            "per_layer": [mean(v) for v in zip(*(r["per_layer"] for r in ok))] or [float("nan")],
-            "beta": mean(mean(r["beta_curve"]) for r in ok),      # over the run, then over the runs
-            "beta_curve": [mean(v) for v in zip(*(r["beta_curve"] for r in ok))] or [float("nan")] * len(
+            "curve": [common.mean(v) for v in zip(*(r["losses"] for r in ok))] if ok else runs[0]["losses"],
+            "per_layer": [common.mean(v) for v in zip(*(r["per_layer"] for r in ok))] or [float("nan")],
+            "beta": common.mean(common.mean(r["beta_curve"]) for r in ok),      # over the run, then over the runs
+            "beta_curve": [common.mean(v) for v in zip(*(r["beta_curve"] for r in ok))] or [float("nan")] * len(
                 range(0, STEPS, SMOOTH_EVERY)),
         }
-        results[arm]["instability"] = mean(results[arm]["per_layer"])
+        results[arm]["instability"] = common.mean(results[arm]["per_layer"])
     ctx.progress(1.0, "done")
 
     plain, bn, noisy = results["no BN"], results["BN"], results["BN + noise"]
