@@ -261,6 +261,16 @@ def demo_bank(monkeypatch):
     return str(FIXTURES / "demo" / "withdemo.yaml")
 
 
+def _seed_asking_first(bank: str, topic: str, topics: tuple[str, ...], qtype: str) -> int:
+    """A seed whose quiz over these filters asks a question of `topic` first (the quiz's own draw)."""
+    from quizcli.bank import load_library
+    from quizcli.selection import Filters, parse_types, select
+    from quizcli.sessions.quiz import draw
+
+    candidates = select(load_library([Path(bank)]), Filters(topics, (), parse_types([qtype])))
+    return next(seed for seed in range(100) if draw(candidates, seed, 10)[0].bank_id == topic)
+
+
 def test_demo_key_runs_the_demo_and_the_session_goes_on(monkeypatch, demo_bank):
     calls = []
     fake = types.ModuleType("quizcli.ui.demo")
@@ -271,7 +281,8 @@ def test_demo_key_runs_the_demo_and_the_session_goes_on(monkeypatch, demo_bank):
 
     fake.show_demo = show_demo
     monkeypatch.setitem(sys.modules, "quizcli.ui.demo", fake)
-    code, out, _ = run(["quiz", "--seed", "4", "--lang", "en", "--bank", demo_bank, "--topic", "withdemo",
+    seed = _seed_asking_first(demo_bank, "withdemo", ("withdemo", "fy"), "true_false")
+    code, out, _ = run(["quiz", "--seed", str(seed), "--lang", "en", "--bank", demo_bank, "--topic", "withdemo",
                         "--topic", "fy", "--type", "true_false"], input="t\nd\n\nt\n")
     assert code == 0 and "1/2 · withdemo" in out
     assert "d run the demo" in out and "fixture_demo" in out

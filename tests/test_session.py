@@ -128,6 +128,10 @@ def test_the_draw_is_a_sample_in_id_order_whatever_the_input_order(library):
     everything = [q.id for q in draw(qs, 9, 0)]
     assert sorted(everything) == sorted(q.id for q in qs)
     assert everything == [q.id for q in draw(list(reversed(qs)), 9, None)]
+    # The nth question does not depend on the count: -n 3 asks the first three of -n 5 and of all.
+    for seed in range(20):
+        first = [q.id for q in draw(qs, seed, 3)]
+        assert first == [q.id for q in draw(qs, seed, 5)][:3] == [q.id for q in draw(qs, seed, 0)][:3]
 
 
 def test_answers_emit_events_and_summary(library):
