@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
     app.command("list", cls=Command, short_help=N_("List questions, filtered like `quizcli quiz`."), epilog=examples(
         "quizcli list --topic bn --type true_false",
         "quizcli list --tag pytorch --json",
-        "quizcli list --flagged            the cards you flagged in a review",
+        "quizcli list --flagged            the cards you flagged (`*` in a quiz or a review)",
     ))(list_)
     app.command("show", cls=Command, short_help=N_("Show one question with its answer and explanation."), epilog=examples(
         "quizcli show bn-rnn-never --lang zh",

@@ -149,32 +149,31 @@ def _guarded(fn: Callable[..., Any], path: str, fail: type, traps: _Traps | None
     """The candidate's function, with its exceptions turned into test failures."""
     traps = traps or _Traps(())
 
+    def failure(err: Exception | None) -> Exception:
+        """The test failure for what the call did: a forbidden op first (even one whose
+        error the candidate caught, or turned into another), else the exception."""
+        if traps.used:
+            return fail(_("your code calls `{name}` (directly or through another op): the exercise is to write "
+                          "it yourself with plain tensor operations (see the starter's docstring)").format(
+                            name=traps.used))
+        if isinstance(err, fail):
+            return err
+        if isinstance(err, NotImplementedError):
+            return fail(_("not implemented yet: your function raised NotImplementedError{where}; "
+                          "replace the `raise NotImplementedError` with your code").format(where=_where(err, path)))
+        if isinstance(err, MemoryError):
+            return fail(_("your code ran out of memory{where} (the grader's limit)").format(where=_where(err, path)))
+        return fail(_("your code raised {error}").format(error=_describe(err, path)))
+
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             with traps:
                 result = fn(*args, **kwargs)
-            if traps.used:
-                raise _Forbidden(traps.used)
-            return result
-        except fail:
-            raise
-        except _Forbidden:
-            raise fail(_("your code calls `{name}` (directly or through another op): the exercise is to write "
-                         "it yourself with plain tensor operations (see the starter's docstring)").format(
-                           name=traps.used)) from None
-        except NotImplementedError as err:
-            raise fail(_("not implemented yet: your function raised NotImplementedError{where}; "
-                         "replace the `raise NotImplementedError` with your code").format(
-                           where=_where(err, path))) from None
-        except MemoryError as err:
-            raise fail(_("your code ran out of memory{where} (the grader's limit)").format(
-                where=_where(err, path))) from None
         except Exception as err:   # noqa: BLE001: the candidate's bug, reported as a failed test
-            if traps.used:       # a forbidden op, caught and turned into another error
-                raise fail(_("your code calls `{name}` (directly or through another op): the exercise is to "
-                             "write it yourself with plain tensor operations (see the starter's docstring)").format(
-                               name=traps.used)) from None
-            raise fail(_("your code raised {error}").format(error=_describe(err, path))) from None
+            raise failure(err) from None
+        if traps.used:
+            raise failure(None)
+        return result
 
     call.__name__ = getattr(fn, "__name__", "candidate")
     call.__wrapped__ = fn   # type: ignore[attr-defined]

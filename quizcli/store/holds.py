@@ -97,9 +97,8 @@ class Holds:
         return {r[0] for r in self._read(
             "SELECT question_id FROM holds WHERE suspended != 0 OR buried_until > ?", (fmt_time(now),))}
 
-
     def flagged_ids(self) -> set[str]:
-        """Cards flagged (`*` in review), whether held out of review or not."""
+        """Cards flagged (`*` in a quiz or a review), whether held out of review or not."""
         return {r[0] for r in self._read("SELECT question_id FROM holds WHERE flagged != 0")}
 
     def suspended_ids(self) -> set[str]:
